@@ -1,0 +1,82 @@
+import { existsSync, mkdirSync, readFileSync, statSync } from "node:fs";
+import path from "node:path";
+import { parseArgs } from "node:util";
+import { type Run, saveRun, train } from "../train/index.ts";
+import { EXIT, UsageError, report } from "./errors.ts";
+import { formatBytes } from "./format.ts";
+
+export const TRAIN_HELP = `Usage: npm run train -- <config.json> [--out run.json] [--quiet] [--verbose]
+
+Trains a network from a JSON config and writes the run (snapshots of weights,
+loss, accuracy and layer activations) as JSON. Every config field is described
+in the README under "Training configs".
+
+Options:
+  --out FILE    where to write the run (default: output/<config name>.run.json)
+  --quiet       print nothing but errors
+  --verbose     print a stack trace with errors
+  --help        show this help
+`;
+
+/** `netreel train`: returns the process exit code. */
+export function trainCommand(argv: string[]): number {
+  let verbose = argv.includes("--verbose");
+  try {
+    const { values, positionals } = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        out: { type: "string" },
+        quiet: { type: "boolean", default: false },
+        verbose: { type: "boolean", default: false },
+        help: { type: "boolean", default: false },
+      },
+    });
+    verbose = values.verbose;
+    if (values.help) {
+      process.stdout.write(TRAIN_HELP);
+      return EXIT.ok;
+    }
+    if (positionals.length !== 1) {
+      throw new UsageError(`expected one config file, got ${positionals.length}; see --help`);
+    }
+    const configPath = positionals[0] as string;
+    const config = readConfig(configPath);
+    const out = values.out ?? path.join("output", `${path.basename(configPath).replace(/\.json$/i, "")}.run.json`);
+    const run = train(config, { baseDir: path.dirname(path.resolve(configPath)) });
+    mkdirSync(path.dirname(path.resolve(out)), { recursive: true });
+    saveRun(run, out);
+    if (!values.quiet) process.stdout.write(`${summary(run, out)}\n`);
+    return EXIT.ok;
+  } catch (error) {
+    return report("train", parseArgsError(error), verbose);
+  }
+}
+
+function readConfig(file: string): unknown {
+  if (!existsSync(file)) throw new UsageError(`config file ${file} does not exist`);
+  try {
+    return JSON.parse(readFileSync(file, "utf8"));
+  } catch (error) {
+    throw new UsageError(`config file ${file} is not valid JSON (${(error as Error).message})`);
+  }
+}
+
+/** node:util's parseArgs errors (unknown option, missing value) are usage errors. */
+export function parseArgsError(error: unknown): unknown {
+  const code = (error as { code?: string })?.code;
+  if (typeof code === "string" && code.startsWith("ERR_PARSE_ARGS")) return new UsageError((error as Error).message);
+  return error;
+}
+
+function summary(run: Run, out: string): string {
+  const first = run.snapshots[0];
+  const last = run.snapshots.at(-1);
+  if (!first || !last) return `wrote ${out}`;
+  const pct = (a: number) => `${(100 * a).toFixed(1)}%`;
+  return [
+    `trained [${run.config.sizes.join(",")}] for ${last.epoch} epochs in ${(run.seconds ?? 0).toFixed(2)} s`,
+    `  loss ${first.loss.toFixed(4)} -> ${last.loss.toFixed(4)}, accuracy ${pct(first.accuracy)} -> ${pct(last.accuracy)}`,
+    `  wrote ${out} (${run.snapshots.length} snapshots, ${formatBytes(statSync(out).size)})`,
+  ].join("\n");
+}

@@ -1,0 +1,2 @@
+export { Random, stream } from "./random.ts";
+export type { Seed, StreamName } from "./random.ts";

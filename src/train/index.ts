@@ -1,0 +1,12 @@
+export {
+  ConfigError,
+  type DataConfig,
+  DATASET_NAMES,
+  type InitConfig,
+  planTraining,
+  type SnapshotConfig,
+  type TrainConfig,
+  type TrainPlan,
+} from "./config.ts";
+export { checkRun, loadRun, RUN_VERSION, type Run, RunFileError, type Snapshot, saveRun } from "./run.ts";
+export { DivergenceError, runTraining, type TrainOptions, train } from "./train.ts";

@@ -1,0 +1,154 @@
+import { BatchWorkspace, forwardBatch, type Matrix, type Network, quadratic, Sgd } from "../nn/index.ts";
+import { stream } from "../random/index.ts";
+import { planTraining, type TrainConfig, type TrainPlan } from "./config.ts";
+import { RUN_VERSION, type Run, type Snapshot } from "./run.ts";
+import { classifier, encodeDataset } from "./targets.ts";
+
+export interface TrainOptions {
+  /** Called with each snapshot as it is taken (epoch 0 first). */
+  onSnapshot?: (snapshot: Snapshot, progress: { epoch: number; epochs: number }) => void;
+  /** Folder that a CSV data path is relative to. */
+  baseDir?: string;
+}
+
+/** Raised when the loss or a parameter stops being a finite number. */
+export class DivergenceError extends Error {
+  override name = "DivergenceError";
+}
+
+/**
+ * Trains a network as the config says, with mini-batch SGD (Nielsen's update_mini_batch,
+ * vectorised over each batch), and returns the run with its snapshots.
+ */
+export function train(config: TrainConfig | unknown, options: TrainOptions = {}): Run {
+  const started = performance.now();
+  const plan = planTraining(config, { baseDir: options.baseDir });
+  const snapshots: Snapshot[] = [];
+  runTraining(plan, (snapshot, progress) => {
+    snapshots.push(snapshot);
+    options.onSnapshot?.(snapshot, progress);
+  });
+  return {
+    version: RUN_VERSION,
+    config: plan.config,
+    data: plan.data,
+    snapshots,
+    seconds: (performance.now() - started) / 1000,
+  };
+}
+
+/** The training loop itself, calling `record` with every snapshot. */
+export function runTraining(plan: TrainPlan, record: NonNullable<TrainOptions["onSnapshot"]>): void {
+  const { config, data, network: net } = plan;
+  const n = data.y.length;
+  const outputs = config.sizes[config.sizes.length - 1] as number;
+  const { X, Y } = encodeDataset(data, outputs);
+  const sgd = new Sgd(net, { learningRate: config.learningRate, momentum: config.momentum });
+  const order = Array.from({ length: n }, (_, i) => i);
+  const shuffler = stream(config.seed, "shuffle");
+  const m = config.batchSize;
+  const batchesPerEpoch = Math.ceil(n / m);
+  const workspaces = new Map<number, BatchWorkspace>();
+  const workspace = (size: number): BatchWorkspace => {
+    const known = workspaces.get(size);
+    if (known) return known;
+    const ws = new BatchWorkspace(net.sizes, size);
+    workspaces.set(size, ws);
+    return ws;
+  };
+  const evaluator = new Evaluator(plan, X, Y);
+  const every = config.snapshot.everyBatches ?? null;
+  const take = (batch: number) => {
+    const epoch = batch / batchesPerEpoch;
+    const snapshot = evaluator.snapshot(net, epoch, batch);
+    if (!Number.isFinite(snapshot.loss) || !net.parameterArrays().every((p) => p.every(Number.isFinite))) {
+      throw new DivergenceError(
+        `training diverged at epoch ${formatEpoch(epoch)}: the loss or a parameter is no longer a finite number; try a smaller learning rate (now ${config.learningRate})`,
+      );
+    }
+    record(snapshot, { epoch, epochs: config.epochs });
+  };
+
+  take(0);
+  let batch = 0;
+  for (let epoch = 1; epoch <= config.epochs; epoch++) {
+    if (config.shuffle) shuffler.shuffle(order);
+    for (let start = 0; start < n; start += m) {
+      const ws = workspace(Math.min(m, n - start));
+      ws.loadInputs(X, order, start);
+      ws.loadTargets(Y, order, start);
+      sgd.step(ws);
+      batch++;
+      if (every !== null && batch % every === 0) take(batch);
+    }
+    if (every === null) take(batch);
+    else if (epoch === config.epochs && batch % every !== 0) take(batch);
+  }
+}
+
+/** The columns of a matrix as plain rows: one row per example. */
+function columns(m: Matrix): number[][] {
+  const rows: number[][] = new Array(m.cols);
+  for (let j = 0; j < m.cols; j++) {
+    const row = new Array<number>(m.rows);
+    for (let i = 0; i < m.rows; i++) row[i] = m.data[i * m.cols + j] as number;
+    rows[j] = row;
+  }
+  return rows;
+}
+
+function formatEpoch(epoch: number): string {
+  return Number.isInteger(epoch) ? String(epoch) : epoch.toFixed(2);
+}
+
+/** Feeds the whole data set forward to measure loss and accuracy and keep activations. */
+class Evaluator {
+  private readonly ws: BatchWorkspace;
+  private readonly plan: TrainPlan;
+  private readonly Y: Float64Array;
+  private readonly classify: (out: ArrayLike<number>) => number;
+
+  constructor(plan: TrainPlan, X: Float64Array, Y: Float64Array) {
+    this.plan = plan;
+    this.Y = Y;
+    const n = plan.data.y.length;
+    this.ws = new BatchWorkspace(plan.network.sizes, n);
+    const identity = Array.from({ length: n }, (_, i) => i);
+    this.ws.loadInputs(X, identity, 0);
+    this.ws.loadTargets(Y, identity, 0);
+    this.classify = classifier(plan.data.y, plan.network.sizes[plan.network.sizes.length - 1] as number);
+  }
+
+  snapshot(net: Network, epoch: number, batch: number): Snapshot {
+    const out = forwardBatch(net, this.ws);
+    const { layers, preActivations } = this.plan.config.snapshot;
+    const n = out.cols;
+    const units = out.rows;
+    const example = new Float64Array(units);
+    const target = new Float64Array(units);
+    let cost = 0;
+    let correct = 0;
+    const labels = this.plan.data.y;
+    for (let j = 0; j < n; j++) {
+      for (let i = 0; i < units; i++) {
+        example[i] = out.data[i * n + j] as number;
+        target[i] = this.Y[j * units + i] as number;
+      }
+      cost += quadratic.cost(example, target);
+      if (this.classify(example) === labels[j]) correct++;
+    }
+    const perExample = (matrices: Matrix[]) =>
+      Object.fromEntries(layers.map((l) => [String(l), columns(matrices[l] as Matrix)]));
+    const snapshot: Snapshot = {
+      epoch,
+      batch,
+      ...net.toPlain(),
+      loss: cost / n,
+      accuracy: correct / n,
+      activations: perExample(this.ws.as),
+    };
+    if (preActivations)
+      snapshot.preActivations = perExample(this.ws.zs.map((z, l) => (l === 0 ? (this.ws.as[0] as Matrix) : z)));
+    return snapshot;
+  }
+}

@@ -1,0 +1,220 @@
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { describe, test } from "node:test";
+import { fileURLToPath } from "node:url";
+import { loadRun, RUN_VERSION, saveRun, train } from "../src/train/index.ts";
+
+const root = path.resolve(fileURLToPath(import.meta.url), "../..");
+const work = mkdtempSync(path.join(tmpdir(), "netreel-train-"));
+
+const good = {
+  sizes: [2, 3, 3, 1],
+  activation: "sigmoid",
+  loss: "quadratic",
+  data: { dataset: "circles", n: 200, factor: 0.3, noise: 0.1, seed: 0 },
+  init: { scheme: "normal", seed: 1 },
+  epochs: 3,
+  batchSize: 20,
+  learningRate: 5,
+  snapshot: { layers: [2] },
+};
+
+function runTrain(config: unknown, name: string, extra: string[] = []) {
+  const file = path.join(work, `${name}.json`);
+  writeFileSync(file, typeof config === "string" ? config : JSON.stringify(config));
+  const out = path.join(work, `${name}.run.json`);
+  const result = spawnSync(process.execPath, ["--import", "tsx", "scripts/train.ts", file, "--out", out, ...extra], {
+    cwd: root,
+    encoding: "utf8",
+  });
+  return { ...result, out };
+}
+
+describe("npm run train", () => {
+  test("writes a run and prints a summary", () => {
+    const { status, stdout, out } = runTrain(good, "good");
+    assert.equal(status, 0);
+    assert.match(stdout, /trained \[2,3,3,1\] for 3 epochs in [\d.]+ s/);
+    assert.match(stdout, /loss [\d.]+ -> [\d.]+, accuracy [\d.]+% -> [\d.]+%/);
+    const run = loadRun(out);
+    assert.equal(run.version, RUN_VERSION);
+    assert.equal(run.snapshots.length, 4);
+    assert.equal(run.snapshots[0]?.activations["2"]?.length, 200);
+    assert.equal(run.snapshots[0]?.activations["2"]?.[0]?.length, 3);
+  });
+
+  const bad: [string, unknown, RegExp][] = [
+    [
+      "layer sizes that do not fit the data",
+      { ...good, sizes: [3, 3, 1] },
+      /'sizes': the input layer has 3 units but the data has 2 features/,
+    ],
+    ["a missing field", { ...good, epochs: undefined }, /'epochs': is missing/],
+    [
+      "a negative learning rate",
+      { ...good, learningRate: -0.5 },
+      /'learningRate': must be a positive number, got -0.5/,
+    ],
+    [
+      "a batch larger than the data",
+      { ...good, batchSize: 500 },
+      /'batchSize': 500 is larger than the data set \(200 examples\)/,
+    ],
+    [
+      "a weight matrix of the wrong shape",
+      {
+        ...good,
+        sizes: [2, 2, 1],
+        init: {
+          weights: [
+            [
+              [1, 2],
+              [3, 4],
+            ],
+            [[1, 2, 3]],
+          ],
+          biases: [[0, 0], [0]],
+        },
+      },
+      /'init.weights\[1\]': W of layer 2 must be 1x2 .*got 1x3/,
+    ],
+    [
+      "an unknown activation",
+      { ...good, activation: "swish" },
+      /'activation': must be one of sigmoid, tanh, relu, identity/,
+    ],
+    [
+      "a misspelt field",
+      { ...good, learningrate: 1 },
+      /'learningrate': unknown field \(did you mean 'learningRate'\?\)/,
+    ],
+    ["an unknown data set", { ...good, data: { dataset: "mnist" } }, /'data.dataset': must be one of circles/],
+    [
+      "a bad data-set option",
+      { ...good, data: { dataset: "circles", factor: 2 } },
+      /'data': makeCircles: factor must be in \(0, 1\)/,
+    ],
+    [
+      "a misspelt data-set option",
+      { ...good, data: { dataset: "circles", nosie: 0.1 } },
+      /'data.nosie': is not an option of the circles data set/,
+    ],
+    [
+      "labels a sigmoid cannot reach",
+      { ...good, sizes: [1, 2, 1], data: { dataset: "toy1d" } },
+      /sigmoid output cannot reach the label -1/,
+    ],
+    [
+      "a snapshot layer that does not exist",
+      { ...good, snapshot: { layers: [4] } },
+      /'snapshot.layers': must list layer numbers from 0/,
+    ],
+    ["a config that is not JSON", "{ sizes: [2,", /is not valid JSON/],
+  ];
+  for (const [what, config, message] of bad) {
+    test(`rejects ${what}: one line, exit code 2, no output file`, () => {
+      const name = what.replace(/\W+/g, "-");
+      const { status, stderr, stdout, out } = runTrain(config, name);
+      assert.equal(status, 2, stderr);
+      assert.match(stderr, message);
+      assert.equal(stderr.trim().split("\n").length, 1, `one line: ${stderr}`);
+      assert.equal(stdout, "");
+      assert.equal(existsSync(out), false);
+    });
+  }
+
+  test("a missing config file and a wrong command line are usage errors", () => {
+    const missing = spawnSync(process.execPath, ["--import", "tsx", "scripts/train.ts", "nope.json"], {
+      cwd: root,
+      encoding: "utf8",
+    });
+    assert.equal(missing.status, 2);
+    assert.match(missing.stderr, /config file nope.json does not exist/);
+    const unknown = spawnSync(process.execPath, ["--import", "tsx", "scripts/train.ts", "a.json", "--speed"], {
+      cwd: root,
+      encoding: "utf8",
+    });
+    assert.equal(unknown.status, 2);
+    assert.match(unknown.stderr, /Unknown option '--speed'/);
+  });
+
+  test("training that diverges stops with the epoch and a hint", () => {
+    const config = { ...good, activation: "relu", outputActivation: "identity", learningRate: 1e6, epochs: 50 };
+    const { status, stderr, out } = runTrain(config, "diverge");
+    assert.equal(status, 1);
+    assert.match(stderr, /training diverged at epoch \d+: .* try a smaller learning rate \(now 1000000\)/);
+    assert.equal(existsSync(out), false);
+  });
+});
+
+describe("run files", () => {
+  const run = train({ ...good, epochs: 1, snapshot: { layers: [1, 2], preActivations: true } });
+
+  test("saveRun and loadRun round-trip", () => {
+    const file = path.join(work, "roundtrip.json");
+    saveRun(run, file);
+    assert.deepEqual(loadRun(file), JSON.parse(JSON.stringify(run)));
+    assert.equal(run.snapshots[1]?.preActivations?.["1"]?.length, 200);
+  });
+
+  test("rejects a malformed file and a newer version with a clear error", () => {
+    const write = (name: string, text: string) => {
+      const file = path.join(work, name);
+      writeFileSync(file, text);
+      return file;
+    };
+    assert.throws(() => loadRun(write("broken.json", "{")), /is not valid JSON/);
+    assert.throws(() => loadRun(write("noversion.json", "{}")), /malformed: 'version' must be a positive integer/);
+    assert.throws(
+      () => loadRun(write("nosnaps.json", JSON.stringify({ ...run, snapshots: [] }))),
+      /'snapshots' must be a non-empty list/,
+    );
+    assert.throws(
+      () => loadRun(write("newer.json", JSON.stringify({ ...run, version: RUN_VERSION + 1 }))),
+      /has version 2, newer than this netreel reads \(1\)/,
+    );
+    assert.throws(() => loadRun(path.join(work, "absent.json")), /cannot read run file .*ENOENT/);
+  });
+
+  test("snapshots every k mini-batches carry fractional epochs", () => {
+    const r = train({ ...good, epochs: 2, snapshot: { layers: [], everyBatches: 4 } });
+    // 200 examples / 20 per batch = 10 batches an epoch; snapshots at 0, 4, 8, ..., 20.
+    assert.deepEqual(
+      r.snapshots.map((s) => s.batch),
+      [0, 4, 8, 12, 16, 20],
+    );
+    assert.deepEqual(
+      r.snapshots.map((s) => s.epoch),
+      [0, 0.4, 0.8, 1.2, 1.6, 2],
+    );
+  });
+
+  test("the same seed trains to the same numbers; shuffling is seeded", () => {
+    const config = { ...good, shuffle: true, seed: 9 };
+    assert.deepEqual(train(config).snapshots.at(-1)?.weights, train(config).snapshots.at(-1)?.weights);
+    assert.notDeepEqual(
+      train(config).snapshots.at(-1)?.weights,
+      train({ ...config, seed: 10, init: { scheme: "normal", seed: 1 } }).snapshots.at(-1)?.weights,
+    );
+  });
+
+  test("learns the circles in about 25 epochs with interleaved order at eta 5", () => {
+    const r = train({
+      ...good,
+      data: { dataset: "circles", n: 1000, factor: 0.3, noise: 0.1, shuffle: true },
+      epochs: 30,
+      batchSize: 50,
+      shuffle: true,
+    });
+    assert.ok((r.snapshots.at(-1)?.accuracy ?? 0) >= 0.95);
+  });
+});
+
+test("the example config in the README trains", () => {
+  const example = JSON.parse(readFileSync(path.join(root, "examples/circles.json"), "utf8"));
+  const run = train({ ...example, epochs: 2 });
+  assert.equal(run.snapshots.length, 3);
+});
