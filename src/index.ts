@@ -3,3 +3,5 @@ export * from "./data/index.ts";
 export * from "./nn/index.ts";
 export { Random, type Seed, stream } from "./random/index.ts";
 export * from "./train/index.ts";
+export * from "./draw/index.ts";
+export * from "./scene/index.ts";

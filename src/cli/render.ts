@@ -1,6 +1,167 @@
-import { UsageError, report } from "./errors.ts";
+import { existsSync, readdirSync, statSync } from "node:fs";
+import path from "node:path";
+import { pathToFileURL } from "node:url";
+import { isScene, type Scene, type SceneContext } from "../scene/index.ts";
+import { loadRun, type Run, train } from "../train/index.ts";
+import {
+  type FormatName,
+  findFfmpeg,
+  gifGeometry,
+  needsEvenSize,
+  openSink,
+  type Sink,
+  writePng,
+} from "../video/index.ts";
+import { EXIT, report, UsageError, UserFacingError } from "./errors.ts";
+import { formatBytes, formatDuration } from "./format.ts";
+import { FrameRenderer } from "./frames.ts";
+import { Progress } from "./progress.ts";
+import { outputPaths, parseRenderArgs, RENDER_HELP, type RenderArgs } from "./render-options.ts";
+import { parseArgsError } from "./train.ts";
 
-// Placeholder until the render issue lands: the command exists so that help and errors are clear.
-export async function renderCommand(_argv: string[]): Promise<number> {
-  return report("render", new UsageError("rendering is not built yet (issue 3)"), false);
+/** Raised when the user interrupts a render (Ctrl-C). */
+class Interrupted extends UserFacingError {
+  constructor() {
+    super("interrupted: no output was written", EXIT.interrupted);
+  }
+}
+
+/** `netreel render`: returns the process exit code. */
+export async function renderCommand(argv: string[]): Promise<number> {
+  let verbose = argv.includes("--verbose") || argv.includes("-v");
+  try {
+    const args = parseRenderArgs(argv);
+    verbose = args.verbose;
+    if (args.help) {
+      process.stdout.write(RENDER_HELP);
+      return EXIT.ok;
+    }
+    await render(args);
+    return EXIT.ok;
+  } catch (error) {
+    return report("render", parseArgsError(error), verbose);
+  }
+}
+
+export async function loadScene(file: string): Promise<Scene> {
+  if (!existsSync(file)) throw new UsageError(`scene file ${file} does not exist`);
+  let module: { default?: unknown };
+  try {
+    module = await import(pathToFileURL(path.resolve(file)).href);
+  } catch (error) {
+    throw new UserFacingError(`scene file ${file} failed to load: ${(error as Error).message}`, EXIT.failure, {
+      cause: error,
+    });
+  }
+  if (!isScene(module.default)) {
+    throw new UsageError(`scene file ${file} must export a scene as its default: export default defineScene({...})`);
+  }
+  return module.default;
+}
+
+/** The run a scene draws from: trained now from its config, or loaded from a saved file. */
+function sceneRun(scene: Scene, file: string, seed: string | number, log: (line: string) => void): Run {
+  if (scene.run) return loadRun(path.resolve(path.dirname(file), scene.run));
+  const config = (scene.train as NonNullable<Scene["train"]>)(seed);
+  const run = train(config, { baseDir: path.dirname(path.resolve(file)) });
+  const last = run.snapshots.at(-1);
+  log(
+    `trained [${run.config.sizes.join(",")}] for ${last?.epoch ?? 0} epochs in ${(run.seconds ?? 0).toFixed(2)} s: loss ${last?.loss.toFixed(4)}, accuracy ${(100 * (last?.accuracy ?? 0)).toFixed(1)}%`,
+  );
+  return run;
+}
+
+async function render(args: RenderArgs): Promise<void> {
+  const log = (line: string) => {
+    if (!args.quiet) process.stderr.write(`${line}\n`);
+  };
+  const scene = await loadScene(args.scene);
+  const width = args.width ?? (args.preview ? 640 : scene.width);
+  const height = args.height ?? (args.preview ? 360 : scene.height);
+  const fps = args.fps ?? (args.preview ? 15 : scene.fps);
+  const duration = args.duration ?? scene.duration;
+  const frames = Math.max(1, Math.round(duration * fps));
+  if (args.frame !== undefined && args.frame >= frames) {
+    throw new UsageError(
+      `--frame ${args.frame} is past the last frame (${frames - 1}) of a ${duration} s clip at ${fps} fps`,
+    );
+  }
+  const videoFormats = args.frame === undefined ? args.formats : [];
+  for (const format of videoFormats) {
+    if (needsEvenSize(format) && (width % 2 || height % 2)) {
+      throw new UsageError(
+        `${format.toUpperCase()} needs an even width and height (its colour is stored at half resolution); got ${width}x${height}, try ${width + (width % 2)}x${height + (height % 2)}`,
+      );
+    }
+  }
+  const ffmpeg = videoFormats.some((f) => f !== "png") ? findFfmpeg() : null;
+  if (ffmpeg && args.verbose) log(`ffmpeg: ${ffmpeg.path} (from ${ffmpeg.source})`);
+
+  const seed = args.seed ?? scene.seed;
+  const run = sceneRun(scene, args.scene, seed, log);
+  const context: SceneContext = { run, seed, width, height, fps, frames, duration: frames / fps };
+  const renderer = new FrameRenderer(scene, context, args.scene);
+
+  if (args.frame !== undefined) {
+    const target = args.out ?? path.join("output", `${scene.name}-frame${args.frame}.png`);
+    await writePng(target, renderer.draw(args.frame).png());
+    log(`${target}: frame ${args.frame} of ${frames}, ${width}x${height}, ${formatBytes(statSync(target).size)}`);
+    return;
+  }
+
+  const paths = outputPaths(args, scene.name);
+  const sinks: Sink[] = [];
+  let interrupted = false;
+  const abortAll = () => Promise.all(sinks.map((s) => s.abort()));
+  const onSignal = () => {
+    interrupted = true;
+    void abortAll();
+  };
+  process.once("SIGINT", onSignal);
+  process.once("SIGTERM", onSignal);
+  const started = performance.now();
+  const progress = new Progress({ total: frames, label: `rendering ${scene.name}`, quiet: args.quiet });
+  try {
+    for (const [format, target] of paths) {
+      sinks.push(
+        openSink({ format, target, width, height, fps, preview: args.preview, ffmpegPath: ffmpeg?.path ?? "ffmpeg" }),
+      );
+    }
+    const source = { frames, draw: (index: number) => renderer.draw(index) };
+    for (const sink of sinks) await sink.prepare?.(source);
+    for (let index = 0; index < frames; index++) {
+      if (interrupted) throw new Interrupted();
+      const frame = renderer.draw(index);
+      await Promise.all(sinks.map((sink) => sink.write(frame, index)));
+      progress.update(index + 1);
+    }
+    if (interrupted) throw new Interrupted();
+    for (const sink of sinks) await sink.finish();
+  } catch (error) {
+    progress.stop();
+    await abortAll();
+    throw interrupted ? new Interrupted() : error;
+  } finally {
+    process.removeListener("SIGINT", onSignal);
+    process.removeListener("SIGTERM", onSignal);
+  }
+  progress.stop();
+  const seconds = (performance.now() - started) / 1000;
+  for (const sink of sinks) log(summaryLine(sink.format, sink.target, { width, height, fps, frames }, seconds));
+}
+
+function summaryLine(
+  format: FormatName,
+  target: string,
+  video: { width: number; height: number; fps: number; frames: number },
+  seconds: number,
+): string {
+  const geometry = format === "gif" ? gifGeometry(video.width, video.height, video.fps) : video;
+  const frames = format === "gif" ? Math.round((video.frames * geometry.fps) / video.fps) : video.frames;
+  const size = format === "png" ? folderSize(target) : statSync(target).size;
+  return `${target}: ${formatDuration(video.frames / video.fps)} (${(video.frames / video.fps).toFixed(1)} s), ${frames} frames, ${geometry.width}x${geometry.height} at ${geometry.fps} fps, ${formatBytes(size)}; rendered in ${seconds.toFixed(1)} s (${(video.frames / seconds).toFixed(1)} frames/s)`;
+}
+
+function folderSize(dir: string): number {
+  return readdirSync(dir).reduce((sum, name) => sum + statSync(path.join(dir, name)).size, 0);
 }

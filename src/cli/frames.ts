@@ -1,0 +1,57 @@
+import { type Canvas, createCanvas } from "canvas";
+import { registerFonts } from "../draw/index.ts";
+import type { Scene, SceneContext } from "../scene/index.ts";
+import type { Frame } from "../video/index.ts";
+import { UserFacingError } from "./errors.ts";
+
+/**
+ * Draws a scene's frames on one reused canvas. Each frame starts from a cleared canvas and a
+ * reset context, so a frame depends on its index alone.
+ */
+export class FrameRenderer {
+  readonly canvas: Canvas;
+  private readonly scene: Scene;
+  private readonly context: SceneContext;
+  private readonly state: unknown;
+  private readonly sceneFile: string;
+
+  constructor(scene: Scene, context: SceneContext, sceneFile: string) {
+    registerFonts();
+    this.scene = scene;
+    this.context = context;
+    this.sceneFile = sceneFile;
+    this.canvas = createCanvas(context.width, context.height);
+    try {
+      this.state = scene.prepare(context);
+    } catch (error) {
+      throw new UserFacingError(`scene ${sceneFile} threw while preparing: ${(error as Error).message}`, 1, {
+        cause: error,
+      });
+    }
+  }
+
+  /** Draws frame `index` and returns its pixels. */
+  draw(index: number): Frame {
+    const ctx = this.canvas.getContext("2d");
+    ctx.setTransform(1, 0, 0, 1, 0, 0);
+    ctx.globalAlpha = 1;
+    ctx.globalCompositeOperation = "source-over";
+    ctx.clearRect(0, 0, this.context.width, this.context.height);
+    ctx.save();
+    try {
+      this.scene.draw(ctx, { ...this.context, index, time: index / this.context.fps }, this.state);
+    } catch (error) {
+      throw new UserFacingError(
+        `scene ${this.sceneFile} threw while drawing frame ${index}: ${(error as Error).message}`,
+        1,
+        {
+          cause: error,
+        },
+      );
+    } finally {
+      ctx.restore();
+    }
+    const canvas = this.canvas;
+    return { raw: canvas.toBuffer("raw"), png: () => canvas.toBuffer("image/png") };
+  }
+}

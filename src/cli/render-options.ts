@@ -1,0 +1,122 @@
+import path from "node:path";
+import { parseArgs } from "node:util";
+import { extensionOf, FORMATS, type FormatName, isFormat } from "../video/index.ts";
+import { UsageError } from "./errors.ts";
+
+export const RENDER_HELP = `Usage: npm run render <scene.ts> [options]
+       npx netreel render <scene.ts> [options]
+
+Renders a scene script to video. With no options: output/<scene>.mp4 at the
+scene's size (1280x720 unless it says otherwise), 30 fps.
+
+Options:
+  --out PATH         output file (with several formats: each gets its own extension)
+  --format LIST      mp4, gif, webm, png (a folder of frames), or a list: mp4,gif
+                     (all rendered in one pass); default mp4
+  --size WxH         frame size in pixels, e.g. 1920x1080
+  --fps N            frames per second
+  --duration S       length in seconds
+  --seed S           seed of the data, initial weights and shuffling
+  --frame N          render only frame N (0-based) as a PNG
+  --preview          small and fast: 640x360, 15 fps, quicker encoder settings
+  --quiet            print nothing but errors
+  --verbose          print ffmpeg's location, and stack traces with errors
+  --help             show this help
+
+GIFs are scaled to at most 640 px wide and 15 fps so a 12-second clip stays small.
+`;
+
+/** The render command line, checked. Absent fields take the scene's defaults. */
+export interface RenderArgs {
+  scene: string;
+  out?: string;
+  formats: FormatName[];
+  width?: number;
+  height?: number;
+  fps?: number;
+  duration?: number;
+  seed?: string | number;
+  frame?: number;
+  preview: boolean;
+  quiet: boolean;
+  verbose: boolean;
+  help: boolean;
+}
+
+export function parseRenderArgs(argv: string[]): RenderArgs {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      out: { type: "string", short: "o" },
+      format: { type: "string", short: "f" },
+      size: { type: "string" },
+      fps: { type: "string" },
+      duration: { type: "string" },
+      seed: { type: "string" },
+      frame: { type: "string" },
+      preview: { type: "boolean", default: false },
+      quiet: { type: "boolean", short: "q", default: false },
+      verbose: { type: "boolean", short: "v", default: false },
+      help: { type: "boolean", short: "h", default: false },
+    },
+  });
+  const base = { preview: values.preview, quiet: values.quiet, verbose: values.verbose, help: values.help };
+  if (values.help) return { ...base, scene: "", formats: ["mp4"] };
+  if (positionals.length !== 1) {
+    throw new UsageError(`expected one scene file (e.g. scenes/hidden.ts), got ${positionals.length}; see --help`);
+  }
+  const args: RenderArgs = { ...base, scene: positionals[0] as string, formats: parseFormats(values.format ?? "mp4") };
+  if (values.out !== undefined) args.out = values.out;
+  if (values.size !== undefined) Object.assign(args, parseSize(values.size));
+  if (values.fps !== undefined) args.fps = positiveNumber("--fps", values.fps, 240);
+  if (values.duration !== undefined) args.duration = positiveNumber("--duration", values.duration, 3600);
+  if (values.seed !== undefined) args.seed = /^-?\d+$/.test(values.seed) ? Number(values.seed) : values.seed;
+  if (values.frame !== undefined) {
+    if (!/^\d+$/.test(values.frame))
+      throw new UsageError(`--frame must be a frame number (0, 1, ...), got '${values.frame}'`);
+    args.frame = Number(values.frame);
+  }
+  return args;
+}
+
+function parseFormats(list: string): FormatName[] {
+  const names = list.split(",").map((s) => s.trim().toLowerCase());
+  const formats: FormatName[] = [];
+  for (const name of names) {
+    if (!isFormat(name)) throw new UsageError(`unknown format '${name}'; choose from ${FORMATS.join(", ")}`);
+    if (!formats.includes(name)) formats.push(name);
+  }
+  return formats;
+}
+
+function parseSize(text: string): { width: number; height: number } {
+  const match = /^(\d+)x(\d+)$/i.exec(text.trim());
+  const width = Number(match?.[1]);
+  const height = Number(match?.[2]);
+  if (!match || width < 16 || height < 16 || width > 7680 || height > 4320) {
+    throw new UsageError(`--size must be WIDTHxHEIGHT between 16x16 and 7680x4320, e.g. 1280x720; got '${text}'`);
+  }
+  return { width, height };
+}
+
+function positiveNumber(flag: string, text: string, max: number): number {
+  const value = Number(text);
+  if (!Number.isFinite(value) || value <= 0 || value > max || text.trim() === "") {
+    throw new UsageError(`${flag} must be a number above 0 and at most ${max}, got '${text}'`);
+  }
+  return value;
+}
+
+/** Where each format's output goes: --out, or output/<scene><extension>. */
+export function outputPaths(args: RenderArgs, sceneName: string): Map<FormatName, string> {
+  const paths = new Map<FormatName, string>();
+  for (const format of args.formats) {
+    if (args.out && args.formats.length === 1) paths.set(format, args.out);
+    else {
+      const base = args.out ? args.out.replace(/(\.(mp4|gif|webm|png))$/i, "") : path.join("output", sceneName);
+      paths.set(format, `${base}${extensionOf(format)}`);
+    }
+  }
+  return paths;
+}

@@ -1,0 +1,202 @@
+import type { CanvasRenderingContext2D } from "canvas";
+import type { OrbitCamera } from "./camera.ts";
+import { font } from "./fonts.ts";
+import type { Theme } from "./theme.ts";
+import type { Vec3 } from "./vec3.ts";
+
+export interface AxesBoxOptions {
+  theme: Theme;
+  /** 1 at 720p; every size scales with it. */
+  unit: number;
+  /** Data range of each axis, mapped onto the unit box. Default [0, 1] for all three. */
+  ranges?: [[number, number], [number, number], [number, number]];
+  /** Tick positions as fractions of the box (default 0, 0.2, ..., 1). */
+  ticks?: number[];
+  /** Axis names, e.g. ["h₁", "h₂", "h₃"]. */
+  axisLabels?: [string, string, string];
+  /** Opacity of the whole box, for fading it in. */
+  opacity?: number;
+}
+
+const DEFAULT_TICKS = [0, 0.2, 0.4, 0.6, 0.8, 1];
+
+/** For each axis, which side of the unit box (0 or 1) faces the camera. */
+function cameraSides(camera: OrbitCamera): [number, number, number] {
+  const side = (a: 0 | 1 | 2): number => {
+    const towards = camera.perspective ? (camera.position[a] as number) - 0.5 : -(camera.forward[a] as number);
+    return towards > 0 ? 1 : 0;
+  };
+  return [side(0), side(1), side(2)];
+}
+
+function point(a: number, va: number, b: number, vb: number, c: number, vc: number): Vec3 {
+  const p = [0, 0, 0];
+  p[a] = va;
+  p[b] = vb;
+  p[c] = vc;
+  return p as unknown as Vec3;
+}
+
+function line(ctx: CanvasRenderingContext2D, camera: OrbitCamera, from: Vec3, to: Vec3): void {
+  const p = camera.project(from);
+  const q = camera.project(to);
+  ctx.moveTo(p.x, p.y);
+  ctx.lineTo(q.x, q.y);
+}
+
+/**
+ * The back of an mplot3d-style axes box: the three panes facing away from the camera, their
+ * grid lines and edges, and tick labels and axis names on the outer edges. Draw the data
+ * after this, then `drawAxesBoxFront`.
+ */
+export function drawAxesBoxBack(ctx: CanvasRenderingContext2D, camera: OrbitCamera, options: AxesBoxOptions): void {
+  const { theme, unit } = options;
+  const ticks = options.ticks ?? DEFAULT_TICKS;
+  const front = cameraSides(camera);
+  const back = front.map((s) => 1 - s);
+  ctx.save();
+  ctx.globalAlpha = options.opacity ?? 1;
+  ctx.lineJoin = "round";
+
+  for (let a = 0; a < 3; a++) {
+    const b = (a + 1) % 3;
+    const c = (a + 2) % 3;
+    const va = back[a] as number;
+    const corners = [
+      point(a, va, b, 0, c, 0),
+      point(a, va, b, 1, c, 0),
+      point(a, va, b, 1, c, 1),
+      point(a, va, b, 0, c, 1),
+    ];
+    ctx.beginPath();
+    corners.forEach((corner, i) => {
+      const p = camera.project(corner);
+      if (i === 0) ctx.moveTo(p.x, p.y);
+      else ctx.lineTo(p.x, p.y);
+    });
+    ctx.closePath();
+    ctx.fillStyle = theme.pane;
+    ctx.fill();
+
+    ctx.beginPath();
+    for (const t of ticks) {
+      if (t === 0 || t === 1) continue;
+      line(ctx, camera, point(a, va, b, t, c, 0), point(a, va, b, t, c, 1));
+      line(ctx, camera, point(a, va, b, 0, c, t), point(a, va, b, 1, c, t));
+    }
+    ctx.strokeStyle = theme.grid;
+    ctx.lineWidth = 1 * unit;
+    ctx.stroke();
+
+    ctx.beginPath();
+    for (const corner of [0, 1, 2, 3]) {
+      line(ctx, camera, corners[corner] as Vec3, corners[(corner + 1) % 4] as Vec3);
+    }
+    ctx.strokeStyle = theme.edge;
+    ctx.lineWidth = 1.2 * unit;
+    ctx.stroke();
+  }
+  drawTicks(ctx, camera, options, front, back, ticks);
+  ctx.restore();
+}
+
+/** The three edges that meet at the corner nearest the camera, drawn over the data. */
+export function drawAxesBoxFront(ctx: CanvasRenderingContext2D, camera: OrbitCamera, options: AxesBoxOptions): void {
+  const front = cameraSides(camera);
+  const corner = front as unknown as Vec3;
+  ctx.save();
+  ctx.globalAlpha = 0.55 * (options.opacity ?? 1);
+  ctx.beginPath();
+  for (let a = 0; a < 3; a++) {
+    const other = [...corner] as [number, number, number];
+    other[a] = 1 - (other[a] as number);
+    line(ctx, camera, corner, other);
+  }
+  ctx.strokeStyle = options.theme.edge;
+  ctx.lineWidth = 1 * options.unit;
+  ctx.stroke();
+  ctx.restore();
+}
+
+/**
+ * Tick marks, numbers and axis names. Each axis is labelled on a box edge on the outline of
+ * the box: x and y on the front edges of the floor, z on the left vertical edge.
+ */
+function drawTicks(
+  ctx: CanvasRenderingContext2D,
+  camera: OrbitCamera,
+  options: AxesBoxOptions,
+  front: number[],
+  back: number[],
+  ticks: number[],
+): void {
+  const { theme, unit } = options;
+  const ranges = options.ranges ?? [
+    [0, 1],
+    [0, 1],
+    [0, 1],
+  ];
+  const labels = options.axisLabels ?? ["h₁", "h₂", "h₃"];
+  const centre = camera.project([0.5, 0.5, 0.5]);
+  // The edge each axis is labelled on: fixed coordinates of the two other axes.
+  const sideA: Vec3 = [back[0] as number, front[1] as number, 0];
+  const sideB: Vec3 = [front[0] as number, back[1] as number, 0];
+  const zEdge = camera.project(sideA).x < camera.project(sideB).x ? sideA : sideB;
+  const edges: Record<number, (t: number) => Vec3> = {
+    0: (t) => [t, front[1] as number, back[2] as number],
+    1: (t) => [front[0] as number, t, back[2] as number],
+    2: (t) => [zEdge[0], zEdge[1], t],
+  };
+  ctx.textAlign = "center";
+  ctx.textBaseline = "middle";
+  // Labels of different axes meet at shared corners; a label that would overlap one already
+  // drawn is left out, as a reader takes the shared value from the other axis.
+  const placed: { x0: number; y0: number; x1: number; y1: number }[] = [];
+  const fits = (x: number, y: number, w: number, h: number): boolean => {
+    const box = { x0: x - w / 2, y0: y - h / 2, x1: x + w / 2, y1: y + h / 2 };
+    if (placed.some((p) => box.x0 < p.x1 && p.x0 < box.x1 && box.y0 < p.y1 && p.y0 < box.y1)) return false;
+    placed.push(box);
+    return true;
+  };
+  for (let a = 0; a < 3; a++) {
+    const at = edges[a] as (t: number) => Vec3;
+    const mid = camera.project(at(0.5));
+    let dx = mid.x - centre.x;
+    let dy = mid.y - centre.y;
+    if (a === 2) {
+      // The vertical axis is labelled straight out to its side.
+      dx = Math.sign(dx) || -1;
+      dy = 0;
+    }
+    const norm = Math.hypot(dx, dy) || 1;
+    dx /= norm;
+    dy /= norm;
+    const [lo, hi] = ranges[a] as [number, number];
+    ctx.font = font(15 * unit);
+    let widest = 0;
+    ctx.beginPath();
+    for (const t of ticks) {
+      const p = camera.project(at(t));
+      ctx.moveTo(p.x, p.y);
+      ctx.lineTo(p.x + dx * 6 * unit, p.y + dy * 6 * unit);
+    }
+    ctx.strokeStyle = theme.edge;
+    ctx.lineWidth = 1.2 * unit;
+    ctx.stroke();
+    ctx.fillStyle = theme.muted;
+    for (const t of ticks) {
+      const p = camera.project(at(t));
+      const text = (lo + t * (hi - lo)).toFixed(1);
+      const w = ctx.measureText(text).width;
+      widest = Math.max(widest, w);
+      const away = 12 * unit + Math.abs(dx) * (w / 2) + Math.abs(dy) * 8 * unit;
+      const x = p.x + dx * away;
+      const y = p.y + dy * away;
+      if (fits(x, y, w + 4 * unit, 17 * unit)) ctx.fillText(text, x, y);
+    }
+    ctx.font = font(19 * unit, "normal", "italic");
+    ctx.fillStyle = theme.ink;
+    const away = 20 * unit + Math.abs(dx) * (widest + 16 * unit) + Math.abs(dy) * 30 * unit;
+    ctx.fillText(labels[a] as string, mid.x + dx * away, mid.y + dy * away);
+  }
+}

@@ -1,0 +1,139 @@
+import { cross, dot, normalize, sub, type Vec3 } from "./vec3.ts";
+
+/** A rectangle on the canvas, in pixels. */
+export interface Rect {
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+}
+
+export interface CameraOptions {
+  /** Degrees around the vertical axis, measured like matplotlib's azim. */
+  azimuth: number;
+  /** Degrees above the horizontal plane, like matplotlib's elev. */
+  elevation: number;
+  /** The point the camera looks at and orbits around. Default: the centre of the unit box. */
+  target?: Vec3;
+  projection?: "perspective" | "orthographic";
+  /** Distance from the target in box units (perspective only). Default 4. */
+  distance?: number;
+  /** Magnification: 1 fits the unit box in the viewport from any azimuth; 2 shows half as much. */
+  zoom?: number;
+  /** Where on the canvas the view is drawn. */
+  viewport: Rect;
+}
+
+/** A projected point: canvas x, y; depth (larger is farther); scale (pixels per box unit there). */
+export interface Projected {
+  x: number;
+  y: number;
+  depth: number;
+  scale: number;
+}
+
+/**
+ * An orbit camera around a target, z up, with perspective or orthographic projection. The
+ * scale is fixed by the viewport and zoom, never by what is drawn, so motion on screen is
+ * motion of the data.
+ */
+export class OrbitCamera {
+  readonly position: Vec3;
+  readonly forward: Vec3;
+  readonly right: Vec3;
+  readonly up: Vec3;
+  readonly perspective: boolean;
+  private readonly distance: number;
+  private readonly pixelsPerUnit: number;
+  private readonly cx: number;
+  private readonly cy: number;
+  private readonly target: Vec3;
+
+  constructor(options: CameraOptions) {
+    const { azimuth, elevation, viewport } = options;
+    this.target = options.target ?? [0.5, 0.5, 0.5];
+    this.perspective = (options.projection ?? "perspective") === "perspective";
+    this.distance = options.distance ?? 4;
+    const az = (azimuth * Math.PI) / 180;
+    const el = (elevation * Math.PI) / 180;
+    const toCamera: Vec3 = [Math.cos(el) * Math.cos(az), Math.cos(el) * Math.sin(az), Math.sin(el)];
+    this.position = [
+      this.target[0] + this.distance * toCamera[0],
+      this.target[1] + this.distance * toCamera[1],
+      this.target[2] + this.distance * toCamera[2],
+    ];
+    this.forward = normalize(sub(this.target, this.position));
+    this.right = normalize(cross(this.forward, [0, 0, 1]));
+    this.up = cross(this.right, this.forward);
+    // The unit box seen from any azimuth at this elevation spans at most √2 across and
+    // cos(el) + √2 sin(el) high; fit that into the viewport.
+    const across = Math.SQRT2;
+    const high = Math.cos(el) + Math.SQRT2 * Math.abs(Math.sin(el));
+    const fit = Math.min(viewport.width / across, viewport.height / high);
+    this.pixelsPerUnit = fit * (options.zoom ?? 1);
+    this.cx = viewport.x + viewport.width / 2;
+    this.cy = viewport.y + viewport.height / 2;
+  }
+
+  project(p: Vec3): Projected {
+    const d = sub(p, this.position);
+    const xc = dot(d, this.right);
+    const yc = dot(d, this.up);
+    const depth = dot(d, this.forward);
+    // Perspective scales so that the target's depth keeps the orthographic scale.
+    const s = this.perspective ? (this.pixelsPerUnit * this.distance) / depth : this.pixelsPerUnit;
+    return { x: this.cx + xc * s, y: this.cy - yc * s, depth, scale: s };
+  }
+
+  /** Whether the point `p` is on the camera's side of the plane through `point` with `normal`. */
+  facesCamera(point: Vec3, normal: Vec3): boolean {
+    const toCamera = this.perspective
+      ? sub(this.position, point)
+      : ([-this.forward[0], -this.forward[1], -this.forward[2]] as Vec3);
+    return dot(toCamera, normal) > 0;
+  }
+
+  /** The depth range of the unit box's corners, for depth cueing. */
+  boxDepthRange(): [number, number] {
+    let near = Number.POSITIVE_INFINITY;
+    let far = Number.NEGATIVE_INFINITY;
+    for (const corner of BOX_CORNERS) {
+      const { depth } = this.project(corner);
+      near = Math.min(near, depth);
+      far = Math.max(far, depth);
+    }
+    return [near, far];
+  }
+}
+
+export const BOX_CORNERS: Vec3[] = [0, 1, 2, 3, 4, 5, 6, 7].map((i) => [i & 1, (i >> 1) & 1, (i >> 2) & 1] as Vec3);
+
+/**
+ * A view (azimuth, elevation in degrees) that sees the plane with this normal at a grazing
+ * angle of `tilt` degrees, so the two sides of the plane read clearly, preferring views near
+ * `prefer`. Searched on a half-degree grid: deterministic.
+ */
+export function viewAcrossPlane(
+  normal: Vec3,
+  options: { tilt?: number; elevations?: [number, number]; prefer?: { azimuth: number; elevation: number } } = {},
+): { azimuth: number; elevation: number } {
+  const { tilt = 12, elevations = [10, 35], prefer = { azimuth: -40, elevation: 22 } } = options;
+  const n = normalize(normal);
+  const target = Math.sin((tilt * Math.PI) / 180);
+  let best = { azimuth: prefer.azimuth, elevation: prefer.elevation };
+  let bestCost = Number.POSITIVE_INFINITY;
+  for (let el = elevations[0]; el <= elevations[1]; el += 0.5) {
+    const e = (el * Math.PI) / 180;
+    for (let az = -180; az < 180; az += 0.5) {
+      const a = (az * Math.PI) / 180;
+      const facing = Math.abs(Math.cos(e) * Math.cos(a) * n[0] + Math.cos(e) * Math.sin(a) * n[1] + Math.sin(e) * n[2]);
+      const turn = (((az - prefer.azimuth + 540) % 360) - 180) / 180;
+      const cost = 100 * (facing - target) ** 2 + ((el - prefer.elevation) / 30) ** 2 + 0.5 * turn ** 2;
+      if (cost < bestCost) {
+        bestCost = cost;
+        best = { azimuth: az, elevation: el };
+      }
+    }
+  }
+  return best;
+}

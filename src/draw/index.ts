@@ -1,0 +1,12 @@
+export { type AxesBoxOptions, drawAxesBoxBack, drawAxesBoxFront } from "./axes3d.ts";
+export { BOX_CORNERS, type CameraOptions, OrbitCamera, type Projected, type Rect, viewAcrossPlane } from "./camera.ts";
+export { FONT_FAMILY, font, registerFonts } from "./fonts.ts";
+export { drawSpace3d, type Space3dOptions } from "./space3d.ts";
+export { type FrameLayout, frameLayout, inset, stack } from "./layout.ts";
+export { clipPlaneToBox, drawPolygon3d, type PolygonStyle } from "./plane3d.ts";
+export { drawLinePlot, type LinePlotOptions } from "./plot2d.ts";
+export { drawScatter3d, type Scatter3dOptions } from "./scatter3d.ts";
+export { drawCaption, drawHeader, drawLegend, drawTitleCard } from "./text.ts";
+export { DARK, LIGHT, type Theme, withAlpha } from "./theme.ts";
+export { niceTicks, tickDecimals } from "./ticks.ts";
+export type { Vec3 } from "./vec3.ts";

@@ -1,0 +1,116 @@
+import type { CanvasRenderingContext2D } from "canvas";
+import type { Rect } from "./camera.ts";
+import { font } from "./fonts.ts";
+import type { Theme } from "./theme.ts";
+import { niceTicks, tickDecimals } from "./ticks.ts";
+
+export interface LinePlotOptions {
+  /** x and y of the whole curve. */
+  xs: ArrayLike<number>;
+  ys: ArrayLike<number>;
+  /** Draw the curve only up to this x, with a marker there (the current epoch). */
+  upTo?: number;
+  xRange: [number, number];
+  yRange: [number, number];
+  title: string;
+  xLabel?: string;
+  theme: Theme;
+  unit: number;
+  /** Colour of the curve; the marker uses the theme's accent. */
+  color?: string;
+}
+
+/**
+ * A small line plot for a side column: a title, left and bottom axes with a few ticks, the
+ * curve up to `upTo` and a marker at its end. The axes are fixed, so the curve grows into a
+ * frame that does not move.
+ */
+export function drawLinePlot(ctx: CanvasRenderingContext2D, rect: Rect, options: LinePlotOptions): void {
+  const { theme, unit, xs, ys } = options;
+  const [x0, x1] = options.xRange;
+  const [y0, y1] = options.yRange;
+  ctx.save();
+  ctx.font = font(18 * unit, "bold");
+  ctx.fillStyle = theme.ink;
+  ctx.textAlign = "left";
+  ctx.textBaseline = "top";
+  ctx.fillText(options.title, rect.x, rect.y);
+
+  const yTicks = niceTicks(y0, y1, 3);
+  const xTicks = niceTicks(x0, x1, 4);
+  const yDecimals = tickDecimals(yTicks);
+  ctx.font = font(15 * unit);
+  const labelWidth = Math.max(...yTicks.map((t) => ctx.measureText(t.toFixed(yDecimals)).width));
+  const plot: Rect = {
+    x: rect.x + labelWidth + 12 * unit,
+    y: rect.y + 34 * unit,
+    width: rect.width - labelWidth - 20 * unit,
+    height: rect.height - 34 * unit - (options.xLabel ? 52 : 30) * unit,
+  };
+  const px = (x: number) => plot.x + ((x - x0) / (x1 - x0)) * plot.width;
+  const py = (y: number) => plot.y + plot.height - ((y - y0) / (y1 - y0)) * plot.height;
+
+  // Grid and tick labels.
+  ctx.strokeStyle = theme.grid;
+  ctx.lineWidth = 1 * unit;
+  ctx.beginPath();
+  for (const t of yTicks) {
+    ctx.moveTo(plot.x, py(t));
+    ctx.lineTo(plot.x + plot.width, py(t));
+  }
+  ctx.stroke();
+  ctx.fillStyle = theme.muted;
+  ctx.textAlign = "right";
+  ctx.textBaseline = "middle";
+  for (const t of yTicks) ctx.fillText(t.toFixed(yDecimals), plot.x - 8 * unit, py(t));
+  ctx.textAlign = "center";
+  ctx.textBaseline = "top";
+  const xDecimals = tickDecimals(xTicks);
+  for (const t of xTicks) ctx.fillText(t.toFixed(xDecimals), px(t), plot.y + plot.height + 8 * unit);
+  if (options.xLabel) ctx.fillText(options.xLabel, plot.x + plot.width / 2, plot.y + plot.height + 30 * unit);
+  ctx.strokeStyle = theme.edge;
+  ctx.lineWidth = 1.2 * unit;
+  ctx.beginPath();
+  ctx.moveTo(plot.x, plot.y);
+  ctx.lineTo(plot.x, plot.y + plot.height);
+  ctx.lineTo(plot.x + plot.width, plot.y + plot.height);
+  ctx.stroke();
+
+  // The curve up to the current x, ending exactly there by interpolation.
+  const upTo = options.upTo ?? x1;
+  ctx.beginPath();
+  let lastX = Number.NaN;
+  let lastY = Number.NaN;
+  for (let i = 0; i < xs.length; i++) {
+    const x = xs[i] as number;
+    const y = ys[i] as number;
+    if (x > upTo) {
+      if (i > 0) {
+        const xp = xs[i - 1] as number;
+        const t = (upTo - xp) / (x - xp);
+        lastX = upTo;
+        lastY = (ys[i - 1] as number) + t * (y - (ys[i - 1] as number));
+        ctx.lineTo(px(lastX), py(lastY));
+      }
+      break;
+    }
+    if (i === 0) ctx.moveTo(px(x), py(y));
+    else ctx.lineTo(px(x), py(y));
+    lastX = x;
+    lastY = y;
+  }
+  ctx.strokeStyle = options.color ?? theme.ink;
+  ctx.lineWidth = 2.2 * unit;
+  ctx.lineJoin = "round";
+  ctx.stroke();
+  if (Number.isFinite(lastX)) {
+    ctx.beginPath();
+    ctx.arc(px(lastX), py(lastY), 5 * unit, 0, 2 * Math.PI);
+    ctx.fillStyle = theme.accent;
+    ctx.fill();
+    ctx.strokeStyle = theme.background;
+    ctx.lineWidth = 1.5 * unit;
+    ctx.stroke();
+  }
+  ctx.restore();
+}

@@ -1,0 +1,48 @@
+/** Colours and type of a frame. Class colours are Okabe–Ito's, safe for colour-blind viewers. */
+export interface Theme {
+  background: string;
+  /** Main text. */
+  ink: string;
+  /** Secondary text: ticks, captions. */
+  muted: string;
+  /** Axes panes, grid and box edges. */
+  pane: string;
+  grid: string;
+  edge: string;
+  /** The two (or more) classes, in label order. */
+  classes: string[];
+  /** Darker outlines of the class colours. */
+  classOutlines: string[];
+  /** "The model": the decision plane, the boundary, the current-epoch marker. */
+  accent: string;
+}
+
+export const LIGHT: Theme = {
+  background: "#ffffff",
+  ink: "#1f2328",
+  muted: "#5b636e",
+  pane: "#f3f4f6",
+  grid: "#d9dce1",
+  edge: "#9aa1ab",
+  classes: ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9"],
+  classOutlines: ["#004a75", "#8a3d00", "#00664b", "#8a4f70", "#995f00", "#2d7aa3"],
+  accent: "#7a3fb0",
+};
+
+export const DARK: Theme = {
+  background: "#15181d",
+  ink: "#e8eaed",
+  muted: "#a3aab4",
+  pane: "#1e2229",
+  grid: "#343a44",
+  edge: "#59616d",
+  classes: ["#56B4E9", "#E69F00", "#009E73", "#CC79A7", "#F0E442", "#0072B2"],
+  classOutlines: ["#1f6d99", "#8a5e00", "#00664b", "#8a4f70", "#8f8826", "#004a75"],
+  accent: "#c39bff",
+};
+
+/** rgba() of a #rrggbb colour with an alpha. */
+export function withAlpha(hex: string, alpha: number): string {
+  const n = Number.parseInt(hex.slice(1), 16);
+  return `rgba(${(n >> 16) & 255},${(n >> 8) & 255},${n & 255},${alpha})`;
+}

@@ -1,0 +1,13 @@
+export { clamp01, type Easing, easeInOutCubic, easeInOutSine, lerp, linear, smoothstep } from "./easing.ts";
+export { type Caption, captionAt } from "./captions.ts";
+export { bracket, type RunState, stateAt } from "./interpolate.ts";
+export {
+  defineScene,
+  type FrameInfo,
+  isScene,
+  type Scene,
+  type SceneContext,
+  SceneError,
+  type SceneOptions,
+} from "./scene.ts";
+export { type Phase, type TimelineOptions, type TimelineState, timeline } from "./timeline.ts";

@@ -1,0 +1,62 @@
+import { clamp01, type Easing, easeInOutCubic } from "./easing.ts";
+
+export interface TimelineOptions {
+  /** Length of the clip in seconds. */
+  duration: number;
+  /** Epochs the run covers (the last snapshot's epoch). */
+  epochs: number;
+  /** Seconds of title card at the start (0 for none). */
+  titleCard?: number;
+  /** Seconds held on the untrained state, after the title card. */
+  holdStart?: number;
+  /** Seconds held on the final state at the end. */
+  holdEnd?: number;
+  /** How training progress is paced between the holds. Default: cubic ease in and out. */
+  easing?: Easing;
+}
+
+export type Phase = "title" | "start" | "training" | "end";
+
+/** Where the clip is at one moment. */
+export interface TimelineState {
+  /** Seconds from the start. */
+  time: number;
+  phase: Phase;
+  /** Fractional epoch shown: 0 through the title and opening hold, `epochs` in the closing hold. */
+  epoch: number;
+  /** 0..1 through the training segment. */
+  training: number;
+  /** Opacity of the title card: 1 while it shows, fading out over its last 0.5 s. */
+  title: number;
+}
+
+/**
+ * Maps time to the training position of a clip laid out as: title card, opening hold,
+ * training (eased, so it starts and ends gently), closing hold. The training segment
+ * gets whatever time the other parts leave; phases shrink proportionally when the clip
+ * is too short for them.
+ */
+export function timeline(options: TimelineOptions): (time: number) => TimelineState {
+  const { duration, epochs } = options;
+  const easing = options.easing ?? easeInOutCubic;
+  let title = options.titleCard ?? 0;
+  let holdStart = options.holdStart ?? 1.5;
+  let holdEnd = options.holdEnd ?? 2;
+  const fixed = title + holdStart + holdEnd;
+  // Keep at least half the clip for training.
+  if (fixed > duration / 2) {
+    const shrink = duration / 2 / fixed;
+    title *= shrink;
+    holdStart *= shrink;
+    holdEnd *= shrink;
+  }
+  const trainStart = title + holdStart;
+  const trainEnd = duration - holdEnd;
+  const fade = Math.min(0.5, title / 3);
+  return (time) => {
+    const training = clamp01((time - trainStart) / (trainEnd - trainStart));
+    const phase: Phase = time < title ? "title" : time < trainStart ? "start" : time < trainEnd ? "training" : "end";
+    const titleOpacity = title === 0 ? 0 : clamp01((title - time) / fade);
+    return { time, phase, epoch: epochs * easing(training), training, title: titleOpacity };
+  };
+}

@@ -1,0 +1,190 @@
+import { mkdirSync } from "node:fs";
+import { writeFile } from "node:fs/promises";
+import path from "node:path";
+import { AtomicOutput } from "./atomic.ts";
+import { type FormatName, gifGeometry, videoOptions } from "./formats.ts";
+import { FfmpegProcess } from "./process.ts";
+
+/** One rendered frame: raw BGRA pixels, and PNG bytes on demand. */
+export interface Frame {
+  raw: Buffer;
+  png: () => Buffer;
+}
+
+/** Frames by index, for sinks that look at the video before encoding it (GIF palettes). */
+export interface FrameSource {
+  frames: number;
+  draw: (index: number) => Frame;
+}
+
+/** Where frames go. Every sink writes to a temporary path and renames on `finish`. */
+export interface Sink {
+  readonly format: FormatName;
+  readonly target: string;
+  /** Work before the first frame (a GIF's palette pass). */
+  prepare?(source: FrameSource): Promise<void>;
+  write(frame: Frame, index: number): Promise<void>;
+  /** Completes the file and moves it into place. */
+  finish(): Promise<void>;
+  /** Stops any encoder and removes the temporary output. Safe to call twice. */
+  abort(): Promise<void>;
+}
+
+export interface SinkOptions {
+  format: FormatName;
+  target: string;
+  width: number;
+  height: number;
+  fps: number;
+  ffmpegPath: string;
+  preview: boolean;
+}
+
+export function openSink(options: SinkOptions): Sink {
+  switch (options.format) {
+    case "mp4":
+    case "webm":
+      return new VideoSink(options, options.format);
+    case "gif":
+      return new GifSink(options);
+    case "png":
+      return new PngFolderSink(options);
+  }
+}
+
+class VideoSink implements Sink {
+  readonly format: FormatName;
+  readonly target: string;
+  private readonly output: AtomicOutput;
+  private readonly encoder: FfmpegProcess;
+
+  constructor(options: SinkOptions, format: "mp4" | "webm") {
+    this.format = format;
+    this.target = options.target;
+    this.output = new AtomicOutput(options.target);
+    const { options: outputOptions, muxer } = videoOptions(format, options);
+    this.encoder = new FfmpegProcess({ ...options, outputOptions, format: muxer, output: this.output.temporary });
+  }
+
+  write(frame: Frame): Promise<void> {
+    return this.encoder.write(frame.raw);
+  }
+
+  async finish(): Promise<void> {
+    await this.encoder.finish();
+    this.output.commit();
+  }
+
+  async abort(): Promise<void> {
+    await this.encoder.stop();
+    this.output.discard();
+  }
+}
+
+/**
+ * GIF in two ffmpeg runs with flat memory: a palette from a sample of the frames (palettegen
+ * keeps only colour statistics), then the frames themselves through paletteuse with that
+ * palette as a second input. The one-pass split/palettegen/paletteuse graph would hold every
+ * frame until the end.
+ */
+class GifSink implements Sink {
+  readonly format: FormatName = "gif";
+  readonly target: string;
+  private readonly options: SinkOptions;
+  private readonly output: AtomicOutput;
+  private readonly palette: AtomicOutput;
+  private encoder: FfmpegProcess | null = null;
+  private paletteRun: FfmpegProcess | null = null;
+  private readonly scaleTo: string;
+  private readonly gifFps: number;
+
+  constructor(options: SinkOptions) {
+    this.options = options;
+    this.target = options.target;
+    this.output = new AtomicOutput(options.target);
+    this.palette = new AtomicOutput(`${options.target}.palette.png`);
+    const gif = gifGeometry(options.width, options.height, options.fps);
+    this.scaleTo = `scale=${gif.width}:${gif.height}:flags=lanczos`;
+    this.gifFps = gif.fps;
+  }
+
+  async prepare(source: FrameSource): Promise<void> {
+    const samples = Math.min(source.frames, 90);
+    this.paletteRun = new FfmpegProcess({
+      ...this.options,
+      complexFilter: `[0:v]${this.scaleTo},palettegen=max_colors=256:stats_mode=full[out]`,
+      outputOptions: ["-frames:v", "1", "-update", "1", "-c:v", "png"],
+      format: "image2",
+      output: this.palette.temporary,
+    });
+    for (let k = 0; k < samples; k++) {
+      const index = samples === 1 ? 0 : Math.round((k * (source.frames - 1)) / (samples - 1));
+      await this.paletteRun.write(source.draw(index).raw);
+    }
+    await this.paletteRun.finish();
+    this.paletteRun = null;
+    this.encoder = new FfmpegProcess({
+      ...this.options,
+      extraInputs: [this.palette.temporary],
+      complexFilter: `[0:v]fps=${this.gifFps},${this.scaleTo}[frames];[frames][1:v]paletteuse=dither=sierra2_4a:diff_mode=rectangle[out]`,
+      outputOptions: ["-loop", "0"],
+      format: "gif",
+      output: this.output.temporary,
+    });
+  }
+
+  write(frame: Frame): Promise<void> {
+    if (!this.encoder) throw new Error("GifSink.prepare must run before the first frame");
+    return this.encoder.write(frame.raw);
+  }
+
+  async finish(): Promise<void> {
+    await this.encoder?.finish();
+    this.output.commit();
+    this.palette.discard();
+  }
+
+  async abort(): Promise<void> {
+    await this.paletteRun?.stop();
+    await this.encoder?.stop();
+    this.output.discard();
+    this.palette.discard();
+  }
+}
+
+/** A folder of numbered PNG frames: <target>/frame-00000.png, ... */
+class PngFolderSink implements Sink {
+  readonly format: FormatName = "png";
+  readonly target: string;
+  private readonly output: AtomicOutput;
+
+  constructor(options: SinkOptions) {
+    this.target = options.target;
+    this.output = new AtomicOutput(options.target);
+    mkdirSync(this.output.temporary, { recursive: true });
+  }
+
+  async write(frame: Frame, index: number): Promise<void> {
+    await writeFile(path.join(this.output.temporary, `frame-${String(index).padStart(5, "0")}.png`), frame.png());
+  }
+
+  async finish(): Promise<void> {
+    this.output.commit();
+  }
+
+  async abort(): Promise<void> {
+    this.output.discard();
+  }
+}
+
+/** Writes one PNG file atomically. */
+export async function writePng(target: string, png: Buffer): Promise<void> {
+  const output = new AtomicOutput(target);
+  try {
+    await writeFile(output.temporary, png);
+    output.commit();
+  } catch (error) {
+    output.discard();
+    throw error;
+  }
+}
