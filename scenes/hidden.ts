@@ -19,7 +19,6 @@ import {
   drawTitleCard,
   easeInOutSine,
   frameLayout,
-  inset,
   LIGHT,
   lerp,
   OrbitCamera,
@@ -123,8 +122,13 @@ export default defineScene({
     const camera = new OrbitCamera({
       azimuth: lerp(s.startView.azimuth, s.startView.azimuth + turn(s.startView.azimuth, s.endView.azimuth), orbit),
       elevation: lerp(s.startView.elevation, s.endView.elevation, orbit),
-      // Room around the box for tick labels and axis names.
-      viewport: inset(layout.main, 44 * unit),
+      // Room around the box for tick labels and axis names, most of it below the box.
+      viewport: {
+        x: layout.main.x + 50 * unit,
+        y: layout.main.y + 16 * unit,
+        width: layout.main.width - 100 * unit,
+        height: layout.main.height - 84 * unit,
+      },
       target: framing.target,
       zoom: framing.zoom,
       distance: 5,

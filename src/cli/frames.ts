@@ -8,14 +8,14 @@ import { UserFacingError } from "./errors.ts";
  * Draws a scene's frames on one reused canvas. Each frame starts from a cleared canvas and a
  * reset context, so a frame depends on its index alone.
  */
-export class FrameRenderer {
+export class FrameRenderer<State = unknown> {
   readonly canvas: Canvas;
-  private readonly scene: Scene;
+  private readonly scene: Scene<State>;
   private readonly context: SceneContext;
-  private readonly state: unknown;
+  private readonly state: State;
   private readonly sceneFile: string;
 
-  constructor(scene: Scene, context: SceneContext, sceneFile: string) {
+  constructor(scene: Scene<State>, context: SceneContext, sceneFile: string) {
     registerFonts();
     this.scene = scene;
     this.context = context;

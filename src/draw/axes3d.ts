@@ -1,6 +1,7 @@
 import type { CanvasRenderingContext2D } from "canvas";
 import type { OrbitCamera } from "./camera.ts";
 import { font } from "./fonts.ts";
+import { fillTextCached, measureTextCached } from "./textcache.ts";
 import type { Theme } from "./theme.ts";
 import type { Vec3 } from "./vec3.ts";
 
@@ -147,8 +148,6 @@ function drawTicks(
     1: (t) => [front[0] as number, t, back[2] as number],
     2: (t) => [zEdge[0], zEdge[1], t],
   };
-  ctx.textAlign = "center";
-  ctx.textBaseline = "middle";
   // Labels of different axes meet at shared corners; a label that would overlap one already
   // drawn is left out, as a reader takes the shared value from the other axis.
   const placed: { x0: number; y0: number; x1: number; y1: number }[] = [];
@@ -172,7 +171,7 @@ function drawTicks(
     dx /= norm;
     dy /= norm;
     const [lo, hi] = ranges[a] as [number, number];
-    ctx.font = font(15 * unit);
+    const tickFont = font(15 * unit);
     let widest = 0;
     ctx.beginPath();
     for (const t of ticks) {
@@ -183,20 +182,24 @@ function drawTicks(
     ctx.strokeStyle = theme.edge;
     ctx.lineWidth = 1.2 * unit;
     ctx.stroke();
-    ctx.fillStyle = theme.muted;
     for (const t of ticks) {
       const p = camera.project(at(t));
       const text = (lo + t * (hi - lo)).toFixed(1);
-      const w = ctx.measureText(text).width;
+      const w = measureTextCached(text, tickFont);
       widest = Math.max(widest, w);
       const away = 12 * unit + Math.abs(dx) * (w / 2) + Math.abs(dy) * 8 * unit;
       const x = p.x + dx * away;
       const y = p.y + dy * away;
-      if (fits(x, y, w + 4 * unit, 17 * unit)) ctx.fillText(text, x, y);
+      if (fits(x, y, w + 4 * unit, 17 * unit)) {
+        fillTextCached(ctx, text, x, y, { font: tickFont, color: theme.muted, align: "center", baseline: "middle" });
+      }
     }
-    ctx.font = font(19 * unit, "normal", "italic");
-    ctx.fillStyle = theme.ink;
     const away = 20 * unit + Math.abs(dx) * (widest + 16 * unit) + Math.abs(dy) * 30 * unit;
-    ctx.fillText(labels[a] as string, mid.x + dx * away, mid.y + dy * away);
+    fillTextCached(ctx, labels[a] as string, mid.x + dx * away, mid.y + dy * away, {
+      font: font(19 * unit, "normal", "italic"),
+      color: theme.ink,
+      align: "center",
+      baseline: "middle",
+    });
   }
 }

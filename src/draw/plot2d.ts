@@ -2,6 +2,7 @@ import type { CanvasRenderingContext2D } from "canvas";
 import type { Rect } from "./camera.ts";
 import { font } from "./fonts.ts";
 import type { Theme } from "./theme.ts";
+import { fillTextCached, measureTextCached } from "./textcache.ts";
 import { niceTicks, tickDecimals } from "./ticks.ts";
 
 export interface LinePlotOptions {
@@ -30,17 +31,17 @@ export function drawLinePlot(ctx: CanvasRenderingContext2D, rect: Rect, options:
   const [x0, x1] = options.xRange;
   const [y0, y1] = options.yRange;
   ctx.save();
-  ctx.font = font(18 * unit, "bold");
-  ctx.fillStyle = theme.ink;
-  ctx.textAlign = "left";
-  ctx.textBaseline = "top";
-  ctx.fillText(options.title, rect.x, rect.y);
+  fillTextCached(ctx, options.title, rect.x, rect.y, {
+    font: font(18 * unit, "bold"),
+    color: theme.ink,
+    baseline: "top",
+  });
 
   const yTicks = niceTicks(y0, y1, 3);
   const xTicks = niceTicks(x0, x1, 4);
   const yDecimals = tickDecimals(yTicks);
-  ctx.font = font(15 * unit);
-  const labelWidth = Math.max(...yTicks.map((t) => ctx.measureText(t.toFixed(yDecimals)).width));
+  const tickFont = font(15 * unit);
+  const labelWidth = Math.max(...yTicks.map((t) => measureTextCached(t.toFixed(yDecimals), tickFont)));
   const plot: Rect = {
     x: rect.x + labelWidth + 12 * unit,
     y: rect.y + 34 * unit,
@@ -59,15 +60,13 @@ export function drawLinePlot(ctx: CanvasRenderingContext2D, rect: Rect, options:
     ctx.lineTo(plot.x + plot.width, py(t));
   }
   ctx.stroke();
-  ctx.fillStyle = theme.muted;
-  ctx.textAlign = "right";
-  ctx.textBaseline = "middle";
-  for (const t of yTicks) ctx.fillText(t.toFixed(yDecimals), plot.x - 8 * unit, py(t));
-  ctx.textAlign = "center";
-  ctx.textBaseline = "top";
+  const yLabel = { font: tickFont, color: theme.muted, align: "right", baseline: "middle" } as const;
+  for (const t of yTicks) fillTextCached(ctx, t.toFixed(yDecimals), plot.x - 8 * unit, py(t), yLabel);
+  const xLabel = { font: tickFont, color: theme.muted, align: "center", baseline: "top" } as const;
   const xDecimals = tickDecimals(xTicks);
-  for (const t of xTicks) ctx.fillText(t.toFixed(xDecimals), px(t), plot.y + plot.height + 8 * unit);
-  if (options.xLabel) ctx.fillText(options.xLabel, plot.x + plot.width / 2, plot.y + plot.height + 30 * unit);
+  for (const t of xTicks) fillTextCached(ctx, t.toFixed(xDecimals), px(t), plot.y + plot.height + 8 * unit, xLabel);
+  if (options.xLabel)
+    fillTextCached(ctx, options.xLabel, plot.x + plot.width / 2, plot.y + plot.height + 30 * unit, xLabel);
   ctx.strokeStyle = theme.edge;
   ctx.lineWidth = 1.2 * unit;
   ctx.beginPath();

@@ -1,4 +1,4 @@
-import type { CanvasRenderingContext2D } from "canvas";
+import { type Canvas, type CanvasRenderingContext2D, createCanvas } from "canvas";
 import type { OrbitCamera } from "./camera.ts";
 import type { Theme } from "./theme.ts";
 
@@ -44,23 +44,62 @@ export function drawScatter3d(ctx: CanvasRenderingContext2D, camera: OrbitCamera
   order.sort((a, b) => (depths[b] as number) - (depths[a] as number) || a - b);
 
   ctx.save();
-  ctx.lineWidth = 0.8 * unit;
-  let lastClass = -1;
+  const lineWidth = 0.8 * unit;
   for (const i of order) {
-    const label = labels[i] as number;
-    if (label !== lastClass) {
-      ctx.fillStyle = theme.classes[label % theme.classes.length] as string;
-      ctx.strokeStyle = theme.classOutlines[label % theme.classOutlines.length] as string;
-      lastClass = label;
-    }
+    const label = (labels[i] as number) % theme.classes.length;
     // 0 at the nearest corner of the box, 1 at the farthest.
     const t = Math.min(1, Math.max(0, ((depths[i] as number) - near) / (far - near)));
     ctx.globalAlpha = opacity * (0.95 - 0.4 * t);
     const r = radius * (scales[i] as number) * (1.12 - 0.24 * t);
-    ctx.beginPath();
-    ctx.arc(xs[i] as number, ys[i] as number, r, 0, 2 * Math.PI);
-    ctx.fill();
-    ctx.stroke();
+    const dot = dotSprite(
+      theme.classes[label] as string,
+      theme.classOutlines[label] as string,
+      r,
+      lineWidth,
+      xs[i] as number,
+      ys[i] as number,
+    );
+    ctx.drawImage(dot.image, dot.x, dot.y);
   }
   ctx.restore();
+}
+
+/**
+ * Dots are stamped from small pre-drawn images instead of being filled and stroked one by
+ * one (about 10x faster in cairo). Each image is drawn for a radius rounded to 1/8 px and a
+ * position rounded to 1/4 px, then placed at whole pixels, so dots stay sharp and still move
+ * smoothly. The cache only memoises: an image depends on its key alone.
+ */
+const sprites = new Map<string, Canvas>();
+const SUBPIXEL = 4;
+
+function dotSprite(
+  fill: string,
+  outline: string,
+  radius: number,
+  lineWidth: number,
+  x: number,
+  y: number,
+): { image: Canvas; x: number; y: number } {
+  const r = Math.max(0.5, Math.round(radius * 8) / 8);
+  const fx = Math.floor(x);
+  const fy = Math.floor(y);
+  const px = Math.round((x - fx) * SUBPIXEL) / SUBPIXEL;
+  const py = Math.round((y - fy) * SUBPIXEL) / SUBPIXEL;
+  const pad = Math.ceil(r + lineWidth) + 1;
+  const key = `${fill}|${outline}|${r}|${lineWidth}|${px}|${py}`;
+  let image = sprites.get(key);
+  if (!image) {
+    image = createCanvas(2 * pad + 1, 2 * pad + 1);
+    const ctx = image.getContext("2d");
+    ctx.beginPath();
+    ctx.arc(pad + px, pad + py, r, 0, 2 * Math.PI);
+    ctx.fillStyle = fill;
+    ctx.fill();
+    ctx.lineWidth = lineWidth;
+    ctx.strokeStyle = outline;
+    ctx.stroke();
+    sprites.set(key, image);
+  }
+  return { image, x: fx - pad, y: fy - pad };
 }

@@ -1,6 +1,7 @@
 import type { CanvasRenderingContext2D } from "canvas";
 import type { Rect } from "./camera.ts";
 import { font } from "./fonts.ts";
+import { fillTextCached, measureTextCached } from "./textcache.ts";
 import type { Theme } from "./theme.ts";
 
 interface TextStyle {
@@ -16,24 +17,23 @@ export function drawHeader(
 ): void {
   const { theme, unit } = options;
   ctx.save();
-  ctx.textAlign = "left";
-  ctx.textBaseline = "alphabetic";
-  ctx.fillStyle = theme.ink;
-  ctx.font = font(28 * unit, "bold");
-  ctx.fillText(options.title, rect.x, rect.y + 28 * unit);
+  fillTextCached(ctx, options.title, rect.x, rect.y + 28 * unit, { font: font(28 * unit, "bold"), color: theme.ink });
   // Status items at fixed positions: each value is printed with fixed decimals, and DejaVu's
   // digits all have the same width, so nothing shifts as the numbers change.
   let x = rect.x;
   const y = rect.y + 64 * unit;
+  const labelFont = font(20 * unit);
+  const valueFont = font(20 * unit, "bold");
   for (const { label, value } of options.status) {
-    ctx.font = font(20 * unit);
-    ctx.fillStyle = theme.muted;
-    ctx.fillText(label, x, y);
-    x += ctx.measureText(`${label} `).width;
-    ctx.fillStyle = theme.ink;
-    ctx.font = font(20 * unit, "bold");
-    ctx.fillText(value, x, y);
-    x += ctx.measureText(value).width + 30 * unit;
+    fillTextCached(ctx, label, x, y, { font: labelFont, color: theme.muted });
+    x += measureTextCached(`${label} `, labelFont);
+    // Digit by digit: every digit has the same advance, so values never shift, and the
+    // label cache holds ten digits instead of every number shown.
+    for (const ch of value) {
+      fillTextCached(ctx, ch, x, y, { font: valueFont, color: theme.ink });
+      x += measureTextCached(ch, valueFont);
+    }
+    x += 30 * unit;
   }
   ctx.restore();
 }
@@ -48,11 +48,20 @@ export function drawCaption(
   if (!text) return;
   ctx.save();
   ctx.globalAlpha = options.opacity ?? 1;
-  ctx.font = font(20 * options.unit, "normal", "italic");
-  ctx.fillStyle = options.theme.ink;
-  ctx.textAlign = "left";
-  ctx.textBaseline = "middle";
-  ctx.fillText(text, rect.x, rect.y + rect.height / 2, rect.width);
+  const captionFont = font(20 * options.unit, "normal", "italic");
+  if (measureTextCached(text, captionFont) <= rect.width) {
+    fillTextCached(ctx, text, rect.x, rect.y + rect.height / 2, {
+      font: captionFont,
+      color: options.theme.ink,
+      baseline: "middle",
+    });
+  } else {
+    // Too long for the line: squeeze it rather than run off the frame.
+    ctx.font = captionFont;
+    ctx.fillStyle = options.theme.ink;
+    ctx.textBaseline = "middle";
+    ctx.fillText(text, rect.x, rect.y + rect.height / 2, rect.width);
+  }
   ctx.restore();
 }
 
@@ -65,9 +74,6 @@ export function drawLegend(
 ): void {
   const { theme, unit } = options;
   ctx.save();
-  ctx.font = font(17 * unit);
-  ctx.textAlign = "left";
-  ctx.textBaseline = "middle";
   entries.forEach((entry, i) => {
     const y = at.y + i * 28 * unit;
     ctx.beginPath();
@@ -78,8 +84,11 @@ export function drawLegend(
     ctx.strokeStyle = entry.outline;
     ctx.lineWidth = 1 * unit;
     ctx.stroke();
-    ctx.fillStyle = theme.ink;
-    ctx.fillText(entry.label, at.x + 16 * unit, y);
+    fillTextCached(ctx, entry.label, at.x + 16 * unit, y, {
+      font: font(17 * unit),
+      color: theme.ink,
+      baseline: "middle",
+    });
   });
   ctx.restore();
 }

@@ -1,0 +1,203 @@
+import assert from "node:assert/strict";
+import { describe, test } from "node:test";
+import { type CanvasRenderingContext2D, createCanvas } from "canvas";
+import {
+  clipPlaneToBox,
+  drawAxesBoxBack,
+  drawAxesBoxFront,
+  drawCaption,
+  drawHeader,
+  drawLegend,
+  drawLinePlot,
+  drawSpace3d,
+  frameLayout,
+  LIGHT,
+  niceTicks,
+  OrbitCamera,
+  registerFonts,
+  type Vec3,
+  viewAcrossPlane,
+} from "../src/draw/index.ts";
+import { stream } from "../src/random/index.ts";
+import { expectMatchesGolden } from "./golden.ts";
+
+registerFonts();
+const W = 320;
+const H = 180;
+
+function paint(draw: (ctx: CanvasRenderingContext2D) => void, width = W, height = H): Buffer {
+  const canvas = createCanvas(width, height);
+  const ctx = canvas.getContext("2d");
+  ctx.fillStyle = LIGHT.background;
+  ctx.fillRect(0, 0, width, height);
+  draw(ctx);
+  return canvas.toBuffer("image/png");
+}
+
+const viewport = { x: 40, y: 20, width: 240, height: 130 };
+
+/** 400 seeded points in two clusters of the unit box. */
+function cloud(): { points: Float64Array; labels: Uint8Array } {
+  const random = stream("draw-test", "data");
+  const points = new Float64Array(400 * 3);
+  const labels = new Uint8Array(400);
+  for (let i = 0; i < 400; i++) {
+    labels[i] = i % 2;
+    const c = i % 2 ? [0.7, 0.3, 0.6] : [0.3, 0.6, 0.3];
+    for (let k = 0; k < 3; k++) points[3 * i + k] = Math.min(1, Math.max(0, (c[k] as number) + random.normal(0, 0.1)));
+  }
+  return { points, labels };
+}
+
+describe("golden images of the drawing blocks (320x180)", () => {
+  for (const [azimuth, elevation] of [
+    [-60, 30],
+    [30, 20],
+    [135, 45],
+    [-150, -15],
+  ] as const) {
+    test(`axes box from azimuth ${azimuth}, elevation ${elevation}`, () => {
+      const png = paint((ctx) => {
+        const camera = new OrbitCamera({ azimuth, elevation, viewport: { x: 60, y: 25, width: 200, height: 120 } });
+        drawAxesBoxBack(ctx, camera, { theme: LIGHT, unit: 0.4 });
+        drawAxesBoxFront(ctx, camera, { theme: LIGHT, unit: 0.4 });
+      });
+      expectMatchesGolden(`axes-az${azimuth}-el${elevation}`, png);
+    });
+  }
+
+  test("orthographic axes box", () => {
+    const png = paint((ctx) => {
+      const camera = new OrbitCamera({ azimuth: -60, elevation: 30, projection: "orthographic", viewport });
+      drawAxesBoxBack(ctx, camera, { theme: LIGHT, unit: 0.4 });
+      drawAxesBoxFront(ctx, camera, { theme: LIGHT, unit: 0.4 });
+    });
+    expectMatchesGolden("axes-orthographic", png);
+  });
+
+  test("depth-sorted scatter with a plane between the clusters", () => {
+    const { points, labels } = cloud();
+    const png = paint((ctx) => {
+      const camera = new OrbitCamera({ azimuth: -50, elevation: 25, viewport });
+      drawSpace3d(ctx, camera, {
+        theme: LIGHT,
+        unit: 0.4,
+        points,
+        labels,
+        plane: { normal: [1, -0.8, 0.7], offset: -0.45 },
+        radius: 4,
+      });
+    });
+    expectMatchesGolden("scatter-plane", png);
+  });
+
+  test("line plot, header, legend and caption text", () => {
+    const png = paint(
+      (ctx) => {
+        const layout = frameLayout(640, 360);
+        const u = layout.unit;
+        drawHeader(ctx, layout.header, {
+          theme: LIGHT,
+          unit: u,
+          title: "Text at 360p",
+          status: [
+            { label: "epoch", value: "12.4" },
+            { label: "loss", value: "0.0132" },
+          ],
+        });
+        const xs = Array.from({ length: 31 }, (_, i) => i);
+        drawLinePlot(ctx, layout.side, {
+          theme: LIGHT,
+          unit: u,
+          title: "loss",
+          xs,
+          ys: xs.map((x) => 0.2 * Math.exp(-x / 8)),
+          upTo: 17.5,
+          xRange: [0, 30],
+          yRange: [0, 0.2],
+          xLabel: "epoch",
+        });
+        drawLegend(
+          ctx,
+          { x: layout.main.x + 10, y: layout.main.y + 10 },
+          [
+            { label: "outer (y = 0)", color: LIGHT.classes[0] as string, outline: LIGHT.classOutlines[0] as string },
+            { label: "inner (y = 1)", color: LIGHT.classes[1] as string, outline: LIGHT.classOutlines[1] as string },
+          ],
+          { theme: LIGHT, unit: u },
+        );
+        drawCaption(ctx, layout.caption, "Captions say what to notice now.", { theme: LIGHT, unit: u });
+      },
+      640,
+      360,
+    );
+    expectMatchesGolden("text-and-plot", png);
+  });
+});
+
+describe("drawing geometry", () => {
+  test("a plane through the box centre clips to a polygon on the box's faces", () => {
+    const square = clipPlaneToBox([0, 0, 1], -0.5);
+    assert.equal(square.length, 4);
+    for (const p of square) assert.equal(p[2], 0.5);
+    const hexagon = clipPlaneToBox([1, 1, 1], -1.5);
+    assert.equal(hexagon.length, 6);
+    for (const p of hexagon) assert.ok(Math.abs(p[0] + p[1] + p[2] - 1.5) < 1e-12);
+    assert.deepEqual(clipPlaneToBox([1, 0, 0], -2), []);
+    // Corners in order around the polygon: consecutive corners share a face of the box.
+    for (let i = 0; i < hexagon.length; i++) {
+      const a = hexagon[i] as Vec3;
+      const b = hexagon[(i + 1) % hexagon.length] as Vec3;
+      assert.ok(
+        [0, 1, 2].some((k) => (a[k] === 0 && b[k] === 0) || (a[k] === 1 && b[k] === 1)),
+        `corners ${i} and ${i + 1}`,
+      );
+    }
+  });
+
+  test("the camera fits the box in the viewport from every azimuth, at a scale that does not change", () => {
+    const extent = (azimuth: number) => {
+      const camera = new OrbitCamera({ azimuth, elevation: 20, projection: "orthographic", viewport });
+      const corners = [0, 1].flatMap((x) => [0, 1].flatMap((y) => [0, 1].map((z) => camera.project([x, y, z]))));
+      const xs = corners.map((p) => p.x);
+      const ys = corners.map((p) => p.y);
+      return {
+        width: Math.max(...xs) - Math.min(...xs),
+        height: Math.max(...ys) - Math.min(...ys),
+        scale: corners[0]?.scale,
+      };
+    };
+    for (const az of [-170, -90, -45, 0, 45, 90, 135]) {
+      const e = extent(az);
+      assert.ok(e.width <= viewport.width + 1e-9 && e.height <= viewport.height + 1e-9, `azimuth ${az}`);
+      assert.equal(e.scale, extent(0).scale);
+    }
+    // Here the height binds: seen from 45°, the box is as tall as the viewport.
+    assert.ok(Math.abs(extent(45).height - viewport.height) < 1e-6);
+  });
+
+  test("nearer points project larger under perspective", () => {
+    const camera = new OrbitCamera({ azimuth: 0, elevation: 0, viewport });
+    assert.ok(camera.project([1, 0.5, 0.5]).scale > camera.project([0, 0.5, 0.5]).scale);
+  });
+
+  test("viewAcrossPlane finds a view at the asked grazing angle", () => {
+    const normal: Vec3 = [0.3, -0.8, 0.5];
+    const view = viewAcrossPlane(normal, { tilt: 15 });
+    const a = (view.azimuth * Math.PI) / 180;
+    const e = (view.elevation * Math.PI) / 180;
+    const toCamera = [Math.cos(e) * Math.cos(a), Math.cos(e) * Math.sin(a), Math.sin(e)];
+    const length = Math.hypot(...normal);
+    const facing = Math.abs(toCamera.reduce((s, v, k) => s + v * (normal[k] as number), 0) / length);
+    assert.ok(
+      Math.abs(Math.asin(facing) - (15 * Math.PI) / 180) < 0.02,
+      `grazing angle ${(Math.asin(facing) * 180) / Math.PI}°`,
+    );
+  });
+
+  test("nice ticks", () => {
+    assert.deepEqual(niceTicks(0, 30, 4), [0, 10, 20, 30]);
+    assert.deepEqual(niceTicks(0, 0.2, 3), [0, 0.1, 0.2]);
+    assert.deepEqual(niceTicks(0.4, 1, 3), [0.4, 0.6, 0.8, 1]);
+  });
+});

@@ -1,0 +1,145 @@
+import assert from "node:assert/strict";
+import { describe, test } from "node:test";
+import { FrameRenderer } from "../src/cli/frames.ts";
+import { captionAt, defineScene, easeInOutCubic, stateAt, timeline } from "../src/scene/index.ts";
+import { train } from "../src/train/index.ts";
+import hidden from "../scenes/hidden.ts";
+import { expectMatchesGolden } from "./golden.ts";
+
+describe("timeline", () => {
+  const clock = timeline({ duration: 12, epochs: 30, titleCard: 2, holdStart: 1.5, holdEnd: 2 });
+
+  test("holds at the start and the end, and moves only in between", () => {
+    assert.equal(clock(0).phase, "title");
+    assert.equal(clock(0).epoch, 0);
+    assert.equal(clock(3).phase, "start");
+    assert.equal(clock(3.49).epoch, 0);
+    assert.equal(clock(6.75).phase, "training");
+    assert.equal(clock(10.5).epoch, 30);
+    assert.equal(clock(11.99).phase, "end");
+  });
+
+  test("training progress is eased: monotone, slow at both ends", () => {
+    let last = -1;
+    for (let t = 0; t <= 12; t += 0.05) {
+      const { epoch } = clock(t);
+      assert.ok(epoch >= last);
+      last = epoch;
+    }
+    const step = 1 / 30;
+    assert.ok(
+      clock(3.5 + step).epoch < clock(6.75 + step).epoch - clock(6.75).epoch,
+      "slower at the start than mid-way",
+    );
+    assert.ok(Math.abs(easeInOutCubic(0.5) - 0.5) < 1e-12);
+  });
+
+  test("the title card fades out before it ends", () => {
+    assert.equal(clock(0).title, 1);
+    assert.ok(clock(1.9).title > 0 && clock(1.9).title < 1);
+    assert.equal(clock(2).title, 0);
+  });
+
+  test("short clips shrink the holds and keep half for training", () => {
+    const short = timeline({ duration: 2, epochs: 10, titleCard: 2, holdStart: 1.5, holdEnd: 2 });
+    assert.equal(short(0).phase, "title");
+    assert.ok(short(1.5).epoch > 0 && short(1.5).epoch < 10);
+    assert.equal(short(2).epoch, 10);
+  });
+
+  test("captions fade in and out", () => {
+    const captions = [
+      { from: 0, to: 2, text: "a" },
+      { from: 2, to: 4, text: "b" },
+    ];
+    assert.deepEqual(captionAt(captions, 1), { text: "a", opacity: 1 });
+    assert.equal(captionAt(captions, 2.1).text, "b");
+    assert.ok(captionAt(captions, 2.1).opacity < 0.5);
+    assert.equal(captionAt(captions, 5).text, "");
+  });
+});
+
+describe("interpolation between snapshots", () => {
+  const run = train({
+    sizes: [2, 3, 3, 1],
+    data: { dataset: "circles", n: 100, factor: 0.3, noise: 0.1 },
+    epochs: 4,
+    batchSize: 10,
+    learningRate: 3,
+    snapshot: { layers: [2] },
+  });
+
+  test("is exact at every snapshot", () => {
+    for (const snapshot of run.snapshots) {
+      const state = stateAt(run, snapshot.epoch, 2);
+      assert.deepEqual(Array.from(state.activations.slice(0, 3)), snapshot.activations["2"]?.[0]);
+      assert.equal(state.loss, snapshot.loss);
+      assert.deepEqual(state.weights, snapshot.weights);
+    }
+  });
+
+  test("lies between the two snapshots around it", () => {
+    const state = stateAt(run, 1.25, 2);
+    const a = run.snapshots[1]?.activations["2"]?.[7]?.[1] as number;
+    const b = run.snapshots[2]?.activations["2"]?.[7]?.[1] as number;
+    assert.ok(Math.abs((state.activations[7 * 3 + 1] as number) - (0.75 * a + 0.25 * b)) < 1e-12);
+    assert.equal(stateAt(run, -1, 2).epoch, 0);
+    assert.equal(stateAt(run, 99, 2).loss, run.snapshots.at(-1)?.loss);
+  });
+
+  test("names the missing layer", () => {
+    assert.throws(
+      () => stateAt(run, 1, 1),
+      /no activations of layer 1; add it to the training config's snapshot.layers/,
+    );
+  });
+});
+
+describe("defineScene", () => {
+  const draw = () => {};
+  test("fills in defaults", () => {
+    const scene = defineScene({ name: "x", run: "r.json", draw });
+    assert.deepEqual([scene.width, scene.height, scene.fps, scene.duration, scene.seed], [1280, 720, 30, 12, 0]);
+  });
+  test("rejects a bad scene with a clear message", () => {
+    assert.throws(() => defineScene({ name: "bad name", run: "r.json", draw }), /letters, digits/);
+    assert.throws(() => defineScene({ name: "x", draw }), /exactly one of 'train'/);
+    assert.throws(() => defineScene({ name: "x", run: "r.json", fps: 0, draw }), /fps must be a positive number/);
+  });
+});
+
+describe("scenes/hidden.ts", () => {
+  const run = train(hidden.train?.(hidden.seed));
+  const context = { run, seed: hidden.seed, width: 320, height: 180, fps: 30, frames: 360, duration: 12 };
+
+  test("trains to at least 95% accuracy", () => {
+    assert.ok((run.snapshots.at(-1)?.accuracy ?? 0) >= 0.95);
+  });
+
+  for (const [name, index] of [
+    ["first", 0],
+    ["opening", 80],
+    ["middle", 180],
+    ["last", 359],
+  ] as const) {
+    test(`frame ${index} (${name}) matches its golden image`, () => {
+      const renderer = new FrameRenderer(hidden, context, "scenes/hidden.ts");
+      expectMatchesGolden(`hidden-${name}`, renderer.draw(index).png());
+    });
+  }
+
+  test("the same seed renders byte-identical frames, in any order", () => {
+    const a = new FrameRenderer(hidden, context, "scenes/hidden.ts");
+    const frames = [200, 17, 359].map((i) => a.draw(i).raw);
+    const again = train(hidden.train?.(hidden.seed));
+    const b = new FrameRenderer(hidden, { ...context, run: again }, "scenes/hidden.ts");
+    assert.ok(b.draw(359).raw.equals(frames[2] as Buffer));
+    assert.ok(b.draw(17).raw.equals(frames[1] as Buffer));
+    assert.ok(b.draw(200).raw.equals(frames[0] as Buffer));
+  });
+
+  test("a different seed renders a different run", () => {
+    const other = train(hidden.train?.(7));
+    assert.notDeepEqual(other.snapshots.at(-1)?.weights, run.snapshots.at(-1)?.weights);
+  });
+});
