@@ -1,5 +1,7 @@
 import { DataError } from "../data/index.ts";
+import { SceneError } from "../scene/index.ts";
 import { ConfigError, DivergenceError, RunFileError } from "../train/index.ts";
+import { EncoderError, FfmpegNotFoundError } from "../video/index.ts";
 
 /** Exit codes: 0 success, 1 a failure while working, 2 a bad command line or input file. */
 export const EXIT = { ok: 0, failure: 1, usage: 2, interrupted: 130 } as const;
@@ -23,11 +25,17 @@ export class UserFacingError extends Error {
 
 /** The exit code for an error, and whether it is one the user caused (so no stack trace). */
 export function classify(error: unknown): { code: number; expected: boolean } {
-  if (error instanceof UsageError || error instanceof ConfigError || error instanceof DataError) {
+  if (
+    error instanceof UsageError ||
+    error instanceof ConfigError ||
+    error instanceof DataError ||
+    error instanceof SceneError
+  ) {
     return { code: EXIT.usage, expected: true };
   }
   if (error instanceof UserFacingError) return { code: error.exitCode, expected: true };
-  if (error instanceof RunFileError || error instanceof DivergenceError) return { code: EXIT.failure, expected: true };
+  const failures = [RunFileError, DivergenceError, FfmpegNotFoundError, EncoderError];
+  if (failures.some((kind) => error instanceof kind)) return { code: EXIT.failure, expected: true };
   return { code: EXIT.failure, expected: false };
 }
 

@@ -43,9 +43,25 @@ export interface RenderArgs {
   help: boolean;
 }
 
+/** Options that take a value; "--fps -1" is read as the value -1 (and then rejected as such). */
+const VALUE_OPTIONS = new Set(["--out", "-o", "--format", "-f", "--size", "--fps", "--duration", "--seed", "--frame"]);
+
+function joinNegativeValues(argv: string[]): string[] {
+  const joined: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] as string;
+    const next = argv[i + 1];
+    if (VALUE_OPTIONS.has(arg) && next !== undefined && /^-\d/.test(next)) {
+      joined.push(`${arg}=${next}`);
+      i++;
+    } else joined.push(arg);
+  }
+  return joined;
+}
+
 export function parseRenderArgs(argv: string[]): RenderArgs {
   const { values, positionals } = parseArgs({
-    args: argv,
+    args: joinNegativeValues(argv),
     allowPositionals: true,
     options: {
       out: { type: "string", short: "o" },

@@ -105,7 +105,11 @@ async function render(args: RenderArgs): Promise<void> {
   if (args.frame !== undefined) {
     const target = args.out ?? path.join("output", `${scene.name}-frame${args.frame}.png`);
     await writePng(target, renderer.draw(args.frame).png());
-    log(`${target}: frame ${args.frame} of ${frames}, ${width}x${height}, ${formatBytes(statSync(target).size)}`);
+    if (!args.quiet) {
+      process.stdout.write(
+        `${target}: frame ${args.frame} of ${frames}, ${width}x${height}, ${formatBytes(statSync(target).size)}\n`,
+      );
+    }
     return;
   }
 
@@ -147,7 +151,10 @@ async function render(args: RenderArgs): Promise<void> {
   }
   progress.stop();
   const seconds = (performance.now() - started) / 1000;
-  for (const sink of sinks) log(summaryLine(sink.format, sink.target, { width, height, fps, frames }, seconds));
+  for (const sink of sinks) {
+    if (!args.quiet)
+      process.stdout.write(`${summaryLine(sink.format, sink.target, { width, height, fps, frames }, seconds)}\n`);
+  }
 }
 
 function summaryLine(

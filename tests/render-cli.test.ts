@@ -1,0 +1,273 @@
+import assert from "node:assert/strict";
+import { type ChildProcess, execFileSync, spawn, spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { describe, test } from "node:test";
+import { fileURLToPath } from "node:url";
+import { PNG } from "pngjs";
+import { saveRun, train } from "../src/train/index.ts";
+
+const root = path.resolve(fileURLToPath(import.meta.url), "../..");
+const work = mkdtempSync(path.join(tmpdir(), "netreel-render-"));
+const SMALL = ["--size", "320x180", "--fps", "10", "--duration", "1.5"];
+
+function render(args: string[], env: NodeJS.ProcessEnv = process.env) {
+  return spawnSync(process.execPath, ["--import", "tsx", "scripts/render.ts", ...args], {
+    cwd: root,
+    encoding: "utf8",
+    env,
+  });
+}
+
+function probe(file: string): Record<string, string> {
+  const out = execFileSync(
+    "ffprobe",
+    [
+      "-v",
+      "error",
+      "-count_frames",
+      "-select_streams",
+      "v:0",
+      "-show_entries",
+      "stream=codec_name,pix_fmt,width,height,nb_read_frames:format=duration",
+      "-of",
+      "default=noprint_wrappers=1",
+      file,
+    ],
+    { encoding: "utf8" },
+  );
+  return Object.fromEntries(
+    out
+      .trim()
+      .split("\n")
+      .map((line) => line.split("=") as [string, string]),
+  );
+}
+
+/** Decodes every frame; ffmpeg prints nothing at -v error when the stream is sound. */
+function decodeErrors(file: string): string {
+  const result = spawnSync("ffmpeg", ["-v", "error", "-i", file, "-f", "null", "-"], { encoding: "utf8" });
+  assert.equal(result.status, 0);
+  return result.stderr;
+}
+
+/** Files in the folder that are not the expected outputs: leftovers of a failed render. */
+function leftovers(dir: string): string[] {
+  return readdirSync(dir).filter((name) => name.includes(".partial-"));
+}
+
+describe("render formats (hidden.ts, 1.5 s at 320x180, 10 fps)", () => {
+  test("MP4: H.264, yuv420p, 15 frames, 1.5 s, decodes cleanly", () => {
+    const out = path.join(work, "clip.mp4");
+    const result = render(["scenes/hidden.ts", ...SMALL, "--out", out]);
+    assert.equal(result.status, 0, result.stderr);
+    assert.match(
+      result.stdout,
+      /clip\.mp4: 0:02 \(1\.5 s\), 15 frames, 320x180 at 10 fps, [\d.]+ KB; rendered in [\d.]+ s/,
+    );
+    const info = probe(out);
+    assert.equal(info.codec_name, "h264");
+    assert.equal(info.pix_fmt, "yuv420p");
+    assert.equal(`${info.width}x${info.height}`, "320x180");
+    assert.equal(info.nb_read_frames, "15");
+    assert.ok(Math.abs(Number(info.duration) - 1.5) < 0.01, `duration ${info.duration}`);
+    assert.equal(decodeErrors(out), "");
+    // +faststart: the index (moov) comes before the media data, so browsers can start playing at once.
+    const bytes = readFileSync(out);
+    assert.ok(bytes.indexOf("moov") < bytes.indexOf("mdat"), "moov before mdat");
+  });
+
+  test("WebM: VP9, yuv420p, 15 frames", () => {
+    const out = path.join(work, "clip.webm");
+    const result = render(["scenes/hidden.ts", ...SMALL, "--format", "webm", "--out", out, "--quiet"]);
+    assert.equal(result.status, 0, result.stderr);
+    assert.equal(result.stdout + result.stderr, "");
+    const info = probe(out);
+    assert.equal(info.codec_name, "vp9");
+    assert.equal(info.pix_fmt, "yuv420p");
+    assert.equal(info.nb_read_frames, "15");
+    assert.ok(Math.abs(Number(info.duration) - 1.5) < 0.02, `duration ${info.duration}`);
+    assert.equal(decodeErrors(out), "");
+  });
+
+  test("MP4 and GIF in one pass; the GIF keeps at most 15 fps and 640 px", () => {
+    const base = path.join(work, "both");
+    const result = render([
+      "scenes/hidden.ts",
+      "--size",
+      "1280x720",
+      "--fps",
+      "30",
+      "--duration",
+      "1",
+      "--format",
+      "mp4,gif",
+      "--out",
+      base,
+    ]);
+    assert.equal(result.status, 0, result.stderr);
+    const gif = probe(`${base}.gif`);
+    assert.equal(gif.codec_name, "gif");
+    assert.equal(`${gif.width}x${gif.height}`, "640x360");
+    assert.equal(gif.nb_read_frames, "15");
+    assert.equal(decodeErrors(`${base}.gif`), "");
+    const mp4 = probe(`${base}.mp4`);
+    assert.equal(`${mp4.width}x${mp4.height}`, "1280x720");
+    assert.equal(mp4.nb_read_frames, "30");
+    assert.deepEqual(leftovers(work), []);
+  });
+
+  test("a folder of PNG frames, and --frame N gives the same picture as frame N of the folder", () => {
+    const dir = path.join(work, "frames");
+    assert.equal(render(["scenes/hidden.ts", ...SMALL, "--format", "png", "--out", dir, "--quiet"]).status, 0);
+    const names = readdirSync(dir).sort();
+    assert.equal(names.length, 15);
+    assert.equal(names[0], "frame-00000.png");
+    const single = path.join(work, "frame7.png");
+    const result = render(["scenes/hidden.ts", ...SMALL, "--frame", "7", "--out", single]);
+    assert.equal(result.status, 0, result.stderr);
+    assert.match(result.stdout, /frame7\.png: frame 7 of 15, 320x180/);
+    const a = PNG.sync.read(readFileSync(single));
+    const b = PNG.sync.read(readFileSync(path.join(dir, "frame-00007.png")));
+    assert.equal(a.width, 320);
+    assert.ok(a.data.equals(b.data), "a frame rendered alone equals the same frame in a full render");
+  });
+
+  test("a scene can draw from a saved run instead of training", () => {
+    const run = train({
+      sizes: [2, 3, 3, 1],
+      data: { dataset: "circles", n: 200, factor: 0.3, noise: 0.1 },
+      epochs: 2,
+      batchSize: 20,
+      learningRate: 3,
+      snapshot: { layers: [2] },
+    });
+    saveRun(run, path.join(work, "saved.run.json"));
+    const scene = path.join(work, "from-run.ts");
+    writeFileSync(
+      scene,
+      `import { defineScene } from ${JSON.stringify(path.join(root, "src/index.ts"))};
+export default defineScene({ name: "from-run", run: "saved.run.json", duration: 0.5, fps: 4, width: 64, height: 36,
+  draw: (ctx, frame) => { ctx.fillStyle = frame.run.snapshots.length === 3 ? "#00ff00" : "#ff0000"; ctx.fillRect(0, 0, 64, 36); } });\n`,
+    );
+    const out = path.join(work, "from-run.png");
+    assert.equal(render([scene, "--frame", "0", "--out", out]).status, 0);
+    const png = PNG.sync.read(readFileSync(out));
+    assert.deepEqual([...png.data.subarray(0, 3)], [0, 255, 0]);
+  });
+});
+
+describe("render errors: one line, non-zero exit, nothing at the target", () => {
+  const cases: [string, string[], number, RegExp, NodeJS.ProcessEnv?][] = [
+    ["a missing scene file", ["scenes/nope.ts"], 2, /scene file scenes\/nope\.ts does not exist/],
+    ["a module that is not a scene", ["tests/scenes/not-a-scene.ts"], 2, /must export a scene as its default/],
+    [
+      "a scene that throws while drawing frame 5",
+      ["tests/scenes/throws.ts"],
+      1,
+      /scene tests\/scenes\/throws\.ts threw while drawing frame 5: boom at frame five/,
+    ],
+    [
+      "--size 0x0",
+      ["scenes/hidden.ts", "--size", "0x0"],
+      2,
+      /--size must be WIDTHxHEIGHT between 16x16 and 7680x4320, e\.g\. 1280x720; got '0x0'/,
+    ],
+    ["--fps -1", ["scenes/hidden.ts", "--fps", "-1"], 2, /--fps must be a number above 0 and at most 240, got '-1'/],
+    [
+      "an unknown format",
+      ["scenes/hidden.ts", "--format", "avi"],
+      2,
+      /unknown format 'avi'; choose from mp4, gif, webm, png/,
+    ],
+    [
+      "an odd size for MP4",
+      ["scenes/hidden.ts", "--size", "321x181"],
+      2,
+      /MP4 needs an even width and height .* try 322x182/,
+    ],
+    ["a frame past the end", ["scenes/hidden.ts", "--frame", "9999"], 2, /--frame 9999 is past the last frame \(359\)/],
+    ["an unknown option", ["scenes/hidden.ts", "--colour", "red"], 2, /Unknown option '--colour'/],
+    [
+      "FFMPEG_PATH pointing to nothing",
+      ["scenes/hidden.ts", ...SMALL],
+      1,
+      /FFMPEG_PATH is set to \/nonexistent\/ffmpeg, which does not exist; fix or unset it/,
+      { ...process.env, FFMPEG_PATH: "/nonexistent/ffmpeg" },
+    ],
+  ];
+  for (const [what, args, code, message, env] of cases) {
+    test(what, () => {
+      const dir = mkdtempSync(path.join(work, "err-"));
+      const out = path.join(dir, "target.mp4");
+      const result = render([...args, "--out", out, "--quiet"], env);
+      assert.equal(result.status, code, result.stderr);
+      assert.match(result.stderr, message);
+      assert.equal(result.stderr.trim().split("\n").length, 1, `one line: ${result.stderr}`);
+      assert.match(result.stderr, /^netreel render: /);
+      assert.deepEqual(readdirSync(dir), [], "no output and no temporary file");
+    });
+  }
+
+  /** Starts a long render and calls `act` once it has made progress. */
+  async function interruptRender(
+    act: (child: ChildProcess) => void,
+  ): Promise<{ code: number | null; stderr: string; dir: string }> {
+    const dir = mkdtempSync(path.join(work, "stop-"));
+    const child = spawn(
+      process.execPath,
+      [
+        "--import",
+        "tsx",
+        "scripts/render.ts",
+        "scenes/hidden.ts",
+        "--size",
+        "640x360",
+        "--duration",
+        "60",
+        "--out",
+        path.join(dir, "long.mp4"),
+      ],
+      { cwd: root },
+    );
+    let stderr = "";
+    let acted = false;
+    child.stderr.on("data", (chunk: Buffer) => {
+      stderr += chunk.toString();
+      // Plain progress lines (stderr is a pipe): act at the first one, 10% in.
+      if (!acted && /frames \(10%\)/.test(stderr)) {
+        acted = true;
+        act(child);
+      }
+    });
+    const code = await new Promise<number | null>((resolve) => child.on("exit", (c) => resolve(c)));
+    return { code, stderr, dir };
+  }
+
+  test("ffmpeg killed mid-render", async () => {
+    const { code, stderr, dir } = await interruptRender((child) => {
+      const children = execFileSync("ps", ["-o", "pid=,args=", "--ppid", String(child.pid)], { encoding: "utf8" });
+      const encoder = children.split("\n").find((line) => line.includes("rawvideo"));
+      assert.ok(encoder, `ffmpeg child not found in: ${children}`);
+      process.kill(Number(encoder.trim().split(/\s+/)[0]), "SIGKILL");
+    });
+    assert.equal(code, 1, stderr);
+    assert.match(stderr, /netreel render: ffmpeg stopped unexpectedly \(killed by SIGKILL\)/);
+    assert.deepEqual(readdirSync(dir), []);
+  });
+
+  test("Ctrl-C stops ffmpeg, removes the temporary file and exits 130", async () => {
+    const { code, stderr, dir } = await interruptRender((child) => child.kill("SIGINT"));
+    assert.equal(code, 130, stderr);
+    assert.match(stderr, /netreel render: interrupted: no output was written/);
+    assert.deepEqual(readdirSync(dir), []);
+    assert.equal(existsSync(path.join(dir, "long.mp4")), false);
+  });
+});
+
+test("render --help", () => {
+  const result = render(["--help"]);
+  assert.equal(result.status, 0);
+  assert.match(result.stdout, /Usage: npm run render <scene.ts> \[options\]/);
+});
