@@ -1,7 +1,14 @@
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
 import { makeCircles } from "../data/index.ts";
 import { BatchWorkspace, initNetwork, Sgd } from "../nn/index.ts";
 import { train } from "../train/index.ts";
 import { encodeDataset } from "../train/targets.ts";
+import { findFfmpeg, videoOptions } from "../video/index.ts";
+import { FrameRenderer } from "./frames.ts";
+import { loadScene } from "./render.ts";
 
 /** Median of `repeats` timings of `work`, in seconds. */
 function time(work: () => void, repeats: number): number {
@@ -52,8 +59,127 @@ function benchTraining(): void {
   console.log(`  train(), plus layer-2 activations per epoch ${withActivations.toFixed(3)} s`);
 }
 
+interface ChildRender {
+  seconds: number;
+  maxRssMb: number;
+}
+
+/** Renders in a child process (scripts/bench-render-child.ts) and reads its peak memory. */
+function renderInChild(args: string[]): ChildRender {
+  const started = performance.now();
+  const result = spawnSync(process.execPath, ["--import", "tsx", "scripts/bench-render-child.ts", ...args, "--quiet"], {
+    encoding: "utf8",
+    maxBuffer: 1 << 20,
+  });
+  const seconds = (performance.now() - started) / 1000;
+  const rss = /maxrss_kb=(\d+)/.exec(result.stdout);
+  if (result.status !== 0 || !rss) throw new Error(`bench render failed: ${result.stderr}`);
+  return { seconds, maxRssMb: Number(rss[1]) / 1024 };
+}
+
+/**
+ * Rendering speed of scenes/hidden.ts at 1280x720, 30 fps, 360 frames to MP4 with the default
+ * settings: end to end, drawing alone, ffmpeg alone from a raw file (the floor), and the peak
+ * memory of netreel's own process at 360 and 3600 frames for MP4 and GIF.
+ */
+async function benchRender(): Promise<void> {
+  const work = mkdtempSync(path.join(tmpdir(), "netreel-bench-"));
+  const scene = await loadScene("scenes/hidden.ts");
+  const frames = 360;
+  try {
+    const e2e = renderInChild(["scenes/hidden.ts", "--out", path.join(work, "e2e.mp4")]);
+
+    const run = train(scene.train?.(scene.seed));
+    const renderer = new FrameRenderer(
+      scene,
+      { run, seed: scene.seed, width: 1280, height: 720, fps: 30, frames, duration: 12 },
+      "scenes/hidden.ts",
+    );
+    renderer.draw(0);
+    const raw = path.join(work, "frames.raw");
+    writeFileSync(raw, "");
+    let drawing = 0;
+    for (let i = 0; i < frames; i++) {
+      const t = performance.now();
+      const frame = renderer.draw(i);
+      drawing += performance.now() - t;
+      writeFileSync(raw, frame.raw, { flag: "a" });
+    }
+    drawing /= 1000;
+
+    const { options, muxer } = videoOptions("mp4", { fps: 30, preview: false });
+    const ffmpeg = findFfmpeg().path;
+    const t = performance.now();
+    const floorRun = spawnSync(ffmpeg, [
+      "-v",
+      "error",
+      "-y",
+      "-f",
+      "rawvideo",
+      "-pix_fmt",
+      "bgra",
+      "-s",
+      "1280x720",
+      "-framerate",
+      "30",
+      "-i",
+      raw,
+      ...options,
+      "-f",
+      muxer,
+      path.join(work, "floor.mp4"),
+    ]);
+    const floor = (performance.now() - t) / 1000;
+    if (floorRun.status !== 0) throw new Error(`ffmpeg floor run failed: ${floorRun.stderr}`);
+    rmSync(raw);
+
+    console.log(`rendering: scenes/hidden.ts, 1280x720, 30 fps, ${frames} frames, MP4 (x264 veryfast, crf 18)`);
+    console.log(
+      `  end to end (npm run render, incl. start-up and training)  ${e2e.seconds.toFixed(2)} s  ${(frames / e2e.seconds).toFixed(1)} fps`,
+    );
+    console.log(
+      `  drawing alone (draw + read back pixels)                   ${drawing.toFixed(2)} s  ${(frames / drawing).toFixed(1)} fps   (target >= 100 fps)`,
+    );
+    console.log(
+      `  ffmpeg alone from a raw file, same settings (the floor)   ${floor.toFixed(2)} s  ${(frames / floor).toFixed(1)} fps`,
+    );
+    console.log(
+      `  end to end / floor                                        ${(e2e.seconds / floor).toFixed(2)}x        (target <= 1.2x)`,
+    );
+    console.log(`  output ${(statSync(path.join(work, "e2e.mp4")).size / 1e6).toFixed(2)} MB`);
+
+    console.log("peak memory of netreel's own process (ffmpeg not included):");
+    for (const format of ["mp4", "gif"]) {
+      const short = renderInChild([
+        "scenes/hidden.ts",
+        "--format",
+        format,
+        "--out",
+        path.join(work, `short.${format}`),
+      ]);
+      const long = renderInChild([
+        "scenes/hidden.ts",
+        "--format",
+        format,
+        "--duration",
+        "120",
+        "--out",
+        path.join(work, `long.${format}`),
+      ]);
+      const growth = (100 * (long.maxRssMb - short.maxRssMb)) / short.maxRssMb;
+      console.log(
+        `  ${format.padEnd(4)} 360 frames ${short.maxRssMb.toFixed(0).padStart(4)} MB, 3600 frames ${long.maxRssMb.toFixed(0).padStart(4)} MB (${growth >= 0 ? "+" : ""}${growth.toFixed(1)}%; target < 250 MB and <= +10%); ${(3600 / long.seconds).toFixed(1)} fps, ${(statSync(path.join(work, `short.${format}`)).size / 1e6).toFixed(2)} MB at 12 s`,
+      );
+    }
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
+/** `npm run bench [-- train|render]`. */
 export async function benchCommand(argv: string[]): Promise<number> {
   const only = argv[0];
   if (only === undefined || only === "train") benchTraining();
+  if (only === undefined || only === "render") await benchRender();
   return 0;
 }

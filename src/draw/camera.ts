@@ -85,6 +85,31 @@ export class OrbitCamera {
     return { x: this.cx + xc * s, y: this.cy - yc * s, depth, scale: s };
   }
 
+  /** Projects n points (flat x, y, z triples) at once, without allocating per point. */
+  projectAll(points: Float64Array): { xs: Float64Array; ys: Float64Array; depths: Float64Array; scales: Float64Array } {
+    const n = points.length / 3;
+    const xs = new Float64Array(n);
+    const ys = new Float64Array(n);
+    const depths = new Float64Array(n);
+    const scales = new Float64Array(n);
+    const [px, py, pz] = this.position;
+    const [rx, ry, rz] = this.right;
+    const [ux, uy, uz] = this.up;
+    const [fx, fy, fz] = this.forward;
+    for (let i = 0; i < n; i++) {
+      const dx = (points[3 * i] as number) - px;
+      const dy = (points[3 * i + 1] as number) - py;
+      const dz = (points[3 * i + 2] as number) - pz;
+      const depth = dx * fx + dy * fy + dz * fz;
+      const s = this.perspective ? (this.pixelsPerUnit * this.distance) / depth : this.pixelsPerUnit;
+      xs[i] = this.cx + (dx * rx + dy * ry + dz * rz) * s;
+      ys[i] = this.cy - (dx * ux + dy * uy + dz * uz) * s;
+      depths[i] = depth;
+      scales[i] = s;
+    }
+    return { xs, ys, depths, scales };
+  }
+
   /** Whether the point `p` is on the camera's side of the plane through `point` with `normal`. */
   facesCamera(point: Vec3, normal: Vec3): boolean {
     const toCamera = this.perspective

@@ -26,40 +26,22 @@ export function drawScatter3d(ctx: CanvasRenderingContext2D, camera: OrbitCamera
   const [near, far] = camera.boxDepthRange();
   const radius = (options.radius ?? 4) * unit;
   const opacity = options.opacity ?? 1;
-  const xs = new Float64Array(n);
-  const ys = new Float64Array(n);
-  const depths = new Float64Array(n);
-  const scales = new Float64Array(n);
+  const { xs, ys, depths, scales } = camera.projectAll(points);
   const order: number[] = [];
-  const centreScale = camera.project([0.5, 0.5, 0.5]).scale;
-  for (let i = 0; i < n; i++) {
-    if (include && !include(i)) continue;
-    const p = camera.project([points[3 * i] as number, points[3 * i + 1] as number, points[3 * i + 2] as number]);
-    xs[i] = p.x;
-    ys[i] = p.y;
-    depths[i] = p.depth;
-    scales[i] = p.scale / centreScale;
-    order.push(i);
-  }
+  for (let i = 0; i < n; i++) if (!include || include(i)) order.push(i);
   order.sort((a, b) => (depths[b] as number) - (depths[a] as number) || a - b);
 
-  ctx.save();
   const lineWidth = 0.8 * unit;
+  const stamps = theme.classes.map((fill, k) => stampsFor(fill, theme.classOutlines[k] as string, lineWidth));
+  const centreScale = camera.project([0.5, 0.5, 0.5]).scale;
+  ctx.save();
   for (const i of order) {
-    const label = (labels[i] as number) % theme.classes.length;
     // 0 at the nearest corner of the box, 1 at the farthest.
     const t = Math.min(1, Math.max(0, ((depths[i] as number) - near) / (far - near)));
     ctx.globalAlpha = opacity * (0.95 - 0.4 * t);
-    const r = radius * (scales[i] as number) * (1.12 - 0.24 * t);
-    const dot = dotSprite(
-      theme.classes[label] as string,
-      theme.classOutlines[label] as string,
-      r,
-      lineWidth,
-      xs[i] as number,
-      ys[i] as number,
-    );
-    ctx.drawImage(dot.image, dot.x, dot.y);
+    const r = (radius * (scales[i] as number) * (1.12 - 0.24 * t)) / centreScale;
+    const label = (labels[i] as number) % stamps.length;
+    (stamps[label] as DotStamps).stamp(ctx, r, xs[i] as number, ys[i] as number);
   }
   ctx.restore();
 }
@@ -70,36 +52,48 @@ export function drawScatter3d(ctx: CanvasRenderingContext2D, camera: OrbitCamera
  * position rounded to 1/4 px, then placed at whole pixels, so dots stay sharp and still move
  * smoothly. The cache only memoises: an image depends on its key alone.
  */
-const sprites = new Map<string, Canvas>();
-const SUBPIXEL = 4;
+class DotStamps {
+  private readonly images = new Map<number, Canvas>();
 
-function dotSprite(
-  fill: string,
-  outline: string,
-  radius: number,
-  lineWidth: number,
-  x: number,
-  y: number,
-): { image: Canvas; x: number; y: number } {
-  const r = Math.max(0.5, Math.round(radius * 8) / 8);
-  const fx = Math.floor(x);
-  const fy = Math.floor(y);
-  const px = Math.round((x - fx) * SUBPIXEL) / SUBPIXEL;
-  const py = Math.round((y - fy) * SUBPIXEL) / SUBPIXEL;
-  const pad = Math.ceil(r + lineWidth) + 1;
-  const key = `${fill}|${outline}|${r}|${lineWidth}|${px}|${py}`;
-  let image = sprites.get(key);
-  if (!image) {
-    image = createCanvas(2 * pad + 1, 2 * pad + 1);
-    const ctx = image.getContext("2d");
-    ctx.beginPath();
-    ctx.arc(pad + px, pad + py, r, 0, 2 * Math.PI);
-    ctx.fillStyle = fill;
-    ctx.fill();
-    ctx.lineWidth = lineWidth;
-    ctx.strokeStyle = outline;
-    ctx.stroke();
-    sprites.set(key, image);
+  constructor(
+    private readonly fill: string,
+    private readonly outline: string,
+    private readonly lineWidth: number,
+  ) {}
+
+  stamp(ctx: CanvasRenderingContext2D, radius: number, x: number, y: number): void {
+    const eighths = Math.max(4, Math.round(radius * 8));
+    const fx = Math.floor(x);
+    const fy = Math.floor(y);
+    const qx = Math.round((x - fx) * 4);
+    const qy = Math.round((y - fy) * 4);
+    const key = (eighths * 5 + qx) * 5 + qy;
+    let image = this.images.get(key);
+    const pad = Math.ceil(eighths / 8 + this.lineWidth) + 1;
+    if (!image) {
+      image = createCanvas(2 * pad + 1, 2 * pad + 1);
+      const c = image.getContext("2d");
+      c.beginPath();
+      c.arc(pad + qx / 4, pad + qy / 4, eighths / 8, 0, 2 * Math.PI);
+      c.fillStyle = this.fill;
+      c.fill();
+      c.lineWidth = this.lineWidth;
+      c.strokeStyle = this.outline;
+      c.stroke();
+      this.images.set(key, image);
+    }
+    ctx.drawImage(image, fx - pad, fy - pad);
   }
-  return { image, x: fx - pad, y: fy - pad };
+}
+
+const stampSets = new Map<string, DotStamps>();
+
+function stampsFor(fill: string, outline: string, lineWidth: number): DotStamps {
+  const key = `${fill}|${outline}|${lineWidth}`;
+  let stamps = stampSets.get(key);
+  if (!stamps) {
+    stamps = new DotStamps(fill, outline, lineWidth);
+    stampSets.set(key, stamps);
+  }
+  return stamps;
 }
