@@ -14,6 +14,7 @@ import {
   drawCaption,
   drawHeader,
   drawLegend,
+  drawClassMap,
   drawLinePlot,
   drawSpace3d,
   drawTitleCard,
@@ -21,7 +22,9 @@ import {
   frameLayout,
   LIGHT,
   lerp,
+  Network,
   OrbitCamera,
+  outputField,
   type Rect,
   type Run,
   smoothstep,
@@ -34,6 +37,7 @@ import {
 } from "../src/index.ts";
 
 const EPOCHS = 30;
+const INPUT_RANGE: [number, number] = [-1.5, 1.5];
 const LAYER = 2;
 const theme = LIGHT;
 
@@ -77,13 +81,14 @@ export default defineScene({
     return {
       clock,
       epochs,
+      spec: { sizes: run.config.sizes, activation: "sigmoid" as const },
+      inputs: Float64Array.from(run.data.X.flat()),
       startView,
       endView,
       labels: Uint8Array.from(run.data.y),
       lossEpochs: run.snapshots.map((s) => s.epoch),
       losses: run.snapshots.map((s) => s.loss),
       maxLoss: Math.max(...run.snapshots.map((s) => s.loss)),
-      accuracies: run.snapshots.map((s) => s.accuracy),
       framing: run.snapshots.map((s) => cloudFraming(s.activations[String(LAYER)] ?? [])),
       captions: [
         {
@@ -150,7 +155,7 @@ export default defineScene({
     });
     ctx.restore();
 
-    const [legendRect, lossRect, accRect] = stack(layout.side, [0.55, 1, 1], 24 * unit) as Rect[];
+    const [legendRect, lossRect, mapRect] = stack(layout.side, [0.5, 0.9, 1.3], 22 * unit) as Rect[];
     drawLegend(
       ctx,
       { x: (legendRect as Rect).x + 8 * unit, y: (legendRect as Rect).y + 12 * unit },
@@ -190,29 +195,44 @@ export default defineScene({
       yRange: [0, Math.ceil(s.maxLoss * 20) / 20],
       color: theme.ink,
     });
-    drawLinePlot(ctx, accRect as Rect, {
+    // The same network seen in its input plane: the boundary it draws around the inner circle.
+    const network = Network.fromPlain(s.spec, state);
+    drawClassMap(ctx, mapRect as Rect, {
       theme,
       unit,
-      title: "accuracy",
-      xs: s.lossEpochs,
-      ys: s.accuracies,
-      upTo: at.epoch,
-      xRange: [0, s.epochs],
-      yRange: [0.4, 1],
-      xLabel: "epoch",
-      color: theme.ink,
+      title: "input space: its boundary",
+      range: INPUT_RANGE,
+      points: s.inputs,
+      labels: s.labels,
+      field: { values: outputField(network, { range: INPUT_RANGE, size: 48 }), size: 48, threshold: 0.5 },
     });
 
     const caption = captionAt(s.captions, frame.time);
     drawCaption(ctx, layout.caption, caption.text, { theme, unit, opacity: caption.opacity });
 
-    drawTitleCard(ctx, frame, {
-      theme,
-      unit,
-      title: "How a hidden layer untangles two circles",
-      subtitle: "A [2, 3, 3, 1] sigmoid network learns the circles data set by backprop",
-      opacity: at.title,
-    });
+    if (at.title > 0) {
+      const figure = { x: width * 0.56, y: height * 0.18, width: height * 0.62, height: height * 0.68 };
+      drawTitleCard(ctx, frame, {
+        theme,
+        unit,
+        title: "How a hidden layer untangles two circles",
+        subtitle: "A [2, 3, 3, 1] sigmoid network learns to tell the inner circle from the outer one.",
+        opacity: at.title,
+        figure,
+      });
+      ctx.save();
+      ctx.globalAlpha = at.title;
+      drawClassMap(ctx, figure, {
+        theme,
+        unit,
+        title: "the data: 1000 points",
+        range: INPUT_RANGE,
+        points: s.inputs,
+        labels: s.labels,
+        radius: 3,
+      });
+      ctx.restore();
+    }
   },
 });
 

@@ -171,7 +171,7 @@ function drawTicks(
     dx /= norm;
     dy /= norm;
     const [lo, hi] = ranges[a] as [number, number];
-    const tickFont = font(15 * unit);
+    const tickFont = font(16 * unit);
     let widest = 0;
     ctx.beginPath();
     for (const t of ticks) {

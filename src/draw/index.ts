@@ -10,3 +10,4 @@ export { drawCaption, drawHeader, drawLegend, drawTitleCard } from "./text.ts";
 export { DARK, LIGHT, type Theme, withAlpha } from "./theme.ts";
 export { niceTicks, tickDecimals } from "./ticks.ts";
 export type { Vec3 } from "./vec3.ts";
+export { type ClassMapOptions, drawClassMap } from "./map2d.ts";

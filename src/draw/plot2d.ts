@@ -40,7 +40,7 @@ export function drawLinePlot(ctx: CanvasRenderingContext2D, rect: Rect, options:
   const yTicks = niceTicks(y0, y1, 3);
   const xTicks = niceTicks(x0, x1, 4);
   const yDecimals = tickDecimals(yTicks);
-  const tickFont = font(15 * unit);
+  const tickFont = font(16 * unit);
   const labelWidth = Math.max(...yTicks.map((t) => measureTextCached(t.toFixed(yDecimals), tickFont)));
   const plot: Rect = {
     x: rect.x + labelWidth + 12 * unit,

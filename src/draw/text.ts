@@ -93,27 +93,53 @@ export function drawLegend(
   ctx.restore();
 }
 
-/** A full-frame title card: title and subtitle centred, over the background. */
+/**
+ * A full-frame title card: title and subtitle, centred, or left of `figure` when the card
+ * shows a picture there (drawn by the caller, at the same opacity).
+ */
 export function drawTitleCard(
   ctx: CanvasRenderingContext2D,
   size: { width: number; height: number },
-  options: TextStyle & { title: string; subtitle?: string; opacity: number },
+  options: TextStyle & { title: string; subtitle?: string; opacity: number; figure?: Rect },
 ): void {
   if (options.opacity <= 0) return;
-  const { theme, unit } = options;
+  const { theme, unit, figure } = options;
   ctx.save();
   ctx.globalAlpha = options.opacity;
   ctx.fillStyle = theme.background;
   ctx.fillRect(0, 0, size.width, size.height);
-  ctx.textAlign = "center";
-  ctx.textBaseline = "middle";
-  ctx.fillStyle = theme.ink;
-  ctx.font = font(44 * unit, "bold");
-  ctx.fillText(options.title, size.width / 2, size.height / 2 - 24 * unit, size.width * 0.9);
+  const left = size.width * 0.05;
+  const x = figure ? left : size.width / 2;
+  const align = figure ? "left" : "center";
+  const lines = figure
+    ? options.title.split(" ").reduce<string[]>(wrapInto(figure.x - left - 40 * unit, font(44 * unit, "bold")), [])
+    : [options.title];
+  const titleHeight = 56 * unit;
+  let y = size.height / 2 - ((lines.length - 1) * titleHeight) / 2 - 20 * unit;
+  for (const line of lines) {
+    fillTextCached(ctx, line, x, y, { font: font(44 * unit, "bold"), color: theme.ink, align, baseline: "middle" });
+    y += titleHeight;
+  }
   if (options.subtitle) {
-    ctx.fillStyle = theme.muted;
-    ctx.font = font(24 * unit);
-    ctx.fillText(options.subtitle, size.width / 2, size.height / 2 + 36 * unit, size.width * 0.9);
+    const subtitleLines = figure
+      ? options.subtitle.split(" ").reduce<string[]>(wrapInto(figure.x - left - 40 * unit, font(22 * unit)), [])
+      : [options.subtitle];
+    y += 6 * unit;
+    for (const line of subtitleLines) {
+      fillTextCached(ctx, line, x, y, { font: font(22 * unit), color: theme.muted, align, baseline: "middle" });
+      y += 32 * unit;
+    }
   }
   ctx.restore();
+}
+
+/** A reducer that packs words into lines no wider than `width`. */
+function wrapInto(width: number, lineFont: string): (lines: string[], word: string) => string[] {
+  return (lines, word) => {
+    const last = lines.at(-1);
+    if (last !== undefined && measureTextCached(`${last} ${word}`, lineFont) <= width)
+      lines[lines.length - 1] = `${last} ${word}`;
+    else lines.push(word);
+    return lines;
+  };
 }
