@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { type ChildProcess, execFileSync, spawn, spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, test } from "node:test";
@@ -116,6 +116,16 @@ describe("render formats (hidden.ts, 1.5 s at 320x180, 10 fps)", () => {
     assert.equal(`${mp4.width}x${mp4.height}`, "1280x720");
     assert.equal(mp4.nb_read_frames, "30");
     assert.deepEqual(leftovers(work), []);
+  });
+
+  test("a GIF alone is drawn at its own size and rate: 640x360, 15 fps", () => {
+    const out = path.join(work, "alone.gif");
+    const result = render(["scenes/hidden.ts", "--format", "gif", "--duration", "1", "--out", out, "--quiet"]);
+    assert.equal(result.status, 0, result.stderr);
+    const gif = probe(out);
+    assert.equal(`${gif.width}x${gif.height}`, "640x360");
+    assert.equal(gif.nb_read_frames, "15");
+    assert.equal(decodeErrors(out), "");
   });
 
   test("a folder of PNG frames, and --frame N gives the same picture as frame N of the folder", () => {
@@ -270,4 +280,20 @@ test("render --help", () => {
   const result = render(["--help"]);
   assert.equal(result.status, 0);
   assert.match(result.stdout, /Usage: npm run render <scene.ts> \[options\]/);
+});
+
+test("the scene in the README renders", () => {
+  const readme = readFileSync(path.join(root, "README.md"), "utf8");
+  const code = /```ts\n(import \{ defineScene[\s\S]*?)```/.exec(readme)?.[1];
+  assert.ok(code, "the README has a scene example");
+  const file = path.join(root, "scenes/.readme-example.ts");
+  writeFileSync(file, code);
+  try {
+    const out = path.join(work, "readme-example.png");
+    const result = render(["scenes/.readme-example.ts", "--frame", "100", "--out", out, "--quiet"]);
+    assert.equal(result.status, 0, result.stderr);
+    assert.equal(PNG.sync.read(readFileSync(out)).width, 1280);
+  } finally {
+    rmSync(file, { force: true });
+  }
 });

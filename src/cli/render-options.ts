@@ -23,7 +23,9 @@ Options:
   --verbose          print ffmpeg's location, and stack traces with errors
   --help             show this help
 
-GIFs are scaled to at most 640 px wide and 15 fps so a 12-second clip stays small.
+GIFs are at most 640 px wide and 15 fps, so a 12-second clip stays small (about 4 MB);
+a GIF rendered alone is drawn at that size. Output is written to a temporary file and
+renamed when complete; a failed or interrupted render leaves nothing at the target.
 `;
 
 /** The render command line, checked. Absent fields take the scene's defaults. */

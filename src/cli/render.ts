@@ -76,9 +76,12 @@ async function render(args: RenderArgs): Promise<void> {
     if (!args.quiet) process.stderr.write(`${line}\n`);
   };
   const scene = await loadScene(args.scene);
-  const width = args.width ?? (args.preview ? 640 : scene.width);
-  const height = args.height ?? (args.preview ? 360 : scene.height);
-  const fps = args.fps ?? (args.preview ? 15 : scene.fps);
+  // A GIF alone is drawn at the GIF's own size and rate rather than drawn large and scaled.
+  const gifOnly = args.formats.length === 1 && args.formats[0] === "gif" && args.frame === undefined;
+  const gif = gifGeometry(scene.width, scene.height, scene.fps);
+  const width = args.width ?? (args.preview ? 640 : gifOnly ? gif.width : scene.width);
+  const height = args.height ?? (args.preview ? 360 : gifOnly ? gif.height : scene.height);
+  const fps = args.fps ?? (args.preview ? 15 : gifOnly ? gif.fps : scene.fps);
   const duration = args.duration ?? scene.duration;
   const frames = Math.max(1, Math.round(duration * fps));
   if (args.frame !== undefined && args.frame >= frames) {
@@ -124,7 +127,7 @@ async function render(args: RenderArgs): Promise<void> {
   process.once("SIGINT", onSignal);
   process.once("SIGTERM", onSignal);
   const started = performance.now();
-  const progress = new Progress({ total: frames, label: `rendering ${scene.name}`, quiet: args.quiet });
+  let progress: Progress | null = null;
   try {
     for (const [format, target] of paths) {
       sinks.push(
@@ -132,7 +135,13 @@ async function render(args: RenderArgs): Promise<void> {
       );
     }
     const source = { frames, draw: (index: number) => renderer.draw(index) };
-    for (const sink of sinks) await sink.prepare?.(source);
+    for (const sink of sinks) {
+      if (sink.prepare) {
+        log(`${sink.format}: choosing a palette from a sample of the frames`);
+        await sink.prepare(source);
+      }
+    }
+    progress = new Progress({ total: frames, label: `rendering ${scene.name}`, quiet: args.quiet });
     for (let index = 0; index < frames; index++) {
       if (interrupted) throw new Interrupted();
       const frame = renderer.draw(index);
@@ -142,14 +151,14 @@ async function render(args: RenderArgs): Promise<void> {
     if (interrupted) throw new Interrupted();
     for (const sink of sinks) await sink.finish();
   } catch (error) {
-    progress.stop();
+    progress?.stop();
     await abortAll();
     throw interrupted ? new Interrupted() : error;
   } finally {
     process.removeListener("SIGINT", onSignal);
     process.removeListener("SIGTERM", onSignal);
   }
-  progress.stop();
+  progress?.stop();
   const seconds = (performance.now() - started) / 1000;
   for (const sink of sinks) {
     if (!args.quiet)
