@@ -109,8 +109,10 @@ describe("render formats (hidden.ts, 1.5 s at 320x180, 10 fps)", () => {
     assert.equal(result.status, 0, result.stderr);
     const gif = probe(`${base}.gif`);
     assert.equal(gif.codec_name, "gif");
+    assert.equal(gif.pix_fmt, "bgra");
     assert.equal(`${gif.width}x${gif.height}`, "640x360");
     assert.equal(gif.nb_read_frames, "15");
+    assert.ok(Math.abs(Number(gif.duration) - 1) < 0.02, `duration ${gif.duration}`);
     assert.equal(decodeErrors(`${base}.gif`), "");
     const mp4 = probe(`${base}.mp4`);
     assert.equal(`${mp4.width}x${mp4.height}`, "1280x720");
@@ -134,6 +136,11 @@ describe("render formats (hidden.ts, 1.5 s at 320x180, 10 fps)", () => {
     const names = readdirSync(dir).sort();
     assert.equal(names.length, 15);
     assert.equal(names[0], "frame-00000.png");
+    assert.equal(names[14], "frame-00014.png");
+    for (const name of [names[0], names[14]]) {
+      const png = PNG.sync.read(readFileSync(path.join(dir, name as string)));
+      assert.equal(`${png.width}x${png.height}`, "320x180");
+    }
     const single = path.join(work, "frame7.png");
     const result = render(["scenes/hidden.ts", ...SMALL, "--frame", "7", "--out", single]);
     assert.equal(result.status, 0, result.stderr);
