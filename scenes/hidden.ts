@@ -241,7 +241,7 @@ function cloudFraming(points: number[][]): { centre: Vec3; extent: number } {
   const centre = [0, 0, 0];
   let extent = 0;
   for (let k = 0; k < 3; k++) {
-    const v = points.map((p) => p[k] as number).sort((a, b) => a - b);
+    const v = Float64Array.from(points, (p) => p[k] as number).sort();
     const lo = v[Math.floor(0.02 * (v.length - 1))] as number;
     const hi = v[Math.ceil(0.98 * (v.length - 1))] as number;
     centre[k] = (lo + hi) / 2;

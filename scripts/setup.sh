@@ -60,7 +60,8 @@ if [ -d node_modules ] && [ node_modules/.package-lock.json -nt package-lock.jso
   say "npm dependencies: up to date with package-lock.json"
 else
   say "npm ci (node-canvas compiles from source when no prebuilt binary can be downloaded: ~30 s)"
-  # FFMPEG_BIN lets ffmpeg-static's install script succeed offline by pointing at a local ffmpeg.
+  # With FFMPEG_BIN naming a local ffmpeg, ffmpeg-static's install script finds a binary and skips its
+  # download (which this kind of network refuses); netreel checks the binary exists before using it.
   FFMPEG_BIN="${FFMPEG_BIN:-$(command -v ffmpeg)}" npm ci --no-audit --no-fund
 fi
 

@@ -9,6 +9,7 @@ import {
   gifGeometry,
   needsEvenSize,
   openSink,
+  prefetchCapabilities,
   type Sink,
   writePng,
 } from "../video/index.ts";
@@ -99,6 +100,7 @@ async function render(args: RenderArgs): Promise<void> {
   }
   const ffmpeg = videoFormats.some((f) => f !== "png") ? findFfmpeg() : null;
   if (ffmpeg && args.verbose) log(`ffmpeg: ${ffmpeg.path} (from ${ffmpeg.source})`);
+  const capabilities = ffmpeg ? prefetchCapabilities(ffmpeg.path) : Promise.resolve();
 
   const seed = args.seed ?? scene.seed;
   const run = sceneRun(scene, args.scene, seed, log);
@@ -128,6 +130,7 @@ async function render(args: RenderArgs): Promise<void> {
   process.once("SIGTERM", onSignal);
   const started = performance.now();
   let progress: Progress | null = null;
+  await capabilities;
   try {
     for (const [format, target] of paths) {
       sinks.push(

@@ -10,5 +10,5 @@ export {
   needsEvenSize,
   videoOptions,
 } from "./formats.ts";
-export { EncoderError, type FfmpegJob, FfmpegProcess } from "./process.ts";
+export { EncoderError, type FfmpegJob, FfmpegProcess, prefetchCapabilities } from "./process.ts";
 export { type Frame, type FrameSource, openSink, type Sink, type SinkOptions, writePng } from "./sinks.ts";

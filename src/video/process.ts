@@ -91,3 +91,18 @@ function describeFailure(error: Error, stderr: string | null): string {
   const last = lines.at(-1) ?? error.message;
   return `ffmpeg failed: ${last}`;
 }
+
+/**
+ * fluent-ffmpeg asks ffmpeg for its formats and encoders (two runs of ffmpeg) before the
+ * first encode of a process. Starting that early lets it overlap with training and set-up
+ * instead of delaying the first frame; the answers are cached for the whole process.
+ */
+export function prefetchCapabilities(ffmpegPath: string): Promise<void> {
+  const command = ffmpeg().setFfmpegPath(ffmpegPath);
+  const ask = (query: (cb: (error: Error | null) => void) => void) =>
+    new Promise<void>((resolve) => query((error) => resolve(void error)));
+  return Promise.all([
+    ask((cb) => command.availableFormats((error) => cb(error))),
+    ask((cb) => command.availableEncoders((error) => cb(error))),
+  ]).then(() => undefined);
+}
