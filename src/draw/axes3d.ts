@@ -1,6 +1,7 @@
 import type { CanvasRenderingContext2D } from "canvas";
 import type { OrbitCamera } from "./camera.ts";
 import { font } from "./fonts.ts";
+import { tracePolygon3d } from "./plane3d.ts";
 import { fillTextCached, measureTextCached } from "./textcache.ts";
 import type { Theme } from "./theme.ts";
 import type { Vec3 } from "./vec3.ts";
@@ -69,13 +70,7 @@ export function drawAxesBoxBack(ctx: CanvasRenderingContext2D, camera: OrbitCame
       point(a, va, b, 1, c, 1),
       point(a, va, b, 0, c, 1),
     ];
-    ctx.beginPath();
-    corners.forEach((corner, i) => {
-      const p = camera.project(corner);
-      if (i === 0) ctx.moveTo(p.x, p.y);
-      else ctx.lineTo(p.x, p.y);
-    });
-    ctx.closePath();
+    tracePolygon3d(ctx, camera, corners);
     ctx.fillStyle = theme.pane;
     ctx.fill();
 

@@ -56,6 +56,7 @@ export interface PolygonStyle {
   lineWidth: number;
 }
 
+/** A flat polygon in 3-D, filled and outlined. */
 export function drawPolygon3d(
   ctx: CanvasRenderingContext2D,
   camera: OrbitCamera,
@@ -64,13 +65,7 @@ export function drawPolygon3d(
 ): void {
   if (polygon.length < 3) return;
   ctx.save();
-  ctx.beginPath();
-  polygon.forEach((corner, i) => {
-    const p = camera.project(corner);
-    if (i === 0) ctx.moveTo(p.x, p.y);
-    else ctx.lineTo(p.x, p.y);
-  });
-  ctx.closePath();
+  tracePolygon3d(ctx, camera, polygon);
   ctx.fillStyle = style.fill;
   ctx.fill();
   ctx.strokeStyle = style.stroke;
@@ -78,4 +73,15 @@ export function drawPolygon3d(
   ctx.lineJoin = "round";
   ctx.stroke();
   ctx.restore();
+}
+
+/** Starts a closed path through the projected corners of a 3-D polygon. */
+export function tracePolygon3d(ctx: CanvasRenderingContext2D, camera: OrbitCamera, corners: Vec3[]): void {
+  ctx.beginPath();
+  corners.forEach((corner, i) => {
+    const p = camera.project(corner);
+    if (i === 0) ctx.moveTo(p.x, p.y);
+    else ctx.lineTo(p.x, p.y);
+  });
+  ctx.closePath();
 }
