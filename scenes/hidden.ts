@@ -197,6 +197,7 @@ export default defineScene({
     });
     // The same network seen in its input plane: the boundary it draws around the inner circle.
     const network = Network.fromPlain(s.spec, state);
+    const fieldSize = Math.max(32, Math.round(48 * unit));
     drawClassMap(ctx, mapRect as Rect, {
       theme,
       unit,
@@ -204,7 +205,7 @@ export default defineScene({
       range: INPUT_RANGE,
       points: s.inputs,
       labels: s.labels,
-      field: { values: outputField(network, { range: INPUT_RANGE, size: 48 }), size: 48, threshold: 0.5 },
+      field: { values: outputField(network, { range: INPUT_RANGE, size: fieldSize }), size: fieldSize, threshold: 0.5 },
     });
 
     const caption = captionAt(s.captions, frame.time);
