@@ -7,9 +7,9 @@
 // With the default seed the network passes 95% accuracy at about epoch 16 and ends at 100%.
 // A snapshot every 5 mini-batches (4 per epoch) keeps the motion between snapshots short.
 import {
-  bracket,
+  bestFitNormal,
   captionAt,
-  clamp01,
+  cloudFramings,
   defineScene,
   drawCaption,
   drawHeader,
@@ -20,14 +20,13 @@ import {
   drawTitleCard,
   easeInOutSine,
   frameLayout,
+  framingAt,
   LIGHT,
   lerp,
   Network,
   OrbitCamera,
   outputField,
-  type Rect,
-  type Run,
-  smoothstep,
+  shortestTurn,
   stack,
   stateAt,
   timeline,
@@ -68,7 +67,7 @@ export default defineScene({
     // plane) and ends looking across the final decision plane, so its two sides read clearly.
     const first = run.snapshots[0];
     const last = run.snapshots.at(-1);
-    const startView = viewAcrossPlane(flatness(first?.activations[String(LAYER)] ?? []), {
+    const startView = viewAcrossPlane(bestFitNormal(first?.activations[String(LAYER)] ?? []), {
       tilt: 70,
       elevations: [12, 40],
     });
@@ -89,7 +88,7 @@ export default defineScene({
       lossEpochs: run.snapshots.map((s) => s.epoch),
       losses: run.snapshots.map((s) => s.loss),
       maxLoss: Math.max(...run.snapshots.map((s) => s.loss)),
-      framing: run.snapshots.map((s) => cloudFraming(s.activations[String(LAYER)] ?? [])),
+      framings: cloudFramings(run, LAYER),
       captions: [
         {
           from: 2,
@@ -122,10 +121,10 @@ export default defineScene({
     ctx.fillRect(0, 0, width, height);
 
     // The camera orbits slowly (50° in the whole clip) and comes closer while the cloud is small.
-    const framing = framingAt(frame.run, s.framing, at.epoch);
+    const framing = framingAt(frame.run, s.framings, at.epoch);
     const orbit = easeInOutSine(frame.time / frame.duration);
     const camera = new OrbitCamera({
-      azimuth: lerp(s.startView.azimuth, s.startView.azimuth + turn(s.startView.azimuth, s.endView.azimuth), orbit),
+      azimuth: s.startView.azimuth + orbit * shortestTurn(s.startView.azimuth, s.endView.azimuth),
       elevation: lerp(s.startView.elevation, s.endView.elevation, orbit),
       // Room around the box for tick labels and axis names, most of it below the box.
       viewport: {
@@ -155,10 +154,10 @@ export default defineScene({
     });
     ctx.restore();
 
-    const [legendRect, lossRect, mapRect] = stack(layout.side, [0.5, 0.9, 1.3], 22 * unit) as Rect[];
+    const [legendRect, lossRect, mapRect] = stack(layout.side, [0.5, 0.9, 1.3], 22 * unit);
     drawLegend(
       ctx,
-      { x: (legendRect as Rect).x + 8 * unit, y: (legendRect as Rect).y + 12 * unit },
+      { x: legendRect.x + 8 * unit, y: legendRect.y + 12 * unit },
       [
         { label: "outer circle (y = 0)", color: theme.classes[0] as string, outline: theme.classOutlines[0] as string },
         { label: "inner circle (y = 1)", color: theme.classes[1] as string, outline: theme.classOutlines[1] as string },
@@ -184,7 +183,7 @@ export default defineScene({
       ],
     });
 
-    drawLinePlot(ctx, lossRect as Rect, {
+    drawLinePlot(ctx, lossRect, {
       theme,
       unit,
       title: "loss (mean ½‖a − y‖²)",
@@ -198,7 +197,7 @@ export default defineScene({
     // The same network seen in its input plane: the boundary it draws around the inner circle.
     const network = Network.fromPlain(s.spec, state);
     const fieldSize = Math.max(32, Math.round(48 * unit));
-    drawClassMap(ctx, mapRect as Rect, {
+    drawClassMap(ctx, mapRect, {
       theme,
       unit,
       title: "input space: its boundary",
@@ -236,69 +235,3 @@ export default defineScene({
     }
   },
 });
-
-/** Where the cloud sits and how big it is (2nd to 98th percentile on each axis). */
-function cloudFraming(points: number[][]): { centre: Vec3; extent: number } {
-  const centre = [0, 0, 0];
-  let extent = 0;
-  for (let k = 0; k < 3; k++) {
-    const v = Float64Array.from(points, (p) => p[k] as number).sort();
-    const lo = v[Math.floor(0.02 * (v.length - 1))] as number;
-    const hi = v[Math.ceil(0.98 * (v.length - 1))] as number;
-    centre[k] = (lo + hi) / 2;
-    extent = Math.max(extent, hi - lo);
-  }
-  return { centre: centre as unknown as Vec3, extent };
-}
-
-/** The camera's target and zoom at a fractional epoch: closer in while the cloud is small. */
-function framingAt(
-  run: Run,
-  framing: { centre: Vec3; extent: number }[],
-  epoch: number,
-): { target: Vec3; zoom: number } {
-  const [a, b, t] = bracket(run.snapshots, epoch);
-  const fa = framing[run.snapshots.indexOf(a)] as { centre: Vec3; extent: number };
-  const fb = framing[run.snapshots.indexOf(b)] as { centre: Vec3; extent: number };
-  const extent = lerp(fa.extent, fb.extent, t);
-  const closeness = 1 - smoothstep(0.3, 0.75, extent);
-  const centre = [0, 1, 2].map((k) => lerp(fa.centre[k] as number, fb.centre[k] as number, t));
-  const pull = clamp01(closeness) * 0.8;
-  return {
-    target: [0, 1, 2].map((k) => lerp(0.5, centre[k] as number, pull)) as unknown as Vec3,
-    zoom: 1 + 0.5 * closeness,
-  };
-}
-
-/** The signed turn in degrees from azimuth a to b, the short way round. */
-function turn(a: number, b: number): number {
-  return ((((b - a) % 360) + 540) % 360) - 180;
-}
-
-/**
- * The normal of the plane the points lie closest to: the eigenvector of their covariance
- * with the smallest eigenvalue, found by power iteration on (trace·I − C).
- */
-function flatness(points: number[][]): Vec3 {
-  const n = points.length || 1;
-  const mean = [0, 1, 2].map((k) => points.reduce((s, p) => s + (p[k] as number), 0) / n);
-  const c = [0, 1, 2].map((i) =>
-    [0, 1, 2].map(
-      (j) =>
-        points.reduce(
-          (s, p) => s + ((p[i] as number) - (mean[i] as number)) * ((p[j] as number) - (mean[j] as number)),
-          0,
-        ) / n,
-    ),
-  );
-  const trace = (c[0]?.[0] ?? 0) + (c[1]?.[1] ?? 0) + (c[2]?.[2] ?? 0);
-  let v = [0.3, 0.5, 0.8];
-  for (let iteration = 0; iteration < 200; iteration++) {
-    const w = [0, 1, 2].map(
-      (i) => trace * (v[i] as number) - [0, 1, 2].reduce((s, j) => s + (c[i]?.[j] ?? 0) * (v[j] as number), 0),
-    );
-    const norm = Math.hypot(...w) || 1;
-    v = w.map((x) => x / norm);
-  }
-  return v as unknown as Vec3;
-}

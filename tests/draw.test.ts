@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { type CanvasRenderingContext2D, createCanvas } from "canvas";
 import {
+  bestFitNormal,
   clipPlaneToBox,
   drawAxesBoxBack,
   drawAxesBoxFront,
@@ -15,6 +16,7 @@ import {
   niceTicks,
   OrbitCamera,
   registerFonts,
+  shortestTurn,
   type Vec3,
   viewAcrossPlane,
 } from "../src/draw/index.ts";
@@ -193,6 +195,28 @@ describe("drawing geometry", () => {
       Math.abs(Math.asin(facing) - (15 * Math.PI) / 180) < 0.02,
       `grazing angle ${(Math.asin(facing) * 180) / Math.PI}°`,
     );
+  });
+
+  test("bestFitNormal finds the normal of points lying on a tilted plane", () => {
+    const random = stream("plane", "data");
+    const normal = [0.36, -0.48, 0.8]; // unit length
+    const points = Array.from({ length: 300 }, () => {
+      const u = random.normal();
+      const v = random.normal();
+      // Two directions in the plane, both orthogonal to the normal: (0.8, 0.6, 0) and normal x that.
+      return [0.8 * u - 0.48 * v, 0.6 * u + 0.64 * v, 0.6 * v].map(
+        (x, k) => x + 0.5 + 0.001 * random.normal() * (normal[k] as number),
+      );
+    });
+    const found = bestFitNormal(points);
+    const cosine = Math.abs(found.reduce((s, x, k) => s + x * (normal[k] as number), 0));
+    assert.ok(cosine > 0.9999, `|cos| = ${cosine}`);
+  });
+
+  test("shortestTurn goes the short way round", () => {
+    assert.equal(shortestTurn(170, -170), 20);
+    assert.equal(shortestTurn(-170, 170), -20);
+    assert.equal(shortestTurn(10, 100), 90);
   });
 
   test("nice ticks", () => {

@@ -1,7 +1,15 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { FrameRenderer } from "../src/cli/frames.ts";
-import { captionAt, defineScene, easeInOutCubic, stateAt, timeline } from "../src/scene/index.ts";
+import {
+  captionAt,
+  cloudFramings,
+  defineScene,
+  easeInOutCubic,
+  framingAt,
+  stateAt,
+  timeline,
+} from "../src/scene/index.ts";
 import { train } from "../src/train/index.ts";
 import hidden from "../scenes/hidden.ts";
 import { expectMatchesGolden } from "./golden.ts";
@@ -85,6 +93,19 @@ describe("interpolation between snapshots", () => {
     assert.ok(Math.abs((state.activations[7 * 3 + 1] as number) - (0.75 * a + 0.25 * b)) < 1e-12);
     assert.equal(stateAt(run, -1, 2).epoch, 0);
     assert.equal(stateAt(run, 99, 2).loss, run.snapshots.at(-1)?.loss);
+  });
+
+  test("the camera comes closer to a small cloud and backs off as it grows", () => {
+    const framings = cloudFramings(run, 2);
+    const small = framingAt(run, [{ centre: [0.2, 0.3, 0.4], extent: 0.05 }, ...framings.slice(1)], 0);
+    assert.equal(small.zoom, 1.5);
+    assert.ok(Math.abs((small.target[0] as number) - (0.5 + 0.8 * (0.2 - 0.5))) < 1e-12);
+    const big = framingAt(
+      run,
+      framings.map((f) => ({ ...f, extent: 0.9 })),
+      2.5,
+    );
+    assert.deepEqual(big, { target: [0.5, 0.5, 0.5], zoom: 1 });
   });
 
   test("names the missing layer", () => {

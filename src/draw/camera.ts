@@ -162,3 +162,37 @@ export function viewAcrossPlane(
   }
   return best;
 }
+
+/** The signed turn in degrees from azimuth `from` to `to`, the short way round. */
+export function shortestTurn(from: number, to: number): number {
+  return ((((to - from) % 360) + 540) % 360) - 180;
+}
+
+/**
+ * The normal of the plane that points lie closest to: the eigenvector of their covariance
+ * with the smallest eigenvalue, by power iteration on (trace·I − C). For a cloud that is the
+ * image of a 2-D input plane, this is the direction to look from to see it face on.
+ */
+export function bestFitNormal(points: readonly (readonly number[])[]): Vec3 {
+  const n = points.length || 1;
+  const mean = [0, 1, 2].map((k) => points.reduce((s, p) => s + (p[k] as number), 0) / n);
+  const cov = [0, 1, 2].map((i) =>
+    [0, 1, 2].map(
+      (j) =>
+        points.reduce(
+          (s, p) => s + ((p[i] as number) - (mean[i] as number)) * ((p[j] as number) - (mean[j] as number)),
+          0,
+        ) / n,
+    ),
+  );
+  const trace = [0, 1, 2].reduce((s, k) => s + (cov[k]?.[k] ?? 0), 0);
+  let v: number[] = [0.3, 0.5, 0.8];
+  for (let iteration = 0; iteration < 200; iteration++) {
+    const w = [0, 1, 2].map(
+      (i) => trace * (v[i] as number) - [0, 1, 2].reduce((s, j) => s + (cov[i]?.[j] ?? 0) * (v[j] as number), 0),
+    );
+    const norm = Math.hypot(...w) || 1;
+    v = w.map((x) => x / norm);
+  }
+  return v as unknown as Vec3;
+}

@@ -1,5 +1,14 @@
 export { type AxesBoxOptions, drawAxesBoxBack, drawAxesBoxFront } from "./axes3d.ts";
-export { BOX_CORNERS, type CameraOptions, OrbitCamera, type Projected, type Rect, viewAcrossPlane } from "./camera.ts";
+export {
+  BOX_CORNERS,
+  bestFitNormal,
+  type CameraOptions,
+  OrbitCamera,
+  type Projected,
+  type Rect,
+  shortestTurn,
+  viewAcrossPlane,
+} from "./camera.ts";
 export { FONT_FAMILY, font, registerFonts } from "./fonts.ts";
 export { drawSpace3d, type Space3dOptions } from "./space3d.ts";
 export { type FrameLayout, frameLayout, inset, stack } from "./layout.ts";

@@ -39,8 +39,12 @@ export function frameLayout(width: number, height: number, options: { sideFracti
   };
 }
 
-/** Splits a rectangle into stacked rows with a gap, by relative weights. */
-export function stack(rect: Rect, weights: number[], gap: number): Rect[] {
+/** Splits a rectangle into stacked rows with a gap, by relative weights: one row per weight. */
+export function stack<const W extends readonly number[]>(
+  rect: Rect,
+  weights: W,
+  gap: number,
+): { [K in keyof W]: Rect } {
   const total = weights.reduce((s, w) => s + w, 0);
   const free = rect.height - gap * (weights.length - 1);
   let y = rect.y;
@@ -49,7 +53,7 @@ export function stack(rect: Rect, weights: number[], gap: number): Rect[] {
     const row = { x: rect.x, y, width: rect.width, height };
     y += height + gap;
     return row;
-  });
+  }) as { [K in keyof W]: Rect };
 }
 
 /** Shrinks a rectangle by a margin on every side. */

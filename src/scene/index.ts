@@ -1,5 +1,6 @@
 export { clamp01, type Easing, easeInOutCubic, easeInOutSine, lerp, linear, smoothstep } from "./easing.ts";
 export { type Caption, captionAt } from "./captions.ts";
+export { type CloudFraming, cloudFramings, framingAt } from "./framing.ts";
 export { bracket, type RunState, stateAt } from "./interpolate.ts";
 export {
   defineScene,
