@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, statSync } from "node:fs";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
-import { isScene, type Scene, type SceneContext } from "../scene/index.ts";
+import { isScene, type Scene } from "../scene/index.ts";
 import { loadRun, type Run, train } from "../train/index.ts";
 import {
   type FormatName,
@@ -11,6 +11,7 @@ import {
   openSink,
   prefetchCapabilities,
   type Sink,
+  type SinkOptions,
   writePng,
 } from "../video/index.ts";
 import { EXIT, report, UsageError, UserFacingError } from "./errors.ts";
@@ -72,11 +73,16 @@ function sceneRun(scene: Scene, file: string, seed: string | number, log: (line:
   return run;
 }
 
-async function render(args: RenderArgs): Promise<void> {
-  const log = (line: string) => {
-    if (!args.quiet) process.stderr.write(`${line}\n`);
-  };
-  const scene = await loadScene(args.scene);
+/** The frame size, rate and count of a render: the command line over the scene's defaults. */
+interface RenderSettings {
+  width: number;
+  height: number;
+  fps: number;
+  duration: number;
+  frames: number;
+}
+
+function renderSettings(args: RenderArgs, scene: Scene): RenderSettings {
   // A GIF alone is drawn at the GIF's own size and rate rather than drawn large and scaled.
   const gifOnly = args.formats.length === 1 && args.formats[0] === "gif" && args.frame === undefined;
   const gif = gifGeometry(scene.width, scene.height, scene.fps);
@@ -90,22 +96,35 @@ async function render(args: RenderArgs): Promise<void> {
       `--frame ${args.frame} is past the last frame (${frames - 1}) of a ${duration} s clip at ${fps} fps`,
     );
   }
-  const videoFormats = args.frame === undefined ? args.formats : [];
-  for (const format of videoFormats) {
+  for (const format of args.frame === undefined ? args.formats : []) {
     if (needsEvenSize(format) && (width % 2 || height % 2)) {
       throw new UsageError(
         `${format.toUpperCase()} needs an even width and height (its colour is stored at half resolution); got ${width}x${height}, try ${width + (width % 2)}x${height + (height % 2)}`,
       );
     }
   }
-  const ffmpeg = videoFormats.some((f) => f !== "png") ? findFfmpeg() : null;
+  return { width, height, fps, duration, frames };
+}
+
+async function render(args: RenderArgs): Promise<void> {
+  const log = (line: string) => {
+    if (!args.quiet) process.stderr.write(`${line}\n`);
+  };
+  const scene = await loadScene(args.scene);
+  const settings = renderSettings(args, scene);
+  const needsFfmpeg = args.frame === undefined && args.formats.some((f) => f !== "png");
+  const ffmpeg = needsFfmpeg ? findFfmpeg() : null;
   if (ffmpeg && args.verbose) log(`ffmpeg: ${ffmpeg.path} (from ${ffmpeg.source})`);
   const capabilities = ffmpeg ? prefetchCapabilities(ffmpeg.path) : Promise.resolve();
 
   const seed = args.seed ?? scene.seed;
   const run = sceneRun(scene, args.scene, seed, log);
-  const context: SceneContext = { run, seed, width, height, fps, frames, duration: frames / fps };
-  const renderer = new FrameRenderer(scene, context, args.scene);
+  const { width, height, fps, frames } = settings;
+  const renderer = new FrameRenderer(
+    scene,
+    { run, seed, width, height, fps, frames, duration: frames / fps },
+    args.scene,
+  );
 
   if (args.frame !== undefined) {
     const target = args.out ?? path.join("output", `${scene.name}-frame${args.frame}.png`);
@@ -117,8 +136,39 @@ async function render(args: RenderArgs): Promise<void> {
     }
     return;
   }
+  await capabilities;
+  const outputs = [...outputPaths(args, scene.name)].map(
+    ([format, target]): SinkOptions => ({
+      format,
+      target,
+      width,
+      height,
+      fps,
+      preview: args.preview,
+      ffmpegPath: ffmpeg?.path ?? "ffmpeg",
+    }),
+  );
+  const started = performance.now();
+  const sinks = await encode({ renderer, outputs, frames, label: `rendering ${scene.name}`, quiet: args.quiet, log });
+  const seconds = (performance.now() - started) / 1000;
+  for (const sink of sinks) {
+    if (!args.quiet) process.stdout.write(`${summaryLine(sink.format, sink.target, settings, seconds)}\n`);
+  }
+}
 
-  const paths = outputPaths(args, scene.name);
+/**
+ * Draws every frame once and hands it to every sink, waiting while an encoder is behind.
+ * On any failure or Ctrl-C, every encoder is stopped and every temporary output removed.
+ */
+async function encode(job: {
+  renderer: FrameRenderer;
+  outputs: SinkOptions[];
+  frames: number;
+  label: string;
+  quiet: boolean;
+  log: (line: string) => void;
+}): Promise<Sink[]> {
+  const { renderer, frames } = job;
   const sinks: Sink[] = [];
   let interrupted = false;
   const abortAll = () => Promise.all(sinks.map((s) => s.abort()));
@@ -128,23 +178,17 @@ async function render(args: RenderArgs): Promise<void> {
   };
   process.once("SIGINT", onSignal);
   process.once("SIGTERM", onSignal);
-  const started = performance.now();
   let progress: Progress | null = null;
-  await capabilities;
   try {
-    for (const [format, target] of paths) {
-      sinks.push(
-        openSink({ format, target, width, height, fps, preview: args.preview, ffmpegPath: ffmpeg?.path ?? "ffmpeg" }),
-      );
-    }
+    for (const output of job.outputs) sinks.push(openSink(output));
     const source = { frames, draw: (index: number) => renderer.draw(index) };
     for (const sink of sinks) {
       if (sink.prepare) {
-        log(`${sink.format}: choosing a palette from a sample of the frames`);
+        job.log(`${sink.format}: choosing a palette from a sample of the frames`);
         await sink.prepare(source);
       }
     }
-    progress = new Progress({ total: frames, label: `rendering ${scene.name}`, quiet: args.quiet });
+    progress = new Progress({ total: frames, label: job.label, quiet: job.quiet });
     for (let index = 0; index < frames; index++) {
       if (interrupted) throw new Interrupted();
       const frame = renderer.draw(index);
@@ -153,19 +197,14 @@ async function render(args: RenderArgs): Promise<void> {
     }
     if (interrupted) throw new Interrupted();
     for (const sink of sinks) await sink.finish();
+    return sinks;
   } catch (error) {
-    progress?.stop();
     await abortAll();
     throw interrupted ? new Interrupted() : error;
   } finally {
+    progress?.stop();
     process.removeListener("SIGINT", onSignal);
     process.removeListener("SIGTERM", onSignal);
-  }
-  progress?.stop();
-  const seconds = (performance.now() - started) / 1000;
-  for (const sink of sinks) {
-    if (!args.quiet)
-      process.stdout.write(`${summaryLine(sink.format, sink.target, { width, height, fps, frames }, seconds)}\n`);
   }
 }
 
