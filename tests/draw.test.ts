@@ -1,5 +1,8 @@
 import assert from "node:assert/strict";
+import { existsSync, rmSync, writeFileSync } from "node:fs";
+import path from "node:path";
 import { describe, test } from "node:test";
+import { fileURLToPath } from "node:url";
 import { type CanvasRenderingContext2D, createCanvas } from "canvas";
 import {
   bestFitNormal,
@@ -24,6 +27,7 @@ import { stream } from "../src/random/index.ts";
 import { expectMatchesGolden } from "./golden.ts";
 
 registerFonts();
+const root = path.resolve(fileURLToPath(import.meta.url), "../..");
 const W = 320;
 const H = 180;
 
@@ -224,4 +228,31 @@ describe("drawing geometry", () => {
     assert.deepEqual(niceTicks(0, 0.2, 3), [0, 0.1, 0.2]);
     assert.deepEqual(niceTicks(0.4, 1, 3), [0.4, 0.6, 0.8, 1]);
   });
+});
+
+const rewriting = process.env.UPDATE_SNAPSHOTS === "1" ? "UPDATE_SNAPSHOTS=1 rewrites instead of comparing" : false;
+
+test("a failed golden comparison names the actual and diff images it wrote under output/", { skip: rewriting }, () => {
+  const golden = paint((ctx) => {
+    ctx.fillStyle = "#0072B2";
+    ctx.fillRect(10, 10, 100, 100);
+  });
+  const name = "self-test-golden";
+  const goldenPath = path.join(root, "tests/golden", `${name}.png`);
+  writeFileSync(goldenPath, golden);
+  try {
+    const different = paint((ctx) => {
+      ctx.fillStyle = "#D55E00";
+      ctx.fillRect(10, 10, 100, 100);
+    });
+    assert.throws(
+      () => expectMatchesGolden(name, different),
+      /10000 pixels differ from tests\/golden\/self-test-golden\.png \(allowed 58\); see output\/test-failures\/self-test-golden\.actual\.png and output\/test-failures\/self-test-golden\.diff\.png/,
+    );
+    assert.ok(existsSync(path.join(root, "output/test-failures", `${name}.actual.png`)));
+    assert.ok(existsSync(path.join(root, "output/test-failures", `${name}.diff.png`)));
+    expectMatchesGolden(name, golden);
+  } finally {
+    rmSync(goldenPath, { force: true });
+  }
 });
