@@ -1,5 +1,4 @@
-import type { CanvasRenderingContext2D } from "canvas";
-import { createCanvas } from "canvas";
+import { type Canvas, type CanvasRenderingContext2D, createCanvas } from "canvas";
 import type { Rect } from "./camera.ts";
 import { stampsFor } from "./dots.ts";
 import { font } from "./fonts.ts";
@@ -34,8 +33,6 @@ export function drawClassMap(ctx: CanvasRenderingContext2D, rect: Rect, options:
   const titleHeight = options.title ? 30 * unit : 0;
   const side = Math.min(rect.width, rect.height - titleHeight);
   const box: Rect = { x: rect.x + (rect.width - side) / 2, y: rect.y + titleHeight, width: side, height: side };
-  const px = (x: number) => box.x + ((x - range[0]) / (range[1] - range[0])) * box.width;
-  const py = (y: number) => box.y + box.height - ((y - range[0]) / (range[1] - range[0])) * box.height;
 
   if (options.title) {
     fillTextCached(ctx, options.title, rect.x, rect.y, {
@@ -55,13 +52,9 @@ export function drawClassMap(ctx: CanvasRenderingContext2D, rect: Rect, options:
   ctx.lineWidth = 1 * unit;
   ctx.strokeRect(box.x, box.y, box.width, box.height);
 
-  const stamps = theme.classes.map((fill, k) => stampsFor(fill, theme.classOutlines[k] as string, 0.6 * unit));
-  const r = (options.radius ?? 2.6) * unit;
   ctx.globalAlpha *= 0.9;
-  for (let i = 0; i < labels.length; i++) {
-    const stamp = stamps[(labels[i] as number) % stamps.length];
-    stamp?.stamp(ctx, r, px(points[2 * i] as number), py(points[2 * i + 1] as number));
-  }
+  const dots = dotLayer(points, labels, box, range, theme, (options.radius ?? 2.6) * unit, 0.6 * unit);
+  ctx.drawImage(dots.image, dots.x, dots.y);
   ctx.restore();
 
   const [xLabel, yLabel] = options.axisLabels ?? ["x₁", "x₂"];
@@ -78,10 +71,63 @@ export function drawClassMap(ctx: CanvasRenderingContext2D, rect: Rect, options:
   });
 }
 
+/**
+ * The data points drawn once onto a transparent layer and reused while they stay put (they
+ * do in input space): the layer depends only on the points, the box and the style, so the
+ * cache is memoisation and frames stay pure.
+ */
+const dotLayers = new WeakMap<ArrayLike<number>, { key: string; image: Canvas; x: number; y: number }>();
+
+function dotLayer(
+  points: ArrayLike<number>,
+  labels: ArrayLike<number>,
+  box: Rect,
+  range: [number, number],
+  theme: Theme,
+  radius: number,
+  lineWidth: number,
+): { image: Canvas; x: number; y: number } {
+  const key = [
+    box.x,
+    box.y,
+    box.width,
+    range[0],
+    range[1],
+    radius,
+    lineWidth,
+    theme.classes.join(),
+    labels.length,
+  ].join("|");
+  const cached = dotLayers.get(points);
+  if (cached?.key === key) return cached;
+  const margin = Math.ceil(radius + lineWidth) + 2;
+  const x = Math.floor(box.x) - margin;
+  const y = Math.floor(box.y) - margin;
+  const image = createCanvas(Math.ceil(box.width) + 2 * margin + 1, Math.ceil(box.height) + 2 * margin + 1);
+  const ctx = image.getContext("2d");
+  const stamps = theme.classes.map((fill, k) => stampsFor(fill, theme.classOutlines[k] as string, lineWidth));
+  const span = range[1] - range[0];
+  for (let i = 0; i < labels.length; i++) {
+    const px = box.x - x + (((points[2 * i] as number) - range[0]) / span) * box.width;
+    const py = box.y - y + box.height - (((points[2 * i + 1] as number) - range[0]) / span) * box.height;
+    stamps[(labels[i] as number) % stamps.length]?.stamp(ctx, radius, px, py);
+  }
+  const layer = { key, image, x, y };
+  dotLayers.set(points, layer);
+  return layer;
+}
+
+/** Reusable small canvases for the field image, one per grid size. */
+const tintCanvases = new Map<number, Canvas>();
+
 /** The field as a small image: class colours with alpha rising with distance from the threshold. */
-function tint(field: { values: Float64Array; size: number; threshold: number }, theme: Theme) {
+function tint(field: { values: Float64Array; size: number; threshold: number }, theme: Theme): Canvas {
   const { values, size, threshold } = field;
-  const image = createCanvas(size, size);
+  let image = tintCanvases.get(size);
+  if (!image) {
+    image = createCanvas(size, size);
+    tintCanvases.set(size, image);
+  }
   const ctx = image.getContext("2d");
   const pixels = ctx.createImageData(size, size);
   const rgb = [theme.classes[0] as string, theme.classes[1] as string].map((hex) => {
@@ -111,30 +157,39 @@ function drawContour(
 ): void {
   const { values, size, threshold } = field;
   const cell = box.width / size;
-  // Sample centres: value (i, j) sits at the centre of grid cell (column j, row i).
-  const x = (j: number) => box.x + (j + 0.5) * cell;
-  const y = (i: number) => box.y + (i + 0.5) * cell;
-  const v = (i: number, j: number) => (values[i * size + j] as number) - threshold;
+  // Sample (i, j) sits at the centre of grid cell (row i, column j).
+  const x0 = box.x + 0.5 * cell;
+  const y0 = box.y + 0.5 * cell;
+  const crossings = new Float64Array(8);
   ctx.beginPath();
   for (let i = 0; i < size - 1; i++) {
     for (let j = 0; j < size - 1; j++) {
-      const corners = [v(i, j), v(i, j + 1), v(i + 1, j + 1), v(i + 1, j)] as const;
-      const points: [number, number][] = [];
-      const edge = (a: number, b: number, ax: number, ay: number, bx: number, by: number) => {
-        if (a > 0 !== b > 0) {
-          const t = a / (a - b);
-          points.push([ax + t * (bx - ax), ay + t * (by - ay)]);
-        }
-      };
-      edge(corners[0], corners[1], x(j), y(i), x(j + 1), y(i));
-      edge(corners[1], corners[2], x(j + 1), y(i), x(j + 1), y(i + 1));
-      edge(corners[2], corners[3], x(j + 1), y(i + 1), x(j), y(i + 1));
-      edge(corners[3], corners[0], x(j), y(i + 1), x(j), y(i));
+      // Corners clockwise from the top left, and the cell's four edges between them.
+      const a = (values[i * size + j] as number) - threshold;
+      const b = (values[i * size + j + 1] as number) - threshold;
+      const c = (values[(i + 1) * size + j + 1] as number) - threshold;
+      const d = (values[(i + 1) * size + j] as number) - threshold;
+      let n = 0;
+      if (a > 0 !== b > 0) {
+        crossings[n++] = j + a / (a - b);
+        crossings[n++] = i;
+      }
+      if (b > 0 !== c > 0) {
+        crossings[n++] = j + 1;
+        crossings[n++] = i + b / (b - c);
+      }
+      if (c > 0 !== d > 0) {
+        crossings[n++] = j + 1 - c / (c - d);
+        crossings[n++] = i + 1;
+      }
+      if (d > 0 !== a > 0) {
+        crossings[n++] = j;
+        crossings[n++] = i + 1 - d / (d - a);
+      }
       // Two crossings: one segment; four (a saddle): two, paired around the cell.
-      for (let k = 0; k + 1 < points.length; k += 2) {
-        const [a, b] = [points[k], points[k + 1]] as [[number, number], [number, number]];
-        ctx.moveTo(a[0], a[1]);
-        ctx.lineTo(b[0], b[1]);
+      for (let k = 0; k + 3 < n; k += 4) {
+        ctx.moveTo(x0 + (crossings[k] as number) * cell, y0 + (crossings[k + 1] as number) * cell);
+        ctx.lineTo(x0 + (crossings[k + 2] as number) * cell, y0 + (crossings[k + 3] as number) * cell);
       }
     }
   }
