@@ -8,6 +8,7 @@
 // A snapshot every 5 mini-batches (4 per epoch) keeps the motion between snapshots short.
 import {
   bestFitNormal,
+  type CanvasRenderingContext2D,
   captionAt,
   cloudFramings,
   defineScene,
@@ -119,6 +120,10 @@ export default defineScene({
 
     ctx.fillStyle = theme.background;
     ctx.fillRect(0, 0, width, height);
+    if (at.title >= 1) {
+      drawOpeningCard(ctx, frame, s.inputs, s.labels, 1);
+      return;
+    }
 
     // The camera orbits slowly (50° in the whole clip) and comes closer while the cloud is small.
     const framing = framingAt(frame.run, s.framings, at.epoch);
@@ -210,28 +215,40 @@ export default defineScene({
     const caption = captionAt(s.captions, frame.time);
     drawCaption(ctx, layout.caption, caption.text, { theme, unit, opacity: caption.opacity });
 
-    if (at.title > 0) {
-      const figure = { x: width * 0.56, y: height * 0.18, width: height * 0.62, height: height * 0.68 };
-      drawTitleCard(ctx, frame, {
-        theme,
-        unit,
-        title: "How a hidden layer untangles two circles",
-        subtitle: "A [2, 3, 3, 1] sigmoid network learns to tell the inner circle from the outer one.",
-        opacity: at.title,
-        figure,
-      });
-      ctx.save();
-      ctx.globalAlpha = at.title;
-      drawClassMap(ctx, figure, {
-        theme,
-        unit,
-        title: "the data: 1000 points",
-        range: INPUT_RANGE,
-        points: s.inputs,
-        labels: s.labels,
-        radius: 3,
-      });
-      ctx.restore();
-    }
+    // The title card fades out over the first frames of the scene.
+    if (at.title > 0) drawOpeningCard(ctx, frame, s.inputs, s.labels, at.title);
   },
 });
+
+/** The title card, with the data set in its input plane beside the title. */
+function drawOpeningCard(
+  ctx: CanvasRenderingContext2D,
+  frame: { width: number; height: number },
+  inputs: Float64Array,
+  labels: Uint8Array,
+  opacity: number,
+): void {
+  const { width, height } = frame;
+  const unit = height / 720;
+  const figure = { x: width * 0.56, y: height * 0.18, width: height * 0.62, height: height * 0.68 };
+  drawTitleCard(ctx, frame, {
+    theme,
+    unit,
+    title: "How a hidden layer untangles two circles",
+    subtitle: "A [2, 3, 3, 1] sigmoid network learns to tell the inner circle from the outer one.",
+    opacity,
+    figure,
+  });
+  ctx.save();
+  ctx.globalAlpha = opacity;
+  drawClassMap(ctx, figure, {
+    theme,
+    unit,
+    title: "the data: 1000 points",
+    range: INPUT_RANGE,
+    points: inputs,
+    labels,
+    radius: 3,
+  });
+  ctx.restore();
+}

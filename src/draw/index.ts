@@ -20,3 +20,4 @@ export { DARK, LIGHT, type Theme, withAlpha } from "./theme.ts";
 export { niceTicks, tickDecimals } from "./ticks.ts";
 export type { Vec3 } from "./vec3.ts";
 export { type ClassMapOptions, drawClassMap } from "./map2d.ts";
+export type { Canvas, CanvasRenderingContext2D } from "canvas";
