@@ -40,6 +40,9 @@ const EPOCHS = 30;
 const INPUT_RANGE: [number, number] = [-1.5, 1.5];
 const LAYER = 2;
 const theme = LIGHT;
+// As wide as a digit: " 9.5" and "10.0", " 97.4%" and "100.0%" take the same room, so the
+// status line never shifts.
+const FIGURE_SPACE = "\u2007";
 
 export default defineScene({
   name: "hidden",
@@ -181,9 +184,9 @@ export default defineScene({
       unit,
       title: "How a hidden layer untangles two circles",
       status: [
-        { label: "epoch", value: `${at.epoch.toFixed(1).padStart(4, " ")} / ${s.epochs}` },
+        { label: "epoch", value: `${at.epoch.toFixed(1).padStart(4, FIGURE_SPACE)} / ${s.epochs}` },
         { label: "loss", value: state.loss.toFixed(4) },
-        { label: "accuracy", value: `${(100 * state.accuracy).toFixed(1)}%` },
+        { label: "accuracy", value: `${(100 * state.accuracy).toFixed(1).padStart(5, FIGURE_SPACE)}%` },
         { label: "network", value: "[2, 3, 3, 1] sigmoid" },
       ],
     });
