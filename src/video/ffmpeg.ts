@@ -13,8 +13,8 @@ export class FfmpegNotFoundError extends Error {
   override name = "FfmpegNotFoundError";
 }
 
-function runs(path: string): boolean {
-  const probe = spawnSync(path, ["-hide_banner", "-version"], { stdio: "ignore", timeout: 10_000 });
+function runs(path: string, env: NodeJS.ProcessEnv): boolean {
+  const probe = spawnSync(path, ["-hide_banner", "-version"], { stdio: "ignore", timeout: 10_000, env });
   return probe.status === 0;
 }
 
@@ -37,14 +37,14 @@ function ffmpegStaticPath(): string | null {
 export function findFfmpeg(env: NodeJS.ProcessEnv = process.env): FfmpegLocation {
   const fromEnv = env.FFMPEG_PATH;
   if (fromEnv) {
-    if (runs(fromEnv)) return { path: fromEnv, source: "FFMPEG_PATH" };
+    if (runs(fromEnv, env)) return { path: fromEnv, source: "FFMPEG_PATH" };
     throw new FfmpegNotFoundError(
       `FFMPEG_PATH is set to ${fromEnv}, which ${existsSync(fromEnv) ? "does not run as ffmpeg" : "does not exist"}; fix or unset it`,
     );
   }
   const bundled = ffmpegStaticPath();
-  if (bundled && runs(bundled)) return { path: bundled, source: "ffmpeg-static" };
-  if (runs("ffmpeg")) return { path: "ffmpeg", source: "PATH" };
+  if (bundled && runs(bundled, env)) return { path: bundled, source: "ffmpeg-static" };
+  if (runs("ffmpeg", env)) return { path: "ffmpeg", source: "PATH" };
   throw new FfmpegNotFoundError(
     "no ffmpeg found: FFMPEG_PATH is not set, the ffmpeg-static package has no binary, and there is no ffmpeg on the PATH; run scripts/setup.sh (or apt-get install ffmpeg)",
   );

@@ -1,0 +1,60 @@
+import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
+import { chmodSync, mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { describe, test } from "node:test";
+import { FfmpegNotFoundError, findFfmpeg, gifGeometry } from "../src/video/index.ts";
+
+const systemFfmpeg = execFileSync("sh", ["-c", "command -v ffmpeg"], { encoding: "utf8" }).trim();
+const empty = mkdtempSync(path.join(tmpdir(), "netreel-nopath-"));
+
+describe("finding ffmpeg: FFMPEG_PATH, then ffmpeg-static, then the PATH", () => {
+  test("FFMPEG_PATH wins when it runs", () => {
+    assert.deepEqual(findFfmpeg({ ...process.env, FFMPEG_PATH: systemFfmpeg }), {
+      path: systemFfmpeg,
+      source: "FFMPEG_PATH",
+    });
+  });
+
+  test("FFMPEG_PATH that does not run is an error, not a silent fallback", () => {
+    const fake = path.join(empty, "not-ffmpeg");
+    writeFileSync(fake, "#!/bin/sh\nexit 3\n");
+    chmodSync(fake, 0o755);
+    assert.throws(
+      () => findFfmpeg({ ...process.env, FFMPEG_PATH: fake }),
+      /FFMPEG_PATH is set to .*not-ffmpeg, which does not run as ffmpeg/,
+    );
+    assert.throws(
+      () => findFfmpeg({ ...process.env, FFMPEG_PATH: "/no/such/ffmpeg" }),
+      /which does not exist; fix or unset it/,
+    );
+  });
+
+  test("without FFMPEG_PATH, the PATH's ffmpeg is found (ffmpeg-static has no binary on this network)", () => {
+    const env = { ...process.env };
+    delete env.FFMPEG_PATH;
+    const found = findFfmpeg(env);
+    assert.ok(found.source === "PATH" || found.source === "ffmpeg-static");
+  });
+
+  test("with none of the three, one message names them all", () => {
+    const env: NodeJS.ProcessEnv = { ...process.env, PATH: empty };
+    delete env.FFMPEG_PATH;
+    assert.throws(
+      () => findFfmpeg(env),
+      (error: Error) =>
+        error instanceof FfmpegNotFoundError &&
+        /FFMPEG_PATH is not set, the ffmpeg-static package has no binary, and there is no ffmpeg on the PATH/.test(
+          error.message,
+        ),
+    );
+  });
+});
+
+test("GIF geometry: at most 640 px wide and 15 fps, even sizes, aspect kept", () => {
+  assert.deepEqual(gifGeometry(1280, 720, 30), { width: 640, height: 360, fps: 15 });
+  assert.deepEqual(gifGeometry(320, 180, 10), { width: 320, height: 180, fps: 10 });
+  assert.deepEqual(gifGeometry(1920, 1080, 60), { width: 640, height: 360, fps: 15 });
+  assert.deepEqual(gifGeometry(1000, 1000, 24), { width: 640, height: 640, fps: 15 });
+});
