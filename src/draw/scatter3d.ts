@@ -22,16 +22,41 @@ export interface Scatter3dOptions {
  * each with a thin darker outline so overlapping points stay distinguishable.
  */
 export function drawScatter3d(ctx: CanvasRenderingContext2D, camera: OrbitCamera, options: Scatter3dOptions): void {
-  const { points, labels, theme, unit, include } = options;
-  const n = points.length / 3;
+  const view = projectScatter(camera, options.points);
+  const order = options.include ? view.order.filter(options.include) : view.order;
+  stampScatter(ctx, camera, view, order, options);
+}
+
+/** Points projected once per frame, with their indices sorted far to near. */
+export interface ProjectedScatter {
+  xs: Float64Array;
+  ys: Float64Array;
+  depths: Float64Array;
+  scales: Float64Array;
+  order: number[];
+}
+
+export function projectScatter(camera: OrbitCamera, points: Float64Array): ProjectedScatter {
+  const projected = camera.projectAll(points);
+  const { depths } = projected;
+  const order = Array.from({ length: depths.length }, (_, i) => i);
+  order.sort((a, b) => (depths[b] as number) - (depths[a] as number) || a - b);
+  return { ...projected, order };
+}
+
+/** Stamps the points at `order` (far to near), depth-cued. */
+export function stampScatter(
+  ctx: CanvasRenderingContext2D,
+  camera: OrbitCamera,
+  view: ProjectedScatter,
+  order: number[],
+  options: Omit<Scatter3dOptions, "points" | "include">,
+): void {
+  const { labels, theme, unit } = options;
+  const { xs, ys, depths, scales } = view;
   const [near, far] = camera.boxDepthRange();
   const radius = (options.radius ?? 4) * unit;
   const opacity = options.opacity ?? 1;
-  const { xs, ys, depths, scales } = camera.projectAll(points);
-  const order: number[] = [];
-  for (let i = 0; i < n; i++) if (!include || include(i)) order.push(i);
-  order.sort((a, b) => (depths[b] as number) - (depths[a] as number) || a - b);
-
   const lineWidth = 0.8 * unit;
   const stamps = theme.classes.map((fill, k) => stampsFor(fill, theme.classOutlines[k] as string, lineWidth));
   const centreScale = camera.project([0.5, 0.5, 0.5]).scale;

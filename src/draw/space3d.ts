@@ -2,7 +2,7 @@ import type { CanvasRenderingContext2D } from "canvas";
 import { type AxesBoxOptions, drawAxesBoxBack, drawAxesBoxFront } from "./axes3d.ts";
 import type { OrbitCamera } from "./camera.ts";
 import { clipPlaneToBox, drawPolygon3d } from "./plane3d.ts";
-import { drawScatter3d } from "./scatter3d.ts";
+import { projectScatter, stampScatter } from "./scatter3d.ts";
 import { withAlpha } from "./theme.ts";
 import { dot, type Vec3 } from "./vec3.ts";
 
@@ -23,37 +23,37 @@ export interface Space3dOptions extends AxesBoxOptions {
  */
 export function drawSpace3d(ctx: CanvasRenderingContext2D, camera: OrbitCamera, options: Space3dOptions): void {
   drawAxesBoxBack(ctx, camera, options);
-  const scatter = {
-    points: options.points,
-    labels: options.labels,
-    theme: options.theme,
-    unit: options.unit,
-    radius: options.radius,
-  };
-  const plane = options.plane;
+  const { points, plane } = options;
+  const view = projectScatter(camera, points);
   const polygon = plane ? clipPlaneToBox(plane.normal, plane.offset) : [];
   if (!plane || polygon.length === 0) {
-    drawScatter3d(ctx, camera, scatter);
+    stampScatter(ctx, camera, view, view.order, options);
   } else {
-    const { points } = options;
     const cameraSide = camera.perspective
       ? Math.sign(dot(plane.normal, camera.position) + plane.offset)
       : -Math.sign(dot(plane.normal, camera.forward));
-    const side = (i: number) =>
+    const [nx, ny, nz] = plane.normal;
+    const onCameraSide = (i: number) =>
       Math.sign(
-        plane.normal[0] * (points[3 * i] as number) +
-          plane.normal[1] * (points[3 * i + 1] as number) +
-          plane.normal[2] * (points[3 * i + 2] as number) +
+        nx * (points[3 * i] as number) +
+          ny * (points[3 * i + 1] as number) +
+          nz * (points[3 * i + 2] as number) +
           plane.offset,
-      );
-    drawScatter3d(ctx, camera, { ...scatter, include: (i) => side(i) !== cameraSide });
+      ) === cameraSide;
+    stampScatter(
+      ctx,
+      camera,
+      view,
+      view.order.filter((i) => !onCameraSide(i)),
+      options,
+    );
     const opacity = plane.opacity ?? 1;
     drawPolygon3d(ctx, camera, polygon, {
       fill: withAlpha(options.theme.accent, 0.16 * opacity),
       stroke: withAlpha(options.theme.accent, 0.7 * opacity),
       lineWidth: 1.6 * options.unit,
     });
-    drawScatter3d(ctx, camera, { ...scatter, include: (i) => side(i) === cameraSide });
+    stampScatter(ctx, camera, view, view.order.filter(onCameraSide), options);
   }
   drawAxesBoxFront(ctx, camera, options);
 }
