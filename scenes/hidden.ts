@@ -22,7 +22,6 @@ import {
   easeInOutSine,
   frameLayout,
   framingAt,
-  LIGHT,
   lerp,
   Network,
   OrbitCamera,
@@ -30,6 +29,8 @@ import {
   shortestTurn,
   stack,
   stateAt,
+  type Theme,
+  themeNamed,
   timeline,
   type Vec3,
   viewAcrossPlane,
@@ -39,7 +40,6 @@ import {
 const EPOCHS = 30;
 const INPUT_RANGE: [number, number] = [-1.5, 1.5];
 const LAYER = 2;
-const theme = LIGHT;
 // As wide as a digit: " 9.5" and "10.0", " 97.4%" and "100.0%" take the same room, so the
 // status line never shifts.
 const FIGURE_SPACE = "\u2007";
@@ -116,6 +116,7 @@ export default defineScene({
 
   draw: (ctx, frame, s) => {
     const { width, height } = frame;
+    const theme = themeNamed(frame.theme);
     const at = s.clock(frame.time);
     const state = stateAt(frame.run, at.epoch, LAYER);
     const layout = frameLayout(width, height, { sideFraction: 0.28 });
@@ -124,7 +125,7 @@ export default defineScene({
     ctx.fillStyle = theme.background;
     ctx.fillRect(0, 0, width, height);
     if (at.title >= 1) {
-      drawOpeningCard(ctx, frame, s.inputs, s.labels, 1);
+      drawOpeningCard(ctx, frame, theme, s, 1);
       return;
     }
 
@@ -219,7 +220,7 @@ export default defineScene({
     drawCaption(ctx, layout.caption, caption.text, { theme, unit, opacity: caption.opacity });
 
     // The title card fades out over the first frames of the scene.
-    if (at.title > 0) drawOpeningCard(ctx, frame, s.inputs, s.labels, at.title);
+    if (at.title > 0) drawOpeningCard(ctx, frame, theme, s, at.title);
   },
 });
 
@@ -227,8 +228,8 @@ export default defineScene({
 function drawOpeningCard(
   ctx: CanvasRenderingContext2D,
   frame: { width: number; height: number },
-  inputs: Float64Array,
-  labels: Uint8Array,
+  theme: Theme,
+  data: { inputs: Float64Array; labels: Uint8Array },
   opacity: number,
 ): void {
   const { width, height } = frame;
@@ -249,8 +250,8 @@ function drawOpeningCard(
     unit,
     title: "the data: 1000 points",
     range: INPUT_RANGE,
-    points: inputs,
-    labels,
+    points: data.inputs,
+    labels: data.labels,
     radius: 3,
   });
   ctx.restore();

@@ -206,6 +206,7 @@ describe("render errors: one line, non-zero exit, nothing at the target", () => 
     ],
     ["a frame past the end", ["scenes/hidden.ts", "--frame", "9999"], 2, /--frame 9999 is past the last frame \(359\)/],
     ["an unknown option", ["scenes/hidden.ts", "--colour", "red"], 2, /Unknown option '--colour'/],
+    ["an unknown theme", ["scenes/hidden.ts", "--theme", "blue"], 2, /--theme must be light or dark, got 'blue'/],
     [
       "FFMPEG_PATH pointing to nothing",
       ["scenes/hidden.ts", ...SMALL],

@@ -131,7 +131,16 @@ describe("defineScene", () => {
 
 describe("scenes/hidden.ts", () => {
   const run = train(hidden.train?.(hidden.seed));
-  const context = { run, seed: hidden.seed, width: 320, height: 180, fps: 30, frames: 360, duration: 12 };
+  const context = {
+    run,
+    seed: hidden.seed,
+    width: 320,
+    height: 180,
+    fps: 30,
+    frames: 360,
+    duration: 12,
+    theme: "light" as const,
+  };
 
   test("trains to at least 95% accuracy", () => {
     assert.ok((run.snapshots.at(-1)?.accuracy ?? 0) >= 0.95);
@@ -148,6 +157,11 @@ describe("scenes/hidden.ts", () => {
       expectMatchesGolden(`hidden-${name}`, renderer.draw(index).png());
     });
   }
+
+  test("the dark theme (--theme dark): the last frame matches its golden image", () => {
+    const renderer = new FrameRenderer(hidden, { ...context, theme: "dark" }, "scenes/hidden.ts");
+    expectMatchesGolden("hidden-last-dark", renderer.draw(359).png());
+  });
 
   test("the same seed renders byte-identical frames, in any order", () => {
     const a = new FrameRenderer(hidden, context, "scenes/hidden.ts");

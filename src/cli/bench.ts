@@ -100,7 +100,7 @@ async function benchRender(): Promise<void> {
     const run = train(scene.train?.(scene.seed));
     const renderer = new FrameRenderer(
       scene,
-      { run, seed: scene.seed, width: 1280, height: 720, fps: 30, frames, duration: 12 },
+      { run, seed: scene.seed, width: 1280, height: 720, fps: 30, frames, duration: 12, theme: "light" },
       "scenes/hidden.ts",
     );
     renderer.draw(0);

@@ -17,6 +17,7 @@ Options:
   --fps N            frames per second
   --duration S       length in seconds
   --seed S           seed of the data, initial weights and shuffling
+  --theme NAME       light (default) or dark
   --frame N          render only frame N (0-based) as a PNG
   --preview          small and fast: 640x360, 15 fps, quicker encoder settings
   --quiet            print nothing but errors
@@ -38,6 +39,7 @@ export interface RenderArgs {
   fps?: number;
   duration?: number;
   seed?: string | number;
+  theme: "light" | "dark";
   frame?: number;
   preview: boolean;
   quiet: boolean;
@@ -46,7 +48,18 @@ export interface RenderArgs {
 }
 
 /** Options that take a value; "--fps -1" is read as the value -1 (and then rejected as such). */
-const VALUE_OPTIONS = new Set(["--out", "-o", "--format", "-f", "--size", "--fps", "--duration", "--seed", "--frame"]);
+const VALUE_OPTIONS = new Set([
+  "--out",
+  "-o",
+  "--format",
+  "-f",
+  "--size",
+  "--fps",
+  "--duration",
+  "--seed",
+  "--frame",
+  "--theme",
+]);
 
 function joinNegativeValues(argv: string[]): string[] {
   const joined: string[] = [];
@@ -72,6 +85,7 @@ export function parseRenderArgs(argv: string[]): RenderArgs {
       fps: { type: "string" },
       duration: { type: "string" },
       seed: { type: "string" },
+      theme: { type: "string", default: "light" },
       frame: { type: "string" },
       preview: { type: "boolean", default: false },
       quiet: { type: "boolean", short: "q", default: false },
@@ -80,11 +94,19 @@ export function parseRenderArgs(argv: string[]): RenderArgs {
     },
   });
   const base = { preview: values.preview, quiet: values.quiet, verbose: values.verbose, help: values.help };
-  if (values.help) return { ...base, scene: "", formats: ["mp4"] };
+  if (values.help) return { ...base, scene: "", formats: ["mp4"], theme: "light" };
   if (positionals.length !== 1) {
     throw new UsageError(`expected one scene file (e.g. scenes/hidden.ts), got ${positionals.length}; see --help`);
   }
-  const args: RenderArgs = { ...base, scene: positionals[0] as string, formats: parseFormats(values.format ?? "mp4") };
+  if (values.theme !== "light" && values.theme !== "dark") {
+    throw new UsageError(`--theme must be light or dark, got '${values.theme}'`);
+  }
+  const args: RenderArgs = {
+    ...base,
+    scene: positionals[0] as string,
+    formats: parseFormats(values.format ?? "mp4"),
+    theme: values.theme,
+  };
   if (values.out !== undefined) args.out = values.out;
   if (values.size !== undefined) Object.assign(args, parseSize(values.size));
   if (values.fps !== undefined) args.fps = positiveNumber("--fps", values.fps, 240);

@@ -120,11 +120,8 @@ async function render(args: RenderArgs): Promise<void> {
   const seed = args.seed ?? scene.seed;
   const run = sceneRun(scene, args.scene, seed, log);
   const { width, height, fps, frames } = settings;
-  const renderer = new FrameRenderer(
-    scene,
-    { run, seed, width, height, fps, frames, duration: frames / fps },
-    args.scene,
-  );
+  const context = { run, seed, width, height, fps, frames, duration: frames / fps, theme: args.theme };
+  const renderer = new FrameRenderer(scene, context, args.scene);
 
   if (args.frame !== undefined) {
     const target = args.out ?? path.join("output", `${scene.name}-frame${args.frame}.png`);

@@ -41,6 +41,11 @@ export const DARK: Theme = {
   accent: "#c39bff",
 };
 
+/** The theme for a name given on the command line (--theme light|dark). */
+export function themeNamed(name: "light" | "dark"): Theme {
+  return name === "dark" ? DARK : LIGHT;
+}
+
 /** rgba() of a #rrggbb colour with an alpha. */
 export function withAlpha(hex: string, alpha: number): string {
   const n = Number.parseInt(hex.slice(1), 16);

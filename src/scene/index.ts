@@ -10,5 +10,6 @@ export {
   type SceneContext,
   SceneError,
   type SceneOptions,
+  type ThemeName,
 } from "./scene.ts";
 export { type Phase, type TimelineOptions, type TimelineState, timeline } from "./timeline.ts";

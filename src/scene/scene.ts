@@ -13,7 +13,11 @@ export interface SceneContext {
   frames: number;
   /** Seconds: frames / fps. */
   duration: number;
+  /** The colour theme asked for (--theme); scenes map it with themeNamed(). */
+  theme: ThemeName;
 }
+
+export type ThemeName = "light" | "dark";
 
 /** One frame: its index, its time, and the shared context. */
 export interface FrameInfo extends SceneContext {
