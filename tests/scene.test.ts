@@ -178,3 +178,24 @@ describe("scenes/hidden.ts", () => {
     assert.notDeepEqual(other.snapshots.at(-1)?.weights, run.snapshots.at(-1)?.weights);
   });
 });
+
+describe("scenes/boundary.ts", () => {
+  test("trains to at least 95% and its frames match their golden images", async () => {
+    const { default: boundary } = await import("../scenes/boundary.ts");
+    const run = train(boundary.train?.(boundary.seed));
+    assert.ok((run.snapshots.at(-1)?.accuracy ?? 0) >= 0.95);
+    const context = {
+      run,
+      seed: boundary.seed,
+      width: 320,
+      height: 180,
+      fps: 30,
+      frames: 300,
+      duration: 10,
+      theme: "light" as const,
+    };
+    const renderer = new FrameRenderer(boundary, context, "scenes/boundary.ts");
+    expectMatchesGolden("boundary-early", renderer.draw(100).png());
+    expectMatchesGolden("boundary-last", renderer.draw(299).png());
+  });
+});

@@ -13,14 +13,15 @@ export interface RunState {
 }
 
 /**
- * Finds the snapshots around `epoch` and interpolates linearly between them: activations
- * point by point, weights, loss and accuracy. Exact at every snapshot.
+ * Finds the snapshots around `epoch` and interpolates linearly between them: the activations
+ * of `layer` point by point (when a layer is given), weights, loss and accuracy. Exact at
+ * every snapshot.
  */
-export function stateAt(run: Run, epoch: number, layer: number): RunState {
+export function stateAt(run: Run, epoch: number, layer?: number): RunState {
   const snaps = run.snapshots;
   const [a, b, t] = bracket(snaps, epoch);
-  const actsA = activationsOf(a, layer);
-  const actsB = activationsOf(b, layer);
+  const actsA = layer === undefined ? [] : activationsOf(a, layer);
+  const actsB = layer === undefined ? [] : activationsOf(b, layer);
   const n = actsA.length;
   const units = actsA[0]?.length ?? 0;
   const activations = new Float64Array(n * units);
