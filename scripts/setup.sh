@@ -7,10 +7,11 @@ cd "$(dirname "$0")/.."
 
 say() { printf 'setup: %s\n' "$*"; }
 
-# node-canvas has no prebuilt binary reachable here; it builds from source against these.
-# librsvg2-dev enables SVG images (equations); libgif-dev must be present because the
-# base image ships the runtime libgif and the build then turns GIF support on.
-CANVAS_DEBS=(build-essential pkg-config libcairo2-dev libpango1.0-dev libgif-dev librsvg2-dev libjpeg-dev libpng-dev)
+# node-canvas has no prebuilt binary reachable here; it builds from source (node-gyp needs
+# python3 and a compiler) against these. librsvg2-dev enables SVG images (equations);
+# libgif-dev must be present because the base image ships the runtime libgif and the build
+# then turns GIF support on. ca-certificates lets npm reach its registry over TLS.
+CANVAS_DEBS=(ca-certificates python3 build-essential pkg-config libcairo2-dev libpango1.0-dev libgif-dev librsvg2-dev libjpeg-dev libpng-dev)
 
 as_root() {
   if [ "$(id -u)" -eq 0 ]; then "$@"; elif command -v sudo >/dev/null; then sudo "$@"; else

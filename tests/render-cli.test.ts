@@ -228,6 +228,23 @@ describe("render errors: one line, non-zero exit, nothing at the target", () => 
     });
   }
 
+  /** The child processes of `parent`, read from /proc (minimal Debian has no `ps`). */
+  function childProcesses(parent: number): { pid: number; command: string }[] {
+    return readdirSync("/proc")
+      .filter((name) => /^\d+$/.test(name))
+      .flatMap((name) => {
+        try {
+          // Field 4 of /proc/<pid>/stat is the parent pid; the command name in field 2 may hold spaces.
+          const stat = readFileSync(`/proc/${name}/stat`, "utf8");
+          const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
+          const command = readFileSync(`/proc/${name}/cmdline`, "utf8").replaceAll("\0", " ");
+          return ppid === parent ? [{ pid: Number(name), command }] : [];
+        } catch {
+          return []; // the process ended while we looked
+        }
+      });
+  }
+
   /** Starts a long render and calls `act` once it has made progress. */
   async function interruptRender(
     act: (child: ChildProcess) => void,
@@ -265,10 +282,9 @@ describe("render errors: one line, non-zero exit, nothing at the target", () => 
 
   test("ffmpeg killed mid-render", async () => {
     const { code, stderr, dir } = await interruptRender((child) => {
-      const children = execFileSync("ps", ["-o", "pid=,args=", "--ppid", String(child.pid)], { encoding: "utf8" });
-      const encoder = children.split("\n").find((line) => line.includes("rawvideo"));
-      assert.ok(encoder, `ffmpeg child not found in: ${children}`);
-      process.kill(Number(encoder.trim().split(/\s+/)[0]), "SIGKILL");
+      const encoder = childProcesses(child.pid as number).find((c) => c.command.includes("rawvideo"));
+      assert.ok(encoder, "the ffmpeg encoding the render was not found among the render's children");
+      process.kill(encoder.pid, "SIGKILL");
     });
     assert.equal(code, 1, stderr);
     assert.match(stderr, /netreel render: ffmpeg stopped unexpectedly \(killed by SIGKILL\)/);
