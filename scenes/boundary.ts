@@ -6,6 +6,7 @@
 // 40 epochs. With the default seed accuracy passes 97% by epoch 10 and ends near 99%.
 import {
   captionAt,
+  classLegend,
   defineScene,
   drawCaption,
   drawClassMap,
@@ -20,12 +21,11 @@ import {
   stateAt,
   themeNamed,
   timeline,
-  withAlpha,
+  trainingStatus,
 } from "../src/index.ts";
 
 const EPOCHS = 40;
 const RANGE: [number, number] = [-1.6, 2.6];
-const FIGURE_SPACE = "\u2007";
 
 export default defineScene({
   name: "boundary",
@@ -115,27 +115,14 @@ export default defineScene({
       theme,
       unit,
       title,
-      status: [
-        { label: "epoch", value: `${at.epoch.toFixed(1).padStart(4, FIGURE_SPACE)} / ${s.epochs}` },
-        { label: "loss", value: state.loss.toFixed(4) },
-        { label: "accuracy", value: `${(100 * state.accuracy).toFixed(1).padStart(5, FIGURE_SPACE)}%` },
-      ],
+      status: trainingStatus({ ...state, epoch: at.epoch, epochs: s.epochs }),
     });
 
     const [legendRect, lossRect, accuracyRect] = stack(layout.side, [0.5, 1, 1], 22 * unit);
     drawLegend(
       ctx,
       { x: legendRect.x + 8 * unit, y: legendRect.y + 12 * unit },
-      [
-        { label: "upper moon (y = 0)", color: theme.classes[0] as string, outline: theme.classOutlines[0] as string },
-        { label: "lower moon (y = 1)", color: theme.classes[1] as string, outline: theme.classOutlines[1] as string },
-        {
-          label: "boundary (output = ½)",
-          color: withAlpha(theme.accent, 0.25),
-          outline: theme.accent,
-          marker: "square",
-        },
-      ],
+      classLegend(theme, ["upper moon (y = 0)", "lower moon (y = 1)"], "boundary (output = ½)"),
       { theme, unit },
     );
     const curve = { theme, unit, xs: s.lossEpochs, upTo: at.epoch, xRange: [0, s.epochs] as [number, number] };

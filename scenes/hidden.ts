@@ -8,6 +8,7 @@
 // A snapshot every 5 mini-batches (4 per epoch) keeps the motion between snapshots short.
 import {
   bestFitNormal,
+  classLegend,
   type CanvasRenderingContext2D,
   captionAt,
   cloudFramings,
@@ -32,17 +33,14 @@ import {
   type Theme,
   themeNamed,
   timeline,
+  trainingStatus,
   type Vec3,
   viewAcrossPlane,
-  withAlpha,
 } from "../src/index.ts";
 
 const EPOCHS = 30;
 const INPUT_RANGE: [number, number] = [-1.5, 1.5];
 const LAYER = 2;
-// As wide as a digit: " 9.5" and "10.0", " 97.4%" and "100.0%" take the same room, so the
-// status line never shifts.
-const FIGURE_SPACE = "\u2007";
 
 export default defineScene({
   name: "hidden",
@@ -167,16 +165,7 @@ export default defineScene({
     drawLegend(
       ctx,
       { x: legendRect.x + 8 * unit, y: legendRect.y + 12 * unit },
-      [
-        { label: "outer circle (y = 0)", color: theme.classes[0] as string, outline: theme.classOutlines[0] as string },
-        { label: "inner circle (y = 1)", color: theme.classes[1] as string, outline: theme.classOutlines[1] as string },
-        {
-          label: "decision plane (output = ½)",
-          color: withAlpha(theme.accent, 0.25),
-          outline: theme.accent,
-          marker: "square",
-        },
-      ],
+      classLegend(theme, ["outer circle (y = 0)", "inner circle (y = 1)"], "decision plane (output = ½)"),
       { theme, unit },
     );
 
@@ -185,9 +174,7 @@ export default defineScene({
       unit,
       title: "How a hidden layer untangles two circles",
       status: [
-        { label: "epoch", value: `${at.epoch.toFixed(1).padStart(4, FIGURE_SPACE)} / ${s.epochs}` },
-        { label: "loss", value: state.loss.toFixed(4) },
-        { label: "accuracy", value: `${(100 * state.accuracy).toFixed(1).padStart(5, FIGURE_SPACE)}%` },
+        ...trainingStatus({ ...state, epoch: at.epoch, epochs: s.epochs }),
         { label: "network", value: "[2, 3, 3, 1] sigmoid" },
       ],
     });

@@ -15,7 +15,15 @@ export { type FrameLayout, frameLayout, inset, stack } from "./layout.ts";
 export { clipPlaneToBox, drawPolygon3d, type PolygonStyle } from "./plane3d.ts";
 export { drawLinePlot, type LinePlotOptions } from "./plot2d.ts";
 export { drawScatter3d, type Scatter3dOptions } from "./scatter3d.ts";
-export { drawCaption, drawHeader, drawLegend, drawTitleCard } from "./text.ts";
+export {
+  classLegend,
+  drawCaption,
+  drawHeader,
+  drawLegend,
+  drawTitleCard,
+  FIGURE_SPACE,
+  trainingStatus,
+} from "./text.ts";
 export { DARK, LIGHT, type Theme, themeNamed, withAlpha } from "./theme.ts";
 export { niceTicks, tickDecimals } from "./ticks.ts";
 export type { Vec3 } from "./vec3.ts";

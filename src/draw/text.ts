@@ -2,7 +2,7 @@ import type { CanvasRenderingContext2D } from "canvas";
 import type { Rect } from "./camera.ts";
 import { font } from "./fonts.ts";
 import { fillTextCached, measureTextCached } from "./textcache.ts";
-import type { Theme } from "./theme.ts";
+import { type Theme, withAlpha } from "./theme.ts";
 
 interface TextStyle {
   theme: Theme;
@@ -142,4 +142,42 @@ function wrapInto(width: number, lineFont: string): (lines: string[], word: stri
     else lines.push(word);
     return lines;
   };
+}
+
+/** As wide as a digit in DejaVu Sans (U+2007 FIGURE SPACE). */
+export const FIGURE_SPACE = "\u2007";
+
+/**
+ * The status line of a training video: epoch (with one decimal, as frames fall between
+ * snapshots), loss and accuracy. Numbers are padded with figure spaces, so " 9.5" and "10.0",
+ * " 97.4%" and "100.0%" take the same room and the line never shifts.
+ */
+export function trainingStatus(state: { epoch: number; epochs: number; loss: number; accuracy: number }): {
+  label: string;
+  value: string;
+}[] {
+  const digits = String(Math.floor(state.epochs)).length + 2;
+  return [
+    { label: "epoch", value: `${state.epoch.toFixed(1).padStart(digits, FIGURE_SPACE)} / ${state.epochs}` },
+    { label: "loss", value: state.loss.toFixed(4) },
+    { label: "accuracy", value: `${(100 * state.accuracy).toFixed(1).padStart(5, FIGURE_SPACE)}%` },
+  ];
+}
+
+/** Legend entries: one per class in the theme's class colours, then the model's boundary. */
+export function classLegend(
+  theme: Theme,
+  classes: string[],
+  boundary?: string,
+): { label: string; color: string; outline: string; marker?: "dot" | "square" }[] {
+  const entries = classes.map((label, k) => ({
+    label,
+    color: theme.classes[k % theme.classes.length] as string,
+    outline: theme.classOutlines[k % theme.classOutlines.length] as string,
+  }));
+  if (boundary === undefined) return entries;
+  return [
+    ...entries,
+    { label: boundary, color: withAlpha(theme.accent, 0.25), outline: theme.accent, marker: "square" },
+  ];
 }
