@@ -67,10 +67,9 @@ export function stampScatter(
   for (const i of order) {
     // 0 at the nearest corner of the box, 1 at the farthest.
     const t = Math.min(1, Math.max(0, ((depths[i] as number) - near) / (far - near)));
-    ctx.globalAlpha = opacity * (0.95 - 0.4 * t);
     const r = (radius * (scales[i] as number) * (1.12 - 0.24 * t)) / centreScale;
     const label = (labels[i] as number) % stamps.length;
-    (stamps[label] as DotStamps).stamp(ctx, r, xs[i] as number, ys[i] as number);
+    (stamps[label] as DotStamps).stamp(ctx, r, xs[i] as number, ys[i] as number, opacity * (0.95 - 0.4 * t));
   }
   ctx.restore();
 }
