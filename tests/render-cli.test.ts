@@ -228,6 +228,25 @@ describe("render errors: one line, non-zero exit, nothing at the target", () => 
     });
   }
 
+  test("an output path the file system refuses", () => {
+    const dir = mkdtempSync(path.join(work, "fs-"));
+    writeFileSync(path.join(dir, "file"), "");
+    const result = render([
+      "scenes/hidden.ts",
+      "--duration",
+      "0.2",
+      "--out",
+      path.join(dir, "file", "x.mp4"),
+      "--quiet",
+    ]);
+    assert.equal(result.status, 1);
+    assert.match(
+      result.stderr,
+      /^netreel render: cannot create the folder .*file: a file of that name is in the way\n$/,
+    );
+    assert.deepEqual(readdirSync(dir), ["file"]);
+  });
+
   /** The child processes of `parent`, read from /proc (minimal Debian has no `ps`). */
   function childProcesses(parent: number): { pid: number; command: string }[] {
     return readdirSync("/proc")

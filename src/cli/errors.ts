@@ -36,15 +36,47 @@ export function classify(error: unknown): { code: number; expected: boolean } {
   if (error instanceof UserFacingError) return { code: error.exitCode, expected: true };
   const failures = [RunFileError, DivergenceError, FfmpegNotFoundError, EncoderError];
   if (failures.some((kind) => error instanceof kind)) return { code: EXIT.failure, expected: true };
+  // A file-system refusal (no permission, disk full, a file where a folder should be): the
+  // system's message names the path and the reason, and it is the user's to fix.
+  if (isFileSystemError(error)) return { code: EXIT.failure, expected: true };
   return { code: EXIT.failure, expected: false };
 }
 
 /** Prints an error as one line (the stack only when verbose) and returns the exit code. */
 export function report(command: string, error: unknown, verbose: boolean): number {
   const { code, expected } = classify(error);
-  const message = error instanceof Error ? error.message : String(error);
+  const message = isFileSystemError(error)
+    ? fileSystemMessage(error as NodeJS.ErrnoException)
+    : error instanceof Error
+      ? error.message
+      : String(error);
   process.stderr.write(`netreel ${command}: ${message}\n`);
   if (verbose && error instanceof Error && error.stack) process.stderr.write(`${error.stack}\n`);
   else if (!expected) process.stderr.write("(an unexpected error: run again with --verbose for the stack trace)\n");
   return code;
+}
+
+const FILE_SYSTEM_REASONS: Record<string, string> = {
+  EACCES: "permission denied",
+  EPERM: "permission denied",
+  ENOSPC: "no space left on the device",
+  EDQUOT: "disk quota exceeded",
+  EROFS: "the file system is read-only",
+  ENOTDIR: "part of the path is a file, not a folder",
+  EISDIR: "it is a folder",
+  EEXIST: "a file of that name is in the way",
+  ENOENT: "no such file or folder",
+};
+const FILE_SYSTEM_CODES = new Set(Object.keys(FILE_SYSTEM_REASONS));
+
+function fileSystemMessage(error: NodeJS.ErrnoException): string {
+  const what = error.syscall === "mkdir" ? "cannot create the folder" : "cannot write";
+  return `${what} ${error.path}: ${FILE_SYSTEM_REASONS[error.code as string]}`;
+}
+
+function isFileSystemError(error: unknown): boolean {
+  const e = error as NodeJS.ErrnoException;
+  return (
+    e instanceof Error && typeof e.code === "string" && FILE_SYSTEM_CODES.has(e.code) && typeof e.path === "string"
+  );
 }
