@@ -1,10 +1,10 @@
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { chmodSync, mkdtempSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdtempSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, test } from "node:test";
-import { FfmpegNotFoundError, findFfmpeg, gifGeometry } from "../src/video/index.ts";
+import { FfmpegNotFoundError, FfmpegProcess, findFfmpeg, gifGeometry, videoOptions } from "../src/video/index.ts";
 
 const systemFfmpeg = execFileSync("sh", ["-c", "command -v ffmpeg"], { encoding: "utf8" }).trim();
 const empty = mkdtempSync(path.join(tmpdir(), "netreel-nopath-"));
@@ -57,4 +57,36 @@ test("GIF geometry: at most 640 px wide and 15 fps, even sizes, aspect kept", ()
   assert.deepEqual(gifGeometry(320, 180, 10), { width: 320, height: 180, fps: 10 });
   assert.deepEqual(gifGeometry(1920, 1080, 60), { width: 640, height: 360, fps: 15 });
   assert.deepEqual(gifGeometry(1000, 1000, 24), { width: 640, height: 640, fps: 15 });
+});
+
+test("frames stream with backpressure: at most one frame waits for ffmpeg, however many are sent", async () => {
+  const [width, height] = [320, 180];
+  const frameBytes = width * height * 4;
+  const { options, muxer } = videoOptions("mp4", { fps: 30, preview: false });
+  const output = path.join(mkdtempSync(path.join(tmpdir(), "netreel-stream-")), "out.mp4");
+  const encoder = new FfmpegProcess({
+    ffmpegPath: systemFfmpeg,
+    width,
+    height,
+    fps: 30,
+    outputOptions: options,
+    format: muxer,
+    output,
+  });
+  let most = 0;
+  try {
+    for (let i = 0; i < 90; i++) {
+      // Noise, so x264 has real work and falls behind the writer.
+      const frame = Buffer.alloc(frameBytes);
+      for (let k = 0; k < frameBytes; k += 4) frame.writeUInt32LE((k * 2654435761 + i * 97) >>> 0, k);
+      await encoder.write(frame);
+      most = Math.max(most, encoder.pending);
+    }
+    await encoder.finish();
+  } finally {
+    await encoder.stop();
+  }
+  assert.ok(most > 0, "the writer never got ahead of ffmpeg, so nothing was tested");
+  assert.ok(most <= frameBytes + (1 << 16), `${most} bytes waited, more than one frame (${frameBytes})`);
+  assert.ok(statSync(output).size > 0);
 });

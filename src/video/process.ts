@@ -1,3 +1,4 @@
+import type { ChildProcess } from "node:child_process";
 import { once } from "node:events";
 import { PassThrough } from "node:stream";
 import ffmpeg from "fluent-ffmpeg";
@@ -24,8 +25,10 @@ export class EncoderError extends Error {
 }
 
 /**
- * One ffmpeg process fed raw BGRA frames on stdin with backpressure: `write` resolves when
- * ffmpeg has taken the frame in, so at most about one frame is buffered, however long the video.
+ * One ffmpeg process fed raw BGRA frames on stdin with backpressure: `write` resolves once
+ * the frame before it has been taken in and this one is queued at ffmpeg's stdin, so the next
+ * frame is drawn while ffmpeg reads this one, and at most one frame waits, however long the
+ * video.
  */
 export class FfmpegProcess {
   private readonly input = new PassThrough({ highWaterMark: 1 << 16 });
@@ -64,6 +67,12 @@ export class FfmpegProcess {
       await Promise.race([once(this.input, "drain"), this.done]);
     }
     if (this.failure) throw this.failure;
+  }
+
+  /** Bytes written but not yet taken in by ffmpeg: in our stream or in its stdin's buffer. */
+  get pending(): number {
+    const stdin = (this.command as unknown as { ffmpegProc?: ChildProcess }).ffmpegProc?.stdin;
+    return this.input.writableLength + this.input.readableLength + (stdin?.writableLength ?? 0);
   }
 
   /** Ends the input and waits for ffmpeg to finish writing the file. */
