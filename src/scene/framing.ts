@@ -12,14 +12,18 @@ export interface CloudFraming {
 }
 
 export function cloudFramings(run: Run, layer: number): CloudFraming[] {
+  let values = new Float64Array(0);
   return run.snapshots.map((snapshot) => {
     const points = snapshot.activations[String(layer)] ?? [];
+    const n = points.length;
+    if (values.length !== n) values = new Float64Array(n);
     const centre: Point3 = [0, 0, 0];
     let extent = 0;
     for (let k = 0; k < 3; k++) {
-      const v = Float64Array.from(points, (p) => p[k] as number).sort();
-      const lo = v[Math.floor(0.02 * (v.length - 1))] ?? 0;
-      const hi = v[Math.ceil(0.98 * (v.length - 1))] ?? 0;
+      for (let j = 0; j < n; j++) values[j] = (points[j] as number[])[k] as number;
+      values.sort();
+      const lo = values[Math.floor(0.02 * (n - 1))] ?? 0;
+      const hi = values[Math.ceil(0.98 * (n - 1))] ?? 0;
       centre[k] = (lo + hi) / 2;
       extent = Math.max(extent, hi - lo);
     }
