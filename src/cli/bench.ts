@@ -1,5 +1,6 @@
-import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { spawn, spawnSync } from "node:child_process";
+import { once } from "node:events";
+import { createReadStream, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { availableParallelism, tmpdir } from "node:os";
 import path from "node:path";
 import { makeCircles } from "../data/index.ts";
@@ -151,30 +152,19 @@ async function benchRender(): Promise<void> {
 
     const { options, muxer } = videoOptions("mp4", { fps: 30, preview: false });
     const ffmpeg = findFfmpeg().path;
+    const encodeArgs = (input: string, output: string) => [
+      ...["-v", "error", "-y", "-f", "rawvideo", "-pix_fmt", "bgra", "-s", "1280x720", "-framerate", "30"],
+      ...["-i", input, ...options, "-f", muxer, path.join(work, output)],
+    ];
     const t = performance.now();
     const floorCpuBefore = childrenCpuSeconds();
-    const floorRun = spawnSync(ffmpeg, [
-      "-v",
-      "error",
-      "-y",
-      "-f",
-      "rawvideo",
-      "-pix_fmt",
-      "bgra",
-      "-s",
-      "1280x720",
-      "-framerate",
-      "30",
-      "-i",
-      raw,
-      ...options,
-      "-f",
-      muxer,
-      path.join(work, "floor.mp4"),
-    ]);
+    const floorRun = spawnSync(ffmpeg, encodeArgs(raw, "floor.mp4"));
     const floor = (performance.now() - t) / 1000;
     const floorCpuAfter = childrenCpuSeconds();
     if (floorRun.status !== 0) throw new Error(`ffmpeg floor run failed: ${floorRun.stderr}`);
+    // The same frames streamed through ffmpeg's stdin by a producer that does no work: what
+    // the pipe itself costs, before any drawing.
+    const piped = await timeEncodeFromPipe(ffmpeg, encodeArgs("pipe:0", "piped.mp4"), raw);
     rmSync(raw);
 
     const fps = (s: number) => `${(frames / s).toFixed(1)} fps`;
@@ -186,6 +176,9 @@ async function benchRender(): Promise<void> {
       `  drawing alone (draw + read back pixels), best of 3 passes ${drawing.toFixed(2)} s  ${fps(drawing)}   (target >= 100 fps; passes ${passes.map((p) => fps(p)).join(", ")})`,
     );
     console.log(`  ffmpeg alone from a raw file, same settings (the floor)   ${floor.toFixed(2)} s  ${fps(floor)}`);
+    console.log(
+      `  ffmpeg fed the raw file through its stdin (no drawing)    ${piped.toFixed(2)} s  ${fps(piped)}   (${(piped / floor).toFixed(2)}x the floor)`,
+    );
     console.log(
       `  end to end / floor                                        ${(e2e.seconds / floor).toFixed(2)}x        (target <= 1.2x)`,
     );
@@ -230,6 +223,16 @@ async function benchRender(): Promise<void> {
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
+}
+
+/** Seconds for ffmpeg to encode `raw`, streamed into its stdin. */
+async function timeEncodeFromPipe(ffmpeg: string, args: string[], raw: string): Promise<number> {
+  const started = performance.now();
+  const child = spawn(ffmpeg, args, { stdio: ["pipe", "ignore", "inherit"] });
+  createReadStream(raw, { highWaterMark: 1 << 20 }).pipe(child.stdin);
+  const [code] = (await once(child, "exit")) as [number | null];
+  if (code !== 0) throw new Error(`ffmpeg piped run failed with exit code ${code}`);
+  return (performance.now() - started) / 1000;
 }
 
 /** `npm run bench [-- train|render]`. */
