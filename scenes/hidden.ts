@@ -158,6 +158,7 @@ export default defineScene({
       plane: { normal: weights as unknown as Vec3, offset: bias },
       axisLabels: ["h₁", "h₂", "h₃"],
       radius: 4,
+      bounds: layout.main,
     });
     ctx.restore();
 

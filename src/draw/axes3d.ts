@@ -1,5 +1,5 @@
 import type { CanvasRenderingContext2D } from "canvas";
-import type { OrbitCamera } from "./camera.ts";
+import type { OrbitCamera, Rect } from "./camera.ts";
 import { font } from "./fonts.ts";
 import { tracePolygon3d } from "./plane3d.ts";
 import { fillTextCached, measureTextCached } from "./textcache.ts";
@@ -18,6 +18,11 @@ export interface AxesBoxOptions {
   axisLabels?: [string, string, string];
   /** Opacity of the whole box, for fading it in. */
   opacity?: number;
+  /**
+   * Where labels may go (default: the canvas). A tick number or axis name that would not fit
+   * wholly inside is left out rather than cut in half by a clip or the canvas edge.
+   */
+  bounds?: Rect;
 }
 
 const DEFAULT_TICKS = [0, 0.2, 0.4, 0.6, 0.8, 1];
@@ -146,7 +151,14 @@ function drawTicks(
   // Labels of different axes meet at shared corners; a label that would overlap one already
   // drawn is left out, as a reader takes the shared value from the other axis.
   const placed: { x0: number; y0: number; x1: number; y1: number }[] = [];
+  const bounds = options.bounds ?? { x: 0, y: 0, width: ctx.canvas.width, height: ctx.canvas.height };
+  const inside = (x: number, y: number, w: number, h: number): boolean =>
+    x - w / 2 >= bounds.x &&
+    y - h / 2 >= bounds.y &&
+    x + w / 2 <= bounds.x + bounds.width &&
+    y + h / 2 <= bounds.y + bounds.height;
   const fits = (x: number, y: number, w: number, h: number): boolean => {
+    if (!inside(x, y, w, h)) return false;
     const box = { x0: x - w / 2, y0: y - h / 2, x1: x + w / 2, y1: y + h / 2 };
     if (placed.some((p) => box.x0 < p.x1 && p.x0 < box.x1 && box.y0 < p.y1 && p.y0 < box.y1)) return false;
     placed.push(box);
@@ -190,11 +202,17 @@ function drawTicks(
       }
     }
     const away = 20 * unit + Math.abs(dx) * (widest + 16 * unit) + Math.abs(dy) * 30 * unit;
-    fillTextCached(ctx, labels[a] as string, mid.x + dx * away, mid.y + dy * away, {
-      font: font(19 * unit, "normal", "italic"),
-      color: theme.ink,
-      align: "center",
-      baseline: "middle",
-    });
+    const nameFont = font(19 * unit, "normal", "italic");
+    const name = labels[a] as string;
+    const nameX = mid.x + dx * away;
+    const nameY = mid.y + dy * away;
+    if (inside(nameX, nameY, measureTextCached(name, nameFont), 22 * unit)) {
+      fillTextCached(ctx, name, nameX, nameY, {
+        font: nameFont,
+        color: theme.ink,
+        align: "center",
+        baseline: "middle",
+      });
+    }
   }
 }
