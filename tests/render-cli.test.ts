@@ -319,6 +319,21 @@ describe("render errors: one line, non-zero exit, nothing at the target", () => 
   });
 });
 
+test("the netreel bin: --version, usage with no command, and an unknown command", () => {
+  const bin = (args: string[]) =>
+    spawnSync(process.execPath, ["scripts/netreel.js", ...args], { cwd: root, encoding: "utf8" });
+  const { version } = JSON.parse(readFileSync(path.join(root, "package.json"), "utf8")) as { version: string };
+  const shown = bin(["--version"]);
+  assert.equal(shown.status, 0);
+  assert.equal(shown.stdout, `netreel ${version}\n`);
+  const bare = bin([]);
+  assert.equal(bare.status, 2);
+  assert.match(bare.stderr, /Usage: netreel <command>/);
+  const unknown = bin(["rendr"]);
+  assert.equal(unknown.status, 2);
+  assert.equal(unknown.stderr, "netreel: unknown command 'rendr'; try 'netreel --help'\n");
+});
+
 test("render --help", () => {
   const result = render(["--help"]);
   assert.equal(result.status, 0);

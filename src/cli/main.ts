@@ -1,13 +1,27 @@
+import { readFileSync } from "node:fs";
 import { EXIT } from "./errors.ts";
-import { TRAIN_HELP, trainCommand } from "./train.ts";
+import { trainCommand } from "./train.ts";
 
 const HELP = `Usage: netreel <command> [options]
 
 Commands:
-  render <scene.ts>     render a scene to video (see netreel render --help)
+  render <scene.ts>     render a scene to MP4, GIF, WebM or PNG frames
   train <config.json>   train a network and write its run as JSON
 
-${TRAIN_HELP}`;
+Examples:
+  netreel render scenes/hidden.ts                  # output/hidden.mp4
+  netreel render scenes/hidden.ts --format gif     # output/hidden.gif
+  netreel render scenes/hidden.ts --frame 300      # one frame as a PNG
+  netreel train config.json --out run.json
+
+Run 'netreel <command> --help' for a command's options; 'netreel --version' for the version.
+`;
+
+/** The version in the package's own package.json. */
+function version(): string {
+  const file = new URL("../../package.json", import.meta.url);
+  return (JSON.parse(readFileSync(file, "utf8")) as { version: string }).version;
+}
 
 /** The `netreel` command: dispatches to a subcommand and returns the exit code. */
 export async function main(argv: string[]): Promise<number> {
@@ -19,10 +33,14 @@ export async function main(argv: string[]): Promise<number> {
       const { renderCommand } = await import("./render.ts");
       return renderCommand(rest);
     }
+    case "--version":
+    case "-V":
+      process.stdout.write(`netreel ${version()}\n`);
+      return EXIT.ok;
     case undefined:
     case "--help":
     case "-h":
-      process.stdout.write(HELP);
+      (command === undefined ? process.stderr : process.stdout).write(HELP);
       return command === undefined ? EXIT.usage : EXIT.ok;
     default:
       process.stderr.write(`netreel: unknown command '${command}'; try 'netreel --help'\n`);
