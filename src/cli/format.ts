@@ -19,3 +19,8 @@ export function formatDuration(seconds: number): string {
   const rest = String(s % 60).padStart(2, "0");
   return h > 0 ? `${h}:${String(m).padStart(2, "0")}:${rest}` : `${m}:${rest}`;
 }
+
+/** (1, "frame") -> "1 frame", (2, "frame") -> "2 frames". */
+export function count(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? "" : "s"}`;
+}

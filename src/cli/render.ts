@@ -15,7 +15,7 @@ import {
   writePng,
 } from "../video/index.ts";
 import { EXIT, report, UsageError, UserFacingError } from "./errors.ts";
-import { formatBytes, formatDuration } from "./format.ts";
+import { count, formatBytes, formatDuration } from "./format.ts";
 import { FrameRenderer } from "./frames.ts";
 import { Progress } from "./progress.ts";
 import { outputPaths, parseRenderArgs, RENDER_HELP, type RenderArgs } from "./render-options.ts";
@@ -214,7 +214,7 @@ function summaryLine(
   const geometry = format === "gif" ? gifGeometry(video.width, video.height, video.fps) : video;
   const frames = format === "gif" ? Math.round((video.frames * geometry.fps) / video.fps) : video.frames;
   const size = format === "png" ? folderSize(target) : statSync(target).size;
-  return `${target}: ${formatDuration(video.frames / video.fps)} (${(video.frames / video.fps).toFixed(1)} s), ${frames} frames, ${geometry.width}x${geometry.height} at ${geometry.fps} fps, ${formatBytes(size)}; rendered in ${seconds.toFixed(1)} s (${(video.frames / seconds).toFixed(1)} frames/s)`;
+  return `${target}: ${formatDuration(video.frames / video.fps)} (${(video.frames / video.fps).toFixed(1)} s), ${count(frames, "frame")}, ${geometry.width}x${geometry.height} at ${geometry.fps} fps, ${formatBytes(size)}; rendered in ${seconds.toFixed(1)} s (${(video.frames / seconds).toFixed(1)} frames/s)`;
 }
 
 function folderSize(dir: string): number {
