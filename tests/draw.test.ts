@@ -72,6 +72,19 @@ describe("golden images of the drawing blocks (320x180)", () => {
     });
   }
 
+  test("looking along h2: its numbers, which switch sides of the box here, are faded out", () => {
+    const png = paint((ctx) => {
+      const camera = new OrbitCamera({
+        azimuth: -90,
+        elevation: 25,
+        viewport: { x: 60, y: 25, width: 200, height: 120 },
+      });
+      drawAxesBoxBack(ctx, camera, { theme: LIGHT, unit: 0.4 });
+      drawAxesBoxFront(ctx, camera, { theme: LIGHT, unit: 0.4 });
+    });
+    expectMatchesGolden("axes-along-h2", png);
+  });
+
   test("orthographic axes box", () => {
     const png = paint((ctx) => {
       const camera = new OrbitCamera({ azimuth: -60, elevation: 30, projection: "orthographic", viewport });

@@ -27,13 +27,25 @@ export interface AxesBoxOptions {
 
 const DEFAULT_TICKS = [0, 0.2, 0.4, 0.6, 0.8, 1];
 
+/** How far the camera lies towards the box's high side on axis `a` (the sign says which side). */
+function towards(camera: OrbitCamera, a: number): number {
+  return camera.perspective ? (camera.position[a] as number) - 0.5 : -(camera.forward[a] as number);
+}
+
 /** For each axis, which side of the unit box (0 or 1) faces the camera. */
 function cameraSides(camera: OrbitCamera): [number, number, number] {
-  const side = (a: 0 | 1 | 2): number => {
-    const towards = camera.perspective ? (camera.position[a] as number) - 0.5 : -(camera.forward[a] as number);
-    return towards > 0 ? 1 : 0;
-  };
+  const side = (a: number): number => (towards(camera, a) > 0 ? 1 : 0);
   return [side(0), side(1), side(2)];
+}
+
+/**
+ * How far, as the sine of an azimuth angle, the camera is from the vertical plane through the
+ * box's middle across horizontal axis `b`, where the box's front side on that axis switches.
+ */
+function crossing(camera: OrbitCamera, b: 0 | 1): number {
+  const x = towards(camera, 0);
+  const y = towards(camera, 1);
+  return Math.abs(b === 0 ? x : y) / (Math.hypot(x, y) || 1);
 }
 
 function point(a: number, va: number, b: number, vb: number, c: number, vc: number): Vec3 {
@@ -178,6 +190,12 @@ function drawTicks(
     dx /= norm;
     dy /= norm;
     const [lo, hi] = ranges[a] as [number, number];
+    // As the camera turns, the labels of a horizontal axis jump to the box's other side where
+    // the camera crosses the box's middle along the other horizontal axis: fade them out
+    // within a few degrees of that crossing, so they leave and come back instead of jumping.
+    const legible = a === 2 ? 1 : fadeIn(crossing(camera, a === 0 ? 1 : 0), 0.03, 0.12);
+    const opacity = ctx.globalAlpha;
+    ctx.globalAlpha = opacity * legible;
     const tickFont = font(16 * unit);
     let widest = 0;
     ctx.beginPath();
@@ -197,7 +215,7 @@ function drawTicks(
       const away = 12 * unit + Math.abs(dx) * (w / 2) + Math.abs(dy) * 8 * unit;
       const x = p.x + dx * away;
       const y = p.y + dy * away;
-      if (fits(x, y, w + 4 * unit, 17 * unit)) {
+      if (legible > 0 && fits(x, y, w + 4 * unit, 17 * unit)) {
         fillTextCached(ctx, text, x, y, { font: tickFont, color: theme.muted, align: "center", baseline: "middle" });
       }
     }
@@ -206,7 +224,7 @@ function drawTicks(
     const name = labels[a] as string;
     const nameX = mid.x + dx * away;
     const nameY = mid.y + dy * away;
-    if (inside(nameX, nameY, measureTextCached(name, nameFont), 22 * unit)) {
+    if (legible > 0 && inside(nameX, nameY, measureTextCached(name, nameFont), 22 * unit)) {
       fillTextCached(ctx, name, nameX, nameY, {
         font: nameFont,
         color: theme.ink,
@@ -214,5 +232,12 @@ function drawTicks(
         baseline: "middle",
       });
     }
+    ctx.globalAlpha = opacity;
   }
+}
+
+/** 0 below `from`, 1 above `to`, a smooth step between. */
+function fadeIn(x: number, from: number, to: number): number {
+  const t = Math.min(1, Math.max(0, (x - from) / (to - from)));
+  return t * t * (3 - 2 * t);
 }
