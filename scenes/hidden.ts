@@ -8,6 +8,7 @@
 // A snapshot every 5 mini-batches (4 per epoch) keeps the motion between snapshots short.
 import {
   bestFitNormal,
+  calmPace,
   classLegend,
   type CanvasRenderingContext2D,
   captionAt,
@@ -20,7 +21,6 @@ import {
   drawLinePlot,
   drawSpace3d,
   drawTitleCard,
-  easeInOutSine,
   frameLayout,
   framingAt,
   lerp,
@@ -63,8 +63,7 @@ export default defineScene({
   prepare: ({ run, duration }) => {
     const epochs = run.snapshots.at(-1)?.epoch ?? 0;
     const clock = timeline({ duration, epochs, titleCard: 2, holdStart: 1.5, holdEnd: 2.2 });
-    const start = 2 + 1.5;
-    const end = duration - 2.2;
+    const { titleEnd, trainStart: start, trainEnd: end } = clock.phases;
     // The camera starts facing the untrained cloud (a flat patch: the image of the 2-D input
     // plane) and ends looking across the final decision plane, so its two sides read clearly.
     const first = run.snapshots[0];
@@ -81,6 +80,8 @@ export default defineScene({
     });
     return {
       clock,
+      // The camera turns while the points rest (the holds) and all but stops while they move fast.
+      pace: calmPace({ run, clock, layer: LAYER, duration, from: titleEnd }),
       epochs,
       spec: { sizes: run.config.sizes, activation: "sigmoid" as const },
       inputs: Float64Array.from(run.data.X.flat()),
@@ -93,7 +94,7 @@ export default defineScene({
       framings: cloudFramings(run, LAYER),
       captions: [
         {
-          from: 2,
+          from: titleEnd,
           to: start + 0.6,
           text: "Before training, random weights squeeze all 1000 points into a small cloud.",
         },
@@ -127,9 +128,10 @@ export default defineScene({
       return;
     }
 
-    // The camera orbits slowly (50° in the whole clip) and comes closer while the cloud is small.
+    // The camera orbits slowly (50° in the whole clip), mostly while the points rest, and comes
+    // closer while the cloud is small.
     const framing = framingAt(frame.run, s.framings, at.epoch);
-    const orbit = easeInOutSine(frame.time / frame.duration);
+    const orbit = s.pace(frame.time);
     const camera = new OrbitCamera({
       azimuth: s.startView.azimuth + orbit * shortestTurn(s.startView.azimuth, s.endView.azimuth),
       elevation: lerp(s.startView.elevation, s.endView.elevation, orbit),

@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { FrameRenderer } from "../src/cli/frames.ts";
 import {
+  calmPace,
   captionAt,
   cloudFramings,
   defineScene,
@@ -113,6 +114,42 @@ describe("interpolation between snapshots", () => {
       () => stateAt(run, 1, 1),
       /no activations of layer 1; add it to the training config's snapshot.layers/,
     );
+  });
+});
+
+describe("the camera's pace", () => {
+  const run = train(hidden.train?.(hidden.seed));
+  const clock = timeline({ duration: 12, epochs: 30, titleCard: 2, holdStart: 1.5, holdEnd: 2.2 });
+  const pace = calmPace({ run, clock, layer: 2, duration: 12, from: 2 });
+  // How far the points move (RMS, box units) and how far the camera turns in one second.
+  const dataMoved = (t: number) => {
+    const a = stateAt(run, clock(t).epoch, 2).activations;
+    const b = stateAt(run, clock(t + 1).epoch, 2).activations;
+    return Math.sqrt(a.reduce((sum, v, k) => sum + (v - (b[k] as number)) ** 2, 0) / (a.length / 3));
+  };
+  const turned = (t: number) => pace(t + 1) - pace(t);
+
+  test("runs from 0 to 1, never backwards, still before it starts", () => {
+    assert.equal(pace(0), 0);
+    assert.equal(pace(2), 0);
+    assert.equal(pace(12), 1);
+    for (let t = 0; t < 12; t += 0.05) assert.ok(pace(t + 0.05) >= pace(t));
+  });
+
+  test("eases in and out", () => {
+    assert.ok(pace(2.1) < 0.005, `${pace(2.1)}`);
+    assert.ok(1 - pace(11.9) < 0.005, `${1 - pace(11.9)}`);
+  });
+
+  test("turns slowly while the points move fast, and faster while they rest", () => {
+    // One-second spans from 2.5 s (the view is up and the camera under way) to 10.5 s.
+    const seconds = Array.from({ length: 17 }, (_, i) => 2.5 + i / 2);
+    const busiest = seconds.reduce((a, b) => (dataMoved(b) > dataMoved(a) ? b : a));
+    const calmest = seconds.filter((t) => dataMoved(t) < 0.01);
+    assert.ok(calmest.length > 0, "the clip has a second when the points rest");
+    for (const t of calmest) {
+      assert.ok(turned(busiest) < turned(t) / 3, `busiest ${turned(busiest)} vs calm ${turned(t)} at ${t} s`);
+    }
   });
 });
 

@@ -1,6 +1,6 @@
 import type { Run } from "../train/index.ts";
 import { clamp01, lerp, smoothstep } from "./easing.ts";
-import { bracket } from "./interpolate.ts";
+import { bracket, stateAt } from "./interpolate.ts";
 
 type Point3 = [number, number, number];
 
@@ -51,4 +51,80 @@ export function framingAt(
     lerp(0.5, lerp(fa.centre[k] as number, fb.centre[k] as number, t), pull * closeness),
   );
   return { target: target as Point3, zoom: 1 + (maxZoom - 1) * closeness };
+}
+
+export interface PaceOptions {
+  run: Run;
+  /** The scene's timeline: which epoch shows at each time. */
+  clock: (time: number) => { epoch: number };
+  /** The layer whose points are on screen. */
+  layer: number;
+  /** Length of the clip in seconds. */
+  duration: number;
+  /** The camera stays put before this time (while a title card covers the view). Default 0. */
+  from?: number;
+  /**
+   * How much moving points hold the camera back: at the points' top speed it turns at
+   * 1 / (1 + damping) of its pace while they rest. Default 8.
+   */
+  damping?: number;
+}
+
+/**
+ * Camera progress from 0 to 1 over a clip, paced so the camera turns while the points rest
+ * and nearly stops while they move fast (STYLE: never move the camera and change the data
+ * fast at the same moment), easing in and out. Derived from the run and the timeline alone,
+ * so frames stay pure; use it in place of a plain ease of time.
+ */
+export function calmPace(options: PaceOptions): (time: number) => number {
+  const { run, clock, layer, duration } = options;
+  const from = options.from ?? 0;
+  const damping = options.damping ?? 8;
+  const samples = 480;
+  const step = (duration - from) / samples;
+  if (!(step > 0)) return (time) => (time < duration ? 0 : 1);
+  // How fast the points move at each sample: RMS distance per second.
+  const speeds = new Float64Array(samples);
+  let previous = stateAt(run, clock(from).epoch, layer).activations;
+  for (let i = 0; i < samples; i++) {
+    const next = stateAt(run, clock(from + (i + 1) * step).epoch, layer).activations;
+    let sum = 0;
+    for (let k = 0; k < next.length; k++) sum += ((next[k] as number) - (previous[k] as number)) ** 2;
+    speeds[i] = Math.sqrt(sum / Math.max(1, next.length)) / step;
+    previous = next;
+  }
+  // Smoothed over about half a second, so the camera does not twitch at every snapshot.
+  const smooth = boxBlur(boxBlur(speeds, Math.round(0.25 / step)), Math.round(0.25 / step));
+  const top = Math.max(...smooth) || 1;
+  const travelled = new Float64Array(samples + 1);
+  // Starts and stops over about a second, like an operator's hand on the camera.
+  const ramp = Math.min(1, (duration - from) / 4);
+  for (let i = 0; i < samples; i++) {
+    const t = (i + 0.5) * step;
+    const ease = smoothstep(0, ramp, t) * smoothstep(0, ramp, duration - from - t);
+    travelled[i + 1] = (travelled[i] as number) + ease / (1 + (damping * (smooth[i] as number)) / top);
+  }
+  const total = travelled[samples] as number;
+  return (time) => {
+    const x = (time - from) / step;
+    if (x <= 0) return 0;
+    if (x >= samples) return 1;
+    const i = Math.floor(x);
+    return lerp(travelled[i] as number, travelled[i + 1] as number, x - i) / total;
+  };
+}
+
+/** Moving average over 2r + 1 samples, shorter at the ends. */
+function boxBlur(values: Float64Array, r: number): Float64Array {
+  const out = new Float64Array(values.length);
+  for (let i = 0; i < values.length; i++) {
+    let sum = 0;
+    let n = 0;
+    for (let j = Math.max(0, i - r); j <= Math.min(values.length - 1, i + r); j++) {
+      sum += values[j] as number;
+      n++;
+    }
+    out[i] = sum / n;
+  }
+  return out;
 }

@@ -1,6 +1,6 @@
 export { clamp01, type Easing, easeInOutCubic, easeInOutSine, lerp, linear, smoothstep } from "./easing.ts";
 export { type Caption, captionAt } from "./captions.ts";
-export { type CloudFraming, cloudFramings, framingAt } from "./framing.ts";
+export { type CloudFraming, calmPace, cloudFramings, framingAt, type PaceOptions } from "./framing.ts";
 export { bracket, type RunState, stateAt } from "./interpolate.ts";
 export {
   defineScene,
@@ -12,4 +12,4 @@ export {
   type SceneOptions,
   type ThemeName,
 } from "./scene.ts";
-export { type Phase, type TimelineOptions, type TimelineState, timeline } from "./timeline.ts";
+export { type Phase, type Timeline, type TimelineOptions, type TimelineState, timeline } from "./timeline.ts";

@@ -36,7 +36,12 @@ export interface TimelineState {
  * gets whatever time the other parts leave; phases shrink proportionally when the clip
  * is too short for them.
  */
-export function timeline(options: TimelineOptions): (time: number) => TimelineState {
+/** A timeline: the state at any time, and where its phases begin and end (in seconds). */
+export type Timeline = ((time: number) => TimelineState) & {
+  readonly phases: { titleEnd: number; trainStart: number; trainEnd: number };
+};
+
+export function timeline(options: TimelineOptions): Timeline {
   const { duration, epochs } = options;
   const easing = options.easing ?? easeInOutCubic;
   let title = options.titleCard ?? 0;
@@ -53,10 +58,11 @@ export function timeline(options: TimelineOptions): (time: number) => TimelineSt
   const trainStart = title + holdStart;
   const trainEnd = duration - holdEnd;
   const fade = Math.min(0.5, title / 3);
-  return (time) => {
+  const at = (time: number): TimelineState => {
     const training = clamp01((time - trainStart) / (trainEnd - trainStart));
     const phase: Phase = time < title ? "title" : time < trainStart ? "start" : time < trainEnd ? "training" : "end";
     const titleOpacity = title === 0 ? 0 : clamp01((title - time) / fade);
     return { time, phase, epoch: epochs * easing(training), training, title: titleOpacity };
   };
+  return Object.assign(at, { phases: { titleEnd: title, trainStart, trainEnd } });
 }
