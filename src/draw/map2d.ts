@@ -45,7 +45,7 @@ export function drawClassMap(ctx: CanvasRenderingContext2D, rect: Rect, options:
   ctx.fillStyle = theme.pane;
   ctx.fillRect(box.x, box.y, box.width, box.height);
   if (field) {
-    ctx.drawImage(tint(field, theme), box.x, box.y, box.width, box.height);
+    drawTint(ctx, field, theme, box);
     drawContour(ctx, field, box, theme.accent, 2 * unit);
   }
   ctx.strokeStyle = theme.edge;
@@ -120,31 +120,54 @@ function dotLayer(
 /** Reusable small canvases for the field image, one per grid size. */
 const tintCanvases = new Map<number, Canvas>();
 
-/** The field as a small image: class colours with alpha rising with distance from the threshold. */
-function tint(field: { values: Float64Array; size: number; threshold: number }, theme: Theme): Canvas {
+/**
+ * The field as class colours with alpha rising with distance from the threshold, stretched
+ * smoothly over the box. Drawn as a scaled pattern fill rather than a scaled drawImage
+ * (which makes node-canvas build a temporary surface each call: about 5x slower); the image
+ * has a one-pixel border copying its edge, so smoothing at the box's edge sees the edge's
+ * own colour, as drawImage's would.
+ */
+function drawTint(
+  ctx: CanvasRenderingContext2D,
+  field: { values: Float64Array; size: number; threshold: number },
+  theme: Theme,
+  box: Rect,
+): void {
   const { values, size, threshold } = field;
+  const side = size + 2;
   let image = tintCanvases.get(size);
   if (!image) {
-    image = createCanvas(size, size);
+    image = createCanvas(side, side);
     tintCanvases.set(size, image);
   }
-  const ctx = image.getContext("2d");
-  const pixels = ctx.createImageData(size, size);
+  const tctx = image.getContext("2d");
+  const pixels = tctx.createImageData(side, side);
   const rgb = [theme.classes[0] as string, theme.classes[1] as string].map((hex) => {
     const n = Number.parseInt(hex.slice(1), 16);
     return [(n >> 16) & 255, (n >> 8) & 255, n & 255];
   });
-  for (let i = 0; i < size * size; i++) {
-    const v = values[i] as number;
-    const c = (v > threshold ? rgb[1] : rgb[0]) as number[];
-    const certainty = Math.min(1, Math.abs(v - threshold) / 0.5);
-    pixels.data[4 * i] = c[0] as number;
-    pixels.data[4 * i + 1] = c[1] as number;
-    pixels.data[4 * i + 2] = c[2] as number;
-    pixels.data[4 * i + 3] = Math.round(255 * (0.08 + 0.2 * certainty));
+  for (let row = 0; row < side; row++) {
+    const i = Math.min(size - 1, Math.max(0, row - 1));
+    for (let column = 0; column < side; column++) {
+      const v = values[i * size + Math.min(size - 1, Math.max(0, column - 1))] as number;
+      const c = (v > threshold ? rgb[1] : rgb[0]) as number[];
+      const certainty = Math.min(1, Math.abs(v - threshold) / 0.5);
+      const o = 4 * (row * side + column);
+      pixels.data[o] = c[0] as number;
+      pixels.data[o + 1] = c[1] as number;
+      pixels.data[o + 2] = c[2] as number;
+      pixels.data[o + 3] = Math.round(255 * (0.08 + 0.2 * certainty));
+    }
   }
-  ctx.putImageData(pixels, 0, 0);
-  return image;
+  tctx.putImageData(pixels, 0, 0);
+  const pattern = ctx.createPattern(image, "no-repeat");
+  ctx.save();
+  ctx.translate(box.x, box.y);
+  ctx.scale(box.width / size, box.height / size);
+  ctx.translate(-1, -1);
+  ctx.fillStyle = pattern;
+  ctx.fillRect(1, 1, size, size);
+  ctx.restore();
 }
 
 /** Marching squares: the line where the field crosses its threshold, linearly interpolated. */
