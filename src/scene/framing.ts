@@ -1,6 +1,6 @@
 import type { Run } from "../train/index.ts";
 import { clamp01, lerp, smoothstep } from "./easing.ts";
-import { bracket, stateAt } from "./interpolate.ts";
+import { bracket } from "./interpolate.ts";
 
 type Point3 = [number, number, number];
 
@@ -83,15 +83,20 @@ export function calmPace(options: PaceOptions): (time: number) => number {
   const samples = 480;
   const step = (duration - from) / samples;
   if (!(step > 0)) return (time) => (time < duration ? 0 : 1);
-  // How fast the points move at each sample: RMS distance per second.
+  // Between snapshots the points move in straight lines at constant speed (that is how they
+  // are interpolated), so their RMS speed at a time is the speed of the snapshot interval
+  // showing then, times how fast the timeline runs through epochs there.
+  const perEpoch = intervalSpeeds(run, layer);
+  const epochs = run.snapshots.map((snapshot) => snapshot.epoch);
   const speeds = new Float64Array(samples);
-  let previous = stateAt(run, clock(from).epoch, layer).activations;
   for (let i = 0; i < samples; i++) {
-    const next = stateAt(run, clock(from + (i + 1) * step).epoch, layer).activations;
-    let sum = 0;
-    for (let k = 0; k < next.length; k++) sum += ((next[k] as number) - (previous[k] as number)) ** 2;
-    speeds[i] = Math.sqrt(sum / Math.max(1, next.length)) / step;
-    previous = next;
+    const t0 = from + i * step;
+    const e0 = clock(t0).epoch;
+    const e1 = clock(t0 + step).epoch;
+    const mid = (e0 + e1) / 2;
+    let k = 0;
+    while (k + 2 < epochs.length && (epochs[k + 1] as number) <= mid) k++;
+    speeds[i] = (Math.abs(e1 - e0) / step) * (perEpoch[k] ?? 0);
   }
   // Smoothed over about half a second, so the camera does not twitch at every snapshot.
   const smooth = boxBlur(boxBlur(speeds, Math.round(0.25 / step)), Math.round(0.25 / step));
@@ -112,6 +117,25 @@ export function calmPace(options: PaceOptions): (time: number) => number {
     const i = Math.floor(x);
     return lerp(travelled[i] as number, travelled[i + 1] as number, x - i) / total;
   };
+}
+
+/** The RMS distance the points of `layer` move per epoch between each snapshot and the next. */
+function intervalSpeeds(run: Run, layer: number): Float64Array {
+  const snaps = run.snapshots;
+  const speeds = new Float64Array(Math.max(0, snaps.length - 1));
+  for (let k = 0; k + 1 < snaps.length; k++) {
+    const a = (snaps[k] as Run["snapshots"][number]).activations[String(layer)] ?? [];
+    const b = (snaps[k + 1] as Run["snapshots"][number]).activations[String(layer)] ?? [];
+    let sum = 0;
+    for (let i = 0; i < a.length; i++) {
+      const p = a[i] as number[];
+      const q = b[i] as number[];
+      for (let u = 0; u < p.length; u++) sum += ((q[u] as number) - (p[u] as number)) ** 2;
+    }
+    const span = (snaps[k + 1]?.epoch ?? 0) - (snaps[k]?.epoch ?? 0);
+    speeds[k] = span > 0 ? Math.sqrt(sum / Math.max(1, a.length)) / span : 0;
+  }
+  return speeds;
 }
 
 /** Moving average over 2r + 1 samples, shorter at the ends. */
