@@ -23,6 +23,7 @@ import {
   type Vec3,
   viewAcrossPlane,
 } from "../src/draw/index.ts";
+import { cachedLabelCount, fillTextCached } from "../src/draw/textcache.ts";
 import { stream } from "../src/random/index.ts";
 import { expectMatchesGolden } from "./golden.ts";
 
@@ -268,4 +269,14 @@ test("a failed golden comparison names the actual and diff images it wrote under
   } finally {
     rmSync(goldenPath, { force: true });
   }
+});
+
+test("the label cache stays bounded however many different labels a long video draws", () => {
+  const ctx = createCanvas(200, 50).getContext("2d");
+  const style = { font: "16px sans-serif", color: "#000" };
+  for (let i = 0; i < 5000; i++) {
+    fillTextCached(ctx, "epoch", 10, 30, style);
+    fillTextCached(ctx, `loss ${(i / 5000).toFixed(4)}`, 60, 30, style);
+  }
+  assert.ok(cachedLabelCount() <= 1000, `${cachedLabelCount()} labels cached`);
 });
