@@ -80,7 +80,8 @@ export function calmPace(options: PaceOptions): (time: number) => number {
   const { run, clock, layer, duration } = options;
   const from = options.from ?? 0;
   const damping = options.damping ?? 8;
-  const samples = 480;
+  // At least 40 samples a second, so the ease at either end spans many of them.
+  const samples = Math.max(480, Math.ceil((duration - from) * 40));
   const step = (duration - from) / samples;
   if (!(step > 0)) return (time) => (time < duration ? 0 : 1);
   // Between snapshots the points move in straight lines at constant speed (that is how they
@@ -89,12 +90,14 @@ export function calmPace(options: PaceOptions): (time: number) => number {
   const perEpoch = intervalSpeeds(run, layer);
   const epochs = run.snapshots.map((snapshot) => snapshot.epoch);
   const speeds = new Float64Array(samples);
+  let k = 0;
   for (let i = 0; i < samples; i++) {
     const t0 = from + i * step;
     const e0 = clock(t0).epoch;
     const e1 = clock(t0 + step).epoch;
     const mid = (e0 + e1) / 2;
-    let k = 0;
+    // The interval holding `mid`, found from the last one (a clock mostly runs forward).
+    while (k > 0 && (epochs[k] as number) > mid) k--;
     while (k + 2 < epochs.length && (epochs[k + 1] as number) <= mid) k++;
     speeds[i] = (Math.abs(e1 - e0) / step) * (perEpoch[k] ?? 0);
   }
