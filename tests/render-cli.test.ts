@@ -151,6 +151,40 @@ describe("render formats (hidden.ts, 1.5 s at 320x180, 10 fps)", () => {
     assert.ok(a.data.equals(b.data), "a frame rendered alone equals the same frame in a full render");
   });
 
+  test("--frames A-B renders a part: the same frames as the whole, and MP4 parts join into the clip", () => {
+    const whole = path.join(work, "whole-frames");
+    assert.equal(render(["scenes/hidden.ts", ...SMALL, "--format", "png", "--out", whole, "--quiet"]).status, 0);
+    const part = path.join(work, "frames-5-9");
+    assert.equal(render(["scenes/hidden.ts", ...SMALL, "--format", "png", "--frames", "5-9", "--out", part]).status, 0);
+    assert.deepEqual(readdirSync(part).sort(), [
+      "frame-00005.png",
+      "frame-00006.png",
+      "frame-00007.png",
+      "frame-00008.png",
+      "frame-00009.png",
+    ]);
+    for (const name of readdirSync(part)) {
+      assert.ok(readFileSync(path.join(part, name)).equals(readFileSync(path.join(whole, name))), name);
+    }
+
+    const first = path.join(work, "part-0-6.mp4");
+    const second = path.join(work, "part-7-14.mp4");
+    const one = render(["scenes/hidden.ts", ...SMALL, "--frames", "0-6", "--out", first]);
+    assert.equal(one.status, 0, one.stderr);
+    assert.match(one.stdout, /part-0-6\.mp4: 0:01 \(0\.7 s\), 7 frames, 320x180 at 10 fps/);
+    assert.equal(render(["scenes/hidden.ts", ...SMALL, "--frames", "7-14", "--out", second, "--quiet"]).status, 0);
+    assert.equal(probe(first).nb_read_frames, "7");
+    assert.equal(probe(second).nb_read_frames, "8");
+    const list = path.join(work, "parts.txt");
+    writeFileSync(list, `file '${first}'\nfile '${second}'\n`);
+    const joined = path.join(work, "joined.mp4");
+    execFileSync("ffmpeg", ["-v", "error", "-f", "concat", "-safe", "0", "-i", list, "-c", "copy", "-y", joined]);
+    const info = probe(joined);
+    assert.equal(info.nb_read_frames, "15");
+    assert.equal(Number(info.duration).toFixed(1), "1.5");
+    assert.equal(decodeErrors(joined), "");
+  });
+
   test("a scene can draw from a saved run instead of training", () => {
     const run = train({
       sizes: [2, 3, 3, 1],
@@ -205,6 +239,19 @@ describe("render errors: one line, non-zero exit, nothing at the target", () => 
       /MP4 needs an even width and height .* try 322x182/,
     ],
     ["a frame past the end", ["scenes/hidden.ts", "--frame", "9999"], 2, /--frame 9999 is past the last frame \(359\)/],
+    [
+      "frames past the end",
+      ["scenes/hidden.ts", "--frames", "300-400"],
+      2,
+      /--frames 300-400 goes past the last frame \(359\) of a 12 s clip at 30 fps/,
+    ],
+    [
+      "frames backwards",
+      ["scenes/hidden.ts", "--frames", "9-2"],
+      2,
+      /--frames must be FIRST-LAST \(0-based, both included, FIRST <= LAST\), e\.g\. 0-179; got '9-2'/,
+    ],
+    ["--frame and --frames together", ["scenes/hidden.ts", "--frame", "1", "--frames", "0-2"], 2, /use one/],
     ["an unknown option", ["scenes/hidden.ts", "--colour", "red"], 2, /Unknown option '--colour'/],
     ["an unknown theme", ["scenes/hidden.ts", "--theme", "blue"], 2, /--theme must be light or dark, got 'blue'/],
     [

@@ -19,6 +19,8 @@ Options:
   --seed S           seed of the data, initial weights and shuffling
   --theme NAME       light (default) or dark
   --frame N          render only frame N (0-based) as a PNG
+  --frames A-B       render only frames A to B (0-based, both included), e.g. to
+                     split a long render across machines and join the parts
   --preview          small and fast: 640x360, 15 fps, quicker encoder settings
   --quiet            print nothing but errors
   --verbose          print ffmpeg's location, and stack traces with errors
@@ -41,6 +43,8 @@ export interface RenderArgs {
   seed?: string | number;
   theme: "light" | "dark";
   frame?: number;
+  /** Only these frames (both included). */
+  range?: { first: number; last: number };
   preview: boolean;
   quiet: boolean;
   verbose: boolean;
@@ -58,6 +62,7 @@ const VALUE_OPTIONS = new Set([
   "--duration",
   "--seed",
   "--frame",
+  "--frames",
   "--theme",
 ]);
 
@@ -87,6 +92,7 @@ export function parseRenderArgs(argv: string[]): RenderArgs {
       seed: { type: "string" },
       theme: { type: "string", default: "light" },
       frame: { type: "string" },
+      frames: { type: "string" },
       preview: { type: "boolean", default: false },
       quiet: { type: "boolean", short: "q", default: false },
       verbose: { type: "boolean", short: "v", default: false },
@@ -116,6 +122,18 @@ export function parseRenderArgs(argv: string[]): RenderArgs {
     if (!/^\d+$/.test(values.frame))
       throw new UsageError(`--frame must be a frame number (0, 1, ...), got '${values.frame}'`);
     args.frame = Number(values.frame);
+  }
+  if (values.frames !== undefined) {
+    if (values.frame !== undefined) throw new UsageError("--frame and --frames both given; use one");
+    const match = /^(\d+)-(\d+)$/.exec(values.frames.trim());
+    const first = Number(match?.[1]);
+    const last = Number(match?.[2]);
+    if (!match || first > last) {
+      throw new UsageError(
+        `--frames must be FIRST-LAST (0-based, both included, FIRST <= LAST), e.g. 0-179; got '${values.frames}'`,
+      );
+    }
+    args.range = { first, last };
   }
   return args;
 }
@@ -148,13 +166,17 @@ function positiveNumber(flag: string, text: string, max: number): number {
   return value;
 }
 
-/** Where each format's output goes: --out, or output/<scene><extension>. */
+/**
+ * Where each format's output goes: --out, or output/<scene><extension> (with --frames A-B,
+ * output/<scene>-A-B<extension>).
+ */
 export function outputPaths(args: RenderArgs, sceneName: string): Map<FormatName, string> {
   const paths = new Map<FormatName, string>();
+  const name = args.range ? `${sceneName}-${args.range.first}-${args.range.last}` : sceneName;
   for (const format of args.formats) {
     if (args.out && args.formats.length === 1) paths.set(format, args.out);
     else {
-      const base = args.out ? args.out.replace(/(\.(mp4|gif|webm|png))$/i, "") : path.join("output", sceneName);
+      const base = args.out ? args.out.replace(/(\.(mp4|gif|webm|png))$/i, "") : path.join("output", name);
       paths.set(format, `${base}${extensionOf(format)}`);
     }
   }

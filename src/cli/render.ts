@@ -96,6 +96,11 @@ function renderSettings(args: RenderArgs, scene: Scene): RenderSettings {
       `--frame ${args.frame} is past the last frame (${frames - 1}) of a ${duration} s clip at ${fps} fps`,
     );
   }
+  if (args.range && args.range.last >= frames) {
+    throw new UsageError(
+      `--frames ${args.range.first}-${args.range.last} goes past the last frame (${frames - 1}) of a ${duration} s clip at ${fps} fps`,
+    );
+  }
   for (const format of args.frame === undefined ? args.formats : []) {
     if (needsEvenSize(format) && (width % 2 || height % 2)) {
       throw new UsageError(
@@ -145,22 +150,35 @@ async function render(args: RenderArgs): Promise<void> {
       ffmpegPath: ffmpeg?.path ?? "ffmpeg",
     }),
   );
+  const range = args.range ?? { first: 0, last: frames - 1 };
   const started = performance.now();
-  const sinks = await encode({ renderer, outputs, frames, label: `rendering ${scene.name}`, quiet: args.quiet, log });
+  const sinks = await encode({
+    renderer,
+    outputs,
+    frames,
+    range,
+    label: `rendering ${scene.name}`,
+    quiet: args.quiet,
+    log,
+  });
   const seconds = (performance.now() - started) / 1000;
+  const rendered = { ...settings, frames: range.last - range.first + 1 };
   for (const sink of sinks) {
-    if (!args.quiet) process.stdout.write(`${summaryLine(sink.format, sink.target, settings, seconds)}\n`);
+    if (!args.quiet) process.stdout.write(`${summaryLine(sink.format, sink.target, rendered, seconds)}\n`);
   }
 }
 
 /**
- * Draws every frame once and hands it to every sink, waiting while an encoder is behind.
- * On any failure or Ctrl-C, every encoder is stopped and every temporary output removed.
+ * Draws every frame of the range once and hands it to every sink, waiting while an encoder
+ * is behind. On any failure or Ctrl-C, every encoder is stopped and every temporary output
+ * removed.
  */
 async function encode(job: {
   renderer: FrameRenderer;
   outputs: SinkOptions[];
+  /** Frames in the whole clip (a GIF's palette samples them all, so parts share a palette). */
   frames: number;
+  range: { first: number; last: number };
   label: string;
   quiet: boolean;
   log: (line: string) => void;
@@ -185,12 +203,13 @@ async function encode(job: {
         await sink.prepare(source);
       }
     }
-    progress = new Progress({ total: frames, label: job.label, quiet: job.quiet });
-    for (let index = 0; index < frames; index++) {
+    const { first, last } = job.range;
+    progress = new Progress({ total: last - first + 1, label: job.label, quiet: job.quiet });
+    for (let index = first; index <= last; index++) {
       if (interrupted) throw new Interrupted();
       const frame = renderer.draw(index);
       await Promise.all(sinks.map((sink) => sink.write(frame, index)));
-      progress.update(index + 1);
+      progress.update(index - first + 1);
     }
     if (interrupted) throw new Interrupted();
     for (const sink of sinks) await sink.finish();
