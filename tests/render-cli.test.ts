@@ -381,10 +381,34 @@ test("the netreel bin: --version, usage with no command, and an unknown command"
   assert.equal(unknown.stderr, "netreel: unknown command 'rendr'; try 'netreel --help'\n");
 });
 
+test("several scenes in one command: each rendered in turn to its own default name", () => {
+  const dir = mkdtempSync(path.join(work, "batch-"));
+  const result = spawnSync(
+    process.execPath,
+    [
+      "--import",
+      import.meta.resolve("tsx"),
+      path.join(root, "scripts/render.ts"),
+      path.join(root, "scenes/hidden.ts"),
+      path.join(root, "scenes/boundary.ts"),
+      "--frame",
+      "0",
+      "--size",
+      "320x180",
+    ],
+    { cwd: dir, encoding: "utf8" },
+  );
+  assert.equal(result.status, 0, result.stderr);
+  assert.deepEqual(readdirSync(path.join(dir, "output")).sort(), ["boundary-frame0.png", "hidden-frame0.png"]);
+  const refused = render(["scenes/hidden.ts", "scenes/boundary.ts", "--out", path.join(dir, "x.mp4")]);
+  assert.equal(refused.status, 2);
+  assert.match(refused.stderr, /--out names one output, but 2 scenes were given; leave it out/);
+});
+
 test("render --help", () => {
   const result = render(["--help"]);
   assert.equal(result.status, 0);
-  assert.match(result.stdout, /Usage: npm run render <scene.ts> \[options\]/);
+  assert.match(result.stdout, /Usage: npm run render <scene.ts> \[more scenes...\] \[options\]/);
 });
 
 test("the scene in the README renders", () => {

@@ -3,11 +3,12 @@ import { parseArgs } from "node:util";
 import { extensionOf, FORMATS, type FormatName, isFormat } from "../video/index.ts";
 import { UsageError } from "./errors.ts";
 
-export const RENDER_HELP = `Usage: npm run render <scene.ts> [options]
-       npx netreel render <scene.ts> [options]
+export const RENDER_HELP = `Usage: npm run render <scene.ts> [more scenes...] [options]
+       npx netreel render <scene.ts> [more scenes...] [options]
 
 Renders a scene script to video. With no options: output/<scene>.mp4 at the
-scene's size (1280x720 unless it says otherwise), 30 fps.
+scene's size (1280x720 unless it says otherwise), 30 fps. Several scenes are
+rendered one after another with the same options (each to its own default name).
 
 Options:
   --out PATH         output file (with several formats: each gets its own extension)
@@ -33,7 +34,10 @@ renamed when complete; a failed or interrupted render leaves nothing at the targ
 
 /** The render command line, checked. Absent fields take the scene's defaults. */
 export interface RenderArgs {
+  /** The scene being rendered: one of `scenes`. */
   scene: string;
+  /** Every scene file on the command line, in order. */
+  scenes: string[];
   out?: string;
   formats: FormatName[];
   width?: number;
@@ -100,9 +104,12 @@ export function parseRenderArgs(argv: string[]): RenderArgs {
     },
   });
   const base = { preview: values.preview, quiet: values.quiet, verbose: values.verbose, help: values.help };
-  if (values.help) return { ...base, scene: "", formats: ["mp4"], theme: "light" };
-  if (positionals.length !== 1) {
-    throw new UsageError(`expected one scene file (e.g. scenes/hidden.ts), got ${positionals.length}; see --help`);
+  if (values.help) return { ...base, scene: "", scenes: [], formats: ["mp4"], theme: "light" };
+  if (positionals.length === 0) {
+    throw new UsageError("expected a scene file (e.g. scenes/hidden.ts); see --help");
+  }
+  if (positionals.length > 1 && values.out !== undefined) {
+    throw new UsageError(`--out names one output, but ${positionals.length} scenes were given; leave it out`);
   }
   if (values.theme !== "light" && values.theme !== "dark") {
     throw new UsageError(`--theme must be light or dark, got '${values.theme}'`);
@@ -110,6 +117,7 @@ export function parseRenderArgs(argv: string[]): RenderArgs {
   const args: RenderArgs = {
     ...base,
     scene: positionals[0] as string,
+    scenes: positionals,
     formats: parseFormats(values.format ?? "mp4"),
     theme: values.theme,
   };

@@ -38,7 +38,7 @@ export async function renderCommand(argv: string[]): Promise<number> {
       process.stdout.write(RENDER_HELP);
       return EXIT.ok;
     }
-    await render(args);
+    for (const scene of args.scenes) await render({ ...args, scene });
     return EXIT.ok;
   } catch (error) {
     return report("render", parseArgsError(error), verbose);
