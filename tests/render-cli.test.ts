@@ -210,9 +210,17 @@ export default defineScene({ name: "from-run", run: "saved.run.json", duration: 
 });
 
 describe("render errors: one line, non-zero exit, nothing at the target", () => {
+  const syntaxError = path.join(work, "syntax-error.ts");
+  writeFileSync(syntaxError, 'export default { name: "x", draw: (ctx) => { ctx.fillRect(0, 0 } };\n');
   const cases: [string, string[], number, RegExp, NodeJS.ProcessEnv?][] = [
     ["a missing scene file", ["scenes/nope.ts"], 2, /scene file scenes\/nope\.ts does not exist/],
     ["a module that is not a scene", ["tests/scenes/not-a-scene.ts"], 2, /must export a scene as its default/],
+    [
+      "a scene with a syntax error: where it is, on the same line",
+      [syntaxError],
+      1,
+      /scene file .*syntax-error\.ts failed to load: .*syntax-error\.ts:1:\d+: Expected "\)" but found "\}"$/m,
+    ],
     [
       "a scene that throws while drawing frame 5",
       ["tests/scenes/throws.ts"],

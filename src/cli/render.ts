@@ -51,7 +51,7 @@ export async function loadScene(file: string): Promise<Scene> {
   try {
     module = await import(pathToFileURL(path.resolve(file)).href);
   } catch (error) {
-    throw new UserFacingError(`scene file ${file} failed to load: ${(error as Error).message}`, EXIT.failure, {
+    throw new UserFacingError(`scene file ${file} failed to load: ${loadFailure(error as Error)}`, EXIT.failure, {
       cause: error,
     });
   }
@@ -59,6 +59,19 @@ export async function loadScene(file: string): Promise<Scene> {
     throw new UsageError(`scene file ${file} must export a scene as its default: export default defineScene({...})`);
   }
   return module.default;
+}
+
+/**
+ * A load error in one line. A syntax error comes from esbuild (through tsx) as a header line
+ * and one "file:line:column: ERROR: text" line per error; keep the places and the texts.
+ */
+function loadFailure(error: Error): string {
+  const lines = error.message
+    .replace(/^Transform failed with \d+ errors?:\n/, "")
+    .split("\n")
+    .map((line) => line.replace(/: ERROR: /, ": ").trim())
+    .filter((line) => line !== "");
+  return lines.join("; ");
 }
 
 /** The run a scene draws from: trained now from its config, or loaded from a saved file. */
