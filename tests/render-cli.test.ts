@@ -212,6 +212,13 @@ export default defineScene({ name: "from-run", run: "saved.run.json", duration: 
 describe("render errors: one line, non-zero exit, nothing at the target", () => {
   const syntaxError = path.join(work, "syntax-error.ts");
   writeFileSync(syntaxError, 'export default { name: "x", draw: (ctx) => { ctx.fillRect(0, 0 } };\n');
+  const badConfig = path.join(work, "bad-config.ts");
+  writeFileSync(
+    badConfig,
+    `import { defineScene } from ${JSON.stringify(path.join(root, "src/index.ts"))};
+export default defineScene({ name: "bad-config", draw: () => {},
+  train: () => ({ sizes: [2, 3, 1], data: { dataset: "circles", n: 100 }, epochs: 2, batchSize: 10, learningRate: -1 }) });\n`,
+  );
   const cases: [string, string[], number, RegExp, NodeJS.ProcessEnv?][] = [
     ["a missing scene file", ["scenes/nope.ts"], 2, /scene file scenes\/nope\.ts does not exist/],
     ["a module that is not a scene", ["tests/scenes/not-a-scene.ts"], 2, /must export a scene as its default/],
@@ -220,6 +227,12 @@ describe("render errors: one line, non-zero exit, nothing at the target", () => 
       [syntaxError],
       1,
       /scene file .*syntax-error\.ts failed to load: .*syntax-error\.ts:1:\d+: Expected "\)" but found "\}"$/m,
+    ],
+    [
+      "a scene whose training config is wrong: the scene and the field",
+      [badConfig],
+      2,
+      /scene .*bad-config\.ts: config field 'learningRate': must be a positive number, got -1/,
     ],
     [
       "a scene that throws while drawing frame 5",

@@ -14,7 +14,7 @@ import {
   type SinkOptions,
   writePng,
 } from "../video/index.ts";
-import { EXIT, report, UsageError, UserFacingError } from "./errors.ts";
+import { classify, EXIT, report, UsageError, UserFacingError } from "./errors.ts";
 import { count, formatBytes, formatDuration } from "./format.ts";
 import { FrameRenderer } from "./frames.ts";
 import { Progress } from "./progress.ts";
@@ -76,14 +76,32 @@ function loadFailure(error: Error): string {
 
 /** The run a scene draws from: trained now from its config, or loaded from a saved file. */
 function sceneRun(scene: Scene, file: string, seed: string | number, log: (line: string) => void): Run {
-  if (scene.run) return loadRun(path.resolve(path.dirname(file), scene.run));
-  const config = (scene.train as NonNullable<Scene["train"]>)(seed);
-  const run = train(config, { baseDir: path.dirname(path.resolve(file)) });
+  const { run: runFile, train: trainConfig } = scene;
+  if (runFile) return namingScene(file, () => loadRun(path.resolve(path.dirname(file), runFile)));
+  let config: ReturnType<NonNullable<Scene["train"]>>;
+  try {
+    config = (trainConfig as NonNullable<Scene["train"]>)(seed);
+  } catch (error) {
+    throw new UserFacingError(`scene ${file} threw in train(): ${(error as Error).message}`, EXIT.failure, {
+      cause: error,
+    });
+  }
+  const run = namingScene(file, () => train(config, { baseDir: path.dirname(path.resolve(file)) }));
   const last = run.snapshots.at(-1);
   log(
     `trained [${run.config.sizes.join(",")}] for ${last?.epoch ?? 0} epochs in ${(run.seconds ?? 0).toFixed(2)} s: loss ${last?.loss.toFixed(4)}, accuracy ${(100 * (last?.accuracy ?? 0)).toFixed(1)}%`,
   );
   return run;
+}
+
+/** Runs `work`; an error the user can act on (a bad config, a diverging run) names the scene. */
+function namingScene<T>(file: string, work: () => T): T {
+  try {
+    return work();
+  } catch (error) {
+    if (error instanceof Error && classify(error).expected) error.message = `scene ${file}: ${error.message}`;
+    throw error;
+  }
 }
 
 /** The frame size, rate and count of a render: the command line over the scene's defaults. */
