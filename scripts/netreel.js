@@ -3,5 +3,7 @@
 import { register } from "tsx/esm/api";
 
 register();
+const { exitQuietlyWhenOutputCloses } = await import("../src/cli/errors.ts");
+exitQuietlyWhenOutputCloses();
 const { main } = await import("../src/cli/main.ts");
 process.exitCode = await main(process.argv.slice(2));

@@ -1,3 +1,5 @@
+import { exitQuietlyWhenOutputCloses } from "../src/cli/errors.ts";
 import { trainCommand } from "../src/cli/train.ts";
 
+exitQuietlyWhenOutputCloses();
 process.exitCode = trainCommand(process.argv.slice(2));

@@ -99,10 +99,14 @@ function childrenCpuSeconds(): number | undefined {
 function renderInChild(args: string[]): ChildRender {
   const started = performance.now();
   const cpuBefore = childrenCpuSeconds();
-  const result = spawnSync(process.execPath, ["--import", "tsx", "scripts/bench-render-child.ts", ...args, "--quiet"], {
-    encoding: "utf8",
-    maxBuffer: 1 << 20,
-  });
+  const result = spawnSync(
+    process.execPath,
+    ["--import", "tsx/esm", "scripts/bench-render-child.ts", ...args, "--quiet"],
+    {
+      encoding: "utf8",
+      maxBuffer: 1 << 20,
+    },
+  );
   const seconds = (performance.now() - started) / 1000;
   const cpuAfter = childrenCpuSeconds();
   const report = /maxrss_kb=(\d+) cpu_us=(\d+)/.exec(result.stdout);
@@ -163,7 +167,7 @@ async function benchRender(): Promise<void> {
     ];
     const cores = availableParallelism();
     console.log(
-      `  3 rounds of: end to end (npm run render, incl. start-up and training); ffmpeg alone from the raw frames, same settings (the floor); ffmpeg fed them through its stdin by a producer doing nothing else; CPU time, and the least time ${cores} cores need for it`,
+      `  3 rounds of: end to end (the render command as npm run render runs it, incl. start-up and training; npm's own ~0.3 s start not counted); ffmpeg alone from the raw frames, same settings (the floor); ffmpeg fed them through its stdin by a producer doing nothing else; CPU time, and the least time ${cores} cores need for it`,
     );
     const ratios: number[] = [];
     for (let round = 1; round <= 3; round++) {

@@ -80,3 +80,16 @@ function isFileSystemError(error: unknown): boolean {
     e instanceof Error && typeof e.code === "string" && FILE_SYSTEM_CODES.has(e.code) && typeof e.path === "string"
   );
 }
+
+/**
+ * A reader that stops early (`netreel --help | head -3`) closes our output; the rest is not
+ * wanted, so finish quietly instead of crashing on the write error.
+ */
+export function exitQuietlyWhenOutputCloses(): void {
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on("error", (error: NodeJS.ErrnoException) => {
+      if (error.code === "EPIPE") process.exit(process.exitCode ?? 0);
+      throw error;
+    });
+  }
+}
