@@ -61,7 +61,7 @@ export default defineScene({
       lossEpochs: run.snapshots.map((s) => s.epoch),
       losses: run.snapshots.map((s) => s.loss),
       accuracies: run.snapshots.map((s) => s.accuracy),
-      maxLoss: Math.max(...run.snapshots.map((s) => s.loss)),
+      maxLoss: run.snapshots.reduce((most, s) => Math.max(most, s.loss), 0),
       captions: [
         { from: 1.5, to: trainStart + 0.5, text: "Random weights: the boundary cuts straight through both moons." },
         {

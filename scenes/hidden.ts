@@ -90,7 +90,7 @@ export default defineScene({
       labels: Uint8Array.from(run.data.y),
       lossEpochs: run.snapshots.map((s) => s.epoch),
       losses: run.snapshots.map((s) => s.loss),
-      maxLoss: Math.max(...run.snapshots.map((s) => s.loss)),
+      maxLoss: run.snapshots.reduce((most, s) => Math.max(most, s.loss), 0),
       framings: cloudFramings(run, LAYER),
       captions: [
         {

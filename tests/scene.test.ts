@@ -136,6 +136,13 @@ describe("the camera's pace", () => {
     for (let t = 0; t < 12; t += 0.05) assert.ok(pace(t + 0.05) >= pace(t));
   });
 
+  test("works for the longest clip the command allows (an hour)", () => {
+    const hour = timeline({ duration: 3600, epochs: 30, titleCard: 2 });
+    const long = calmPace({ run, clock: hour, layer: 2, duration: 3600, from: 2 });
+    assert.equal(long(3600), 1);
+    assert.ok(long(1800) > 0 && long(1800) < 1);
+  });
+
   test("eases in and out", () => {
     assert.ok(pace(2.1) < 0.005, `${pace(2.1)}`);
     assert.ok(1 - pace(11.9) < 0.005, `${1 - pace(11.9)}`);

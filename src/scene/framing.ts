@@ -103,7 +103,7 @@ export function calmPace(options: PaceOptions): (time: number) => number {
   }
   // Smoothed over about half a second, so the camera does not twitch at every snapshot.
   const smooth = boxBlur(boxBlur(speeds, Math.round(0.25 / step)), Math.round(0.25 / step));
-  const top = Math.max(...smooth) || 1;
+  const top = smooth.reduce((most, v) => Math.max(most, v), 0) || 1;
   const travelled = new Float64Array(samples + 1);
   // Starts and stops over about a second, like an operator's hand on the camera.
   const ramp = Math.min(1, (duration - from) / 4);
