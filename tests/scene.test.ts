@@ -190,6 +190,21 @@ describe("scenes/hidden.ts", () => {
     assert.ok((run.snapshots.at(-1)?.accuracy ?? 0) >= 0.95);
   });
 
+  test("its closing caption says what the run did: separated, or not (seed 8 ends at 67%)", () => {
+    const closing = (seed: number) => {
+      const seeded = train(hidden.train?.(seed));
+      const state = hidden.prepare({ ...context, run: seeded, seed }) as { captions: { text: string }[] };
+      return { accuracy: seeded.snapshots.at(-1)?.accuracy ?? 0, text: state.captions.at(-1)?.text ?? "" };
+    };
+    assert.match(closing(hidden.seed as number).text, /plane σ\(w·h \+ b\) = ½ separates them/);
+    const poor = closing(8);
+    assert.ok(poor.accuracy < 0.95);
+    assert.equal(
+      poor.text,
+      `...and after 30 epochs the plane puts only ${(100 * poor.accuracy).toFixed(1)}% of the points on their side.`,
+    );
+  });
+
   for (const [name, index] of [
     ["first", 0],
     ["opening", 80],
