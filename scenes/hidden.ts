@@ -103,7 +103,7 @@ export default defineScene({
           to: (start + end) / 2,
           text: "Every mini-batch, backprop nudges W and b, and every point moves with them.",
         },
-        ...closingCaptions(last?.accuracy ?? 0, (start + end) / 2, end, duration + 1),
+        ...closingCaptions(last?.accuracy ?? 0, { from: (start + end) / 2, turn: end, to: duration + 1 }),
       ],
     };
   },
@@ -213,19 +213,20 @@ export default defineScene({
  * The last two captions tell what the run did: with another seed (--seed) the network may
  * not separate the classes in 30 epochs, and the video must not say it did.
  */
-function closingCaptions(accuracy: number, middle: number, end: number, after: number) {
+function closingCaptions(accuracy: number, at: { from: number; turn: number; to: number }) {
+  const { from, turn, to } = at;
   if (accuracy >= 0.95) {
     return [
-      { from: middle, to: end, text: "The two circles pull apart in the space of the second hidden layer..." },
-      { from: end, to: after, text: "...until the output unit's plane σ(w·h + b) = ½ separates them." },
+      { from, to: turn, text: "The two circles pull apart in the space of the second hidden layer..." },
+      { from: turn, to, text: "...until the output unit's plane σ(w·h + b) = ½ separates them." },
     ];
   }
   const percent = (100 * accuracy).toFixed(1);
   return [
-    { from: middle, to: end, text: "The points move, but the two circles stay tangled in this run..." },
+    { from, to: turn, text: "The points move, but the two circles stay tangled in this run..." },
     {
-      from: end,
-      to: after,
+      from: turn,
+      to,
       text: `...and after ${EPOCHS} epochs the plane puts only ${percent}% of the points on their side.`,
     },
   ];
