@@ -246,7 +246,7 @@ export default defineScene({ name: "bad-config", draw: () => {},
       2,
       /--size must be WIDTHxHEIGHT between 16x16 and 7680x4320, e\.g\. 1280x720; got '0x0'/,
     ],
-    ["--fps -1", ["scenes/hidden.ts", "--fps", "-1"], 2, /--fps must be a number above 0 and at most 240, got '-1'/],
+    ["--fps -1", ["scenes/hidden.ts", "--fps", "-1"], 2, /--fps must be a number from 1 to 240, got '-1'/],
     [
       "an unknown format",
       ["scenes/hidden.ts", "--format", "avi"],
@@ -307,7 +307,7 @@ export default defineScene({ name: "bad-config", draw: () => {},
       path.join(dir, "file", "x.mp4"),
       "--quiet",
     ]);
-    assert.equal(result.status, 1);
+    assert.equal(result.status, 2);
     assert.match(
       result.stderr,
       /^netreel render: cannot create the folder .*file: a file of that name is in the way\n$/,
@@ -381,7 +381,7 @@ export default defineScene({ name: "bad-config", draw: () => {},
   test("Ctrl-C stops ffmpeg, removes the temporary file and exits 130", async () => {
     const { code, stderr, dir } = await interruptRender((child) => child.kill("SIGINT"));
     assert.equal(code, 130, stderr);
-    assert.match(stderr, /netreel render: interrupted: no output was written/);
+    assert.match(stderr, /netreel render: interrupted \(SIGINT\): nothing was written/);
     assert.deepEqual(readdirSync(dir), []);
     assert.equal(existsSync(path.join(dir, "long.mp4")), false);
   });

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import { FrameRenderer } from "../src/cli/frames.ts";
+import { FrameRenderer } from "../src/render/index.ts";
 import {
   calmPace,
   captionAt,

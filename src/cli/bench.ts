@@ -8,8 +8,7 @@ import { BatchWorkspace, initNetwork, Sgd } from "../nn/index.ts";
 import { train } from "../train/index.ts";
 import { encodeDataset } from "../train/targets.ts";
 import { findFfmpeg, videoOptions } from "../video/index.ts";
-import { FrameRenderer } from "./frames.ts";
-import { loadScene } from "./render.ts";
+import { FrameRenderer, loadScene } from "../render/index.ts";
 
 /** Median and best of `repeats` timings of `work`, in seconds. */
 function time(work: () => void, repeats: number): { median: number; best: number } {

@@ -1,10 +1,14 @@
 import { DataError } from "../data/index.ts";
+import { Interrupted, RenderRequestError, SceneFailure, SceneFileError } from "../render/index.ts";
 import { SceneError } from "../scene/index.ts";
 import { ConfigError, DivergenceError, RunFileError } from "../train/index.ts";
-import { EncoderError, FfmpegNotFoundError } from "../video/index.ts";
+import { EncoderError, FfmpegNotFoundError, fileSystemReason, OutputPathError } from "../video/index.ts";
 
-/** Exit codes: 0 success, 1 a failure while working, 2 a bad command line or input file. */
-export const EXIT = { ok: 0, failure: 1, usage: 2, interrupted: 130 } as const;
+/**
+ * Exit codes: 0 success, 1 a failure while working, 2 a bad command line, input file or
+ * output path, 130 interrupted by Ctrl-C (SIGINT), 143 stopped by SIGTERM (128 + the signal).
+ */
+export const EXIT = { ok: 0, failure: 1, usage: 2, interrupted: 130, terminated: 143 } as const;
 
 /** A mistake in how the command was called; printed as one line, exit code 2. */
 export class UsageError extends Error {
@@ -25,16 +29,22 @@ export class UserFacingError extends Error {
 
 /** The exit code for an error, and whether it is one the user caused (so no stack trace). */
 export function classify(error: unknown): { code: number; expected: boolean } {
-  if (
-    error instanceof UsageError ||
-    error instanceof ConfigError ||
-    error instanceof DataError ||
-    error instanceof SceneError
-  ) {
-    return { code: EXIT.usage, expected: true };
+  if (error instanceof Interrupted) {
+    return { code: error.signal === "SIGTERM" ? EXIT.terminated : EXIT.interrupted, expected: true };
   }
+  const usage = [
+    UsageError,
+    ConfigError,
+    DataError,
+    SceneError,
+    SceneFileError,
+    RenderRequestError,
+    OutputPathError,
+    RunFileError,
+  ];
+  if (usage.some((kind) => error instanceof kind)) return { code: EXIT.usage, expected: true };
   if (error instanceof UserFacingError) return { code: error.exitCode, expected: true };
-  const failures = [RunFileError, DivergenceError, FfmpegNotFoundError, EncoderError];
+  const failures = [SceneFailure, DivergenceError, FfmpegNotFoundError, EncoderError];
   if (failures.some((kind) => error instanceof kind)) return { code: EXIT.failure, expected: true };
   // A file-system refusal (no permission, disk full, a file where a folder should be): the
   // system's message names the path and the reason, and it is the user's to fix.
@@ -47,38 +57,32 @@ export function report(command: string, error: unknown, verbose: boolean): numbe
   const { code, expected } = classify(error);
   const message = isFileSystemError(error)
     ? fileSystemMessage(error as NodeJS.ErrnoException)
-    : error instanceof Error
-      ? error.message
-      : String(error);
+    : error instanceof Interrupted
+      ? `interrupted (${error.signal}): nothing was written; any file that was there is as it was`
+      : error instanceof Error
+        ? error.message
+        : String(error);
   process.stderr.write(`netreel ${command}: ${message}\n`);
   if (verbose && error instanceof Error && error.stack) process.stderr.write(`${error.stack}\n`);
   else if (!expected) process.stderr.write("(an unexpected error: run again with --verbose for the stack trace)\n");
   return code;
 }
 
-const FILE_SYSTEM_REASONS: Record<string, string> = {
-  EACCES: "permission denied",
-  EPERM: "permission denied",
-  ENOSPC: "no space left on the device",
-  EDQUOT: "disk quota exceeded",
-  EROFS: "the file system is read-only",
-  ENOTDIR: "part of the path is a file, not a folder",
-  EISDIR: "it is a folder",
-  EEXIST: "a file of that name is in the way",
-  ENOENT: "no such file or folder",
-};
-const FILE_SYSTEM_CODES = new Set(Object.keys(FILE_SYSTEM_REASONS));
-
 function fileSystemMessage(error: NodeJS.ErrnoException): string {
   const what = error.syscall === "mkdir" ? "cannot create the folder" : "cannot write";
-  return `${what} ${error.path}: ${FILE_SYSTEM_REASONS[error.code as string]}`;
+  return `${what} ${error.path}: ${fileSystemReason(error)}`;
 }
 
 function isFileSystemError(error: unknown): boolean {
   const e = error as NodeJS.ErrnoException;
-  return (
-    e instanceof Error && typeof e.code === "string" && FILE_SYSTEM_CODES.has(e.code) && typeof e.path === "string"
-  );
+  return e instanceof Error && fileSystemReason(e) !== null && typeof e.path === "string";
+}
+
+/** node:util's parseArgs errors (unknown option, missing value) are usage errors. */
+export function parseArgsError(error: unknown): unknown {
+  const code = (error as { code?: string })?.code;
+  if (typeof code === "string" && code.startsWith("ERR_PARSE_ARGS")) return new UsageError((error as Error).message);
+  return error;
 }
 
 /**

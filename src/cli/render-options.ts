@@ -1,6 +1,6 @@
-import path from "node:path";
 import { parseArgs } from "node:util";
-import { extensionOf, FORMATS, type FormatName, isFormat } from "../video/index.ts";
+import { DEFAULT_FRAME_TIMEOUT } from "../render/index.ts";
+import { FORMATS, type FormatName, isFormat } from "../video/index.ts";
 import { UsageError } from "./errors.ts";
 
 export const RENDER_HELP = `Usage: npm run render <scene.ts> [more scenes...] [options]
@@ -23,13 +23,20 @@ Options:
   --frames A-B       render only frames A to B (0-based, both included), e.g. to
                      split a long render across machines and join the parts
   --preview          small and fast: 640x360, 15 fps, quicker encoder settings
+  --frame-timeout S  stop the render when the scene takes longer than S seconds
+                     to draw one frame (or to load or prepare); default 60
   --quiet            print nothing but errors
   --verbose          print ffmpeg's location, and stack traces with errors
   --help             show this help
 
 GIFs are at most 640 px wide and 15 fps, so a 12-second clip stays small (about 4 MB);
 a GIF rendered alone is drawn at that size. Output is written to a temporary file and
-renamed when complete; a failed or interrupted render leaves nothing at the target.
+renamed over the target only when complete; a failed or interrupted render leaves the
+target as it was. An existing folder is never replaced, except a frames folder
+(--format png) that holds nothing but netreel's frames.
+
+Exit codes: 0 done, 1 a failure while working, 2 a bad command line, input file or
+output path, 130 interrupted (Ctrl-C), 143 stopped by SIGTERM.
 `;
 
 /** The render command line, checked. Absent fields take the scene's defaults. */
@@ -49,6 +56,8 @@ export interface RenderArgs {
   frame?: number;
   /** Only these frames (both included). */
   range?: { first: number; last: number };
+  /** Seconds the scene may take for one frame. */
+  frameTimeout: number;
   preview: boolean;
   quiet: boolean;
   verbose: boolean;
@@ -68,6 +77,7 @@ const VALUE_OPTIONS = new Set([
   "--frame",
   "--frames",
   "--theme",
+  "--frame-timeout",
 ]);
 
 function joinNegativeValues(argv: string[]): string[] {
@@ -97,6 +107,7 @@ export function parseRenderArgs(argv: string[]): RenderArgs {
       theme: { type: "string", default: "light" },
       frame: { type: "string" },
       frames: { type: "string" },
+      "frame-timeout": { type: "string" },
       preview: { type: "boolean", default: false },
       quiet: { type: "boolean", short: "q", default: false },
       verbose: { type: "boolean", short: "v", default: false },
@@ -104,7 +115,11 @@ export function parseRenderArgs(argv: string[]): RenderArgs {
     },
   });
   const base = { preview: values.preview, quiet: values.quiet, verbose: values.verbose, help: values.help };
-  if (values.help) return { ...base, scene: "", scenes: [], formats: ["mp4"], theme: "light" };
+  const frameTimeout =
+    values["frame-timeout"] === undefined
+      ? DEFAULT_FRAME_TIMEOUT
+      : positiveNumber("--frame-timeout", values["frame-timeout"], { min: 0, max: 86_400 });
+  if (values.help) return { ...base, scene: "", scenes: [], formats: ["mp4"], theme: "light", frameTimeout };
   if (positionals.length === 0) {
     throw new UsageError("expected a scene file (e.g. scenes/hidden.ts); see --help");
   }
@@ -120,11 +135,13 @@ export function parseRenderArgs(argv: string[]): RenderArgs {
     scenes: positionals,
     formats: parseFormats(values.format ?? "mp4"),
     theme: values.theme,
+    frameTimeout,
   };
   if (values.out !== undefined) args.out = values.out;
   if (values.size !== undefined) Object.assign(args, parseSize(values.size));
-  if (values.fps !== undefined) args.fps = positiveNumber("--fps", values.fps, 240);
-  if (values.duration !== undefined) args.duration = positiveNumber("--duration", values.duration, 3600);
+  if (values.fps !== undefined) args.fps = positiveNumber("--fps", values.fps, { min: 1, max: 240, inclusive: true });
+  if (values.duration !== undefined)
+    args.duration = positiveNumber("--duration", values.duration, { min: 0, max: 3600 });
   if (values.seed !== undefined) args.seed = /^-?\d+$/.test(values.seed) ? Number(values.seed) : values.seed;
   if (values.frame !== undefined) {
     if (!/^\d+$/.test(values.frame))
@@ -166,27 +183,15 @@ function parseSize(text: string): { width: number; height: number } {
   return { width, height };
 }
 
-function positiveNumber(flag: string, text: string, max: number): number {
+/** A number in (min, max], or [min, max] when `inclusive`. */
+function positiveNumber(flag: string, text: string, range: { min: number; max: number; inclusive?: boolean }): number {
   const value = Number(text);
-  if (!Number.isFinite(value) || value <= 0 || value > max || text.trim() === "") {
-    throw new UsageError(`${flag} must be a number above 0 and at most ${max}, got '${text}'`);
+  const { min, max, inclusive = false } = range;
+  const low = inclusive ? value >= min : value > min;
+  if (!Number.isFinite(value) || !low || value > max || text.trim() === "") {
+    throw new UsageError(
+      `${flag} must be a number ${inclusive ? "from" : "above"} ${min} ${inclusive ? "to" : "and at most"} ${max}, got '${text}'`,
+    );
   }
   return value;
-}
-
-/**
- * Where each format's output goes: --out, or output/<scene><extension> (with --frames A-B,
- * output/<scene>-A-B<extension>).
- */
-export function outputPaths(args: RenderArgs, sceneName: string): Map<FormatName, string> {
-  const paths = new Map<FormatName, string>();
-  const name = args.range ? `${sceneName}-${args.range.first}-${args.range.last}` : sceneName;
-  for (const format of args.formats) {
-    if (args.out && args.formats.length === 1) paths.set(format, args.out);
-    else {
-      const base = args.out ? args.out.replace(/(\.(mp4|gif|webm|png))$/i, "") : path.join("output", name);
-      paths.set(format, `${base}${extensionOf(format)}`);
-    }
-  }
-  return paths;
 }

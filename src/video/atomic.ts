@@ -1,34 +1,220 @@
-import { mkdirSync, renameSync, rmSync } from "node:fs";
+import { closeSync, lstatSync, mkdirSync, openSync, readdirSync, renameSync, rmSync, statSync } from "node:fs";
 import path from "node:path";
 
 /**
- * An output written under a temporary name beside its target and renamed into place only
- * when complete, so the target path never holds a half-written file.
+ * Output that never loses a file. A render writes to a temporary name beside its target,
+ * `.NAME.partial-PID`, and only a complete result is moved into place with a rename over the
+ * target (never remove-then-rename), so the target always holds either the old file or the
+ * new one. A folder of frames cannot be renamed over a folder that has files in it: the old
+ * folder is first renamed aside (`.NAME.replaced-PID`), the new one renamed in, and the old
+ * one removed; a crash between those two renames is repaired by the next render
+ * (`removeStale` puts the old folder back).
  */
+export type OutputKind = "file" | "folder";
+
+/** A target that netreel must not write: a folder named for a file, a folder of other things. */
+export class OutputPathError extends Error {
+  override name = "OutputPathError";
+}
+
+const FRAME_FILE = /^frame-\d{5,}\.png$/;
+const TEMPORARY = /^\.(.+)\.(partial|replaced)-(\d+)$/;
+
 export class AtomicOutput {
   readonly target: string;
+  readonly kind: OutputKind;
   readonly temporary: string;
   private settled = false;
 
-  constructor(target: string) {
+  constructor(target: string, kind: OutputKind = "file") {
     this.target = target;
+    this.kind = kind;
+    this.temporary = temporaryName(target, "partial");
     mkdirSync(path.dirname(path.resolve(target)), { recursive: true });
-    const { dir, base } = path.parse(target);
-    this.temporary = path.join(dir, `.${base}.partial-${process.pid}`);
   }
 
-  /** Moves the finished file (or folder) into place, replacing what was there. */
+  /**
+   * Moves the finished file or folder into place. A file is renamed over the old one in one
+   * step; a folder is swapped (see the module comment), and only over a folder that holds
+   * nothing but frames.
+   */
   commit(): void {
-    if (this.settled) return;
+    if (this.settled) throw new Error(`${this.target} was already committed or discarded`);
     this.settled = true;
-    rmSync(this.target, { recursive: true, force: true });
-    renameSync(this.temporary, this.target);
+    if (this.kind === "file") {
+      checkTarget(this.target, "file");
+      renameSync(this.temporary, this.target);
+      return;
+    }
+    swapFolder(this.temporary, this.target);
   }
 
-  /** Removes the temporary file (or folder); the target is left as it was. */
+  /** Removes the temporary file or folder; the target is left as it was. Safe to call twice. */
   discard(): void {
     if (this.settled) return;
     this.settled = true;
     rmSync(this.temporary, { recursive: true, force: true });
+  }
+}
+
+function temporaryName(target: string, role: "partial" | "replaced", pid = process.pid): string {
+  const { dir, base } = path.parse(path.resolve(target));
+  return path.join(dir, `.${base}.${role}-${pid}`);
+}
+
+/**
+ * Refuses, before any work, a target netreel must not write: for a file, an existing folder
+ * (`--out output`, `--out .`, `--out dir/`); for a folder of frames, an existing file or a
+ * folder holding anything but netreel's frames. Returns quietly when the target is free or
+ * is netreel's own.
+ */
+export function checkTarget(target: string, kind: OutputKind): void {
+  const stat = statOrNull(target);
+  if (kind === "file") {
+    if (stat?.isDirectory() || /[/\\]$/.test(target)) {
+      throw new OutputPathError(
+        `${target} is a folder; give a file name for the output, e.g. ${path.join(target, "video.mp4")}`,
+      );
+    }
+    return;
+  }
+  if (!stat) return;
+  if (!stat.isDirectory()) throw new OutputPathError(`${target} is a file; PNG frames go to a folder, give a new name`);
+  const foreign = readdirSync(target).filter((name) => !FRAME_FILE.test(name));
+  if (foreign.length > 0) {
+    throw new OutputPathError(
+      `${target} holds files netreel did not write (${foreign.slice(0, 3).join(", ")}${foreign.length > 3 ? ", ..." : ""}); it replaces a frames folder only when it holds nothing but frame-NNNNN.png files; choose another --out`,
+    );
+  }
+}
+
+/**
+ * Checks, before any work, that the target can be written: it passes `checkTarget`, its folder
+ * exists or can be made, and a file can be created in it. Also removes what earlier renders
+ * that died left behind in that folder.
+ */
+export function prepareTarget(target: string, kind: OutputKind): void {
+  checkTarget(target, kind);
+  const dir = path.dirname(path.resolve(target));
+  try {
+    mkdirSync(dir, { recursive: true });
+  } catch (error) {
+    const reason = fileSystemReason(error);
+    if (reason === null) throw error;
+    throw new OutputPathError(`cannot create the folder ${(error as NodeJS.ErrnoException).path ?? dir}: ${reason}`, {
+      cause: error,
+    });
+  }
+  try {
+    removeStale(dir);
+    const probe = temporaryName(target, "partial");
+    closeSync(openSync(probe, "wx"));
+    rmSync(probe, { force: true });
+  } catch (error) {
+    const reason = fileSystemReason(error);
+    if (reason === null) throw error;
+    throw new OutputPathError(`cannot write ${target}: ${reason}`, { cause: error });
+  }
+}
+
+const FILE_SYSTEM_REASONS: Record<string, string> = {
+  EACCES: "permission denied",
+  EPERM: "permission denied",
+  ENOSPC: "no space left on the device",
+  EDQUOT: "disk quota exceeded",
+  EROFS: "the file system is read-only",
+  ENOTDIR: "part of the path is a file, not a folder",
+  EISDIR: "it is a folder",
+  EEXIST: "a file of that name is in the way",
+  ENOENT: "no such file or folder",
+};
+
+/** A file-system error's cause in words (`ENOSPC` -> "no space left on the device"), or null. */
+export function fileSystemReason(error: unknown): string | null {
+  const code = (error as NodeJS.ErrnoException)?.code;
+  return typeof code === "string" ? (FILE_SYSTEM_REASONS[code] ?? null) : null;
+}
+
+function swapFolder(temporary: string, target: string): void {
+  // Other renders may be swapping the same target at the same moment: retry until ours is in.
+  for (let attempt = 0; ; attempt++) {
+    checkTarget(target, "folder");
+    try {
+      renameSync(temporary, target);
+      return;
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if ((code !== "ENOTEMPTY" && code !== "EEXIST") || attempt >= 20) throw error;
+    }
+    const aside = temporaryName(target, "replaced");
+    try {
+      renameSync(target, aside);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
+      continue;
+    }
+    try {
+      renameSync(temporary, target);
+    } catch (error) {
+      // Someone else's folder went in first: theirs is as complete as ours; keep theirs.
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code !== "ENOTEMPTY" && code !== "EEXIST") {
+        renameSync(aside, target);
+        throw error;
+      }
+      rmSync(temporary, { recursive: true, force: true });
+    }
+    rmSync(aside, { recursive: true, force: true });
+    return;
+  }
+}
+
+/**
+ * Removes temporary files and folders in `dir` left by netreel processes that are gone
+ * (SIGKILL, a crash, out of memory). An old frames folder moved aside by a swap that never
+ * finished goes back to its name when nothing took its place. Returns what it removed.
+ */
+export function removeStale(dir: string): string[] {
+  const removed: string[] = [];
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return removed;
+  }
+  for (const name of names) {
+    const match = TEMPORARY.exec(name);
+    if (!match || isAlive(Number(match[3]))) continue;
+    const file = path.join(dir, name);
+    const original = path.join(dir, match[1] as string);
+    if (match[2] === "replaced" && statOrNull(original) === null) {
+      renameSync(file, original);
+      continue;
+    }
+    rmSync(file, { recursive: true, force: true });
+    removed.push(file);
+  }
+  return removed;
+}
+
+function isAlive(pid: number): boolean {
+  if (pid === process.pid) return true;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
+function statOrNull(file: string): ReturnType<typeof statSync> | null {
+  try {
+    return statSync(file);
+  } catch {
+    try {
+      return lstatSync(file);
+    } catch {
+      return null;
+    }
   }
 }

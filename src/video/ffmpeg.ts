@@ -14,7 +14,7 @@ export class FfmpegNotFoundError extends Error {
 }
 
 function runs(path: string, env: NodeJS.ProcessEnv): boolean {
-  const probe = spawnSync(path, ["-hide_banner", "-version"], { stdio: "ignore", timeout: 10_000, env });
+  const probe = spawnSync(path, ["-hide_banner", "-version"], { stdio: "ignore", timeout: 5_000, env });
   return probe.status === 0;
 }
 

@@ -1,4 +1,12 @@
-export { AtomicOutput } from "./atomic.ts";
+export {
+  AtomicOutput,
+  checkTarget,
+  fileSystemReason,
+  type OutputKind,
+  OutputPathError,
+  prepareTarget,
+  removeStale,
+} from "./atomic.ts";
 export { type FfmpegLocation, FfmpegNotFoundError, findFfmpeg } from "./ffmpeg.ts";
 export {
   type EncodeSettings,
@@ -10,5 +18,21 @@ export {
   needsEvenSize,
   videoOptions,
 } from "./formats.ts";
-export { EncoderError, type FfmpegJob, FfmpegProcess, prefetchCapabilities } from "./process.ts";
-export { type Frame, type FrameSource, openSink, type Sink, type SinkOptions, writePng } from "./sinks.ts";
+export {
+  ENCODERS,
+  EncoderError,
+  EncoderInterrupted,
+  type FfmpegJob,
+  FfmpegProcess,
+  ffmpegTimeout,
+  probeFfmpeg,
+} from "./process.ts";
+export {
+  type Frame,
+  type FrameEncoding,
+  type FrameSource,
+  openSink,
+  type Sink,
+  type SinkOptions,
+  writePng,
+} from "./sinks.ts";

@@ -1,4 +1,4 @@
-import type { ChildProcess } from "node:child_process";
+import { type ChildProcess, spawn } from "node:child_process";
 import { once } from "node:events";
 import { PassThrough } from "node:stream";
 import ffmpeg from "fluent-ffmpeg";
@@ -17,101 +17,229 @@ export interface FfmpegJob {
   /** The muxer, e.g. "mp4"; the output file's name does not have to say it. */
   format: string;
   output: string;
+  /** The file the user will see, named in messages instead of the temporary output. */
+  shownAs?: string;
+  /** Seconds ffmpeg may go without taking a frame or printing progress before it is called stuck. */
+  stallSeconds?: number;
 }
 
-/** ffmpeg failed or was stopped; the message has the tail of its log. */
+/** ffmpeg failed, stalled or was stopped; the message says why in one line. */
 export class EncoderError extends Error {
   override name = "EncoderError";
 }
+
+/** ffmpeg was stopped by a signal sent to it from outside (a Ctrl-C in the terminal reaches it too). */
+export class EncoderInterrupted extends EncoderError {
+  override name = "EncoderInterrupted";
+}
+
+/** Default seconds of silence before ffmpeg is called stuck: NETREEL_FFMPEG_TIMEOUT, else 60. */
+export function ffmpegTimeout(env: NodeJS.ProcessEnv = process.env): number {
+  const value = Number(env.NETREEL_FFMPEG_TIMEOUT);
+  return Number.isFinite(value) && value > 0 ? value : 60;
+}
+
+type Command = ffmpeg.FfmpegCommand & {
+  ffmpegProc?: ChildProcess;
+  _checkCapabilities: (callback: (error?: Error) => void) => void;
+};
 
 /**
  * One ffmpeg process fed raw BGRA frames on stdin with backpressure: `write` resolves once
  * the frame before it has been taken in and this one is queued at ffmpeg's stdin, so the next
  * frame is drawn while ffmpeg reads this one, and at most one frame waits, however long the
  * video.
+ *
+ * fluent-ffmpeg builds the command line and runs it. Its own capability check (two more runs
+ * of ffmpeg that nothing can time out or stop) is replaced by `probeFfmpeg`, which netreel
+ * runs once, with a timeout, before any encoding.
  */
 export class FfmpegProcess {
   private readonly input = new PassThrough({ highWaterMark: 1 << 16 });
-  private readonly command: ffmpeg.FfmpegCommand;
+  private readonly command: Command;
   private readonly done: Promise<void>;
   private failure: EncoderError | null = null;
   private stopping = false;
+  private lastActivity = performance.now();
+  /** True while netreel waits on ffmpeg (a frame not taken in, or the file being finished). */
+  private waiting = false;
+  private readonly watchdog: NodeJS.Timeout;
 
   constructor(job: FfmpegJob) {
-    const command = ffmpeg({ stdoutLines: 30 })
+    const command = ffmpeg({ stdoutLines: 40 })
       .setFfmpegPath(job.ffmpegPath)
       .input(this.input)
       .inputFormat("rawvideo")
-      .inputOptions(["-pix_fmt", "bgra", "-s", `${job.width}x${job.height}`, "-framerate", String(job.fps)]);
+      .inputOptions(["-pix_fmt", "bgra", "-s", `${job.width}x${job.height}`, "-framerate", String(job.fps)]) as Command;
     for (const extra of job.extraInputs ?? []) command.input(extra);
     if (job.complexFilter) command.complexFilter(job.complexFilter, "out");
     command.outputOptions(job.outputOptions).format(job.format).output(job.output);
+    command._checkCapabilities = (callback) => callback();
     this.command = command;
+    command.on("start", () => {
+      // A stop asked for before the process existed: fluent-ffmpeg's kill() would have been lost.
+      if (this.stopping) command.ffmpegProc?.kill("SIGKILL");
+    });
+    command.on("stderr", () => this.touch());
     this.done = new Promise<void>((resolve, reject) => {
-      command.on("end", () => resolve());
+      command.on("end", () => (this.stopping || this.failure ? reject(this.stopped()) : resolve()));
       command.on("error", (error: Error, _stdout: string | null, stderr: string | null) => {
-        if (this.stopping) return resolve();
-        this.failure = new EncoderError(describeFailure(error, stderr));
+        this.failure ??= this.stopping ? this.stopped() : describeFailure(error, stderr, job.shownAs ?? job.output);
         reject(this.failure);
       });
     });
     // A failure is reported through write() and finish(); never as an unhandled rejection.
     this.done.catch(() => {});
+    const stall = (job.stallSeconds ?? ffmpegTimeout()) * 1000;
+    this.watchdog = setInterval(
+      () => {
+        if (this.waiting && performance.now() - this.lastActivity > stall && !this.failure) {
+          this.failure = new EncoderError(
+            `ffmpeg stopped responding while writing ${job.shownAs ?? job.output}: no progress for ${stall / 1000} s (NETREEL_FFMPEG_TIMEOUT sets the limit)`,
+          );
+          void this.kill();
+        }
+      },
+      Math.min(1000, stall / 4),
+    );
+    this.watchdog.unref();
+    this.done.finally(() => clearInterval(this.watchdog)).catch(() => {});
+    this.input.on("drain", () => this.touch());
     command.run();
   }
 
-  /** Sends one frame; waits while ffmpeg is behind. Throws if ffmpeg has failed. */
+  private touch(): void {
+    this.lastActivity = performance.now();
+  }
+
+  private stopped(): EncoderError {
+    return this.failure ?? new EncoderError("ffmpeg was stopped");
+  }
+
+  /** Sends one frame; waits while ffmpeg is behind. Throws if ffmpeg has failed or stalled. */
   async write(frame: Buffer): Promise<void> {
     if (this.failure) throw this.failure;
+    this.touch();
     if (!this.input.write(frame)) {
+      this.waiting = true;
       await Promise.race([once(this.input, "drain"), this.done]);
+      this.waiting = false;
     }
     if (this.failure) throw this.failure;
   }
 
   /** Bytes written but not yet taken in by ffmpeg: in our stream or in its stdin's buffer. */
   get pending(): number {
-    const stdin = (this.command as unknown as { ffmpegProc?: ChildProcess }).ffmpegProc?.stdin;
+    const stdin = this.command.ffmpegProc?.stdin;
     return this.input.writableLength + this.input.readableLength + (stdin?.writableLength ?? 0);
   }
 
-  /** Ends the input and waits for ffmpeg to finish writing the file. */
+  /** Ends the input and waits for ffmpeg to finish writing the file; throws unless it exited 0. */
   async finish(): Promise<void> {
+    this.touch();
+    this.waiting = true;
     this.input.end();
     await this.done;
+    if (this.failure) throw this.failure;
   }
 
   /** Stops ffmpeg at once (on failure or Ctrl-C) and waits for it to exit. */
   async stop(): Promise<void> {
     this.stopping = true;
+    await this.kill();
+  }
+
+  private async kill(): Promise<void> {
     this.input.destroy();
-    this.command.kill("SIGKILL");
+    this.command.ffmpegProc?.kill("SIGKILL");
     await this.done.catch(() => {});
   }
 }
 
-function describeFailure(error: Error, stderr: string | null): string {
+// ffmpeg's words for failures a user can fix, in the order they are worth reporting.
+const REASONS: [RegExp, string][] = [
+  [/No space left on device/i, "no space left on the device"],
+  [/Disk quota exceeded/i, "disk quota exceeded"],
+  [/Read-only file system/i, "the file system is read-only"],
+  [/Permission denied|Operation not permitted/i, "permission denied"],
+  [/No such file or directory/i, "the folder does not exist"],
+];
+
+function describeFailure(error: Error, stderr: string | null, target: string): EncoderError {
   const killed = /killed with signal (\w+)/.exec(error.message);
-  if (killed) return `ffmpeg stopped unexpectedly (killed by ${killed[1]})`;
-  const lines = (stderr ?? "")
+  const log = stderr ?? "";
+  if (/received signal (2|15)\b/.test(log) || (killed && /SIGINT|SIGTERM/.test(killed[1] as string))) {
+    return new EncoderInterrupted("ffmpeg was interrupted (it received a signal) before it finished");
+  }
+  if (killed) return new EncoderError(`ffmpeg stopped unexpectedly (killed by ${killed[1]})`);
+  for (const [pattern, reason] of REASONS) {
+    if (pattern.test(log)) return new EncoderError(`cannot write ${target}: ${reason} (ffmpeg failed)`);
+  }
+  const lines = log
     .split("\n")
     .map((l) => l.trim())
-    .filter((l) => l && !l.startsWith("frame=") && !/^(built with|configuration:|lib\w+\s)/.test(l));
+    .filter(
+      (l) =>
+        l &&
+        !l.startsWith("frame=") &&
+        !/^(built with|configuration:|lib\w+\s)/.test(l) &&
+        !/^Conversion failed!?$/.test(l) &&
+        !/^Exiting normally/.test(l),
+    );
   const last = lines.at(-1) ?? error.message;
-  return `ffmpeg failed: ${last}`;
+  return new EncoderError(`ffmpeg failed: ${last}`);
 }
 
+/** The encoders netreel's formats use, by ffmpeg's names. */
+export const ENCODERS = ["libx264", "libvpx-vp9", "gif", "png"] as const;
+
 /**
- * fluent-ffmpeg asks ffmpeg for its formats and encoders (two runs of ffmpeg) before the
- * first encode of a process. Starting that early lets it overlap with training and set-up
- * instead of delaying the first frame; the answers are cached for the whole process.
+ * Asks ffmpeg for its encoders, once, with a timeout: the check that it runs as ffmpeg and can
+ * encode what is asked. A process that does not answer in time is killed and reported.
  */
-export function prefetchCapabilities(ffmpegPath: string): Promise<void> {
-  const command = ffmpeg().setFfmpegPath(ffmpegPath);
-  const ask = (query: (cb: (error: Error | null) => void) => void) =>
-    new Promise<void>((resolve) => query((error) => resolve(void error)));
-  return Promise.all([
-    ask((cb) => command.availableFormats((error) => cb(error))),
-    ask((cb) => command.availableEncoders((error) => cb(error))),
-  ]).then(() => undefined);
+export async function probeFfmpeg(
+  ffmpegPath: string,
+  options: { timeoutSeconds?: number; signal?: AbortSignal } = {},
+): Promise<Set<string>> {
+  const seconds = options.timeoutSeconds ?? Math.min(ffmpegTimeout(), 20);
+  const child = spawn(ffmpegPath, ["-hide_banner", "-encoders"], { stdio: ["ignore", "pipe", "pipe"] });
+  let out = "";
+  child.stdout.setEncoding("utf8").on("data", (chunk: string) => {
+    out += chunk;
+  });
+  child.stderr.resume();
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    child.kill("SIGKILL");
+  }, seconds * 1000);
+  const abort = () => child.kill("SIGKILL");
+  options.signal?.addEventListener("abort", abort, { once: true });
+  try {
+    const [code, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((resolve, reject) => {
+      child.once("error", reject);
+      child.once("close", (c, s) => resolve([c, s]));
+    });
+    options.signal?.throwIfAborted();
+    if (timedOut) {
+      throw new EncoderError(
+        `ffmpeg (${ffmpegPath}) did not answer within ${seconds} s when asked for its encoders; it may be stuck or not ffmpeg (NETREEL_FFMPEG_TIMEOUT sets the limit)`,
+      );
+    }
+    if (code !== 0) {
+      throw new EncoderError(`ffmpeg (${ffmpegPath}) failed when asked for its encoders (${signal ?? `exit ${code}`})`);
+    }
+  } catch (error) {
+    if (error instanceof EncoderError || options.signal?.aborted) throw error;
+    throw new EncoderError(`cannot run ffmpeg (${ffmpegPath}): ${(error as Error).message}`);
+  } finally {
+    clearTimeout(timer);
+    options.signal?.removeEventListener("abort", abort);
+  }
+  const encoders = new Set<string>();
+  for (const line of out.split("\n")) {
+    const match = /^\s*[VAS][.A-Z]{5}\s+(\S+)/.exec(line);
+    if (match) encoders.add(match[1] as string);
+  }
+  return encoders;
 }

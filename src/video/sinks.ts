@@ -1,31 +1,43 @@
-import { mkdirSync } from "node:fs";
+import { mkdirSync, statSync } from "node:fs";
 import { writeFile } from "node:fs/promises";
 import path from "node:path";
 import { AtomicOutput } from "./atomic.ts";
 import { type FormatName, gifGeometry, videoOptions } from "./formats.ts";
-import { FfmpegProcess } from "./process.ts";
+import { EncoderError, FfmpegProcess } from "./process.ts";
 
-/** One rendered frame: raw BGRA pixels, and PNG bytes on demand. */
+/** One rendered frame: raw BGRA pixels for the encoders, PNG bytes for frame folders. */
 export interface Frame {
-  raw: Buffer;
-  png: () => Buffer;
+  raw?: Buffer;
+  png?: Buffer;
+  /** Called when no sink reads the bytes any more, so their memory can hold a later frame. */
+  release?: () => void;
 }
+
+/** What a sink needs of each frame. */
+export type FrameEncoding = "raw" | "png";
 
 /** Frames by index, for sinks that look at the video before encoding it (GIF palettes). */
 export interface FrameSource {
   frames: number;
-  draw: (index: number) => Frame;
+  draw: (index: number) => Promise<Frame>;
 }
 
-/** Where frames go. Every sink writes to a temporary path and renames on `finish`. */
+/**
+ * Where frames go. Every sink writes to a temporary path beside its target; `finish`
+ * completes it there and `commit` moves it into place, so the caller commits only when
+ * every sink finished and nothing interrupted the render.
+ */
 export interface Sink {
   readonly format: FormatName;
   readonly target: string;
+  readonly needs: FrameEncoding;
   /** Work before the first frame (a GIF's palette pass). */
   prepare?(source: FrameSource): Promise<void>;
   write(frame: Frame, index: number): Promise<void>;
-  /** Completes the file and moves it into place. */
+  /** Completes the temporary output; throws unless the encoder exited cleanly. */
   finish(): Promise<void>;
+  /** Moves the finished output over the target. */
+  commit(): void;
   /** Stops any encoder and removes the temporary output. Safe to call twice. */
   abort(): Promise<void>;
 }
@@ -55,6 +67,7 @@ export function openSink(options: SinkOptions): Sink {
 class VideoSink implements Sink {
   readonly format: FormatName;
   readonly target: string;
+  readonly needs = "raw";
   private readonly output: AtomicOutput;
   private readonly encoder: FfmpegProcess;
 
@@ -63,15 +76,25 @@ class VideoSink implements Sink {
     this.target = options.target;
     this.output = new AtomicOutput(options.target);
     const { options: outputOptions, muxer } = videoOptions(format, options);
-    this.encoder = new FfmpegProcess({ ...options, outputOptions, format: muxer, output: this.output.temporary });
+    this.encoder = new FfmpegProcess({
+      ...options,
+      outputOptions,
+      format: muxer,
+      output: this.output.temporary,
+      shownAs: options.target,
+    });
   }
 
   write(frame: Frame): Promise<void> {
-    return this.encoder.write(frame.raw);
+    return this.encoder.write(rawOf(frame));
   }
 
   async finish(): Promise<void> {
     await this.encoder.finish();
+    checkWritten(this.output.temporary, this.target);
+  }
+
+  commit(): void {
     this.output.commit();
   }
 
@@ -90,6 +113,7 @@ class VideoSink implements Sink {
 class GifSink implements Sink {
   readonly format: FormatName = "gif";
   readonly target: string;
+  readonly needs = "raw";
   private readonly options: SinkOptions;
   private readonly output: AtomicOutput;
   private readonly palette: AtomicOutput;
@@ -116,10 +140,16 @@ class GifSink implements Sink {
       outputOptions: ["-frames:v", "1", "-update", "1", "-c:v", "png"],
       format: "image2",
       output: this.palette.temporary,
+      shownAs: `the palette of ${this.target}`,
     });
+    // write() returns once the frame before has been taken in: that one can then be released.
+    let held: Frame | null = null;
     for (let k = 0; k < samples; k++) {
       const index = samples === 1 ? 0 : Math.round((k * (source.frames - 1)) / (samples - 1));
-      await this.paletteRun.write(source.draw(index).raw);
+      const frame = await source.draw(index);
+      await this.paletteRun.write(rawOf(frame));
+      held?.release?.();
+      held = frame;
     }
     await this.paletteRun.finish();
     this.paletteRun = null;
@@ -130,18 +160,24 @@ class GifSink implements Sink {
       outputOptions: ["-loop", "0"],
       format: "gif",
       output: this.output.temporary,
+      shownAs: this.target,
     });
   }
 
   write(frame: Frame): Promise<void> {
     if (!this.encoder) throw new Error("GifSink.prepare must run before the first frame");
-    return this.encoder.write(frame.raw);
+    return this.encoder.write(rawOf(frame));
   }
 
   async finish(): Promise<void> {
-    await this.encoder?.finish();
-    this.output.commit();
+    if (!this.encoder) throw new Error("GifSink.prepare must run before finish");
+    await this.encoder.finish();
+    checkWritten(this.output.temporary, this.target);
     this.palette.discard();
+  }
+
+  commit(): void {
+    this.output.commit();
   }
 
   async abort(): Promise<void> {
@@ -156,19 +192,25 @@ class GifSink implements Sink {
 class PngFolderSink implements Sink {
   readonly format: FormatName = "png";
   readonly target: string;
+  readonly needs = "png";
   private readonly output: AtomicOutput;
 
   constructor(options: SinkOptions) {
     this.target = options.target;
-    this.output = new AtomicOutput(options.target);
+    this.output = new AtomicOutput(options.target, "folder");
     mkdirSync(this.output.temporary, { recursive: true });
   }
 
   async write(frame: Frame, index: number): Promise<void> {
-    await writeFile(path.join(this.output.temporary, `frame-${String(index).padStart(5, "0")}.png`), frame.png());
+    const name = `frame-${String(index).padStart(5, "0")}.png`;
+    await writeFile(path.join(this.output.temporary, name), pngOf(frame)).catch((error: NodeJS.ErrnoException) => {
+      throw naming(error, path.join(this.target, name));
+    });
   }
 
-  async finish(): Promise<void> {
+  async finish(): Promise<void> {}
+
+  commit(): void {
     this.output.commit();
   }
 
@@ -181,10 +223,37 @@ class PngFolderSink implements Sink {
 export async function writePng(target: string, png: Buffer): Promise<void> {
   const output = new AtomicOutput(target);
   try {
-    await writeFile(output.temporary, png);
+    await writeFile(output.temporary, png).catch((error: NodeJS.ErrnoException) => {
+      throw naming(error, target);
+    });
     output.commit();
   } catch (error) {
     output.discard();
     throw error;
   }
+}
+
+function rawOf(frame: Frame): Buffer {
+  if (!frame.raw) throw new Error("a video sink was given a frame without raw pixels");
+  return frame.raw;
+}
+
+function pngOf(frame: Frame): Buffer {
+  if (!frame.png) throw new Error("a PNG sink was given a frame without PNG bytes");
+  return frame.png;
+}
+
+/** A file-system error about a temporary file, reported as being about the target. */
+function naming(error: NodeJS.ErrnoException, target: string): NodeJS.ErrnoException {
+  if (typeof error.code === "string") error.path = target;
+  return error;
+}
+
+/** ffmpeg exited 0: the file must also be there and not empty before it replaces anything. */
+function checkWritten(temporary: string, target: string): void {
+  let size = 0;
+  try {
+    size = statSync(temporary).size;
+  } catch {}
+  if (size === 0) throw new EncoderError(`ffmpeg reported success but wrote nothing for ${target}`);
 }

@@ -1,8 +1,13 @@
 import { type Canvas, createCanvas } from "canvas";
 import { registerFonts } from "../draw/index.ts";
 import type { Scene, SceneContext } from "../scene/index.ts";
-import type { Frame } from "../video/index.ts";
-import { UserFacingError } from "./errors.ts";
+import { SceneFailure } from "./errors.ts";
+
+/** A drawn frame: its raw BGRA pixels, and PNG bytes on demand. */
+export interface DrawnFrame {
+  raw: Buffer;
+  png: () => Buffer;
+}
 
 /**
  * Draws a scene's frames on one reused canvas. Each frame starts from a cleared canvas and a
@@ -24,14 +29,12 @@ export class FrameRenderer<State = unknown> {
     try {
       this.state = scene.prepare(context);
     } catch (error) {
-      throw new UserFacingError(`scene ${sceneFile} threw while preparing: ${(error as Error).message}`, 1, {
-        cause: error,
-      });
+      throw new SceneFailure(`scene ${sceneFile} threw while preparing: ${messageOf(error)}`, { cause: error });
     }
   }
 
   /** Draws frame `index` and returns its pixels. */
-  draw(index: number): Frame {
+  draw(index: number): DrawnFrame {
     const ctx = this.canvas.getContext("2d");
     ctx.setTransform(1, 0, 0, 1, 0, 0);
     ctx.globalAlpha = 1;
@@ -41,17 +44,18 @@ export class FrameRenderer<State = unknown> {
     try {
       this.scene.draw(ctx, { ...this.context, index, time: index / this.context.fps }, this.state);
     } catch (error) {
-      throw new UserFacingError(
-        `scene ${this.sceneFile} threw while drawing frame ${index}: ${(error as Error).message}`,
-        1,
-        {
-          cause: error,
-        },
-      );
+      throw new SceneFailure(`scene ${this.sceneFile} threw while drawing frame ${index}: ${messageOf(error)}`, {
+        cause: error,
+      });
     } finally {
       ctx.restore();
     }
     const canvas = this.canvas;
     return { raw: canvas.toBuffer("raw"), png: () => canvas.toBuffer("image/png") };
   }
+}
+
+/** What a scene threw, as text: scenes may throw anything, not only Errors. */
+export function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }

@@ -1,0 +1,312 @@
+import { type ChildProcess, fork } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import type { Seed } from "../random/index.ts";
+import type { SceneContext } from "../scene/index.ts";
+import type { Frame } from "../video/index.ts";
+import { SceneFailure, SceneFileError } from "./errors.ts";
+
+/** What the supervisor learns of a scene without running any of its code itself. */
+export interface SceneMeta {
+  name: string;
+  width: number;
+  height: number;
+  fps: number;
+  duration: number;
+  seed: Seed;
+  /** The scene trains from a config (`train`); otherwise it draws a saved run. */
+  trains: boolean;
+  /** The saved run's path, relative to the scene file. */
+  runFile?: string;
+}
+
+/** Supervisor to worker. */
+export type Request =
+  | { type: "load"; file: string }
+  | { type: "train-config"; seed: Seed }
+  | { type: "prepare"; file: string; context: SceneContext; encodings: { raw: boolean; png: boolean } }
+  | { type: "draw"; index: number };
+
+/** Worker to supervisor. */
+export type Response =
+  | { type: "ready" }
+  | { type: "loaded"; meta: SceneMeta }
+  | { type: "train-config"; config: unknown }
+  | { type: "prepared" }
+  | {
+      type: "error";
+      phase: "load" | "train-config" | "prepare" | "draw";
+      index?: number | undefined;
+      name: string;
+      message: string;
+      stack?: string | undefined;
+    };
+
+interface Pending {
+  what: string;
+  resolve: (value: never) => void;
+  reject: (error: Error) => void;
+}
+
+const WORKER = fileURLToPath(new URL("./worker.ts", import.meta.url));
+// tsx's full loader (ES modules and CommonJS): a scene outside a "type": "module" package is
+// compiled as CommonJS and still imports netreel's ES modules.
+const TSX = import.meta.resolve("tsx");
+
+export interface DrawerOptions {
+  /** The scene file, as the user named it (messages use this name). */
+  file: string;
+  /** Seconds the scene's code may take for one step (loading, preparing, one frame). */
+  timeoutSeconds: number;
+  /** Pass the worker's stderr through as it comes (otherwise only its last lines are kept for messages). */
+  verbose?: boolean;
+}
+
+/**
+ * The supervisor's handle on the process that runs a scene's code (worker.ts). Every call is
+ * a request with a time limit: a scene that throws, hangs, crashes or runs out of memory
+ * becomes one `SceneFailure` naming the scene and the frame, and `kill` always stops it at
+ * once, whatever it is doing. The worker runs in its own process group, so a Ctrl-C in the
+ * terminal reaches only the supervisor, which decides.
+ */
+export class SceneDrawer {
+  private readonly child: ChildProcess;
+  private readonly options: DrawerOptions;
+  private readonly pending = new Map<string, Pending>();
+  private readonly order: string[] = [];
+  private stderrTail = "";
+  private exited = false;
+  private readonly exit: Promise<void>;
+  private lastAnswer = performance.now();
+  private readonly watchdog: NodeJS.Timeout;
+  private readonly reader = new FrameReader((frame, index) =>
+    this.settle(`draw ${index}`, (p) => p.resolve(frame as never)),
+  );
+
+  constructor(options: DrawerOptions) {
+    this.options = options;
+    this.child = fork(WORKER, [], {
+      execArgv: ["--import", TSX],
+      stdio: ["ignore", "inherit", "pipe", "ipc", "pipe"],
+      serialization: "advanced",
+      detached: true,
+    });
+    this.child.stderr?.setEncoding("utf8").on("data", (text: string) => {
+      if (options.verbose) process.stderr.write(text);
+      this.stderrTail = (this.stderrTail + text).slice(-4000);
+    });
+    const frames = this.child.stdio[4] as NodeJS.ReadableStream;
+    frames.on("data", (chunk: Buffer) => {
+      this.lastAnswer = performance.now();
+      this.reader.push(chunk);
+    });
+    this.child.on("message", (message: Response) => this.receive(message));
+    this.exit = new Promise((resolve) => {
+      this.child.once("exit", (code, signal) => {
+        this.exited = true;
+        clearInterval(this.watchdog);
+        this.failAll(this.crashed(code, signal));
+        resolve();
+      });
+      this.child.once("error", (error) => {
+        this.failAll(new SceneFailure(`cannot start the process that draws ${options.file}: ${error.message}`));
+      });
+    });
+    this.watchdog = setInterval(() => this.checkTime(), 200);
+    this.watchdog.unref();
+  }
+
+  /** Imports the scene and returns what it declares. */
+  load(): Promise<SceneMeta> {
+    return this.request("load", { type: "load", file: this.options.file });
+  }
+
+  /** Calls the scene's `train(seed)` and returns the config. */
+  trainConfig(seed: Seed): Promise<unknown> {
+    return this.request("train-config", { type: "train-config", seed });
+  }
+
+  /** Hands the run and the render's settings to the scene's `prepare`. */
+  prepare(context: SceneContext, encodings: { raw: boolean; png: boolean }): Promise<void> {
+    return this.request("prepare", { type: "prepare", file: this.options.file, context, encodings });
+  }
+
+  /** Asks for frame `index`; frames come back in the order asked for. */
+  draw(index: number): Promise<Frame> {
+    return this.request(`draw ${index}`, { type: "draw", index });
+  }
+
+  /** Stops the worker now (SIGKILL: a scene in an endless loop hears nothing else) and waits for it. */
+  async kill(): Promise<void> {
+    if (!this.exited) {
+      try {
+        this.child.kill("SIGKILL");
+      } catch {}
+    }
+    await this.exit;
+  }
+
+  private request<T>(key: string, message: Request): Promise<T> {
+    if (this.exited) return Promise.reject(this.crashed(this.child.exitCode, this.child.signalCode));
+    return new Promise<T>((resolve, reject) => {
+      if (this.order.length === 0) this.lastAnswer = performance.now();
+      this.pending.set(key, { what: key, resolve: resolve as (value: never) => void, reject });
+      this.order.push(key);
+      this.child.send(message, (error) => {
+        if (error && !this.exited)
+          this.settle(key, (p) =>
+            p.reject(new SceneFailure(`cannot reach the process that draws ${this.options.file}: ${error.message}`)),
+          );
+      });
+    });
+  }
+
+  private settle(key: string, action: (pending: Pending) => void): void {
+    const pending = this.pending.get(key);
+    if (!pending) return;
+    this.pending.delete(key);
+    const at = this.order.indexOf(key);
+    if (at >= 0) this.order.splice(at, 1);
+    this.lastAnswer = performance.now();
+    action(pending);
+  }
+
+  private receive(message: Response): void {
+    this.lastAnswer = performance.now();
+    switch (message.type) {
+      case "ready":
+        return;
+      case "loaded":
+        this.settle("load", (p) => p.resolve(message.meta as never));
+        return;
+      case "train-config":
+        this.settle("train-config", (p) => p.resolve(message.config as never));
+        return;
+      case "prepared":
+        this.settle("prepare", (p) => p.resolve(undefined as never));
+        return;
+      case "error": {
+        const key = message.phase === "draw" ? `draw ${message.index}` : message.phase;
+        this.settle(key, (p) => p.reject(this.sceneError(message)));
+        return;
+      }
+    }
+  }
+
+  private sceneError(message: Extract<Response, { type: "error" }>): Error {
+    const file = this.options.file;
+    let error: Error;
+    if (message.name === "SceneFileError") error = new SceneFileError(message.message);
+    else if (message.name === "SceneFailure") error = new SceneFailure(message.message);
+    else if (message.phase === "train-config")
+      error = new SceneFailure(`scene ${file} threw in train(): ${message.message}`);
+    else error = new SceneFailure(`scene ${file} failed: ${message.message}`);
+    if (message.stack) error.stack = `${error.name}: ${error.message}\n(in the scene's process) ${message.stack}`;
+    return error;
+  }
+
+  /** The oldest request has had no answer for longer than the limit: the scene is stuck. */
+  private checkTime(): void {
+    const oldest = this.order[0];
+    if (oldest === undefined) return;
+    const seconds = (performance.now() - this.lastAnswer) / 1000;
+    if (seconds <= this.options.timeoutSeconds) return;
+    const limit = this.options.timeoutSeconds;
+    const step = oldest.startsWith("draw ") ? `drawing frame ${oldest.slice(5)}` : stepName(oldest);
+    this.failAll(
+      new SceneFailure(
+        `scene ${this.options.file} took longer than ${limit} s ${step}; stopped it (a loop that never ends? --frame-timeout sets the limit)`,
+      ),
+    );
+    void this.kill();
+  }
+
+  private crashed(code: number | null, signal: NodeJS.Signals | null): SceneFailure {
+    const during = this.order[0];
+    const step =
+      during === undefined
+        ? ""
+        : during.startsWith("draw ")
+          ? ` while drawing frame ${during.slice(5)}`
+          : ` ${stepName(during)}`;
+    const file = this.options.file;
+    if (/heap out of memory|Allocation failed/i.test(this.stderrTail)) {
+      return new SceneFailure(`scene ${file} ran out of memory${step}`);
+    }
+    const last = this.stderrTail
+      .split("\n")
+      .map((l) => l.trim())
+      .filter(Boolean)
+      .at(-1);
+    const how = signal ? `killed by ${signal}` : `exit code ${code}`;
+    return new SceneFailure(
+      `the process drawing scene ${file} stopped unexpectedly${step} (${how})${last ? `: ${last}` : ""}`,
+    );
+  }
+
+  private failAll(error: Error): void {
+    for (const key of [...this.order]) this.settle(key, (p) => p.reject(error));
+  }
+}
+
+function stepName(key: string): string {
+  return key === "load" ? "loading" : key === "prepare" ? "in prepare()" : "in train()";
+}
+
+/**
+ * Splits the worker's frame stream back into frames: a 12-byte header, raw bytes, PNG bytes.
+ * Frame buffers are reused once released (`recycle`): a 720p frame is 3.7 MB, and allocating
+ * one per frame made garbage collection this process's largest cost.
+ */
+class FrameReader {
+  private readonly spare: Buffer[] = [];
+  private header = Buffer.alloc(12);
+  private headerFilled = 0;
+  private body: Buffer | null = null;
+  private bodyFilled = 0;
+  private index = 0;
+  private rawLength = 0;
+  private readonly done: (frame: Frame, index: number) => void;
+
+  constructor(done: (frame: Frame, index: number) => void) {
+    this.done = done;
+  }
+
+  private allocate(size: number): Buffer {
+    const at = this.spare.findIndex((b) => b.length === size);
+    return at >= 0 ? (this.spare.splice(at, 1)[0] as Buffer) : Buffer.allocUnsafe(size);
+  }
+
+  private recycle(body: Buffer): void {
+    if (this.spare.length < 4 && !this.spare.includes(body)) this.spare.push(body);
+  }
+
+  push(chunk: Buffer): void {
+    let at = 0;
+    while (at < chunk.length) {
+      if (this.body === null) {
+        const take = Math.min(12 - this.headerFilled, chunk.length - at);
+        chunk.copy(this.header, this.headerFilled, at, at + take);
+        this.headerFilled += take;
+        at += take;
+        if (this.headerFilled < 12) return;
+        this.index = this.header.readUInt32LE(0);
+        this.rawLength = this.header.readUInt32LE(4);
+        this.body = this.allocate(this.rawLength + this.header.readUInt32LE(8));
+        this.bodyFilled = 0;
+      }
+      const take = Math.min(this.body.length - this.bodyFilled, chunk.length - at);
+      chunk.copy(this.body, this.bodyFilled, at, at + take);
+      this.bodyFilled += take;
+      at += take;
+      if (this.bodyFilled === this.body.length) {
+        const body = this.body;
+        const frame: Frame = { release: () => this.recycle(body) };
+        if (this.rawLength > 0) frame.raw = body.subarray(0, this.rawLength);
+        if (body.length > this.rawLength) frame.png = body.subarray(this.rawLength);
+        this.body = null;
+        this.headerFilled = 0;
+        this.done(frame, this.index);
+      }
+    }
+  }
+}

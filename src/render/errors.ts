@@ -1,0 +1,28 @@
+/**
+ * Errors of the render pipeline. The CLI turns each into one line and an exit code:
+ * a bad request or scene file 2, a scene or encoder failing while working 1, an interrupt
+ * 130 (SIGINT) or 143 (SIGTERM).
+ */
+
+/** A render asked for something impossible (a frame past the end, an odd size for MP4): exit 2. */
+export class RenderRequestError extends Error {
+  override name = "RenderRequestError";
+}
+
+/** A scene file that cannot be used as one: missing, a folder, no scene as its default export: exit 2. */
+export class SceneFileError extends Error {
+  override name = "SceneFileError";
+}
+
+/** The scene's own code failed: it threw, timed out, crashed or ran out of memory: exit 1. */
+export class SceneFailure extends Error {
+  override name = "SceneFailure";
+}
+
+/** The render was stopped by a signal; nothing was written. */
+export class Interrupted extends Error {
+  override name = "Interrupted";
+  constructor(readonly signal: NodeJS.Signals = "SIGINT") {
+    super("interrupted");
+  }
+}

@@ -1,0 +1,348 @@
+import { readdirSync, statSync } from "node:fs";
+import path from "node:path";
+import type { Seed } from "../random/index.ts";
+import type { SceneContext, ThemeName } from "../scene/index.ts";
+import { loadRun, type Run, train } from "../train/index.ts";
+import {
+  EncoderError,
+  EncoderInterrupted,
+  extensionOf,
+  type FormatName,
+  type Frame,
+  findFfmpeg,
+  gifGeometry,
+  needsEvenSize,
+  openSink,
+  prepareTarget,
+  probeFfmpeg,
+  type Sink,
+  writePng,
+} from "../video/index.ts";
+import { type SceneMeta, SceneDrawer } from "./drawer.ts";
+import { Interrupted, RenderRequestError, SceneFailure } from "./errors.ts";
+
+/** A render: a scene file and what to change of its defaults. Every field but `scene` is optional. */
+export interface RenderOptions {
+  /** The scene file. */
+  scene: string;
+  /** Output formats, drawn once and encoded together. Default ["mp4"]. */
+  formats?: FormatName[];
+  /** The output path; with several formats each gets its own extension. Default output/<scene name>.<ext>. */
+  out?: string;
+  width?: number;
+  height?: number;
+  fps?: number;
+  duration?: number;
+  seed?: Seed;
+  theme?: ThemeName;
+  /** 640x360, 15 fps, faster encoder settings. */
+  preview?: boolean;
+  /** Only this frame (0-based), as a PNG. */
+  frame?: number;
+  /** Only these frames, both included. */
+  range?: { first: number; last: number };
+  /** Seconds the scene's code may take for one frame (or to load or prepare). Default 60. */
+  frameTimeoutSeconds?: number;
+  /** Stops the render: every encoder and the scene's process are stopped and nothing is written. */
+  signal?: AbortSignal;
+  /** Pass the scene process's stderr through. */
+  verbose?: boolean;
+  /** Lines worth showing a person (training summary, palette pass, ffmpeg's location). */
+  log?: (line: string) => void;
+  /** Frames done so far, of the render's total. */
+  onFrames?: (done: number, total: number) => void;
+}
+
+/** What a finished render wrote. */
+export interface RenderResult {
+  scene: SceneMeta;
+  outputs: { format: FormatName; target: string }[];
+  width: number;
+  height: number;
+  fps: number;
+  /** Frames in the whole clip. */
+  frames: number;
+  /** Frames rendered (the range, or 1 for a single frame). */
+  rendered: number;
+  /** Wall-clock seconds from the first frame to the last output in place. */
+  seconds: number;
+}
+
+export const DEFAULT_FRAME_TIMEOUT = 60;
+
+/**
+ * Renders a scene. The scene's code runs in a separate process (`SceneDrawer`); this process
+ * trains or loads the run, feeds the encoders in frame order and owns the output: a target is
+ * replaced only when every frame was drawn, every encoder exited cleanly and nothing stopped
+ * the render. Whatever happens, the scene's process and every encoder are stopped and every
+ * temporary file removed before this returns or throws.
+ */
+export async function renderScene(options: RenderOptions): Promise<RenderResult> {
+  const signal = options.signal ?? new AbortController().signal;
+  const log = options.log ?? (() => {});
+  const wait = <T>(promise: Promise<T>) => abortable(promise, signal);
+  signal.throwIfAborted();
+  const drawer = new SceneDrawer({
+    file: options.scene,
+    timeoutSeconds: options.frameTimeoutSeconds ?? DEFAULT_FRAME_TIMEOUT,
+    verbose: options.verbose ?? false,
+  });
+  const sinks: Sink[] = [];
+  let committed = false;
+  try {
+    const meta = await wait(drawer.load());
+    const settings = renderSettings(options, meta);
+    const formats = options.frame === undefined ? (options.formats ?? ["mp4"]) : ["png" as const];
+    const targets = outputTargets(options, meta.name, formats);
+    for (const [format, target] of targets)
+      prepareTarget(target, format === "png" && options.frame === undefined ? "folder" : "file");
+
+    const needsFfmpeg = options.frame === undefined && formats.some((f) => f !== "png");
+    const ffmpeg = needsFfmpeg ? findFfmpeg() : null;
+    if (ffmpeg) log(`ffmpeg: ${ffmpeg.path} (from ${ffmpeg.source})`);
+    const encoders = ffmpeg ? probeFfmpeg(ffmpeg.path, { signal }) : Promise.resolve(new Set<string>());
+    encoders.catch(() => {});
+
+    const seed = options.seed ?? meta.seed;
+    const { width, height, fps, frames } = settings;
+    // Only the scene's process keeps the run (`prepare` hands it over); holding it here too
+    // would make every garbage collection in this process walk it while frames stream through.
+    const context: { run: Run | null } & Omit<SceneContext, "run"> = {
+      run: await sceneRun(drawer, options.scene, meta, seed, log, signal),
+      seed,
+      width,
+      height,
+      fps,
+      frames,
+      duration: frames / fps,
+      theme: options.theme ?? "light",
+    };
+
+    if (options.frame !== undefined) {
+      await wait(drawer.prepare(handOver(context), { raw: false, png: true }));
+      const frame = await wait(drawer.draw(options.frame));
+      signal.throwIfAborted();
+      const [[, target]] = [...targets] as [[FormatName, string]];
+      await writePng(target, frame.png as Buffer);
+      return { scene: meta, outputs: [{ format: "png", target }], width, height, fps, frames, rendered: 1, seconds: 0 };
+    }
+
+    const available = await wait(encoders);
+    const ffmpegPath = ffmpeg?.path ?? "ffmpeg";
+    for (const [format, target] of targets) {
+      sinks.push(openSink({ format, target, width, height, fps, ffmpegPath, preview: options.preview ?? false }));
+    }
+    checkEncoders(sinks, available, ffmpegPath);
+    await wait(
+      drawer.prepare(handOver(context), {
+        raw: sinks.some((s) => s.needs === "raw"),
+        png: sinks.some((s) => s.needs === "png"),
+      }),
+    );
+    const range = options.range ?? { first: 0, last: frames - 1 };
+    const started = performance.now();
+    await encode({ drawer, sinks, frames, range, signal, log, onFrames: options.onFrames });
+    signal.throwIfAborted();
+    for (const sink of sinks) sink.commit();
+    committed = true;
+    const seconds = (performance.now() - started) / 1000;
+    const outputs = sinks.map((s) => ({ format: s.format, target: s.target }));
+    return { scene: meta, outputs, width, height, fps, frames, rendered: range.last - range.first + 1, seconds };
+  } catch (error) {
+    // ffmpeg heard the same Ctrl-C from the terminal and may have stopped first.
+    if (signal.aborted || error instanceof EncoderInterrupted) throw interruptedBy(signal);
+    throw error;
+  } finally {
+    await Promise.all([drawer.kill(), ...(committed ? [] : sinks.map((s) => s.abort()))]);
+  }
+}
+
+/** The context to send to the scene's process; this process lets go of the run. */
+function handOver(context: { run: Run | null } & Omit<SceneContext, "run">): SceneContext {
+  const sent = { ...context, run: context.run as Run };
+  context.run = null;
+  return sent;
+}
+
+/** Frames drawn ahead of the one being encoded: one in the encoder, one being drawn. */
+const AHEAD = 2;
+
+async function encode(job: {
+  drawer: SceneDrawer;
+  sinks: Sink[];
+  /** Frames in the whole clip (a GIF's palette samples them all, so parts share a palette). */
+  frames: number;
+  range: { first: number; last: number };
+  signal: AbortSignal;
+  log: (line: string) => void;
+  onFrames: RenderOptions["onFrames"];
+}): Promise<void> {
+  const { drawer, sinks, signal } = job;
+  const wait = <T>(promise: Promise<T>) => abortable(promise, signal);
+  const source = { frames: job.frames, draw: (index: number) => wait(drawer.draw(index)) };
+  for (const sink of sinks) {
+    if (sink.prepare) {
+      job.log(`${sink.format}: choosing a palette from a sample of the frames`);
+      await sink.prepare(source);
+    }
+  }
+  const { first, last } = job.range;
+  const asked = new Map<number, Promise<Frame>>();
+  const ask = (index: number) => {
+    if (index > last || asked.has(index)) return;
+    const frame = drawer.draw(index);
+    frame.catch(() => {});
+    asked.set(index, frame);
+  };
+  // A sink's write() returns once the frame before has been taken in: that one is then free.
+  let held: Frame | null = null;
+  for (let index = first; index <= last; index++) {
+    for (let k = index; k < index + AHEAD; k++) ask(k);
+    const frame = await wait(asked.get(index) as Promise<Frame>);
+    asked.delete(index);
+    await wait(Promise.all(sinks.map((sink) => sink.write(frame, index))));
+    held?.release?.();
+    held = frame;
+    job.onFrames?.(index - first + 1, last - first + 1);
+  }
+  await wait(Promise.all(sinks.map((sink) => sink.finish())));
+}
+
+/** The run a scene draws from: trained now from its config, or loaded from a saved file. */
+async function sceneRun(
+  drawer: SceneDrawer,
+  file: string,
+  meta: SceneMeta,
+  seed: Seed,
+  log: (line: string) => void,
+  signal: AbortSignal,
+): Promise<Run> {
+  if (meta.runFile !== undefined)
+    return namingScene(file, () => loadRun(path.resolve(path.dirname(file), meta.runFile as string)));
+  const config = await abortable(drawer.trainConfig(seed), signal);
+  const run = namingScene(file, () => train(config, { baseDir: path.dirname(path.resolve(file)) }));
+  const last = run.snapshots.at(-1);
+  log(
+    `trained [${run.config.sizes.join(",")}] for ${last?.epoch ?? 0} epochs in ${(run.seconds ?? 0).toFixed(2)} s: loss ${last?.loss.toFixed(4)}, accuracy ${(100 * (last?.accuracy ?? 0)).toFixed(1)}%`,
+  );
+  return run;
+}
+
+/** Runs `work`; an error about the scene's config or run file names the scene. */
+function namingScene<T>(file: string, work: () => T): T {
+  try {
+    return work();
+  } catch (error) {
+    if (error instanceof Error && !(error instanceof SceneFailure)) error.message = `scene ${file}: ${error.message}`;
+    throw error;
+  }
+}
+
+/** The frame size, rate and count of a render: the options over the scene's defaults. */
+export interface RenderSettings {
+  width: number;
+  height: number;
+  fps: number;
+  duration: number;
+  frames: number;
+}
+
+export function renderSettings(options: RenderOptions, scene: SceneMeta): RenderSettings {
+  const formats = options.formats ?? ["mp4"];
+  // A GIF alone is drawn at the GIF's own size and rate rather than drawn large and scaled.
+  const gifOnly = formats.length === 1 && formats[0] === "gif" && options.frame === undefined;
+  const gif = gifGeometry(scene.width, scene.height, scene.fps);
+  const width = options.width ?? (options.preview ? 640 : gifOnly ? gif.width : scene.width);
+  const height = options.height ?? (options.preview ? 360 : gifOnly ? gif.height : scene.height);
+  const fps = options.fps ?? (options.preview ? 15 : gifOnly ? gif.fps : scene.fps);
+  const duration = options.duration ?? scene.duration;
+  const frames = Math.max(1, Math.round(duration * fps));
+  if (options.frame !== undefined && options.frame >= frames) {
+    throw new RenderRequestError(
+      `--frame ${options.frame} is past the last frame (${frames - 1}) of a ${duration} s clip at ${fps} fps`,
+    );
+  }
+  if (options.range && options.range.last >= frames) {
+    throw new RenderRequestError(
+      `--frames ${options.range.first}-${options.range.last} goes past the last frame (${frames - 1}) of a ${duration} s clip at ${fps} fps`,
+    );
+  }
+  for (const format of options.frame === undefined ? formats : []) {
+    if (needsEvenSize(format) && (width % 2 || height % 2)) {
+      throw new RenderRequestError(
+        `${format.toUpperCase()} needs an even width and height (its colour is stored at half resolution); got ${width}x${height}, try ${width + (width % 2)}x${height + (height % 2)}`,
+      );
+    }
+  }
+  return { width, height, fps, duration, frames };
+}
+
+/**
+ * Where each format's output goes: `out`, or output/<scene><extension> (with a range,
+ * output/<scene>-A-B<extension>; a single frame, output/<scene>-frameN.png).
+ */
+export function outputTargets(
+  options: Pick<RenderOptions, "out" | "range" | "frame">,
+  sceneName: string,
+  formats: FormatName[],
+): Map<FormatName, string> {
+  const paths = new Map<FormatName, string>();
+  if (options.frame !== undefined) {
+    paths.set("png", options.out ?? path.join("output", `${sceneName}-frame${options.frame}.png`));
+    return paths;
+  }
+  const name = options.range ? `${sceneName}-${options.range.first}-${options.range.last}` : sceneName;
+  for (const format of formats) {
+    if (options.out && formats.length === 1) paths.set(format, options.out);
+    else {
+      const base = options.out ? options.out.replace(/(\.(mp4|gif|webm|png))$/i, "") : path.join("output", name);
+      paths.set(format, `${base}${extensionOf(format)}`);
+    }
+  }
+  return paths;
+}
+
+const ENCODER_OF: Record<FormatName, string> = { mp4: "libx264", webm: "libvpx-vp9", gif: "gif", png: "png" };
+
+function checkEncoders(sinks: Sink[], available: Set<string>, ffmpegPath: string): void {
+  for (const sink of sinks) {
+    const encoder = ENCODER_OF[sink.format];
+    if (sink.format !== "png" && !available.has(encoder)) {
+      throw new EncoderError(
+        `this ffmpeg (${ffmpegPath}) cannot write ${sink.format.toUpperCase()}: it has no ${encoder} encoder; install Debian's ffmpeg (scripts/setup.sh) or set FFMPEG_PATH`,
+      );
+    }
+  }
+}
+
+function interruptedBy(signal: AbortSignal): Interrupted {
+  return signal.reason instanceof Interrupted ? signal.reason : new Interrupted();
+}
+
+/** Waits for `promise`, or rejects at once when the signal aborts. */
+function abortable<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(interruptedBy(signal));
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(interruptedBy(signal));
+    signal.addEventListener("abort", onAbort, { once: true });
+    promise.then(
+      (value) => {
+        signal.removeEventListener("abort", onAbort);
+        resolve(value);
+      },
+      (error) => {
+        signal.removeEventListener("abort", onAbort);
+        reject(error);
+      },
+    );
+  });
+}
+
+/** The size in bytes of a written output (a folder's is the sum of its files). */
+export function outputSize(target: string): number {
+  const stat = statSync(target);
+  if (!stat.isDirectory()) return stat.size;
+  let sum = 0;
+  for (const name of readdirSync(target)) sum += statSync(path.join(target, name)).size;
+  return sum;
+}

@@ -1,0 +1,42 @@
+import { statSync } from "node:fs";
+import path from "node:path";
+import { pathToFileURL } from "node:url";
+import { isScene, type Scene } from "../scene/index.ts";
+import { SceneFailure, SceneFileError } from "./errors.ts";
+
+/** Imports a scene file and returns its scene; one clear error for each way it can fail. */
+export async function loadScene(file: string): Promise<Scene> {
+  let isFile = false;
+  try {
+    isFile = statSync(file).isFile();
+  } catch {
+    throw new SceneFileError(`scene file ${file} does not exist`);
+  }
+  if (!isFile)
+    throw new SceneFileError(`scene file ${file} is not a file (a scene is one .ts file, e.g. scenes/hidden.ts)`);
+  let module: { default?: unknown };
+  try {
+    module = await import(pathToFileURL(path.resolve(file)).href);
+  } catch (error) {
+    throw new SceneFailure(`scene file ${file} failed to load: ${loadFailure(error as Error)}`, { cause: error });
+  }
+  if (!isScene(module.default)) {
+    throw new SceneFileError(
+      `scene file ${file} must export a scene as its default: export default defineScene({...})`,
+    );
+  }
+  return module.default;
+}
+
+/**
+ * A load error in one line. A syntax error comes from esbuild (through tsx) as a header line
+ * and one "file:line:column: ERROR: text" line per error; keep the places and the texts.
+ */
+function loadFailure(error: Error): string {
+  const lines = String(error?.message ?? error)
+    .replace(/^Transform failed with \d+ errors?:\n/, "")
+    .split("\n")
+    .map((line) => line.replace(/: ERROR: /, ": ").trim())
+    .filter((line) => line !== "");
+  return lines.join("; ");
+}

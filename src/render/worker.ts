@@ -1,0 +1,105 @@
+/**
+ * The process that runs a scene's code: it imports the scene, asks it for its training config,
+ * prepares it with the run and draws the frames the supervisor asks for. It is started by
+ * `SceneDrawer` (drawer.ts) and never decides anything: the supervisor owns the output, the
+ * timeouts and the interrupts, so a scene that loops forever or runs out of memory can only
+ * ever take this process down.
+ *
+ * Control messages come and go over the IPC channel; frame bytes go back on fd 4, each as a
+ * 12-byte header (index, raw length, PNG length, little-endian u32) and the bytes.
+ */
+import net from "node:net";
+import type { Scene } from "../scene/index.ts";
+import type { Request, Response, SceneMeta } from "./drawer.ts";
+import { FrameRenderer, messageOf } from "./frames.ts";
+import { loadScene } from "./scene-file.ts";
+
+const frames = new net.Socket({ fd: 4, readable: false, writable: true });
+let scene: Scene | null = null;
+let renderer: FrameRenderer | null = null;
+let encodings = { raw: true, png: false };
+
+function send(message: Response): void {
+  process.send?.(message);
+}
+
+function fail(phase: Extract<Response, { type: "error" }>["phase"], error: unknown, index?: number): void {
+  const e = error as Error & { name?: string };
+  send({ type: "error", phase, index, name: e?.name ?? "Error", message: messageOf(error), stack: e?.stack });
+}
+
+async function handle(request: Request): Promise<void> {
+  switch (request.type) {
+    case "load": {
+      try {
+        scene = await loadScene(request.file);
+        const meta: SceneMeta = {
+          name: scene.name,
+          width: scene.width,
+          height: scene.height,
+          fps: scene.fps,
+          duration: scene.duration,
+          seed: scene.seed,
+          trains: scene.train !== undefined,
+          ...(scene.run !== undefined ? { runFile: scene.run } : {}),
+        };
+        send({ type: "loaded", meta });
+      } catch (error) {
+        fail("load", error);
+      }
+      return;
+    }
+    case "train-config": {
+      try {
+        const config = scene?.train?.(request.seed);
+        send({ type: "train-config", config: structuredClone(config) });
+      } catch (error) {
+        fail("train-config", error);
+      }
+      return;
+    }
+    case "prepare": {
+      try {
+        encodings = request.encodings;
+        renderer = new FrameRenderer(scene as Scene, request.context, request.file);
+        send({ type: "prepared" });
+      } catch (error) {
+        fail("prepare", error);
+      }
+      return;
+    }
+    case "draw": {
+      let header: Buffer;
+      let raw: Buffer | null = null;
+      let png: Buffer | null = null;
+      try {
+        const frame = (renderer as FrameRenderer).draw(request.index);
+        if (encodings.raw) raw = frame.raw;
+        if (encodings.png) png = frame.png();
+        header = Buffer.alloc(12);
+        header.writeUInt32LE(request.index, 0);
+        header.writeUInt32LE(raw?.length ?? 0, 4);
+        header.writeUInt32LE(png?.length ?? 0, 8);
+      } catch (error) {
+        fail("draw", error, request.index);
+        return;
+      }
+      frames.cork();
+      frames.write(header);
+      if (raw) frames.write(raw);
+      if (png) frames.write(png);
+      frames.uncork();
+      return;
+    }
+  }
+}
+
+// Messages are handled in order: a draw waits for the prepare before it.
+let queue = Promise.resolve();
+process.on("message", (request: Request) => {
+  queue = queue.then(() => handle(request));
+});
+// The supervisor is gone (it exited or was killed): nothing is waiting for frames.
+process.on("disconnect", () => process.exit(0));
+frames.on("error", () => process.exit(0));
+send({ type: "ready" });
