@@ -1,5 +1,5 @@
 import { DataError } from "../data/index.ts";
-import { Interrupted, RenderRequestError, SceneFailure, SceneFileError } from "../render/index.ts";
+import { Interrupted, RenderRequestError, SceneFailure, SceneFileError } from "../render/errors.ts";
 import { SceneError } from "../scene/index.ts";
 import { ConfigError, DivergenceError, RunFileError } from "../train/index.ts";
 import { EncoderError, FfmpegNotFoundError, fileSystemReason, OutputPathError } from "../video/index.ts";

@@ -1,5 +1,5 @@
 import { parseArgs } from "node:util";
-import { DEFAULT_FRAME_TIMEOUT } from "../render/index.ts";
+import { DEFAULT_FRAME_TIMEOUT } from "../render/render.ts";
 import { FORMATS, type FormatName, isFormat } from "../video/index.ts";
 import { UsageError } from "./errors.ts";
 

@@ -1,4 +1,5 @@
-import { Interrupted, outputSize, type RenderResult, renderScene } from "../render/index.ts";
+import { Interrupted } from "../render/errors.ts";
+import { outputSize, type RenderResult, renderScene } from "../render/render.ts";
 import { type FormatName, gifGeometry } from "../video/index.ts";
 import { EXIT, parseArgsError, report } from "./errors.ts";
 import { count, formatBytes, formatDuration } from "./format.ts";

@@ -24,7 +24,8 @@ export type Request =
   | { type: "load"; file: string }
   | { type: "train-config"; seed: Seed }
   | { type: "prepare"; file: string; context: SceneContext; encodings: { raw: boolean; png: boolean } }
-  | { type: "draw"; index: number };
+  | { type: "draw"; index: number }
+  | { type: "exit" };
 
 /** Worker to supervisor. */
 export type Response =
@@ -32,6 +33,7 @@ export type Response =
   | { type: "loaded"; meta: SceneMeta }
   | { type: "train-config"; config: unknown }
   | { type: "prepared" }
+  | { type: "usage"; usage: ProcessUsage }
   | {
       type: "error";
       phase: "load" | "train-config" | "prepare" | "draw";
@@ -40,6 +42,14 @@ export type Response =
       message: string;
       stack?: string | undefined;
     };
+
+/** What the scene's process used, reported as it exits. */
+export interface ProcessUsage {
+  /** Peak resident memory in megabytes. */
+  maxRssMb: number;
+  /** CPU seconds, user and system. */
+  cpuSeconds: number;
+}
 
 interface Pending {
   what: string;
@@ -74,6 +84,7 @@ export class SceneDrawer {
   private readonly pending = new Map<string, Pending>();
   private readonly order: string[] = [];
   private stderrTail = "";
+  private usage: ProcessUsage | null = null;
   private exited = false;
   private readonly exit: Promise<void>;
   private lastAnswer = performance.now();
@@ -135,6 +146,26 @@ export class SceneDrawer {
     return this.request(`draw ${index}`, { type: "draw", index });
   }
 
+  /**
+   * Lets the worker exit on its own once the render is done, and returns what it used; a
+   * worker that does not go within a second is killed.
+   */
+  async close(): Promise<ProcessUsage | null> {
+    if (this.exited) return this.usage;
+    const gone = new Promise<void>((resolve) => {
+      const timer = setTimeout(() => {
+        void this.kill().then(resolve);
+      }, 1000);
+      this.exit.then(() => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
+    this.child.send({ type: "exit" } satisfies Request, () => {});
+    await gone;
+    return this.usage;
+  }
+
   /** Stops the worker now (SIGKILL: a scene in an endless loop hears nothing else) and waits for it. */
   async kill(): Promise<void> {
     if (!this.exited) {
@@ -183,6 +214,9 @@ export class SceneDrawer {
         return;
       case "prepared":
         this.settle("prepare", (p) => p.resolve(undefined as never));
+        return;
+      case "usage":
+        this.usage = message.usage;
         return;
       case "error": {
         const key = message.phase === "draw" ? `draw ${message.index}` : message.phase;
@@ -277,7 +311,7 @@ class FrameReader {
   }
 
   private recycle(body: Buffer): void {
-    if (this.spare.length < 4 && !this.spare.includes(body)) this.spare.push(body);
+    if (this.spare.length < 2 && !this.spare.includes(body)) this.spare.push(body);
   }
 
   push(chunk: Buffer): void {

@@ -1,4 +1,4 @@
-export { type DrawerOptions, SceneDrawer, type SceneMeta } from "./drawer.ts";
+export { type DrawerOptions, type ProcessUsage, SceneDrawer, type SceneMeta } from "./drawer.ts";
 export { Interrupted, RenderRequestError, SceneFailure, SceneFileError } from "./errors.ts";
 export { type DrawnFrame, FrameRenderer } from "./frames.ts";
 export {

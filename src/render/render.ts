@@ -18,7 +18,7 @@ import {
   type Sink,
   writePng,
 } from "../video/index.ts";
-import { type SceneMeta, SceneDrawer } from "./drawer.ts";
+import { type ProcessUsage, type SceneMeta, SceneDrawer } from "./drawer.ts";
 import { Interrupted, RenderRequestError, SceneFailure } from "./errors.ts";
 
 /** A render: a scene file and what to change of its defaults. Every field but `scene` is optional. */
@@ -66,6 +66,8 @@ export interface RenderResult {
   rendered: number;
   /** Wall-clock seconds from the first frame to the last output in place. */
   seconds: number;
+  /** What the process that ran the scene's code used (peak memory, CPU time), when it said. */
+  sceneProcess: ProcessUsage | null;
 }
 
 export const DEFAULT_FRAME_TIMEOUT = 60;
@@ -124,7 +126,18 @@ export async function renderScene(options: RenderOptions): Promise<RenderResult>
       signal.throwIfAborted();
       const [[, target]] = [...targets] as [[FormatName, string]];
       await writePng(target, frame.png as Buffer);
-      return { scene: meta, outputs: [{ format: "png", target }], width, height, fps, frames, rendered: 1, seconds: 0 };
+      const sceneProcess = await drawer.close();
+      return {
+        scene: meta,
+        outputs: [{ format: "png", target }],
+        width,
+        height,
+        fps,
+        frames,
+        rendered: 1,
+        seconds: 0,
+        sceneProcess,
+      };
     }
 
     const available = await wait(encoders);
@@ -147,7 +160,9 @@ export async function renderScene(options: RenderOptions): Promise<RenderResult>
     committed = true;
     const seconds = (performance.now() - started) / 1000;
     const outputs = sinks.map((s) => ({ format: s.format, target: s.target }));
-    return { scene: meta, outputs, width, height, fps, frames, rendered: range.last - range.first + 1, seconds };
+    const sceneProcess = await drawer.close();
+    const rendered = range.last - range.first + 1;
+    return { scene: meta, outputs, width, height, fps, frames, rendered, seconds, sceneProcess };
   } catch (error) {
     // ffmpeg heard the same Ctrl-C from the terminal and may have stopped first.
     if (signal.aborted || error instanceof EncoderInterrupted) throw interruptedBy(signal);

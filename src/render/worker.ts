@@ -68,6 +68,15 @@ async function handle(request: Request): Promise<void> {
       }
       return;
     }
+    case "exit": {
+      const usage = process.resourceUsage();
+      const report: Response = {
+        type: "usage",
+        usage: { maxRssMb: usage.maxRSS / 1024, cpuSeconds: (usage.userCPUTime + usage.systemCPUTime) / 1e6 },
+      };
+      frames.end(() => process.send?.(report, () => process.exit(0)));
+      return;
+    }
     case "draw": {
       let header: Buffer;
       let raw: Buffer | null = null;
