@@ -60,7 +60,11 @@ interface Pending {
 const WORKER = fileURLToPath(new URL("./worker.ts", import.meta.url));
 // tsx's full loader (ES modules and CommonJS): a scene outside a "type": "module" package is
 // compiled as CommonJS and still imports netreel's ES modules.
-const TSX = import.meta.resolve("tsx");
+// (import.meta.resolve is missing where tsx compiles this module as CommonJS: a scene outside
+// a "type": "module" package that imports netreel; Node then resolves "tsx" from the cwd.)
+function tsxLoader(): string {
+  return typeof import.meta.resolve === "function" ? import.meta.resolve("tsx") : "tsx";
+}
 
 export interface DrawerOptions {
   /** The scene file, as the user named it (messages use this name). */
@@ -96,7 +100,7 @@ export class SceneDrawer {
   constructor(options: DrawerOptions) {
     this.options = options;
     this.child = fork(WORKER, [], {
-      execArgv: ["--import", TSX],
+      execArgv: ["--import", tsxLoader()],
       stdio: ["ignore", "inherit", "pipe", "ipc", "pipe"],
       serialization: "advanced",
       detached: true,
