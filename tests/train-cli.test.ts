@@ -29,6 +29,7 @@ function runTrain(config: unknown, name: string, extra: string[] = []) {
   const result = spawnSync(process.execPath, ["--import", "tsx", "scripts/train.ts", file, "--out", out, ...extra], {
     cwd: root,
     encoding: "utf8",
+    timeout: 60_000, // a command that hangs fails the test instead of stalling the suite
   });
   return { ...result, out };
 }
@@ -113,7 +114,18 @@ describe("npm run train", () => {
       /'snapshot.layers': must list layer numbers from 0/,
     ],
     ["a config that is not JSON", "{ sizes: [2,", /is not valid JSON/],
+    [
+      "a learning rate too large for a number (JSON reads 1e999 as Infinity)",
+      JSON.stringify(good).replace('"learningRate":5', '"learningRate":1e999'),
+      /^netreel train: config field 'learningRate': must be a positive number, got Infinity \(a number too large to hold, such as 1e999\)\n$/,
+    ],
+    [
+      "a CSV file with an empty label",
+      { ...good, data: { dataset: "csv", path: "empty-label.csv" } },
+      /^netreel train: config field 'data': CSV file .*empty-label\.csv line 4: the label is empty\n$/,
+    ],
   ];
+  writeFileSync(path.join(work, "empty-label.csv"), "x1,x2,label\n0.1,0.2,0\n0.3,0.4,1\n0.5,0.6,\n0.7,0.8,1\n");
   for (const [what, config, message] of bad) {
     test(`rejects ${what}: one line, exit code 2, no output file`, () => {
       const name = what.replace(/\W+/g, "-");
@@ -121,6 +133,30 @@ describe("npm run train", () => {
       assert.equal(status, 2, stderr);
       assert.match(stderr, message);
       assert.equal(stderr.trim().split("\n").length, 1, `one line: ${stderr}`);
+      assert.equal(stdout, "");
+      assert.equal(existsSync(out), false);
+    });
+  }
+
+  for (const [what, config, message] of [
+    [
+      "a billion epochs",
+      { ...good, epochs: 1e9 },
+      /^netreel train: config: the run would hold about [\d.]+ TB of snapshots \(1000000001 snapshots of 200 examples x 3 units\), more than this process can hold \([\d.]+ GB, half of Node's heap limit\); take fewer snapshots \(fewer epochs or a larger snapshot\.everyBatches\), keep fewer layers \(snapshot\.layers\) or use fewer examples\n$/,
+    ],
+    [
+      "a billion examples",
+      { ...good, data: { ...good.data, n: 1e9 } },
+      /^netreel train: config: the run would hold about [\d.]+ GB: [\d.]+ GB of data \(1000000000 examples x 2 features\) and [\d.]+ GB of snapshots \(4 snapshots of 1000000000 examples x 3 units\), more than this process can hold .* or use fewer examples\n$/,
+    ],
+  ] as const) {
+    test(`a run too large to hold (${what}) is refused at once: one line, exit code 2, no output file`, () => {
+      // Before, both ran out of memory after a minute or more.
+      const started = performance.now();
+      const { status, stderr, stdout, out } = runTrain(config, what.replace(/\W+/g, "-"));
+      assert.ok(performance.now() - started < 10_000, "refused long before training or generating the data");
+      assert.equal(status, 2, stderr);
+      assert.match(stderr, message);
       assert.equal(stdout, "");
       assert.equal(existsSync(out), false);
     });
