@@ -203,10 +203,13 @@ describe("run files", () => {
       return file;
     };
     assert.throws(() => loadRun(write("broken.json", "{")), /is not valid JSON/);
-    assert.throws(() => loadRun(write("noversion.json", "{}")), /malformed: 'version' must be a positive integer/);
+    assert.throws(
+      () => loadRun(write("noversion.json", "{}")),
+      /^RunFileError: run file .*noversion\.json: version must be a positive integer, got undefined$/,
+    );
     assert.throws(
       () => loadRun(write("nosnaps.json", JSON.stringify({ ...run, snapshots: [] }))),
-      /'snapshots' must be a non-empty list/,
+      /nosnaps\.json: snapshots is empty; a run holds at least the snapshot before training$/,
     );
     assert.throws(
       () => loadRun(write("newer.json", JSON.stringify({ ...run, version: RUN_VERSION + 1 }))),

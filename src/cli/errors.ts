@@ -29,12 +29,13 @@ export function classify(error: unknown): { code: number; expected: boolean } {
     error instanceof UsageError ||
     error instanceof ConfigError ||
     error instanceof DataError ||
-    error instanceof SceneError
+    error instanceof SceneError ||
+    error instanceof RunFileError
   ) {
     return { code: EXIT.usage, expected: true };
   }
   if (error instanceof UserFacingError) return { code: error.exitCode, expected: true };
-  const failures = [RunFileError, DivergenceError, FfmpegNotFoundError, EncoderError];
+  const failures = [DivergenceError, FfmpegNotFoundError, EncoderError];
   if (failures.some((kind) => error instanceof kind)) return { code: EXIT.failure, expected: true };
   // A file-system refusal (no permission, disk full, a file where a folder should be): the
   // system's message names the path and the reason, and it is the user's to fix.
