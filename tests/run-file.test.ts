@@ -1,10 +1,12 @@
 import assert from "node:assert/strict";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { constants } from "node:buffer";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, truncateSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, test } from "node:test";
 import { classify, EXIT } from "../src/cli/errors.ts";
-import { checkRun, loadRun, type Run, RunFileError, train } from "../src/train/index.ts";
+import { checkRun, loadRun, type Run, RunFileError, saveRun, saveRunAsync, train } from "../src/train/index.ts";
+import { CHUNK_CHARS, jsonChunks } from "../src/train/run.ts";
 
 const work = mkdtempSync(path.join(tmpdir(), "netreel-runfile-"));
 
@@ -281,3 +283,130 @@ describe("loadRun checks a run file deeply, one line naming the snapshot and the
     assert.ok(best < 250, `checked in ${best.toFixed(1)} ms`);
   });
 });
+
+describe("saveRun writes streaming and atomically", () => {
+  const readText = (file: string) => readFileSync(file, "utf8");
+  const leftovers = (dir: string) => readdirSync(dir).filter((name) => name.includes(".partial-"));
+
+  test("the file is byte for byte JSON.stringify(run) for ordinary runs", () => {
+    const runs: Run[] = [
+      run,
+      train({ ...config, epochs: 2, snapshot: { layers: [], everyBatches: 7 } }),
+      train({
+        sizes: [1, 2, 1],
+        activation: "tanh",
+        data: { X: [[-1], [0.5], [2]], y: [-1, 1, 1] },
+        init: { weights: [[[0.1], [-0.2]], [[0.3, 0.4]]], biases: [[0, 0], [0]] },
+        epochs: 3,
+        batchSize: 2,
+        learningRate: 0.1,
+        snapshot: { layers: [0, 1, 2] },
+      }),
+    ];
+    runs.forEach((r, i) => {
+      const file = path.join(work, `bytes-${i}.json`);
+      saveRun(r, file);
+      assert.equal(readText(file), JSON.stringify(r));
+    });
+    const { seconds: _, ...noSeconds } = run;
+    saveRun(noSeconds, path.join(work, "no-seconds.json"));
+    assert.equal(readText(path.join(work, "no-seconds.json")), JSON.stringify(noSeconds));
+  });
+
+  test("the pieces join to JSON.stringify for any JSON-like value", () => {
+    const odd = {
+      a: undefined,
+      b: [1, undefined, () => 0, null, -0, Number.NaN, 'é"\n\u2028', true],
+      c: { d: [[], {}, [[1, 2], [3]], new Date(0), new Float64Array([1.5, 2])], e: Symbol("x") },
+      f: Array.from({ length: 70_000 }, (_, i) => (i % 3 === 0 ? i / 7 : i)),
+      g: Object.assign(Object.create(null), { h: 1 }),
+      i: { toJSON: () => "custom" },
+    };
+    assert.equal([...jsonChunks(odd)].join(""), JSON.stringify(odd));
+    for (const v of [1, "s", null, [], {}, [[[]]]]) assert.equal([...jsonChunks(v)].join(""), JSON.stringify(v));
+  });
+
+  test("no single piece holds the whole run: about a megabyte at most", () => {
+    const big = train({ ...config, epochs: 30 });
+    const pieces = [...jsonChunks(big)];
+    const whole = JSON.stringify(big);
+    assert.ok(whole.length > 5 * CHUNK_CHARS, `the run is ${whole.length} characters`);
+    assert.equal(pieces.join(""), whole);
+    const longest = Math.max(...pieces.map((p) => p.length));
+    assert.ok(longest < CHUNK_CHARS + 1000, `longest piece ${longest}`);
+    // A long flat list is cut too.
+    const labels = Array.from({ length: 2_000_000 }, (_, i) => i % 2);
+    assert.ok(Math.max(...[...jsonChunks({ y: labels })].map((p) => p.length)) < CHUNK_CHARS + 200_000);
+  });
+
+  test("a save that fails leaves the old file untouched and no temporary file", () => {
+    const dir = mkdtempSync(path.join(work, "fail-"));
+    const file = path.join(dir, "r.json");
+    writeFileSync(file, "the old run");
+    // JSON.stringify throws on a BigInt, here after all the snapshots have been written.
+    const broken = { ...run, extra: { n: 1n } } as unknown as Run;
+    assert.throws(() => saveRun(broken, file), TypeError);
+    assert.equal(readText(file), "the old run");
+    assert.deepEqual(readdirSync(dir), ["r.json"]);
+  });
+
+  test("a save replaces the old file by renaming over it", () => {
+    const dir = mkdtempSync(path.join(work, "over-"));
+    const file = path.join(dir, "r.json");
+    writeFileSync(file, "the old run");
+    saveRun(run, file);
+    assert.equal(readText(file), json);
+    assert.deepEqual(readdirSync(dir), ["r.json"]);
+  });
+
+  test("temporary files of processes that have ended are removed; others are kept", () => {
+    const dir = mkdtempSync(path.join(work, "stale-"));
+    const file = path.join(dir, "r.json");
+    let dead = 4_000_000;
+    while (isRunning(dead)) dead--;
+    const stale = `.r.json.partial-${dead}`;
+    const live = `.r.json.partial-${process.ppid}`;
+    const other = `.other.json.partial-${dead}`;
+    mkdirSync(path.join(dir, `.r.json.partial-${dead - 1}`)); // a folder: never removed
+    for (const name of [stale, live, other]) writeFileSync(path.join(dir, name), "partial");
+    saveRun(run, file);
+    assert.deepEqual(readdirSync(dir).sort(), [live, `.r.json.partial-${dead - 1}`, other, "r.json"].sort());
+  });
+
+  test("saveRunAsync stops when its signal aborts: no temporary file, the old file kept", async () => {
+    const dir = mkdtempSync(path.join(work, "abort-"));
+    const file = path.join(dir, "r.json");
+    writeFileSync(file, "the old run");
+    const big = train({ ...config, epochs: 200, snapshot: { layers: [1, 2] } });
+    const controller = new AbortController();
+    const reason = new Error("interrupted");
+    setTimeout(() => controller.abort(reason), 20);
+    await assert.rejects(saveRunAsync(big, file, { signal: controller.signal }), (e) => e === reason);
+    assert.equal(readText(file), "the old run");
+    assert.deepEqual(leftovers(dir), []);
+    await saveRunAsync(run, file);
+    assert.equal(readText(file), json);
+  });
+
+  test("a run file too large to read as one string is refused from its size, before reading", () => {
+    const file = path.join(work, "huge.json");
+    writeFileSync(file, "");
+    truncateSync(file, constants.MAX_STRING_LENGTH + 1); // sparse: takes no disk space
+    assert.throws(
+      () => loadRun(file),
+      (e: Error) =>
+        e instanceof RunFileError &&
+        e.message ===
+          `run file ${file} is 512.0 MB, more than Node can read as one string (512.0 MB); train it again with fewer snapshots (fewer epochs or a larger snapshot.everyBatches), fewer snapshot.layers or fewer examples`,
+    );
+  });
+});
+
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === "EPERM";
+  }
+}

@@ -8,7 +8,16 @@ export {
   type TrainConfig,
   type TrainPlan,
 } from "./config.ts";
-export { checkRun, loadRun, RUN_VERSION, type Run, RunFileError, type Snapshot, saveRun } from "./run.ts";
+export {
+  checkRun,
+  loadRun,
+  RUN_VERSION,
+  type Run,
+  RunFileError,
+  type Snapshot,
+  saveRun,
+  saveRunAsync,
+} from "./run.ts";
 export {
   DivergenceError,
   runTraining,

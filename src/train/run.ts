@@ -1,8 +1,10 @@
 import { constants } from "node:buffer";
-import { readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { readFileSync, statSync } from "node:fs";
 import { showValue } from "../data/dataset.ts";
 import type { TrainConfig } from "./config.ts";
 import { formatBytes } from "./memory.ts";
+import { PartialFile } from "./partial-file.ts";
+import { runInSlices } from "./slices.ts";
 
 export const RUN_VERSION = 1;
 
@@ -39,16 +41,122 @@ export class RunFileError extends Error {
   override name = "RunFileError";
 }
 
-/** Writes a run as JSON, atomically: a temporary file beside the target, then a rename. */
+/**
+ * Writes a run as JSON, atomically: a temporary file beside the target (`.<base>.partial-<pid>`),
+ * renamed over it when complete. Streaming, a piece of about a megabyte at a time, so a run
+ * too large for one string is written all the same; the bytes are JSON.stringify(run)'s.
+ */
 export function saveRun(run: Run, file: string): void {
-  const temporary = `${file}.${process.pid}.tmp`;
+  const out = new PartialFile(file);
   try {
-    writeFileSync(temporary, JSON.stringify(run));
-    renameSync(temporary, file);
+    for (const chunk of jsonChunks(run)) out.write(chunk);
+    out.commit();
   } catch (error) {
-    rmSync(temporary, { force: true });
+    out.discard();
     throw error;
   }
+}
+
+/**
+ * saveRun that returns to the event loop every 50 ms; when `signal` aborts, it removes the
+ * temporary file, leaves the target as it was and rejects with the signal's reason.
+ */
+export async function saveRunAsync(run: Run, file: string, options: { signal?: AbortSignal } = {}): Promise<void> {
+  options.signal?.throwIfAborted();
+  const out = new PartialFile(file);
+  try {
+    await runInSlices(jsonChunks(run), { signal: options.signal, afterStep: (chunk) => out.write(chunk) });
+    out.commit();
+  } catch (error) {
+    out.discard();
+    throw error;
+  }
+}
+
+/** The size of the pieces jsonChunks gives, in characters (one row more at most). */
+export const CHUNK_CHARS = 1 << 20;
+/** A list of plain values longer than this is written in slices of this many. */
+const FLAT_SLICE = 1 << 16;
+
+/**
+ * JSON.stringify(value) in pieces of about CHUNK_CHARS, so that no single string holds it
+ * all. Plain objects and lists are walked; each list of plain values (a row of numbers, a
+ * long list in slices) and anything else (a Date, a typed array) is left to JSON.stringify,
+ * so the pieces joined are byte for byte JSON.stringify(value).
+ */
+export function* jsonChunks(value: unknown): Generator<string, void, void> {
+  let text = "";
+  function* walk(item: unknown): Generator<string, void, void> {
+    if (Array.isArray(item)) {
+      if (isFlat(item) && item.length <= FLAT_SLICE) {
+        text += JSON.stringify(item);
+      } else if (isFlat(item)) {
+        text += "[";
+        for (let i = 0; i < item.length; i += FLAT_SLICE) {
+          if (i > 0) text += ",";
+          text += JSON.stringify(item.slice(i, i + FLAT_SLICE)).slice(1, -1);
+          if (text.length >= CHUNK_CHARS) {
+            yield text;
+            text = "";
+          }
+        }
+        text += "]";
+      } else {
+        text += "[";
+        for (let i = 0; i < item.length; i++) {
+          if (i > 0) text += ",";
+          const element = item[i];
+          // A row of numbers, the common case, directly rather than through another generator.
+          if (Array.isArray(element) && element.length <= FLAT_SLICE && isFlat(element))
+            text += JSON.stringify(element);
+          else if (isWalked(element)) yield* walk(element);
+          else text += JSON.stringify(element) ?? "null";
+          if (text.length >= CHUNK_CHARS) {
+            yield text;
+            text = "";
+          }
+        }
+        text += "]";
+      }
+    } else if (isWalked(item)) {
+      text += "{";
+      let first = true;
+      for (const key of Object.keys(item)) {
+        const element = (item as Record<string, unknown>)[key];
+        if (element === undefined || typeof element === "function" || typeof element === "symbol") continue;
+        text += `${first ? "" : ","}${JSON.stringify(key)}:`;
+        first = false;
+        if (isWalked(element)) yield* walk(element);
+        else text += JSON.stringify(element);
+        if (text.length >= CHUNK_CHARS) {
+          yield text;
+          text = "";
+        }
+      }
+      text += "}";
+    } else {
+      text += JSON.stringify(item);
+    }
+  }
+  yield* walk(value);
+  if (text !== "") yield text;
+}
+
+/** Lists and plain objects without toJSON: what jsonChunks takes apart itself. */
+function isWalked(value: unknown): value is object {
+  if (Array.isArray(value)) return true;
+  if (typeof value !== "object" || value === null) return false;
+  const proto = Object.getPrototypeOf(value);
+  return (proto === Object.prototype || proto === null) && typeof (value as { toJSON?: unknown }).toJSON !== "function";
+}
+
+/** A list with no objects or lists in it: a row of numbers. */
+function isFlat(list: unknown[]): boolean {
+  for (let i = 0; i < list.length; i++) {
+    const v = list[i];
+    if (typeof v === "object" && v !== null) return false;
+  }
+  return true;
 }
 
 /** The longest string V8 makes (about 512 MB): a longer run file cannot be read as one string. */
