@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { spawn, spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, test } from "node:test";
@@ -175,6 +175,83 @@ describe("npm run train", () => {
     });
     assert.equal(unknown.status, 2);
     assert.match(unknown.stderr, /Unknown option '--speed'/);
+  });
+
+  /** 200000 epochs of 200 points keeping no activations: about 20 s of training, well under the memory limit. */
+  const long = { ...good, epochs: 200_000, snapshot: { layers: [] } };
+
+  for (const [signal, code] of [
+    ["SIGINT", 130],
+    ["SIGTERM", 143],
+  ] as const) {
+    test(`${signal} stops a long training within 2 s: one line, exit code ${code}, no file`, async () => {
+      const dir = mkdtempSync(path.join(work, `${signal}-`));
+      const config = path.join(work, `${signal}.json`);
+      writeFileSync(config, JSON.stringify(long));
+      const out = path.join(dir, "run.json");
+      const child = spawn(process.execPath, ["--import", "tsx", "scripts/train.ts", config, "--out", out], {
+        cwd: root,
+      });
+      let stderr = "";
+      let stdout = "";
+      child.stderr.on("data", (chunk) => {
+        stderr += chunk;
+      });
+      child.stdout.on("data", (chunk) => {
+        stdout += chunk;
+      });
+      // "close": the child has exited and its output is all read.
+      const exited = new Promise<number | null>((resolve) => child.on("close", (status) => resolve(status)));
+      await new Promise((resolve) => setTimeout(resolve, 1500));
+      assert.equal(child.exitCode, null, `still training after 1.5 s: ${stderr}`);
+      const signalled = performance.now();
+      child.kill(signal);
+      let timer: NodeJS.Timeout | undefined;
+      const hung = new Promise((resolve) => {
+        timer = setTimeout(() => resolve("hung"), 10_000);
+      });
+      const status = await Promise.race([exited, hung]);
+      clearTimeout(timer);
+      const seconds = (performance.now() - signalled) / 1000;
+      if (status === "hung") child.kill("SIGKILL");
+      assert.equal(status, code, stderr);
+      assert.ok(seconds < 2, `stopped ${seconds.toFixed(2)} s after the signal`);
+      assert.equal(stderr, "netreel train: interrupted: no run file was written\n");
+      assert.equal(stdout, "");
+      assert.deepEqual(readdirSync(dir), [], "no run file and no temporary file");
+    });
+  }
+
+  test("on a terminal, training longer than a second shows the epoch, the loss and the ETA", (t) => {
+    if (spawnSync("script", ["--version"]).error) {
+      t.skip("needs util-linux's script to run the command on a terminal");
+      return;
+    }
+    const config = path.join(work, "tty.json");
+    writeFileSync(config, JSON.stringify({ ...long, epochs: 25_000 }));
+    const out = path.join(work, "tty.run.json");
+    const command = [process.execPath, "--import", "tsx", "scripts/train.ts", config, "--out", out]
+      .map((a) => `'${a}'`)
+      .join(" ");
+    const result = spawnSync("script", ["-qec", command, "/dev/null"], {
+      cwd: root,
+      encoding: "utf8",
+      timeout: 60_000,
+    });
+    assert.equal(result.status, 0, result.stdout);
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: removing the terminal escapes of the bar
+    const screen = result.stdout.replace(/\x1b\[[0-9;?]*[A-Za-z]|\x1b[78]/g, "");
+    assert.match(screen, /train [█░]+ epoch \d+\/25000 \| loss [\d.e-]+ \| ETA \d+:\d\d/);
+    assert.match(screen, /trained \[2,3,3,1\] for 25000 epochs/);
+    assert.ok(existsSync(out));
+  });
+
+  test("when stderr is not a terminal, a long training prints only its summary", () => {
+    const { status, stdout, stderr } = runTrain({ ...long, epochs: 15_000 }, "piped");
+    assert.equal(status, 0, stderr);
+    assert.equal(stderr, "");
+    assert.match(stdout, /^trained \[2,3,3,1\] for 15000 epochs in ([\d.]+) s\n/);
+    assert.ok(Number(/in ([\d.]+) s/.exec(stdout)?.[1]) > 1, "the training lasted more than a second");
   });
 
   test("training that diverges stops with the epoch and a hint", () => {
