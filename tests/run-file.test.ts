@@ -6,6 +6,7 @@ import path from "node:path";
 import { describe, test } from "node:test";
 import { classify, EXIT } from "../src/cli/errors.ts";
 import { checkRun, loadRun, type Run, RunFileError, saveRun, saveRunAsync, train } from "../src/train/index.ts";
+import { PartialFile } from "../src/train/partial-file.ts";
 import { CHUNK_CHARS, jsonChunks } from "../src/train/run.ts";
 
 const work = mkdtempSync(path.join(tmpdir(), "netreel-runfile-"));
@@ -386,6 +387,22 @@ describe("saveRun writes streaming and atomically", () => {
     assert.deepEqual(leftovers(dir), []);
     await saveRunAsync(run, file);
     assert.equal(readText(file), json);
+  });
+
+  test("an interrupt while the file is flushed to disk is still seen: no rename", async () => {
+    const dir = mkdtempSync(path.join(work, "flush-"));
+    const file = path.join(dir, "r.json");
+    writeFileSync(file, "the old run");
+    const out = new PartialFile(file);
+    out.write(json);
+    const controller = new AbortController();
+    const reason = new Error("interrupted");
+    const committing = out.commitAsync(controller.signal);
+    controller.abort(reason); // while fsync runs on the thread pool
+    await assert.rejects(committing, (e) => e === reason);
+    out.discard();
+    assert.equal(readText(file), "the old run");
+    assert.deepEqual(readdirSync(dir), ["r.json"]);
   });
 
   test("a run file too large to read as one string is refused from its size, before reading", () => {

@@ -1,5 +1,6 @@
-import { closeSync, fsyncSync, lstatSync, openSync, readdirSync, renameSync, rmSync, writeSync } from "node:fs";
+import { closeSync, fsync, fsyncSync, lstatSync, openSync, readdirSync, renameSync, rmSync, writeSync } from "node:fs";
 import path from "node:path";
+import { promisify } from "node:util";
 
 /**
  * A file written under a temporary name beside its target, `.<base>.partial-<pid>` (the
@@ -42,6 +43,20 @@ export class PartialFile {
     } finally {
       closeSync(fd);
     }
+    renameSync(this.temporary, this.target);
+  }
+
+  /**
+   * commit, flushing without blocking the event loop (a second or more for a large run on a
+   * slow disk), so an interrupt that arrives meanwhile is seen: then it throws the signal's
+   * reason before the rename, and the target stays as it was.
+   */
+  async commitAsync(signal?: AbortSignal): Promise<void> {
+    await promisify(fsync)(this.fd as number);
+    signal?.throwIfAborted();
+    const fd = this.fd as number;
+    this.fd = null;
+    closeSync(fd);
     renameSync(this.temporary, this.target);
   }
 

@@ -66,7 +66,7 @@ export async function saveRunAsync(run: Run, file: string, options: { signal?: A
   const out = new PartialFile(file);
   try {
     await runInSlices(jsonChunks(run), { signal: options.signal, afterStep: (chunk) => out.write(chunk) });
-    out.commit();
+    await out.commitAsync(options.signal);
   } catch (error) {
     out.discard();
     throw error;
