@@ -144,6 +144,13 @@ describe("trainAsync: the same training, interruptible", () => {
     await assert.rejects(trainAsync(long, { signal: AbortSignal.abort(reason) }), (e) => e === reason);
   });
 
+  test("is part of the public API next to train", async () => {
+    const netreel = await import("../src/index.ts");
+    assert.equal(netreel.trainAsync, trainAsync);
+    assert.equal(netreel.train, train);
+    assert.equal(typeof netreel.saveRunAsync, "function");
+  });
+
   test("a bad config rejects the promise instead of throwing", async () => {
     const promise = trainAsync({ ...config, epochs: -1 });
     assert.ok(promise instanceof Promise);
