@@ -2,4 +2,4 @@ import { exitQuietlyWhenOutputCloses } from "../src/cli/errors.ts";
 import { trainCommand } from "../src/cli/train.ts";
 
 exitQuietlyWhenOutputCloses();
-process.exitCode = trainCommand(process.argv.slice(2));
+process.exitCode = await trainCommand(process.argv.slice(2));

@@ -150,8 +150,50 @@ describe("the other data sets", () => {
     assert.deepEqual(d.classes, ["cat", "dog"]);
     assert.deepEqual(parseCsv("a,label,b\n1,1,2\n").X, [[1, 1]]);
     assert.deepEqual(parseCsv("a,label,b\n1,1,2\n", { label: "label" }).X, [[1, 2]]);
-    assert.throws(() => parseCsv("a,b\n1\n"), /row 2 has 1 fields/);
-    assert.throws(() => parseCsv("a,b\nx,1\n"), /row 2, column a: "x" is not a number/);
+    assert.throws(() => parseCsv("a,b\n1\n"), /^DataError: CSV text line 2 has 1 fields; the header has 2$/);
+    assert.throws(() => parseCsv("a,b\nx,1\n"), /line 2, column a: "x" is not a number/);
     assert.throws(() => parseCsv("a,b\n1,1\n", { label: "c" }), /label column "c" not found/);
+  });
+
+  test("CSV: a row's message names its line in the file, blank lines counted", () => {
+    assert.throws(
+      () => parseCsv("a,b\n\n1,0\n\n2,1\n3\n", {}, "data.csv"),
+      /^DataError: CSV file data\.csv line 6 has 1 fields; the header has 2$/,
+    );
+  });
+
+  test("CSV: an empty label is refused with its line, not read as a class of its own", () => {
+    // Before: "" became class 0 and the others 1 and 2, and a sigmoid output "cannot reach the label 2".
+    assert.throws(
+      () => parseCsv("x,y,label\n1,2,0\n3,4,\n5,6,1\n", {}, "d.csv"),
+      (e: Error) => e instanceof DataError && e.message === "CSV file d.csv line 3: the label is empty",
+    );
+    assert.throws(() => parseCsv('x,label\n1,cat\n2,""\n'), /^DataError: CSV text line 3: the label is empty$/);
+  });
+
+  test("CSV: labels are all numbers or all names; a mix names the odd line", () => {
+    assert.throws(
+      () => parseCsv("x,label\n1,0\n2,1\n3,one\n", {}, "d.csv"),
+      (e: Error) =>
+        e instanceof DataError &&
+        e.message ===
+          `CSV file d.csv line 4: the label "one" is not a number, unlike line 2's "0"; labels must be all numbers or all class names`,
+    );
+    assert.throws(() => parseCsv("x,label\n1,cat\n2,7\n"), /line 3: the label "7" is a number, unlike line 2's "cat"/);
+    assert.deepEqual(parseCsv("x,label\n1,-1\n2,1\n").y, [-1, 1]);
+    assert.deepEqual(parseCsv("x,label\n1,b\n2,a\n").y, [1, 0]);
+  });
+
+  test("a number too large for JSON (1e999 reads as Infinity) is shown as Infinity, not null", () => {
+    assert.throws(
+      () => makeXor({ n: Number.POSITIVE_INFINITY }),
+      (e: Error) =>
+        e.message === "makeXor: n must be a positive integer, got Infinity (a number too large to hold, such as 1e999)",
+    );
+    assert.throws(
+      () => makeCircles({ factor: JSON.parse("-1e999") }),
+      /factor must be in \(0, 1\), got -Infinity \(a number/,
+    );
+    assert.throws(() => makeMoons({ noise: Number.NaN }), /noise must be a finite number >= 0, got NaN$/);
   });
 });

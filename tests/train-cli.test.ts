@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { spawn, spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, test } from "node:test";
@@ -29,6 +29,7 @@ function runTrain(config: unknown, name: string, extra: string[] = []) {
   const result = spawnSync(process.execPath, ["--import", "tsx", "scripts/train.ts", file, "--out", out, ...extra], {
     cwd: root,
     encoding: "utf8",
+    timeout: 60_000, // a command that hangs fails the test instead of stalling the suite
   });
   return { ...result, out };
 }
@@ -113,7 +114,18 @@ describe("npm run train", () => {
       /'snapshot.layers': must list layer numbers from 0/,
     ],
     ["a config that is not JSON", "{ sizes: [2,", /is not valid JSON/],
+    [
+      "a learning rate too large for a number (JSON reads 1e999 as Infinity)",
+      JSON.stringify(good).replace('"learningRate":5', '"learningRate":1e999'),
+      /^netreel train: config field 'learningRate': must be a positive number, got Infinity \(a number too large to hold, such as 1e999\)\n$/,
+    ],
+    [
+      "a CSV file with an empty label",
+      { ...good, data: { dataset: "csv", path: "empty-label.csv" } },
+      /^netreel train: config field 'data': CSV file .*empty-label\.csv line 4: the label is empty\n$/,
+    ],
   ];
+  writeFileSync(path.join(work, "empty-label.csv"), "x1,x2,label\n0.1,0.2,0\n0.3,0.4,1\n0.5,0.6,\n0.7,0.8,1\n");
   for (const [what, config, message] of bad) {
     test(`rejects ${what}: one line, exit code 2, no output file`, () => {
       const name = what.replace(/\W+/g, "-");
@@ -121,6 +133,30 @@ describe("npm run train", () => {
       assert.equal(status, 2, stderr);
       assert.match(stderr, message);
       assert.equal(stderr.trim().split("\n").length, 1, `one line: ${stderr}`);
+      assert.equal(stdout, "");
+      assert.equal(existsSync(out), false);
+    });
+  }
+
+  for (const [what, config, message] of [
+    [
+      "a billion epochs",
+      { ...good, epochs: 1e9 },
+      /^netreel train: config: the run would hold about [\d.]+ TB of snapshots \(1000000001 snapshots of 200 examples x 3 units\), more than this process can hold \([\d.]+ GB, half of Node's heap limit\); take fewer snapshots \(fewer epochs or a larger snapshot\.everyBatches\), keep fewer layers \(snapshot\.layers\) or use fewer examples\n$/,
+    ],
+    [
+      "a billion examples",
+      { ...good, data: { ...good.data, n: 1e9 } },
+      /^netreel train: config: the run would hold about [\d.]+ GB: [\d.]+ GB of data \(1000000000 examples x 2 features\) and [\d.]+ GB of snapshots \(4 snapshots of 1000000000 examples x 3 units\), more than this process can hold .* or use fewer examples\n$/,
+    ],
+  ] as const) {
+    test(`a run too large to hold (${what}) is refused at once: one line, exit code 2, no output file`, () => {
+      // Before, both ran out of memory after a minute or more.
+      const started = performance.now();
+      const { status, stderr, stdout, out } = runTrain(config, what.replace(/\W+/g, "-"));
+      assert.ok(performance.now() - started < 10_000, "refused long before training or generating the data");
+      assert.equal(status, 2, stderr);
+      assert.match(stderr, message);
       assert.equal(stdout, "");
       assert.equal(existsSync(out), false);
     });
@@ -139,6 +175,83 @@ describe("npm run train", () => {
     });
     assert.equal(unknown.status, 2);
     assert.match(unknown.stderr, /Unknown option '--speed'/);
+  });
+
+  /** 200000 epochs of 200 points keeping no activations: about 20 s of training, well under the memory limit. */
+  const long = { ...good, epochs: 200_000, snapshot: { layers: [] } };
+
+  for (const [signal, code] of [
+    ["SIGINT", 130],
+    ["SIGTERM", 143],
+  ] as const) {
+    test(`${signal} stops a long training within 2 s: one line, exit code ${code}, no file`, async () => {
+      const dir = mkdtempSync(path.join(work, `${signal}-`));
+      const config = path.join(work, `${signal}.json`);
+      writeFileSync(config, JSON.stringify(long));
+      const out = path.join(dir, "run.json");
+      const child = spawn(process.execPath, ["--import", "tsx", "scripts/train.ts", config, "--out", out], {
+        cwd: root,
+      });
+      let stderr = "";
+      let stdout = "";
+      child.stderr.on("data", (chunk) => {
+        stderr += chunk;
+      });
+      child.stdout.on("data", (chunk) => {
+        stdout += chunk;
+      });
+      // "close": the child has exited and its output is all read.
+      const exited = new Promise<number | null>((resolve) => child.on("close", (status) => resolve(status)));
+      await new Promise((resolve) => setTimeout(resolve, 1500));
+      assert.equal(child.exitCode, null, `still training after 1.5 s: ${stderr}`);
+      const signalled = performance.now();
+      child.kill(signal);
+      let timer: NodeJS.Timeout | undefined;
+      const hung = new Promise((resolve) => {
+        timer = setTimeout(() => resolve("hung"), 10_000);
+      });
+      const status = await Promise.race([exited, hung]);
+      clearTimeout(timer);
+      const seconds = (performance.now() - signalled) / 1000;
+      if (status === "hung") child.kill("SIGKILL");
+      assert.equal(status, code, stderr);
+      assert.ok(seconds < 2, `stopped ${seconds.toFixed(2)} s after the signal`);
+      assert.equal(stderr, "netreel train: interrupted: no run file was written\n");
+      assert.equal(stdout, "");
+      assert.deepEqual(readdirSync(dir), [], "no run file and no temporary file");
+    });
+  }
+
+  test("on a terminal, training longer than a second shows the epoch, the loss and the ETA", (t) => {
+    if (spawnSync("script", ["--version"]).error) {
+      t.skip("needs util-linux's script to run the command on a terminal");
+      return;
+    }
+    const config = path.join(work, "tty.json");
+    writeFileSync(config, JSON.stringify({ ...long, epochs: 25_000 }));
+    const out = path.join(work, "tty.run.json");
+    const command = [process.execPath, "--import", "tsx", "scripts/train.ts", config, "--out", out]
+      .map((a) => `'${a}'`)
+      .join(" ");
+    const result = spawnSync("script", ["-qec", command, "/dev/null"], {
+      cwd: root,
+      encoding: "utf8",
+      timeout: 60_000,
+    });
+    assert.equal(result.status, 0, result.stdout);
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: removing the terminal escapes of the bar
+    const screen = result.stdout.replace(/\x1b\[[0-9;?]*[A-Za-z]|\x1b[78]/g, "");
+    assert.match(screen, /train [█░]+ epoch \d+\/25000 \| loss [\d.e-]+ \| ETA \d+:\d\d/);
+    assert.match(screen, /trained \[2,3,3,1\] for 25000 epochs/);
+    assert.ok(existsSync(out));
+  });
+
+  test("when stderr is not a terminal, a long training prints only its summary", () => {
+    const { status, stdout, stderr } = runTrain({ ...long, epochs: 15_000 }, "piped");
+    assert.equal(status, 0, stderr);
+    assert.equal(stderr, "");
+    assert.match(stdout, /^trained \[2,3,3,1\] for 15000 epochs in ([\d.]+) s\n/);
+    assert.ok(Number(/in ([\d.]+) s/.exec(stdout)?.[1]) > 1, "the training lasted more than a second");
   });
 
   test("training that diverges stops with the epoch and a hint", () => {
@@ -167,10 +280,13 @@ describe("run files", () => {
       return file;
     };
     assert.throws(() => loadRun(write("broken.json", "{")), /is not valid JSON/);
-    assert.throws(() => loadRun(write("noversion.json", "{}")), /malformed: 'version' must be a positive integer/);
+    assert.throws(
+      () => loadRun(write("noversion.json", "{}")),
+      /^RunFileError: run file .*noversion\.json: version must be a positive integer, got undefined$/,
+    );
     assert.throws(
       () => loadRun(write("nosnaps.json", JSON.stringify({ ...run, snapshots: [] }))),
-      /'snapshots' must be a non-empty list/,
+      /nosnaps\.json: snapshots is empty; a run holds at least the snapshot before training$/,
     );
     assert.throws(
       () => loadRun(write("newer.json", JSON.stringify({ ...run, version: RUN_VERSION + 1 }))),

@@ -3,7 +3,9 @@ import { formatDuration } from "./format.ts";
 
 /**
  * Render progress on stderr: a bar with frames, fps and ETA on a terminal; a plain line at
- * every tenth when stderr is a file or pipe (CI logs); nothing when quiet.
+ * every tenth when stderr is a file or pipe (CI logs); nothing when quiet. Other work can
+ * give the bar its own `format` (cli-progress tokens, filled from `values`) and turn the
+ * plain lines off.
  */
 export class Progress {
   private readonly total: number;
@@ -12,17 +14,29 @@ export class Progress {
   private readonly started = performance.now();
   private lastTenth = 0;
 
-  constructor(options: { total: number; label: string; quiet: boolean; stream?: NodeJS.WriteStream }) {
+  constructor(options: {
+    total: number;
+    label: string;
+    quiet: boolean;
+    stream?: NodeJS.WriteStream;
+    /** The bar's cli-progress format; default: frames, fps and ETA. */
+    format?: string;
+    /** Values for the format's own tokens, until `update` gives new ones. */
+    values?: Record<string, string>;
+    /** Plain lines when the stream is not a terminal (default true). */
+    plain?: boolean;
+  }) {
     const stream = options.stream ?? process.stderr;
     this.total = options.total;
-    this.plain = !options.quiet && !stream.isTTY;
+    this.plain = !options.quiet && !stream.isTTY && options.plain !== false;
     this.bar =
       options.quiet || !stream.isTTY
         ? null
         : new cliProgress.SingleBar(
             {
               stream,
-              format: `${options.label} {bar} {value}/{total} frames | {speed} fps | ETA {eta_formatted}`,
+              format:
+                options.format ?? `${options.label} {bar} {value}/{total} frames | {speed} fps | ETA {eta_formatted}`,
               barCompleteChar: "█",
               barIncompleteChar: "░",
               hideCursor: true,
@@ -31,15 +45,15 @@ export class Progress {
             },
             cliProgress.Presets.shades_classic,
           );
-    this.bar?.start(this.total, 0, { speed: "--" });
+    this.bar?.start(this.total, 0, { speed: "--", ...options.values });
     if (this.plain) process.stderr.write(`${options.label}: ${this.total} frames\n`);
   }
 
-  /** Frames completed so far. */
-  update(done: number): void {
+  /** Frames (or other units) completed so far, and new values for the format's own tokens. */
+  update(done: number, values: Record<string, string> = {}): void {
     const seconds = (performance.now() - this.started) / 1000;
     const fps = done / Math.max(seconds, 1e-9);
-    this.bar?.update(done, { speed: fps.toFixed(1) });
+    this.bar?.update(done, { speed: fps.toFixed(1), ...values });
     if (this.plain) {
       const tenth = Math.floor((10 * done) / this.total);
       if (tenth > this.lastTenth) {

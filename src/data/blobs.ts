@@ -1,5 +1,5 @@
 import { type Seed, stream } from "../random/index.ts";
-import { DataError, type Dataset, requireNonNegative, requirePositiveInteger } from "./dataset.ts";
+import { DataError, type Dataset, requireNonNegative, requirePositiveInteger, showValue } from "./dataset.ts";
 
 export interface BlobsOptions {
   /** Total number of points, split as evenly as possible over the centres. Default 100. */
@@ -45,7 +45,7 @@ function drawCenters(
   requirePositiveInteger("makeBlobs: centers", count);
   requirePositiveInteger("makeBlobs: dims", dims);
   if (!Array.isArray(box) || box.length !== 2 || !(box[0] < box[1])) {
-    throw new DataError(`makeBlobs: box must be [low, high] with low < high, got ${JSON.stringify(box)}`);
+    throw new DataError(`makeBlobs: box must be [low, high] with low < high, got ${showValue(box)}`);
   }
   return Array.from({ length: count }, () => Array.from({ length: dims }, () => random.uniformIn(box[0], box[1])));
 }

@@ -1,5 +1,5 @@
 import type { Seed } from "../random/index.ts";
-import { DataError, type Dataset, finish, linspace, requireNonNegative, splitCount } from "./dataset.ts";
+import { DataError, type Dataset, finish, linspace, requireNonNegative, showValue, splitCount } from "./dataset.ts";
 
 export interface CirclesOptions {
   /** Total points (outer gets floor(n/2)), or [outer, inner]. Default 100. */
@@ -21,7 +21,7 @@ export function makeCircles(options: CirclesOptions = {}): Dataset {
   const { n = 100, factor = 0.8, noise = 0, seed = 0, shuffle = true } = options;
   const [nOut, nIn] = splitCount("makeCircles", n);
   if (typeof factor !== "number" || !(factor > 0 && factor < 1)) {
-    throw new DataError(`makeCircles: factor must be in (0, 1), got ${JSON.stringify(factor)}`);
+    throw new DataError(`makeCircles: factor must be in (0, 1), got ${showValue(factor)}`);
   }
   requireNonNegative("makeCircles: noise", noise);
   const X: number[][] = [];

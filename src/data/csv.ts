@@ -17,17 +17,23 @@ export interface CsvDataset extends Dataset {
 
 /**
  * A data set from CSV text with a header row: numeric feature columns and one label
- * column. Labels that are not numbers are mapped to 0..K-1 in sorted order.
+ * column. Labels are all numbers, or all names (mapped to 0..K-1 in sorted order).
+ * `source` is the file's path, for messages.
  */
-export function parseCsv(text: string, options: CsvOptions = {}, source = "CSV"): CsvDataset {
-  const lines = text.split(/\r?\n/).filter((line) => line.trim() !== "");
-  if (lines.length < 2) throw new DataError(`${source}: needs a header row and at least one data row`);
-  const header = splitRow(lines[0] as string);
+export function parseCsv(text: string, options: CsvOptions = {}, source?: string): CsvDataset {
+  const where = source === undefined ? "CSV text" : `CSV file ${source}`;
+  // Blank lines are skipped, but messages name each row by its line in the file.
+  const lines: { text: string; line: number }[] = [];
+  text.split(/\r?\n/).forEach((line, i) => {
+    if (line.trim() !== "") lines.push({ text: line, line: i + 1 });
+  });
+  if (lines.length < 2) throw new DataError(`${where}: needs a header row and at least one data row`);
+  const header = splitRow((lines[0] as { text: string }).text);
   const column = (key: string | number, what: string): number => {
     const index = typeof key === "number" ? key : header.indexOf(key);
     if (!Number.isInteger(index) || index < 0 || index >= header.length) {
       throw new DataError(
-        `${source}: ${what} column ${JSON.stringify(key)} not found; the header is ${header.join(",")}`,
+        `${where}: ${what} column ${JSON.stringify(key)} not found; the header is ${header.join(",")}`,
       );
     }
     return index;
@@ -36,34 +42,55 @@ export function parseCsv(text: string, options: CsvOptions = {}, source = "CSV")
   const featureIndices = options.features
     ? options.features.map((f) => column(f, "feature"))
     : header.map((_, i) => i).filter((i) => i !== labelIndex);
-  if (featureIndices.length === 0) throw new DataError(`${source}: no feature columns`);
+  if (featureIndices.length === 0) throw new DataError(`${where}: no feature columns`);
 
   const X: number[][] = [];
   const rawLabels: string[] = [];
-  lines.slice(1).forEach((line, r) => {
-    const cells = splitRow(line);
+  for (const { text: row, line } of lines.slice(1)) {
+    const cells = splitRow(row);
     if (cells.length !== header.length) {
-      throw new DataError(`${source}: row ${r + 2} has ${cells.length} fields, the header has ${header.length}`);
+      throw new DataError(`${where} line ${line} has ${cells.length} fields; the header has ${header.length}`);
     }
     X.push(
       featureIndices.map((i) => {
         const value = Number(cells[i]);
         if (cells[i] === "" || !Number.isFinite(value)) {
           throw new DataError(
-            `${source}: row ${r + 2}, column ${header[i]}: ${JSON.stringify(cells[i])} is not a number`,
+            `${where} line ${line}, column ${header[i]}: ${JSON.stringify(cells[i])} is not a number`,
           );
         }
         return value;
       }),
     );
-    rawLabels.push(cells[labelIndex] as string);
-  });
-  const featureNames = featureIndices.map((i) => header[i] as string);
-  if (rawLabels.every((s) => s !== "" && Number.isFinite(Number(s)))) {
-    return { X, y: rawLabels.map(Number), featureNames };
+    const label = cells[labelIndex] as string;
+    if (label === "") throw new DataError(`${where} line ${line}: the label is empty`);
+    rawLabels.push(label);
   }
+  const featureNames = featureIndices.map((i) => header[i] as string);
+  checkLabelKinds(rawLabels, lines, where);
+  if (isNumber(rawLabels[0] as string)) return { X, y: rawLabels.map(Number), featureNames };
   const classes = [...new Set(rawLabels)].sort();
   return { X, y: rawLabels.map((s) => classes.indexOf(s)), featureNames, classes };
+}
+
+const isNumber = (cell: string) => cell !== "" && Number.isFinite(Number(cell));
+
+/**
+ * Labels are all numbers or all class names: a mix is most likely a typo in one row, and
+ * reading every label as a name would silently renumber the classes.
+ */
+function checkLabelKinds(labels: string[], lines: { line: number }[], where: string): void {
+  const first = labels[0] as string;
+  const numeric = isNumber(first);
+  const odd = labels.findIndex((label) => isNumber(label) !== numeric);
+  if (odd < 0) return;
+  const label = labels[odd] as string;
+  const line = (lines[odd + 1] as { line: number }).line;
+  const firstLine = (lines[1] as { line: number }).line;
+  const kind = numeric ? "is not a number" : "is a number";
+  throw new DataError(
+    `${where} line ${line}: the label ${JSON.stringify(label)} ${kind}, unlike line ${firstLine}'s ${JSON.stringify(first)}; labels must be all numbers or all class names`,
+  );
 }
 
 /** Reads a CSV file; see `parseCsv`. */

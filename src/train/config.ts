@@ -9,6 +9,7 @@ import {
   makeToy1d,
   makeXor,
 } from "../data/index.ts";
+import { showValue } from "../data/dataset.ts";
 import {
   ACTIVATION_NAMES,
   type ActivationName,
@@ -21,6 +22,7 @@ import {
   type NetworkSpec,
 } from "../nn/index.ts";
 import type { Seed } from "../random/index.ts";
+import { runMemoryLimit, runTooLarge, snapshotCount } from "./memory.ts";
 
 /** What `train` and `npm run train` accept; the README documents every field. */
 export interface TrainConfig {
@@ -73,16 +75,21 @@ export interface TrainPlan {
   network: Network;
 }
 
-/** A config a user wrote wrongly; `field` names the config field, the message says what is wrong. */
+/**
+ * A config a user wrote wrongly; `field` names the config field, the message says what is
+ * wrong. WHOLE_CONFIG as the field: a problem of the config as a whole.
+ */
 export class ConfigError extends Error {
   override name = "ConfigError";
   constructor(
     readonly field: string,
     problem: string,
   ) {
-    super(`config field '${field}': ${problem}`);
+    super(field === WHOLE_CONFIG ? `config: ${problem}` : `config field '${field}': ${problem}`);
   }
 }
+
+export const WHOLE_CONFIG = "(config)";
 
 const TOP_FIELDS = [
   "sizes",
@@ -105,8 +112,8 @@ const TOP_FIELDS = [
  * the initial network. Throws a ConfigError naming the first bad field.
  * `baseDir` resolves a CSV data path (the config file's folder).
  */
-export function planTraining(raw: unknown, options: { baseDir?: string } = {}): TrainPlan {
-  const c = record(raw, "(config)");
+export function planTraining(raw: unknown, options: { baseDir?: string; memoryLimit?: number } = {}): TrainPlan {
+  const c = record(raw, WHOLE_CONFIG);
   for (const key of Object.keys(c)) {
     if (!(TOP_FIELDS as readonly string[]).includes(key)) {
       const near = TOP_FIELDS.find((f) => f.toLowerCase() === key.toLowerCase());
@@ -142,16 +149,42 @@ export function planTraining(raw: unknown, options: { baseDir?: string } = {}): 
   const shuffle = c.shuffle === undefined ? false : c.shuffle;
   if (typeof shuffle !== "boolean") throw new ConfigError("shuffle", `must be true or false, got ${show(shuffle)}`);
 
-  const data = loadData(required(c, "data"), seed, options.baseDir ?? process.cwd());
-  checkDataFitsNetwork(data, sizes as number[], outputActivation);
   const batchSize = integer(required(c, "batchSize"), "batchSize", 1);
+  const snapshot = snapshotConfig(c.snapshot, (sizes as number[]).length - 1);
+
+  // Refuse a run too large to hold before generating its data (n: 1e9) or training it
+  // (epochs: 1e9), instead of running out of memory minutes later; then again with the
+  // data's real size (a CSV file's is known only once read).
+  const rawData = required(c, "data");
+  const fits = (examples: number) => {
+    if (examples < 1) return; // the data checks say what is wrong
+    const problem = runTooLarge(
+      {
+        sizes: sizes as number[],
+        examples,
+        snapshots: snapshotCount({
+          epochs,
+          batchesPerEpoch: Math.ceil(examples / Math.min(batchSize, examples)),
+          everyBatches: snapshot.everyBatches,
+        }),
+        layers: snapshot.layers,
+        preActivations: snapshot.preActivations,
+      },
+      options.memoryLimit ?? runMemoryLimit(),
+    );
+    if (problem) throw new ConfigError(WHOLE_CONFIG, problem);
+  };
+  const expected = expectedExamples(rawData);
+  if (expected !== null) fits(expected);
+  const data = loadData(rawData, seed, options.baseDir ?? process.cwd());
+  if (data.y.length !== expected) fits(data.y.length);
+  checkDataFitsNetwork(data, sizes as number[], outputActivation);
   if (batchSize > data.y.length) {
     throw new ConfigError("batchSize", `${batchSize} is larger than the data set (${data.y.length} examples)`);
   }
   const spec: NetworkSpec = { sizes: sizes as number[], activation, outputActivation, loss };
   const init = c.init === undefined ? { scheme: "normal" as const } : c.init;
   const network = buildNetwork(init, spec, seed);
-  const snapshot = snapshotConfig(c.snapshot, (sizes as number[]).length - 1);
 
   return {
     config: {
@@ -219,6 +252,35 @@ function loadData(raw: unknown, seed: Seed, baseDir: string): Dataset {
     if (error instanceof ConfigError) throw error;
     throw new ConfigError("data", (error as Error).message);
   }
+}
+
+/** The generators' default sizes (see src/data); a test checks they agree. */
+const DEFAULT_EXAMPLES: Record<Exclude<DatasetName, "csv">, number> = {
+  circles: 100,
+  moons: 100,
+  xor: 200,
+  spiral: 300,
+  blobs: 100,
+  toy1d: 20,
+};
+
+/**
+ * How many examples a data config will give, without generating them; null when that is
+ * not known yet (a CSV file) or `n` is not a valid count (the generator will say so).
+ */
+export function expectedExamples(raw: unknown): number | null {
+  if (typeof raw !== "object" || raw === null) return null;
+  const d = raw as Record<string, unknown>;
+  if ("X" in d || "y" in d) return Array.isArray(d.X) ? d.X.length : null;
+  const name = d.dataset as string;
+  if (!Object.hasOwn(DEFAULT_EXAMPLES, name)) return null;
+  const n = d.n ?? DEFAULT_EXAMPLES[name as keyof typeof DEFAULT_EXAMPLES];
+  const count = (v: unknown) => typeof v === "number" && Number.isInteger(v) && v >= 0;
+  if (count(n) && (n as number) > 0) return n as number;
+  if ((name === "circles" || name === "moons") && Array.isArray(n) && n.length === 2 && n.every(count)) {
+    return (n[0] as number) + (n[1] as number);
+  }
+  return null;
 }
 
 const DATASET_OPTIONS: Record<DatasetName, string[]> = {
@@ -409,8 +471,5 @@ function shapeOf(value: unknown): string {
   return `a list of ${value.length}`;
 }
 
-function show(value: unknown): string {
-  const text = JSON.stringify(value);
-  if (text === undefined) return String(value);
-  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
-}
+/** A config value as messages show it: JSON, shortened, with 1e999 (Infinity) shown as such. */
+const show = showValue;

@@ -8,5 +8,22 @@ export {
   type TrainConfig,
   type TrainPlan,
 } from "./config.ts";
-export { checkRun, loadRun, RUN_VERSION, type Run, RunFileError, type Snapshot, saveRun } from "./run.ts";
-export { DivergenceError, runTraining, type TrainOptions, train } from "./train.ts";
+export {
+  checkRun,
+  loadRun,
+  RUN_VERSION,
+  type Run,
+  RunFileError,
+  type Snapshot,
+  saveRun,
+  saveRunAsync,
+} from "./run.ts";
+export {
+  DivergenceError,
+  runTraining,
+  type TrainAsyncOptions,
+  type TrainOptions,
+  type TrainProgress,
+  train,
+  trainAsync,
+} from "./train.ts";

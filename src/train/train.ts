@@ -2,6 +2,7 @@ import { BatchWorkspace, forwardBatch, type Matrix, type Network, quadratic, Sgd
 import { stream } from "../random/index.ts";
 import { planTraining, type TrainConfig, type TrainPlan } from "./config.ts";
 import { RUN_VERSION, type Run, type Snapshot } from "./run.ts";
+import { runAll, runInSlices } from "./slices.ts";
 import { classifier, encodeDataset } from "./targets.ts";
 
 export interface TrainOptions {
@@ -11,10 +12,29 @@ export interface TrainOptions {
   baseDir?: string;
 }
 
+/** How far training has come: epochs done (fractional within an epoch), the latest loss, seconds so far. */
+export interface TrainProgress {
+  epoch: number;
+  epochs: number;
+  /** The loss at the latest snapshot. */
+  loss: number;
+  seconds: number;
+}
+
+export interface TrainAsyncOptions extends TrainOptions {
+  /** Stops training: trainAsync then rejects with the signal's reason. */
+  signal?: AbortSignal;
+  /** Called at the first snapshot, then at most every PROGRESS_MS while training, and at the end. */
+  onProgress?: (progress: TrainProgress) => void;
+}
+
 /** Raised when the loss or a parameter stops being a finite number. */
 export class DivergenceError extends Error {
   override name = "DivergenceError";
 }
+
+/** How often trainAsync reports progress, at most. */
+const PROGRESS_MS = 100;
 
 /**
  * Trains a network as the config says, with mini-batch SGD (Nielsen's update_mini_batch,
@@ -24,10 +44,52 @@ export function train(config: TrainConfig | unknown, options: TrainOptions = {})
   const started = performance.now();
   const plan = planTraining(config, { baseDir: options.baseDir });
   const snapshots: Snapshot[] = [];
-  runTraining(plan, (snapshot, progress) => {
+  runAll(
+    trainingSteps(plan, (snapshot, progress) => {
+      snapshots.push(snapshot);
+      options.onSnapshot?.(snapshot, progress);
+    }),
+  );
+  return finishedRun(plan, snapshots, started);
+}
+
+/**
+ * Trains exactly as `train` does (the same loop, the same numbers), but returns to the event
+ * loop every SLICE_MS, so a signal handler, a timer or a progress display keeps running.
+ * Rejects with the signal's reason when `signal` aborts.
+ */
+export async function trainAsync(config: TrainConfig | unknown, options: TrainAsyncOptions = {}): Promise<Run> {
+  const { signal, onProgress } = options;
+  signal?.throwIfAborted();
+  const started = performance.now();
+  const plan = planTraining(config, { baseDir: options.baseDir });
+  const { epochs } = plan.config;
+  const snapshots: Snapshot[] = [];
+  const steps = trainingSteps(plan, (snapshot, progress) => {
     snapshots.push(snapshot);
     options.onSnapshot?.(snapshot, progress);
   });
+  const batchesPerEpoch = Math.ceil(plan.data.y.length / plan.config.batchSize);
+  let lastReport = Number.NEGATIVE_INFINITY;
+  const report = (epoch: number, now: number) => {
+    lastReport = now;
+    const loss = (snapshots.at(-1) as Snapshot).loss;
+    onProgress?.({ epoch, epochs, loss, seconds: (now - started) / 1000 });
+  };
+  await runInSlices(steps, {
+    signal,
+    afterStep:
+      onProgress &&
+      ((batch) => {
+        const now = performance.now();
+        if (now - lastReport >= PROGRESS_MS) report(batch / batchesPerEpoch, now);
+      }),
+  });
+  if (onProgress) report(epochs, performance.now());
+  return finishedRun(plan, snapshots, started);
+}
+
+function finishedRun(plan: TrainPlan, snapshots: Snapshot[], started: number): Run {
   return {
     version: RUN_VERSION,
     config: plan.config,
@@ -39,6 +101,19 @@ export function train(config: TrainConfig | unknown, options: TrainOptions = {})
 
 /** The training loop itself, calling `record` with every snapshot. */
 export function runTraining(plan: TrainPlan, record: NonNullable<TrainOptions["onSnapshot"]>): void {
+  runAll(trainingSteps(plan, record));
+}
+
+/**
+ * The one training loop that `train`, `trainAsync` and `runTraining` drive. It yields the
+ * number of mini-batches done after the first snapshot and after every mini-batch, so a
+ * driver can return to the event loop between them; the numbers do not depend on how it is
+ * driven.
+ */
+function* trainingSteps(
+  plan: TrainPlan,
+  record: NonNullable<TrainOptions["onSnapshot"]>,
+): Generator<number, void, void> {
   const { config, data, network: net } = plan;
   const n = data.y.length;
   const outputs = config.sizes[config.sizes.length - 1] as number;
@@ -70,6 +145,7 @@ export function runTraining(plan: TrainPlan, record: NonNullable<TrainOptions["o
   };
 
   take(0);
+  yield 0;
   let batch = 0;
   for (let epoch = 1; epoch <= config.epochs; epoch++) {
     if (config.shuffle) shuffler.shuffle(order);
@@ -80,6 +156,7 @@ export function runTraining(plan: TrainPlan, record: NonNullable<TrainOptions["o
       sgd.step(ws);
       batch++;
       if (every !== null && batch % every === 0) take(batch);
+      yield batch;
     }
     if (every === null) take(batch);
     else if (epoch === config.epochs && batch % every !== 0) take(batch);
