@@ -58,7 +58,7 @@ export function report(command: string, error: unknown, verbose: boolean): numbe
   const message = isFileSystemError(error)
     ? fileSystemMessage(error as NodeJS.ErrnoException)
     : error instanceof Interrupted
-      ? `interrupted (${error.signal}): nothing was written; any file that was there is as it was`
+      ? `interrupted (${error.signal}): nothing was written; any file already there is as it was`
       : error instanceof Error
         ? error.message
         : String(error);

@@ -1,4 +1,5 @@
 import cliProgress from "cli-progress";
+import type { TrainProgress } from "../train/index.ts";
 import { formatDuration } from "./format.ts";
 
 /**
@@ -69,4 +70,42 @@ export class Progress {
   stop(): void {
     this.bar?.stop();
   }
+}
+
+/** Seconds of training before the progress bar appears: short runs print only their summary. */
+const TRAINING_PROGRESS_AFTER = 1;
+
+/**
+ * Training's progress on a terminal (epoch, loss, ETA), once training has lasted a second;
+ * nothing when quiet or when stderr is not a terminal. Used by `train` and by `render`.
+ */
+export function trainingProgress(quiet: boolean): { update: (p: TrainProgress) => void; stop: () => void } {
+  if (quiet || !process.stderr.isTTY) return { update: () => {}, stop: () => {} };
+  let bar: Progress | null = null;
+  return {
+    update: (p) => {
+      if (p.seconds < TRAINING_PROGRESS_AFTER) return;
+      // The ETA from the average pace so far: steadier than cli-progress's, which reads 0 at first.
+      const eta = p.epoch > 0 ? (p.seconds * (p.epochs - p.epoch)) / p.epoch : Number.NaN;
+      const values = {
+        epoch: String(Math.floor(p.epoch)),
+        epochs: String(p.epochs),
+        loss: p.loss < 1e-3 ? p.loss.toExponential(2) : p.loss.toPrecision(3),
+        remaining: formatDuration(eta),
+      };
+      bar ??= new Progress({
+        total: p.epochs,
+        label: "train",
+        quiet: false,
+        plain: false,
+        format: "train {bar} epoch {epoch}/{epochs} | loss {loss} | ETA {remaining}",
+        values,
+      });
+      bar.update(p.epoch, values);
+    },
+    stop: () => {
+      bar?.stop();
+      bar = null;
+    },
+  };
 }

@@ -1,9 +1,9 @@
-import { Interrupted } from "../render/errors.ts";
 import { outputSize, type RenderResult, renderScene } from "../render/render.ts";
 import { type FormatName, gifGeometry } from "../video/index.ts";
 import { EXIT, parseArgsError, report } from "./errors.ts";
 import { count, formatBytes, formatDuration } from "./format.ts";
-import { Progress } from "./progress.ts";
+import { InterruptWatch } from "./interrupts.ts";
+import { Progress, trainingProgress } from "./progress.ts";
 import { parseRenderArgs, RENDER_HELP, type RenderArgs } from "./render-options.ts";
 
 /** `netreel render`: returns the process exit code. */
@@ -26,38 +26,12 @@ export async function renderCommand(argv: string[]): Promise<number> {
   }
 }
 
-/**
- * Ctrl-C and SIGTERM abort the render; the handlers stay installed until the render has
- * cleaned up, so a second Ctrl-C during the clean-up cannot kill the process half-way.
- */
-class InterruptWatch {
-  private readonly controller = new AbortController();
-  private readonly handler = (signal: NodeJS.Signals) => {
-    if (!this.controller.signal.aborted) this.controller.abort(new Interrupted(signal));
-  };
-
-  constructor() {
-    process.on("SIGINT", this.handler);
-    process.on("SIGTERM", this.handler);
-  }
-
-  get signal(): AbortSignal {
-    return this.controller.signal;
-  }
-
-  /** Done with the render. After an interrupt the handlers stay: the process is about to exit. */
-  close(): void {
-    if (this.controller.signal.aborted) return;
-    process.removeListener("SIGINT", this.handler);
-    process.removeListener("SIGTERM", this.handler);
-  }
-}
-
 async function render(args: RenderArgs, signal: AbortSignal): Promise<void> {
   const log = (line: string) => {
     if (!args.quiet) process.stderr.write(`${line}\n`);
   };
   const bar: { progress: Progress | null } = { progress: null };
+  const training = trainingProgress(args.quiet);
   try {
     const result = await renderScene({
       scene: args.scene,
@@ -78,7 +52,9 @@ async function render(args: RenderArgs, signal: AbortSignal): Promise<void> {
         if (line.startsWith("ffmpeg:") && !args.verbose) return;
         log(line);
       },
+      onTraining: training.update,
       onFrames: (done, total) => {
+        training.stop();
         bar.progress ??= new Progress({ total, label: `rendering ${args.scene}`, quiet: args.quiet });
         bar.progress.update(done);
       },
@@ -86,6 +62,7 @@ async function render(args: RenderArgs, signal: AbortSignal): Promise<void> {
     bar.progress?.stop();
     if (!args.quiet) for (const line of summaryLines(result, args.frame)) process.stdout.write(`${line}\n`);
   } finally {
+    training.stop();
     bar.progress?.stop();
   }
 }

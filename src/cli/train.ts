@@ -1,11 +1,11 @@
 import { existsSync, mkdirSync, readFileSync, statSync } from "node:fs";
-import { constants } from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
-import { type Run, saveRunAsync, type TrainProgress, trainAsync } from "../train/index.ts";
-import { EXIT, UsageError, UserFacingError, report } from "./errors.ts";
-import { formatBytes, formatDuration } from "./format.ts";
-import { Progress } from "./progress.ts";
+import { type Run, saveRunAsync, trainAsync } from "../train/index.ts";
+import { EXIT, parseArgsError, report, UsageError } from "./errors.ts";
+import { formatBytes } from "./format.ts";
+import { InterruptWatch } from "./interrupts.ts";
+import { trainingProgress } from "./progress.ts";
 
 export const TRAIN_HELP = `Usage: npm run train -- <config.json> [--out run.json] [--quiet] [--verbose]
 
@@ -25,17 +25,10 @@ Exit codes: 0 done, 1 training diverged or the run could not be written,
 143 stopped (SIGTERM); an interrupted run writes no file.
 `;
 
-/** Ctrl-C or SIGTERM during training or writing: nothing is written, exit 128 + the signal's number. */
-class Interrupted extends UserFacingError {
-  constructor(signal: "SIGINT" | "SIGTERM") {
-    super("interrupted: no run file was written", 128 + constants.signals[signal]);
-  }
-}
-
 /** `netreel train`: returns the process exit code. */
 export async function trainCommand(argv: string[]): Promise<number> {
   let verbose = argv.includes("--verbose");
-  const interrupts = listenForInterrupts();
+  const interrupts = new InterruptWatch();
   try {
     const { values, positionals } = parseArgs({
       args: argv,
@@ -76,59 +69,8 @@ export async function trainCommand(argv: string[]): Promise<number> {
   } catch (error) {
     return report("train", parseArgsError(error), verbose);
   } finally {
-    interrupts.stop();
+    interrupts.close();
   }
-}
-
-/**
- * While training and writing, Ctrl-C (SIGINT) and SIGTERM abort the returned signal instead of
- * killing the process, so the work stops within one 50 ms slice and leaves no file.
- */
-function listenForInterrupts(): { signal: AbortSignal; stop: () => void } {
-  const controller = new AbortController();
-  const onInt = () => controller.abort(new Interrupted("SIGINT"));
-  const onTerm = () => controller.abort(new Interrupted("SIGTERM"));
-  process.on("SIGINT", onInt);
-  process.on("SIGTERM", onTerm);
-  return {
-    signal: controller.signal,
-    stop: () => {
-      process.off("SIGINT", onInt);
-      process.off("SIGTERM", onTerm);
-    },
-  };
-}
-
-/** Seconds of training before the progress bar appears: short runs print only their summary. */
-const PROGRESS_AFTER = 1;
-
-/** A bar with the epoch, the loss and the ETA, on a terminal only and once training has lasted a second. */
-function trainingProgress(quiet: boolean): { update: (p: TrainProgress) => void; stop: () => void } {
-  if (quiet || !process.stderr.isTTY) return { update: () => {}, stop: () => {} };
-  let bar: Progress | null = null;
-  return {
-    update: (p) => {
-      if (p.seconds < PROGRESS_AFTER) return;
-      // The ETA from the average pace so far: steadier than cli-progress's, which reads 0 at first.
-      const eta = p.epoch > 0 ? (p.seconds * (p.epochs - p.epoch)) / p.epoch : Number.NaN;
-      const values = {
-        epoch: String(Math.floor(p.epoch)),
-        epochs: String(p.epochs),
-        loss: p.loss < 1e-3 ? p.loss.toExponential(2) : p.loss.toPrecision(3),
-        remaining: formatDuration(eta),
-      };
-      bar ??= new Progress({
-        total: p.epochs,
-        label: "train",
-        quiet: false,
-        plain: false,
-        format: "train {bar} epoch {epoch}/{epochs} | loss {loss} | ETA {remaining}",
-        values,
-      });
-      bar.update(p.epoch, values);
-    },
-    stop: () => bar?.stop(),
-  };
 }
 
 function readConfig(file: string): unknown {
@@ -138,13 +80,6 @@ function readConfig(file: string): unknown {
   } catch (error) {
     throw new UsageError(`config file ${file} is not valid JSON (${(error as Error).message})`);
   }
-}
-
-/** node:util's parseArgs errors (unknown option, missing value) are usage errors. */
-export function parseArgsError(error: unknown): unknown {
-  const code = (error as { code?: string })?.code;
-  if (typeof code === "string" && code.startsWith("ERR_PARSE_ARGS")) return new UsageError((error as Error).message);
-  return error;
 }
 
 function summary(run: Run, out: string): string {

@@ -2,7 +2,7 @@ import { readdirSync, statSync } from "node:fs";
 import path from "node:path";
 import type { Seed } from "../random/index.ts";
 import type { SceneContext, ThemeName } from "../scene/index.ts";
-import { loadRun, type Run, train } from "../train/index.ts";
+import { loadRun, type Run, type TrainProgress, trainAsync } from "../train/index.ts";
 import {
   EncoderError,
   EncoderInterrupted,
@@ -49,6 +49,8 @@ export interface RenderOptions {
   verbose?: boolean;
   /** Lines worth showing a person (training summary, palette pass, ffmpeg's location). */
   log?: (line: string) => void;
+  /** Training's progress, when the scene trains (at most every 100 ms). */
+  onTraining?: (progress: TrainProgress) => void;
   /** Frames done so far, of the render's total. */
   onFrames?: (done: number, total: number) => void;
 }
@@ -110,7 +112,7 @@ export async function renderScene(options: RenderOptions): Promise<RenderResult>
     // Only the scene's process keeps the run (`prepare` hands it over); holding it here too
     // would make every garbage collection in this process walk it while frames stream through.
     const context: { run: Run | null } & Omit<SceneContext, "run"> = {
-      run: await sceneRun(drawer, options.scene, meta, seed, log, signal),
+      run: await sceneRun(drawer, { ...options, log }, meta, seed, signal),
       seed,
       width,
       height,
@@ -226,16 +228,25 @@ async function encode(job: {
 /** The run a scene draws from: trained now from its config, or loaded from a saved file. */
 async function sceneRun(
   drawer: SceneDrawer,
-  file: string,
+  options: RenderOptions & { log: (line: string) => void },
   meta: SceneMeta,
   seed: Seed,
-  log: (line: string) => void,
   signal: AbortSignal,
 ): Promise<Run> {
-  if (meta.runFile !== undefined)
-    return namingScene(file, () => loadRun(path.resolve(path.dirname(file), meta.runFile as string)));
+  const file = options.scene;
+  if (meta.runFile !== undefined) {
+    const runFile = path.resolve(path.dirname(file), meta.runFile);
+    return namingScene(file, () => loadRun(runFile));
+  }
   const config = await abortable(drawer.trainConfig(seed), signal);
-  const run = namingScene(file, () => train(config, { baseDir: path.dirname(path.resolve(file)) }));
+  const run = await namingSceneAsync(file, () =>
+    trainAsync(config, {
+      baseDir: path.dirname(path.resolve(file)),
+      signal,
+      ...(options.onTraining ? { onProgress: options.onTraining } : {}),
+    }),
+  );
+  const log = options.log;
   const last = run.snapshots.at(-1);
   log(
     `trained [${run.config.sizes.join(",")}] for ${last?.epoch ?? 0} epochs in ${(run.seconds ?? 0).toFixed(2)} s: loss ${last?.loss.toFixed(4)}, accuracy ${(100 * (last?.accuracy ?? 0)).toFixed(1)}%`,
@@ -248,9 +259,23 @@ function namingScene<T>(file: string, work: () => T): T {
   try {
     return work();
   } catch (error) {
-    if (error instanceof Error && !(error instanceof SceneFailure)) error.message = `scene ${file}: ${error.message}`;
-    throw error;
+    throw withScene(file, error);
   }
+}
+
+async function namingSceneAsync<T>(file: string, work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    throw withScene(file, error);
+  }
+}
+
+function withScene(file: string, error: unknown): unknown {
+  if (error instanceof Error && !(error instanceof SceneFailure || error instanceof Interrupted)) {
+    error.message = `scene ${file}: ${error.message}`;
+  }
+  return error;
 }
 
 /** The frame size, rate and count of a render: the options over the scene's defaults. */
