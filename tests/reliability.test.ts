@@ -122,6 +122,21 @@ function folderWithOld(name: string): { dir: string; target: string } {
 function assertUntouched(dir: string, target: string): void {
   assert.deepEqual(readdirSync(dir), [path.basename(target)], "nothing but the old file in its folder");
   assert.ok(readFileSync(target).equals(OLD), "the old file is byte-identical");
+  assert.deepEqual(processesWriting(dir), [], "an ffmpeg writing into the folder is still running");
+}
+
+/** Running processes whose command line names `dir` (an ffmpeg writing there names its output). */
+function processesWriting(dir: string): string[] {
+  return readdirSync("/proc")
+    .filter((name) => /^\d+$/.test(name) && running(Number(name)))
+    .flatMap((name) => {
+      try {
+        const command = readFileSync(`/proc/${name}/cmdline`, "utf8").replaceAll("\0", " ");
+        return command.includes(dir) && !command.includes("scripts/render.ts") ? [command] : [];
+      } catch {
+        return [];
+      }
+    });
 }
 
 function oneLine(outcome: Outcome, pattern: RegExp): void {
@@ -180,6 +195,42 @@ describe("--out never replaces a folder", () => {
     oneLine(refused, /holds files netreel did not write \(slides\.key\)/);
     assert.equal(readFileSync(path.join(frames, "slides.key"), "utf8"), "a keynote file");
     assert.deepEqual(readdirSync(dir), ["frames"]);
+  });
+
+  test("Ctrl-C while rendering PNG frames over an old frames folder leaves that folder as it was", async () => {
+    const dir = mkdtempSync(path.join(work, "png-stop-"));
+    const frames = path.join(dir, "frames");
+    mkdirSync(frames);
+    writeFileSync(path.join(frames, "frame-00000.png"), OLD);
+    const outcome = await render([SCENE, "--format", "png", "--out", frames], {
+      env: { NETREEL_TEST_MISBEHAVE: "slow" },
+      when: /frames \(10%\)/,
+      act: (child) => child.kill("SIGINT"),
+    });
+    assert.equal(outcome.code, 130, outcome.stderr);
+    assert.deepEqual(readdirSync(dir), ["frames"]);
+    assert.deepEqual(readdirSync(frames), ["frame-00000.png"]);
+    assert.ok(readFileSync(path.join(frames, "frame-00000.png")).equals(OLD));
+    await noneRunning(outcome.children);
+  });
+
+  test("a folder the file system will not let anyone write (chattr +i) is refused before any work", async (t) => {
+    const dir = mkdtempSync(path.join(work, "immutable-"));
+    const target = path.join(dir, "clip.gif");
+    writeFileSync(target, OLD);
+    const made = spawnSync("chattr", ["+i", dir], { encoding: "utf8" });
+    if (made.status !== 0) {
+      t.skip(`chattr +i is not possible here: ${(made.stderr || made.error?.message || "").trim()}`);
+      return;
+    }
+    try {
+      const outcome = await render([SCENE, "--format", "gif", "--out", target, ...QUICK]);
+      assert.equal(outcome.code, 2, outcome.stderr);
+      oneLine(outcome, /^netreel render: cannot write .*clip\.gif: permission denied$/);
+      assertUntouched(dir, target);
+    } finally {
+      spawnSync("chattr", ["-i", dir]);
+    }
   });
 
   test("six renders of PNG frames into one folder at once all finish, and leave nothing beside it", async () => {
