@@ -1,10 +1,10 @@
 import type { CanvasRenderingContext2D } from "canvas";
-import type { OrbitCamera, Rect } from "./camera.ts";
+import type { OrbitCamera } from "./camera.ts";
 import { font } from "./fonts.ts";
+import type { Rect, Vec3 } from "./geometry.ts";
 import { tracePolygon3d } from "./plane3d.ts";
 import { fillTextCached, measureTextCached } from "./textcache.ts";
 import type { Theme } from "./theme.ts";
-import type { Vec3 } from "./vec3.ts";
 
 export interface AxesBoxOptions {
   theme: Theme;

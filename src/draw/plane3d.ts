@@ -1,6 +1,6 @@
 import type { CanvasRenderingContext2D } from "canvas";
 import type { OrbitCamera } from "./camera.ts";
-import { cross, dot, normalize, sub, type Vec3 } from "./vec3.ts";
+import { cross, dot, normalize, sub, type Vec3 } from "./geometry.ts";
 
 const EDGES: [Vec3, Vec3][] = [];
 for (let a = 0; a < 3; a++) {
