@@ -1,7 +1,7 @@
 import type { CanvasRenderingContext2D } from "canvas";
 import type { OrbitCamera } from "./camera.ts";
 import { font } from "./fonts.ts";
-import type { Rect, Vec3 } from "./geometry.ts";
+import { type Rect, type Vec3, vec3 } from "./geometry.ts";
 import { tracePolygon3d } from "./plane3d.ts";
 import { fillTextCached, measureTextCached } from "./textcache.ts";
 import type { Theme } from "./theme.ts";
@@ -53,7 +53,7 @@ function point(a: number, va: number, b: number, vb: number, c: number, vc: numb
   p[a] = va;
   p[b] = vb;
   p[c] = vc;
-  return p as unknown as Vec3;
+  return vec3(p);
 }
 
 function line(ctx: CanvasRenderingContext2D, camera: OrbitCamera, from: Vec3, to: Vec3): void {
@@ -115,13 +115,12 @@ export function drawAxesBoxBack(ctx: CanvasRenderingContext2D, camera: OrbitCame
 
 /** The three edges that meet at the corner nearest the camera, drawn over the data. */
 export function drawAxesBoxFront(ctx: CanvasRenderingContext2D, camera: OrbitCamera, options: AxesBoxOptions): void {
-  const front = cameraSides(camera);
-  const corner = front as unknown as Vec3;
+  const corner = cameraSides(camera);
   ctx.save();
   ctx.globalAlpha = 0.55 * (options.opacity ?? 1);
   ctx.beginPath();
   for (let a = 0; a < 3; a++) {
-    const other = [...corner] as [number, number, number];
+    const other: [number, number, number] = [...corner];
     other[a] = 1 - (other[a] as number);
     line(ctx, camera, corner, other);
   }

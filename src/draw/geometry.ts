@@ -9,6 +9,12 @@ export interface Rect {
   height: number;
 }
 
+/** A Vec3 from a list that must hold exactly three numbers, such as a weight row of a 3-unit layer. */
+export function vec3(values: readonly number[]): Vec3 {
+  if (values.length !== 3) throw new RangeError(`a Vec3 needs 3 numbers, got ${values.length}`);
+  return [values[0] as number, values[1] as number, values[2] as number];
+}
+
 export const add = (a: Vec3, b: Vec3): Vec3 => [a[0] + b[0], a[1] + b[1], a[2] + b[2]];
 export const sub = (a: Vec3, b: Vec3): Vec3 => [a[0] - b[0], a[1] - b[1], a[2] - b[2]];
 export const scale = (a: Vec3, s: number): Vec3 => [a[0] * s, a[1] * s, a[2] * s];

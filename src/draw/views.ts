@@ -1,4 +1,4 @@
-import { normalize, type Vec3 } from "./geometry.ts";
+import { normalize, type Vec3, vec3 } from "./geometry.ts";
 
 /**
  * A view (azimuth, elevation in degrees) that sees the plane with this normal at a grazing
@@ -61,5 +61,5 @@ export function bestFitNormal(points: readonly (readonly number[])[]): Vec3 {
     const norm = Math.hypot(...w) || 1;
     v = w.map((x) => x / norm);
   }
-  return v as unknown as Vec3;
+  return vec3(v);
 }
