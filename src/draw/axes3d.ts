@@ -3,6 +3,7 @@ import type { OrbitCamera } from "./camera.ts";
 import { font } from "./fonts.ts";
 import { type Rect, type Vec3, vec3 } from "./geometry.ts";
 import { tracePolygon3d } from "./plane3d.ts";
+import { smoothstep } from "./smoothstep.ts";
 import { fillTextCached, measureTextCached } from "./textcache.ts";
 import type { Theme } from "./theme.ts";
 
@@ -192,7 +193,7 @@ function drawTicks(
     // As the camera turns, the labels of a horizontal axis jump to the box's other side where
     // the camera crosses the box's middle along the other horizontal axis: fade them out
     // within a few degrees of that crossing, so they leave and come back instead of jumping.
-    const legible = a === 2 ? 1 : fadeIn(crossing(camera, a === 0 ? 1 : 0), 0.03, 0.12);
+    const legible = a === 2 ? 1 : smoothstep(0.03, 0.12, crossing(camera, a === 0 ? 1 : 0));
     const opacity = ctx.globalAlpha;
     ctx.globalAlpha = opacity * legible;
     const tickFont = font(16 * unit);
@@ -233,10 +234,4 @@ function drawTicks(
     }
     ctx.globalAlpha = opacity;
   }
-}
-
-/** 0 below `from`, 1 above `to`, a smooth step between. */
-function fadeIn(x: number, from: number, to: number): number {
-  const t = Math.min(1, Math.max(0, (x - from) / (to - from)));
-  return t * t * (3 - 2 * t);
 }
