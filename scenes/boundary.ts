@@ -88,7 +88,7 @@ export default defineScene({
     ctx.fillRect(0, 0, width, height);
     const title = "How a network bends its decision boundary";
     const subtitle = "A [2, 8, 8, 1] tanh network learns scikit-learn's two moons";
-    if (at.title >= 1) {
+    if (at.titleOpacity >= 1) {
       drawTitleCard(ctx, frame, { theme, unit, title, subtitle, opacity: 1 });
       return;
     }
@@ -144,6 +144,6 @@ export default defineScene({
 
     const caption = captionAt(s.captions, frame.time);
     drawCaption(ctx, layout.caption, caption.text, { theme, unit, opacity: caption.opacity });
-    if (at.title > 0) drawTitleCard(ctx, frame, { theme, unit, title, subtitle, opacity: at.title });
+    if (at.titleOpacity > 0) drawTitleCard(ctx, frame, { theme, unit, title, subtitle, opacity: at.titleOpacity });
   },
 });

@@ -118,7 +118,7 @@ export default defineScene({
 
     ctx.fillStyle = theme.background;
     ctx.fillRect(0, 0, width, height);
-    if (at.title >= 1) {
+    if (at.titleOpacity >= 1) {
       drawOpeningCard(ctx, frame, theme, s, 1);
       return;
     }
@@ -205,7 +205,7 @@ export default defineScene({
     drawCaption(ctx, layout.caption, caption.text, { theme, unit, opacity: caption.opacity });
 
     // The title card fades out over the first frames of the scene.
-    if (at.title > 0) drawOpeningCard(ctx, frame, theme, s, at.title);
+    if (at.titleOpacity > 0) drawOpeningCard(ctx, frame, theme, s, at.titleOpacity);
   },
 });
 

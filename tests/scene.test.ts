@@ -44,9 +44,18 @@ describe("timeline", () => {
   });
 
   test("the title card fades out before it ends", () => {
-    assert.equal(clock(0).title, 1);
-    assert.ok(clock(1.9).title > 0 && clock(1.9).title < 1);
-    assert.equal(clock(2).title, 0);
+    assert.equal(clock(0).titleOpacity, 1);
+    assert.ok(clock(1.9).titleOpacity > 0 && clock(1.9).titleOpacity < 1);
+    assert.equal(clock(2).titleOpacity, 0);
+  });
+
+  test("scenes written before the rename of title and training still read them", () => {
+    for (const time of [0, 1.9, 3, 6.75, 11]) {
+      const at = clock(time);
+      assert.equal(at.title, at.titleOpacity);
+      assert.equal(at.training, at.trainingProgress);
+    }
+    assert.equal(clock(6.75).trainingProgress, 0.5);
   });
 
   test("short clips shrink the holds and keep half for training", () => {
