@@ -8,16 +8,16 @@
 // A snapshot every 5 mini-batches (4 per epoch) keeps the motion between snapshots short.
 import {
   bestFitNormal,
-  calmPace,
-  classLegend,
   type CanvasRenderingContext2D,
+  calmPace,
   captionAt,
+  classLegend,
   cloudFramings,
   defineScene,
   drawCaption,
+  drawClassMap,
   drawHeader,
   drawLegend,
-  drawClassMap,
   drawLinePlot,
   drawSpace3d,
   drawTitleCard,
@@ -27,6 +27,7 @@ import {
   Network,
   OrbitCamera,
   outputField,
+  outputPlane,
   shortestTurn,
   stack,
   stateAt,
@@ -72,7 +73,7 @@ export default defineScene({
       tilt: 70,
       elevations: [12, 40],
     });
-    const finalNormal = (last?.weights.at(-1)?.[0] ?? [0, 0, 1]) as unknown as Vec3;
+    const finalNormal: Vec3 = last ? outputPlane(last).normal : [0, 0, 1];
     const endView = viewAcrossPlane(finalNormal, {
       tilt: 14,
       elevations: [12, 30],
@@ -141,8 +142,6 @@ export default defineScene({
       zoom: framing.zoom,
       distance: 5,
     });
-    const weights = state.weights.at(-1)?.[0] as number[];
-    const bias = state.biases.at(-1)?.[0] as number;
     ctx.save();
     ctx.beginPath();
     ctx.rect(layout.main.x, layout.main.y, layout.main.width, layout.main.height);
@@ -152,7 +151,7 @@ export default defineScene({
       unit,
       points: state.activations,
       labels: s.labels,
-      plane: { normal: weights as unknown as Vec3, offset: bias },
+      plane: outputPlane(state),
       axisLabels: ["h₁", "h₂", "h₃"],
       radius: 4,
       bounds: layout.main,
