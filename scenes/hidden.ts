@@ -39,6 +39,7 @@ import {
   viewAcrossPlane,
 } from "../src/index.ts";
 
+const TITLE = "How a hidden layer untangles two circles";
 const EPOCHS = 30;
 const INPUT_RANGE: [number, number] = [-1.5, 1.5];
 const LAYER = 2;
@@ -169,7 +170,7 @@ export default defineScene({
     drawHeader(ctx, layout.header, {
       theme,
       unit,
-      title: "How a hidden layer untangles two circles",
+      title: TITLE,
       status: [
         ...trainingStatus({ ...runState, epoch: at.epoch, epochs: prepared.epochs }),
         { label: "network", value: "[2, 3, 3, 1] sigmoid" },
@@ -245,7 +246,7 @@ function drawOpeningCard(
   drawTitleCard(ctx, frame, {
     theme,
     unit,
-    title: "How a hidden layer untangles two circles",
+    title: TITLE,
     subtitle: "A [2, 3, 3, 1] sigmoid network learns to tell the inner circle from the outer one.",
     opacity,
     figure,
