@@ -58,10 +58,10 @@ export default defineScene({
       spec: { sizes: run.config.sizes, activation: "tanh" as const, outputActivation: "sigmoid" as const },
       inputs: Float64Array.from(run.data.X.flat()),
       labels: Uint8Array.from(run.data.y),
-      lossEpochs: run.snapshots.map((s) => s.epoch),
-      losses: run.snapshots.map((s) => s.loss),
-      accuracies: run.snapshots.map((s) => s.accuracy),
-      maxLoss: run.snapshots.reduce((most, s) => Math.max(most, s.loss), 0),
+      lossEpochs: run.snapshots.map((snapshot) => snapshot.epoch),
+      losses: run.snapshots.map((snapshot) => snapshot.loss),
+      accuracies: run.snapshots.map((snapshot) => snapshot.accuracy),
+      maxLoss: run.snapshots.reduce((most, snapshot) => Math.max(most, snapshot.loss), 0),
       captions: [
         { from: 1.5, to: trainStart + 0.5, text: "Random weights: the boundary cuts straight through both moons." },
         {
@@ -78,23 +78,23 @@ export default defineScene({
     };
   },
 
-  draw: (ctx, frame, s) => {
+  draw: (ctx, frame, prepared) => {
     const { width, height } = frame;
     const theme = themeNamed(frame.theme);
-    const at = s.clock(frame.time);
+    const at = prepared.clock(frame.time);
     const layout = frameLayout(width, height, { sideFraction: 0.3 });
     const { unit } = layout;
     ctx.fillStyle = theme.background;
     ctx.fillRect(0, 0, width, height);
     const title = "How a network bends its decision boundary";
     const subtitle = "A [2, 8, 8, 1] tanh network learns scikit-learn's two moons";
-    if (at.title >= 1) {
+    if (at.titleOpacity >= 1) {
       drawTitleCard(ctx, frame, { theme, unit, title, subtitle, opacity: 1 });
       return;
     }
 
-    const state = stateAt(frame.run, at.epoch);
-    const network = Network.fromPlain(s.spec, state);
+    const runState = stateAt(frame.run, at.epoch);
+    const network = Network.fromPlain(prepared.spec, runState);
     const size = Math.max(48, Math.round(128 * unit));
     // Room below the square for the x₁ label, above the caption.
     drawClassMap(
@@ -104,8 +104,8 @@ export default defineScene({
         theme,
         unit,
         range: RANGE,
-        points: s.inputs,
-        labels: s.labels,
+        points: prepared.inputs,
+        labels: prepared.labels,
         radius: 4,
         field: { values: outputField(network, { range: RANGE, size }), size, threshold: 0.5 },
       },
@@ -115,7 +115,7 @@ export default defineScene({
       theme,
       unit,
       title,
-      status: trainingStatus({ ...state, epoch: at.epoch, epochs: s.epochs }),
+      status: trainingStatus({ ...runState, epoch: at.epoch, epochs: prepared.epochs }),
     });
 
     const [legendRect, lossRect, accuracyRect] = stack(layout.side, [0.5, 1, 1], 22 * unit);
@@ -125,25 +125,31 @@ export default defineScene({
       classLegend(theme, ["upper moon (y = 0)", "lower moon (y = 1)"], "boundary (output = ½)"),
       { theme, unit },
     );
-    const curve = { theme, unit, xs: s.lossEpochs, upTo: at.epoch, xRange: [0, s.epochs] as [number, number] };
+    const curve = {
+      theme,
+      unit,
+      xs: prepared.lossEpochs,
+      upTo: at.epoch,
+      xRange: [0, prepared.epochs] as [number, number],
+    };
     drawLinePlot(ctx, lossRect, {
       ...curve,
       title: "loss (mean ½‖a − y‖²)",
-      ys: s.losses,
-      yRange: [0, Math.ceil(s.maxLoss * 10) / 10],
+      ys: prepared.losses,
+      yRange: [0, Math.ceil(prepared.maxLoss * 10) / 10],
       color: theme.ink,
     });
     drawLinePlot(ctx, accuracyRect, {
       ...curve,
       title: "accuracy",
-      ys: s.accuracies,
+      ys: prepared.accuracies,
       yRange: [0, 1],
       xLabel: "epoch",
       color: theme.ink,
     });
 
-    const caption = captionAt(s.captions, frame.time);
+    const caption = captionAt(prepared.captions, frame.time);
     drawCaption(ctx, layout.caption, caption.text, { theme, unit, opacity: caption.opacity });
-    if (at.title > 0) drawTitleCard(ctx, frame, { theme, unit, title, subtitle, opacity: at.title });
+    if (at.titleOpacity > 0) drawTitleCard(ctx, frame, { theme, unit, title, subtitle, opacity: at.titleOpacity });
   },
 });

@@ -8,16 +8,16 @@
 // A snapshot every 5 mini-batches (4 per epoch) keeps the motion between snapshots short.
 import {
   bestFitNormal,
-  calmPace,
-  classLegend,
   type CanvasRenderingContext2D,
+  calmPace,
   captionAt,
+  classLegend,
   cloudFramings,
   defineScene,
   drawCaption,
+  drawClassMap,
   drawHeader,
   drawLegend,
-  drawClassMap,
   drawLinePlot,
   drawSpace3d,
   drawTitleCard,
@@ -27,6 +27,7 @@ import {
   Network,
   OrbitCamera,
   outputField,
+  outputPlane,
   shortestTurn,
   stack,
   stateAt,
@@ -38,6 +39,7 @@ import {
   viewAcrossPlane,
 } from "../src/index.ts";
 
+const TITLE = "How a hidden layer untangles two circles";
 const EPOCHS = 30;
 const INPUT_RANGE: [number, number] = [-1.5, 1.5];
 const LAYER = 2;
@@ -72,7 +74,7 @@ export default defineScene({
       tilt: 70,
       elevations: [12, 40],
     });
-    const finalNormal = (last?.weights.at(-1)?.[0] ?? [0, 0, 1]) as unknown as Vec3;
+    const finalNormal: Vec3 = last ? outputPlane(last).normal : [0, 0, 1];
     const endView = viewAcrossPlane(finalNormal, {
       tilt: 14,
       elevations: [12, 30],
@@ -88,9 +90,9 @@ export default defineScene({
       startView,
       endView,
       labels: Uint8Array.from(run.data.y),
-      lossEpochs: run.snapshots.map((s) => s.epoch),
-      losses: run.snapshots.map((s) => s.loss),
-      maxLoss: run.snapshots.reduce((most, s) => Math.max(most, s.loss), 0),
+      lossEpochs: run.snapshots.map((snapshot) => snapshot.epoch),
+      losses: run.snapshots.map((snapshot) => snapshot.loss),
+      maxLoss: run.snapshots.reduce((most, snapshot) => Math.max(most, snapshot.loss), 0),
       framings: cloudFramings(run, LAYER),
       captions: [
         {
@@ -108,28 +110,28 @@ export default defineScene({
     };
   },
 
-  draw: (ctx, frame, s) => {
+  draw: (ctx, frame, prepared) => {
     const { width, height } = frame;
     const theme = themeNamed(frame.theme);
-    const at = s.clock(frame.time);
-    const state = stateAt(frame.run, at.epoch, LAYER);
+    const at = prepared.clock(frame.time);
+    const runState = stateAt(frame.run, at.epoch, LAYER);
     const layout = frameLayout(width, height, { sideFraction: 0.28 });
     const { unit } = layout;
 
     ctx.fillStyle = theme.background;
     ctx.fillRect(0, 0, width, height);
-    if (at.title >= 1) {
-      drawOpeningCard(ctx, frame, theme, s, 1);
+    if (at.titleOpacity >= 1) {
+      drawOpeningCard(ctx, frame, theme, prepared, 1);
       return;
     }
 
     // The camera orbits slowly (50° in the whole clip), mostly while the points rest, and comes
     // closer while the cloud is small.
-    const framing = framingAt(frame.run, s.framings, at.epoch);
-    const orbit = s.pace(frame.time);
+    const framing = framingAt(frame.run, prepared.framings, at.epoch);
+    const orbit = prepared.pace(frame.time);
     const camera = new OrbitCamera({
-      azimuth: s.startView.azimuth + orbit * shortestTurn(s.startView.azimuth, s.endView.azimuth),
-      elevation: lerp(s.startView.elevation, s.endView.elevation, orbit),
+      azimuth: prepared.startView.azimuth + orbit * shortestTurn(prepared.startView.azimuth, prepared.endView.azimuth),
+      elevation: lerp(prepared.startView.elevation, prepared.endView.elevation, orbit),
       // Room around the box for tick labels and axis names, most of it below the box.
       viewport: {
         x: layout.main.x + 50 * unit,
@@ -141,8 +143,6 @@ export default defineScene({
       zoom: framing.zoom,
       distance: 5,
     });
-    const weights = state.weights.at(-1)?.[0] as number[];
-    const bias = state.biases.at(-1)?.[0] as number;
     ctx.save();
     ctx.beginPath();
     ctx.rect(layout.main.x, layout.main.y, layout.main.width, layout.main.height);
@@ -150,9 +150,9 @@ export default defineScene({
     drawSpace3d(ctx, camera, {
       theme,
       unit,
-      points: state.activations,
-      labels: s.labels,
-      plane: { normal: weights as unknown as Vec3, offset: bias },
+      points: runState.activations,
+      labels: prepared.labels,
+      plane: outputPlane(runState),
       axisLabels: ["h₁", "h₂", "h₃"],
       radius: 4,
       bounds: layout.main,
@@ -170,9 +170,9 @@ export default defineScene({
     drawHeader(ctx, layout.header, {
       theme,
       unit,
-      title: "How a hidden layer untangles two circles",
+      title: TITLE,
       status: [
-        ...trainingStatus({ ...state, epoch: at.epoch, epochs: s.epochs }),
+        ...trainingStatus({ ...runState, epoch: at.epoch, epochs: prepared.epochs }),
         { label: "network", value: "[2, 3, 3, 1] sigmoid" },
       ],
     });
@@ -181,31 +181,31 @@ export default defineScene({
       theme,
       unit,
       title: "loss (mean ½‖a − y‖²)",
-      xs: s.lossEpochs,
-      ys: s.losses,
+      xs: prepared.lossEpochs,
+      ys: prepared.losses,
       upTo: at.epoch,
-      xRange: [0, s.epochs],
-      yRange: [0, Math.ceil(s.maxLoss * 20) / 20],
+      xRange: [0, prepared.epochs],
+      yRange: [0, Math.ceil(prepared.maxLoss * 20) / 20],
       color: theme.ink,
     });
     // The same network seen in its input plane: the boundary it draws around the inner circle.
-    const network = Network.fromPlain(s.spec, state);
+    const network = Network.fromPlain(prepared.spec, runState);
     const fieldSize = Math.max(32, Math.round(48 * unit));
     drawClassMap(ctx, mapRect, {
       theme,
       unit,
       title: "input space: its boundary",
       range: INPUT_RANGE,
-      points: s.inputs,
-      labels: s.labels,
+      points: prepared.inputs,
+      labels: prepared.labels,
       field: { values: outputField(network, { range: INPUT_RANGE, size: fieldSize }), size: fieldSize, threshold: 0.5 },
     });
 
-    const caption = captionAt(s.captions, frame.time);
+    const caption = captionAt(prepared.captions, frame.time);
     drawCaption(ctx, layout.caption, caption.text, { theme, unit, opacity: caption.opacity });
 
     // The title card fades out over the first frames of the scene.
-    if (at.title > 0) drawOpeningCard(ctx, frame, theme, s, at.title);
+    if (at.titleOpacity > 0) drawOpeningCard(ctx, frame, theme, prepared, at.titleOpacity);
   },
 });
 
@@ -246,7 +246,7 @@ function drawOpeningCard(
   drawTitleCard(ctx, frame, {
     theme,
     unit,
-    title: "How a hidden layer untangles two circles",
+    title: TITLE,
     subtitle: "A [2, 3, 3, 1] sigmoid network learns to tell the inner circle from the outer one.",
     opacity,
     figure,

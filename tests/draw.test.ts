@@ -4,6 +4,7 @@ import path from "node:path";
 import { describe, test } from "node:test";
 import { fileURLToPath } from "node:url";
 import { type CanvasRenderingContext2D, createCanvas } from "canvas";
+import { vec3 } from "../src/draw/geometry.ts";
 import {
   bestFitNormal,
   clipPlaneToBox,
@@ -229,6 +230,12 @@ describe("drawing geometry", () => {
     const found = bestFitNormal(points);
     const cosine = Math.abs(found.reduce((s, x, k) => s + x * (normal[k] as number), 0));
     assert.ok(cosine > 0.9999, `|cos| = ${cosine}`);
+  });
+
+  test("vec3 takes a list of exactly three numbers", () => {
+    assert.deepEqual(vec3([0.5, -1, 2]), [0.5, -1, 2]);
+    assert.throws(() => vec3([1, 2]), /a Vec3 needs 3 numbers, got 2/);
+    assert.throws(() => vec3([1, 2, 3, 4]), /a Vec3 needs 3 numbers, got 4/);
   });
 
   test("shortestTurn goes the short way round", () => {

@@ -8,10 +8,11 @@ import {
   defineScene,
   easeInOutCubic,
   framingAt,
+  outputPlane,
   stateAt,
   timeline,
 } from "../src/scene/index.ts";
-import { train } from "../src/train/index.ts";
+import { type Snapshot, train } from "../src/train/index.ts";
 import hidden from "../scenes/hidden.ts";
 import { expectMatchesGolden } from "./golden.ts";
 
@@ -44,9 +45,18 @@ describe("timeline", () => {
   });
 
   test("the title card fades out before it ends", () => {
-    assert.equal(clock(0).title, 1);
-    assert.ok(clock(1.9).title > 0 && clock(1.9).title < 1);
-    assert.equal(clock(2).title, 0);
+    assert.equal(clock(0).titleOpacity, 1);
+    assert.ok(clock(1.9).titleOpacity > 0 && clock(1.9).titleOpacity < 1);
+    assert.equal(clock(2).titleOpacity, 0);
+  });
+
+  test("scenes written before the rename of title and training still read them", () => {
+    for (const time of [0, 1.9, 3, 6.75, 11]) {
+      const at = clock(time);
+      assert.equal(at.title, at.titleOpacity);
+      assert.equal(at.training, at.trainingProgress);
+    }
+    assert.equal(clock(6.75).trainingProgress, 0.5);
   });
 
   test("short clips shrink the holds and keep half for training", () => {
@@ -107,6 +117,46 @@ describe("interpolation between snapshots", () => {
       2.5,
     );
     assert.deepEqual(big, { target: [0.5, 0.5, 0.5], zoom: 1 });
+  });
+
+  test("outputPlane is the output unit's weights and bias, at an epoch or at a snapshot", () => {
+    const state = stateAt(run, 2.5);
+    assert.deepEqual(outputPlane(state), { normal: state.weights[2]?.[0], offset: state.biases[2]?.[0] });
+    const last = run.snapshots.at(-1);
+    assert.ok(last);
+    assert.deepEqual(outputPlane(last), { normal: last.weights[2]?.[0], offset: last.biases[2]?.[0] });
+  });
+
+  test("outputPlane asks which unit when the output layer has several", () => {
+    const threeClasses = train({
+      sizes: [2, 3, 3, 3],
+      data: { dataset: "blobs", n: 30, centers: 3 },
+      epochs: 1,
+      batchSize: 10,
+      learningRate: 1,
+    });
+    const last = threeClasses.snapshots.at(-1);
+    assert.ok(last);
+    assert.throws(
+      () => outputPlane(last),
+      /the output layer has 3 units, each with its own plane: pick one with outputPlane\(state, \{ unit: k \}\), k from 0 to 2/,
+    );
+    assert.deepEqual(outputPlane(last, { unit: 2 }), { normal: last.weights[2]?.[2], offset: last.biases[2]?.[2] });
+    assert.throws(
+      () => outputPlane(last, { unit: 3 }),
+      /unit 3 is not an output unit: the output layer has 3 \(0 to 2\)/,
+    );
+  });
+
+  test("outputPlane needs a last hidden layer of 3 units, the space it is drawn in", () => {
+    const flat = train({
+      sizes: [2, 4, 1],
+      data: { dataset: "circles", n: 20, factor: 0.3, noise: 0.1 },
+      epochs: 1,
+      batchSize: 10,
+      learningRate: 1,
+    });
+    assert.throws(() => outputPlane(flat.snapshots[0] as Snapshot), /that layer has 4 units, not 3/);
   });
 
   test("names the missing layer", () => {

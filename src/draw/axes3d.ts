@@ -1,10 +1,11 @@
 import type { CanvasRenderingContext2D } from "canvas";
-import type { OrbitCamera, Rect } from "./camera.ts";
+import type { OrbitCamera } from "./camera.ts";
 import { font } from "./fonts.ts";
+import { type Rect, type Vec3, vec3 } from "./geometry.ts";
 import { tracePolygon3d } from "./plane3d.ts";
+import { smoothstep } from "./smoothstep.ts";
 import { fillTextCached, measureTextCached } from "./textcache.ts";
 import type { Theme } from "./theme.ts";
-import type { Vec3 } from "./vec3.ts";
 
 export interface AxesBoxOptions {
   theme: Theme;
@@ -53,7 +54,7 @@ function point(a: number, va: number, b: number, vb: number, c: number, vc: numb
   p[a] = va;
   p[b] = vb;
   p[c] = vc;
-  return p as unknown as Vec3;
+  return vec3(p);
 }
 
 function line(ctx: CanvasRenderingContext2D, camera: OrbitCamera, from: Vec3, to: Vec3): void {
@@ -115,13 +116,12 @@ export function drawAxesBoxBack(ctx: CanvasRenderingContext2D, camera: OrbitCame
 
 /** The three edges that meet at the corner nearest the camera, drawn over the data. */
 export function drawAxesBoxFront(ctx: CanvasRenderingContext2D, camera: OrbitCamera, options: AxesBoxOptions): void {
-  const front = cameraSides(camera);
-  const corner = front as unknown as Vec3;
+  const corner = cameraSides(camera);
   ctx.save();
   ctx.globalAlpha = 0.55 * (options.opacity ?? 1);
   ctx.beginPath();
   for (let a = 0; a < 3; a++) {
-    const other = [...corner] as [number, number, number];
+    const other: [number, number, number] = [...corner];
     other[a] = 1 - (other[a] as number);
     line(ctx, camera, corner, other);
   }
@@ -193,7 +193,7 @@ function drawTicks(
     // As the camera turns, the labels of a horizontal axis jump to the box's other side where
     // the camera crosses the box's middle along the other horizontal axis: fade them out
     // within a few degrees of that crossing, so they leave and come back instead of jumping.
-    const legible = a === 2 ? 1 : fadeIn(crossing(camera, a === 0 ? 1 : 0), 0.03, 0.12);
+    const legible = a === 2 ? 1 : smoothstep(0.03, 0.12, crossing(camera, a === 0 ? 1 : 0));
     const opacity = ctx.globalAlpha;
     ctx.globalAlpha = opacity * legible;
     const tickFont = font(16 * unit);
@@ -234,10 +234,4 @@ function drawTicks(
     }
     ctx.globalAlpha = opacity;
   }
-}
-
-/** 0 below `from`, 1 above `to`, a smooth step between. */
-function fadeIn(x: number, from: number, to: number): number {
-  const t = Math.min(1, Math.max(0, (x - from) / (to - from)));
-  return t * t * (3 - 2 * t);
 }

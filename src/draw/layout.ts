@@ -1,4 +1,4 @@
-import type { Rect } from "./camera.ts";
+import type { Rect } from "./geometry.ts";
 
 /**
  * The 16:9 frame grid: a safe margin of about 5% on each side, a header band for the title

@@ -1,5 +1,5 @@
 import { type Canvas, type CanvasRenderingContext2D, createCanvas } from "canvas";
-import type { Rect } from "./camera.ts";
+import type { Rect } from "./geometry.ts";
 import { stampsFor } from "./dots.ts";
 import { font } from "./fonts.ts";
 import { fillTextCached } from "./textcache.ts";

@@ -1,6 +1,6 @@
 import type { CanvasRenderingContext2D } from "canvas";
 import type { OrbitCamera } from "./camera.ts";
-import { cross, dot, normalize, sub, type Vec3 } from "./vec3.ts";
+import { cross, dot, normalize, sub, type Vec3, vec3 } from "./geometry.ts";
 
 const EDGES: [Vec3, Vec3][] = [];
 for (let a = 0; a < 3; a++) {
@@ -11,7 +11,7 @@ for (let a = 0; a < 3; a++) {
       from[(a + 1) % 3] = to[(a + 1) % 3] = u;
       from[(a + 2) % 3] = to[(a + 2) % 3] = v;
       to[a] = 1;
-      EDGES.push([from as unknown as Vec3, to as unknown as Vec3]);
+      EDGES.push([vec3(from), vec3(to)]);
     }
   }
 }

@@ -1,5 +1,5 @@
 import type { CanvasRenderingContext2D } from "canvas";
-import type { Rect } from "./camera.ts";
+import type { Rect } from "./geometry.ts";
 import { font } from "./fonts.ts";
 import type { Theme } from "./theme.ts";
 import { fillTextCached, measureTextCached } from "./textcache.ts";

@@ -4,7 +4,7 @@ import type { OrbitCamera } from "./camera.ts";
 import { clipPlaneToBox, drawPolygon3d } from "./plane3d.ts";
 import { projectScatter, stampScatter } from "./scatter3d.ts";
 import { withAlpha } from "./theme.ts";
-import { dot, type Vec3 } from "./vec3.ts";
+import { dot, type Vec3 } from "./geometry.ts";
 
 export interface Space3dOptions extends AxesBoxOptions {
   /** n x 3 coordinates in the unit box, flat. */

@@ -1,7 +1,9 @@
+import { clamp01 } from "../draw/smoothstep.ts";
+
+export { clamp01, smoothstep } from "../draw/smoothstep.ts";
+
 /** An easing maps progress in [0, 1] to eased progress in [0, 1], with f(0) = 0 and f(1) = 1. */
 export type Easing = (t: number) => number;
-
-export const clamp01 = (t: number): number => Math.min(1, Math.max(0, t));
 
 export const linear: Easing = (t) => clamp01(t);
 
@@ -13,11 +15,5 @@ export const easeInOutCubic: Easing = (t) => {
 
 /** Sine ease in and out: gentler than cubic; for slow camera moves. */
 export const easeInOutSine: Easing = (t) => -(Math.cos(Math.PI * clamp01(t)) - 1) / 2;
-
-/** Smoothstep between edges a and b. */
-export function smoothstep(a: number, b: number, x: number): number {
-  const t = clamp01((x - a) / (b - a));
-  return t * t * (3 - 2 * t);
-}
 
 export const lerp = (a: number, b: number, t: number): number => a + (b - a) * t;

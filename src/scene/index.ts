@@ -1,7 +1,7 @@
 export { clamp01, type Easing, easeInOutCubic, easeInOutSine, lerp, linear, smoothstep } from "./easing.ts";
 export { type Caption, captionAt } from "./captions.ts";
 export { type CloudFraming, calmPace, cloudFramings, framingAt, type PaceOptions } from "./framing.ts";
-export { bracket, type RunState, stateAt } from "./interpolate.ts";
+export { bracket, outputPlane, type RunState, stateAt } from "./interpolate.ts";
 export {
   defineScene,
   type FrameInfo,

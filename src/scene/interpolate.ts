@@ -1,3 +1,4 @@
+import type { Vec3 } from "../draw/geometry.ts";
 import type { Run, Snapshot } from "../train/index.ts";
 
 /** The state of a run at a fractional epoch, interpolated between the two nearest snapshots. */
@@ -43,6 +44,39 @@ export function stateAt(run: Run, epoch: number, layer?: number): RunState {
     ),
     biases: a.biases.map((bl, l) => bl.map((v, i) => mix(v, (b.biases[l] as number[])[i] as number))),
   };
+}
+
+/**
+ * The plane w · h + b = 0 of an output unit in the space of the last hidden layer, where a
+ * sigmoid output is ½: w is the unit's row of the last layer's weights, b its bias. Takes the
+ * interpolated state at an epoch (`stateAt`) or one of the run's snapshots. A network with
+ * several outputs has a plane per unit: pick one with `unit`.
+ */
+export function outputPlane(
+  source: RunState | Snapshot,
+  options: { unit?: number } = {},
+): { normal: Vec3; offset: number } {
+  const weights = source.weights.at(-1);
+  const biases = source.biases.at(-1);
+  if (!weights || !biases) throw new RangeError("the network has no layers, so it has no output plane");
+  const units = weights.length;
+  if (options.unit === undefined && units !== 1) {
+    throw new RangeError(
+      `the output layer has ${units} units, each with its own plane: pick one with outputPlane(state, { unit: k }), k from 0 to ${units - 1}`,
+    );
+  }
+  const unit = options.unit ?? 0;
+  const row = weights[unit];
+  const bias = biases[unit];
+  if (!Number.isInteger(unit) || row === undefined || bias === undefined) {
+    throw new RangeError(`unit ${unit} is not an output unit: the output layer has ${units} (0 to ${units - 1})`);
+  }
+  if (row.length !== 3) {
+    throw new RangeError(
+      `an output plane is drawn in the 3-D space of the last hidden layer, but that layer has ${row.length} units, not 3`,
+    );
+  }
+  return { normal: [row[0] as number, row[1] as number, row[2] as number], offset: bias };
 }
 
 /** The snapshots either side of `epoch` and how far between them it lies. */

@@ -26,7 +26,7 @@ export interface FrameInfo extends SceneContext {
   time: number;
 }
 
-export interface SceneOptions<State> {
+export interface SceneOptions<Prepared> {
   /** Names the output file: output/<name>.mp4. Letters, digits, - and _. */
   name: string;
   /** The seed of the data, the initial weights and the shuffling (--seed overrides it). */
@@ -46,19 +46,20 @@ export interface SceneOptions<State> {
    * Work done once per render from the run (loss arrays, ranges): its result is passed to
    * every `draw`. Must be a pure function of the context.
    */
-  prepare?: (context: SceneContext) => State;
+  prepare?: (context: SceneContext) => Prepared;
   /**
-   * Draws frame `frame.index` from the run and the prepared state alone: no state carried
-   * between frames, no clock, no unseeded randomness. Any frame can be drawn on its own.
+   * Draws frame `frame.index` from the run and `prepared` (what `prepare` returned) alone:
+   * nothing carried between frames, no clock, no unseeded randomness. Any frame can be drawn
+   * on its own.
    */
-  draw: (ctx: CanvasRenderingContext2D, frame: FrameInfo, state: State) => void;
+  draw: (ctx: CanvasRenderingContext2D, frame: FrameInfo, prepared: Prepared) => void;
 }
 
 /** A checked scene with its defaults filled in. */
-export interface Scene<State = unknown> extends Required<Omit<SceneOptions<State>, "train" | "run" | "prepare">> {
+export interface Scene<Prepared = unknown> extends Required<Omit<SceneOptions<Prepared>, "train" | "run" | "prepare">> {
   train?: (seed: Seed) => TrainConfig;
   run?: string;
-  prepare: (context: SceneContext) => State;
+  prepare: (context: SceneContext) => Prepared;
   readonly kind: "netreel-scene";
 }
 
@@ -67,7 +68,7 @@ export class SceneError extends Error {
 }
 
 /** Declares a scene; a scene file's default export. */
-export function defineScene<State = undefined>(options: SceneOptions<State>): Scene<State> {
+export function defineScene<Prepared = undefined>(options: SceneOptions<Prepared>): Scene<Prepared> {
   if (typeof options.name !== "string" || !/^[A-Za-z0-9_-]+$/.test(options.name)) {
     throw new SceneError(`scene name must use letters, digits, - and _ only, got ${JSON.stringify(options.name)}`);
   }
@@ -95,7 +96,7 @@ export function defineScene<State = undefined>(options: SceneOptions<State>): Sc
     duration: positive("duration", options.duration ?? 12, false),
     ...(options.train ? { train: options.train } : {}),
     ...(options.run ? { run: options.run } : {}),
-    prepare: options.prepare ?? (() => undefined as State),
+    prepare: options.prepare ?? (() => undefined as Prepared),
     draw: options.draw,
   };
 }

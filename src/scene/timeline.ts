@@ -24,11 +24,20 @@ export interface TimelineState {
   phase: Phase;
   /** Fractional epoch shown: 0 through the title and opening hold, `epochs` in the closing hold. */
   epoch: number;
-  /** 0..1 through the training segment. */
-  training: number;
+  /** How far through the training segment, 0 to 1 (before easing). */
+  trainingProgress: number;
   /** Opacity of the title card: 1 while it shows, fading out over its last 0.5 s. */
+  titleOpacity: number;
+  /** @deprecated The same as `trainingProgress`; kept so scenes written before the rename still run. */
+  training: number;
+  /** @deprecated The same as `titleOpacity`; kept so scenes written before the rename still run. */
   title: number;
 }
+
+/** A timeline: the state at any time, and where its phases begin and end (in seconds). */
+export type Timeline = ((time: number) => TimelineState) & {
+  readonly phases: { titleEnd: number; trainStart: number; trainEnd: number };
+};
 
 /**
  * Maps time to the training position of a clip laid out as: title card, opening hold,
@@ -36,33 +45,37 @@ export interface TimelineState {
  * gets whatever time the other parts leave; phases shrink proportionally when the clip
  * is too short for them.
  */
-/** A timeline: the state at any time, and where its phases begin and end (in seconds). */
-export type Timeline = ((time: number) => TimelineState) & {
-  readonly phases: { titleEnd: number; trainStart: number; trainEnd: number };
-};
-
 export function timeline(options: TimelineOptions): Timeline {
   const { duration, epochs } = options;
   const easing = options.easing ?? easeInOutCubic;
-  let title = options.titleCard ?? 0;
+  let titleCard = options.titleCard ?? 0;
   let holdStart = options.holdStart ?? 1.5;
   let holdEnd = options.holdEnd ?? 2;
-  const fixed = title + holdStart + holdEnd;
+  const fixed = titleCard + holdStart + holdEnd;
   // Keep at least half the clip for training.
   if (fixed > duration / 2) {
     const shrink = duration / 2 / fixed;
-    title *= shrink;
+    titleCard *= shrink;
     holdStart *= shrink;
     holdEnd *= shrink;
   }
-  const trainStart = title + holdStart;
+  const trainStart = titleCard + holdStart;
   const trainEnd = duration - holdEnd;
-  const fade = Math.min(0.5, title / 3);
+  const fade = Math.min(0.5, titleCard / 3);
   const at = (time: number): TimelineState => {
-    const training = clamp01((time - trainStart) / (trainEnd - trainStart));
-    const phase: Phase = time < title ? "title" : time < trainStart ? "start" : time < trainEnd ? "training" : "end";
-    const titleOpacity = title === 0 ? 0 : clamp01((title - time) / fade);
-    return { time, phase, epoch: epochs * easing(training), training, title: titleOpacity };
+    const trainingProgress = clamp01((time - trainStart) / (trainEnd - trainStart));
+    const phase: Phase =
+      time < titleCard ? "title" : time < trainStart ? "start" : time < trainEnd ? "training" : "end";
+    const titleOpacity = titleCard === 0 ? 0 : clamp01((titleCard - time) / fade);
+    return {
+      time,
+      phase,
+      epoch: epochs * easing(trainingProgress),
+      trainingProgress,
+      titleOpacity,
+      training: trainingProgress,
+      title: titleOpacity,
+    };
   };
-  return Object.assign(at, { phases: { titleEnd: title, trainStart, trainEnd } });
+  return Object.assign(at, { phases: { titleEnd: titleCard, trainStart, trainEnd } });
 }
