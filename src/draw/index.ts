@@ -4,6 +4,7 @@ export { type CameraOptions, OrbitCamera, type Projected } from "./camera.ts";
 export { FONT_FAMILY, font, registerFonts } from "./fonts.ts";
 export { BOX_CORNERS, type Rect, type Vec3 } from "./geometry.ts";
 export { type FrameLayout, frameLayout, inset, stack } from "./layout.ts";
+export { type Paint, paintFor } from "./paint.ts";
 export { type ClassMapOptions, drawClassMap } from "./map2d.ts";
 export { clipPlaneToBox, drawPolygon3d, type PolygonStyle } from "./plane3d.ts";
 export { drawLinePlot, type LinePlotOptions } from "./plot2d.ts";
