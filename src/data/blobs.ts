@@ -1,19 +1,6 @@
-import { type Seed, stream } from "../random/index.ts";
+import type { BlobsOptions } from "./options.ts";
+import { stream } from "../random/index.ts";
 import { DataError, type Dataset, requireNonNegative, requirePositiveInteger, showValue } from "./dataset.ts";
-
-export interface BlobsOptions {
-  /** Total number of points, split as evenly as possible over the centres. Default 100. */
-  n?: number;
-  /** How many centres to draw uniformly in `box`, or the centres themselves. Default 3. */
-  centers?: number | number[][];
-  /** Standard deviation of each blob. Default 1. */
-  std?: number;
-  /** Range of the drawn centres on every axis. Default [-10, 10], as scikit-learn. */
-  box?: [number, number];
-  /** Dimension of drawn centres. Default 2. */
-  dims?: number;
-  seed?: Seed;
-}
 
 /** Isotropic Gaussian blobs (scikit-learn's make_blobs, without its shuffle): label = centre index. */
 export function makeBlobs(options: BlobsOptions = {}): Dataset {

@@ -1,17 +1,5 @@
-import type { Seed } from "../random/index.ts";
+import type { CirclesOptions } from "./options.ts";
 import { DataError, type Dataset, finish, linspace, requireNonNegative, showValue, splitCount } from "./dataset.ts";
-
-export interface CirclesOptions {
-  /** Total points (outer gets floor(n/2)), or [outer, inner]. Default 100. */
-  n?: number | [number, number];
-  /** Radius of the inner circle, in (0, 1). Default 0.8, as scikit-learn. */
-  factor?: number;
-  /** Standard deviation of the Gaussian noise added to both coordinates. Default 0. */
-  noise?: number;
-  seed?: Seed;
-  /** Shuffle the examples (default true, as scikit-learn). */
-  shuffle?: boolean;
-}
 
 /**
  * scikit-learn's make_circles: an outer circle of radius 1 (label 0) around an inner

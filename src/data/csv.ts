@@ -1,12 +1,6 @@
+import type { CsvOptions } from "./options.ts";
 import { readFileSync } from "node:fs";
 import { DataError, type Dataset } from "./dataset.ts";
-
-export interface CsvOptions {
-  /** The label column's header name or 0-based index. Default: the last column. */
-  label?: string | number;
-  /** Feature columns (names or indices). Default: every column but the label. */
-  features?: (string | number)[];
-}
 
 export interface CsvDataset extends Dataset {
   /** Header names of the feature columns, in order. */

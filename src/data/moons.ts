@@ -1,12 +1,5 @@
-import type { Seed } from "../random/index.ts";
+import type { MoonsOptions } from "./options.ts";
 import { type Dataset, finish, linspace, requireNonNegative, splitCount } from "./dataset.ts";
-
-export interface MoonsOptions {
-  n?: number | [number, number];
-  noise?: number;
-  seed?: Seed;
-  shuffle?: boolean;
-}
 
 /** scikit-learn's make_moons: two interleaving half circles, labels 0 (upper) and 1. */
 export function makeMoons(options: MoonsOptions = {}): Dataset {

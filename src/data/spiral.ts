@@ -1,15 +1,6 @@
-import { type Seed, stream } from "../random/index.ts";
+import type { SpiralOptions } from "./options.ts";
+import { stream } from "../random/index.ts";
 import { DataError, type Dataset, linspace, requireNonNegative, requirePositiveInteger } from "./dataset.ts";
-
-export interface SpiralOptions {
-  /** Total number of points, split as evenly as possible over the arms. Default 300. */
-  n?: number;
-  /** Number of arms (classes), at least 2. Default 3. */
-  arms?: number;
-  /** Standard deviation of the noise on each point's angle, in radians. Default 0.2. */
-  noise?: number;
-  seed?: Seed;
-}
 
 /**
  * K interleaved spiral arms (the CS231n data set): arm k has radius 0 → 1 while its angle

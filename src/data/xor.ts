@@ -1,13 +1,6 @@
-import { type Seed, stream } from "../random/index.ts";
+import type { XorOptions } from "./options.ts";
+import { stream } from "../random/index.ts";
 import { type Dataset, requireNonNegative, requirePositiveInteger } from "./dataset.ts";
-
-export interface XorOptions {
-  /** Number of points, uniform on [-1, 1]^2. Default 200. */
-  n?: number;
-  /** Standard deviation of Gaussian noise added after labelling. Default 0. */
-  noise?: number;
-  seed?: Seed;
-}
 
 /** The XOR problem: label 1 where the two coordinates have opposite signs, else 0. */
 export function makeXor(options: XorOptions = {}): Dataset {

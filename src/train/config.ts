@@ -1,6 +1,10 @@
 import path from "node:path";
+import { z } from "zod";
 import {
+  DATASET_NAMES,
+  DATASET_OPTION_SCHEMAS,
   type Dataset,
+  type DatasetName,
   loadCsv,
   makeBlobs,
   makeCircles,
@@ -10,54 +14,20 @@ import {
   makeXor,
 } from "../data/index.ts";
 import { showValue } from "../data/dataset.ts";
-import {
-  ACTIVATION_NAMES,
-  type ActivationName,
-  INIT_SCHEMES,
-  type InitScheme,
-  initNetwork,
-  LOSS_NAMES,
-  type LossName,
-  Network,
-  type NetworkSpec,
-} from "../nn/index.ts";
+import { type ActivationName, initNetwork, Network, type NetworkSpec } from "../nn/index.ts";
 import type { Seed } from "../random/index.ts";
 import { runMemoryLimit, runTooLarge, snapshotCount } from "./memory.ts";
+import {
+  type DataConfig,
+  type InitConfig,
+  InitSchemeSchema,
+  InitWeightsSchema,
+  InlineDataSchema,
+  type TrainConfig,
+  TrainConfigSchema,
+} from "./schema.ts";
 
-/** What `train` and `npm run train` accept; the README documents every field. */
-export interface TrainConfig {
-  sizes: number[];
-  activation?: ActivationName;
-  outputActivation?: ActivationName;
-  loss?: LossName;
-  data: DataConfig;
-  init?: InitConfig;
-  epochs: number;
-  batchSize: number;
-  learningRate: number;
-  momentum?: number;
-  shuffle?: boolean;
-  seed?: Seed;
-  snapshot?: SnapshotConfig;
-}
-
-export const DATASET_NAMES = ["circles", "moons", "xor", "spiral", "blobs", "toy1d", "csv"] as const;
-export type DatasetName = (typeof DATASET_NAMES)[number];
-
-export type DataConfig =
-  | { X: number[][]; y: number[] }
-  | ({ dataset: DatasetName; seed?: Seed; path?: string } & Record<string, unknown>);
-
-export type InitConfig = { weights: number[][][]; biases: number[][] } | { scheme: InitScheme; seed?: Seed };
-
-export interface SnapshotConfig {
-  /** Layers whose activations every snapshot keeps (0 = input, L = output). Default: the hidden layers. */
-  layers?: number[];
-  /** Also keep the pre-activations Z of those layers. */
-  preActivations?: boolean;
-  /** Snapshot every k mini-batches instead of after every epoch. */
-  everyBatches?: number;
-}
+export type { DataConfig, InitConfig, SnapshotConfig, TrainConfig } from "./schema.ts";
 
 export interface ResolvedSnapshot {
   layers: number[];
@@ -67,7 +37,7 @@ export interface ResolvedSnapshot {
 
 /** A config checked and filled in with defaults, with its data set and starting network. */
 export interface TrainPlan {
-  config: Required<Omit<TrainConfig, "outputActivation" | "snapshot">> & {
+  config: Required<Omit<TrainConfig, "outputActivation" | "snapshot" | "$schema">> & {
     outputActivation: ActivationName;
     snapshot: ResolvedSnapshot;
   };
@@ -91,76 +61,73 @@ export class ConfigError extends Error {
 
 export const WHOLE_CONFIG = "(config)";
 
-const TOP_FIELDS = [
-  "sizes",
-  "activation",
-  "outputActivation",
-  "loss",
-  "data",
-  "init",
-  "epochs",
-  "batchSize",
-  "learningRate",
-  "momentum",
-  "shuffle",
-  "seed",
-  "snapshot",
-] as const;
+/** The config's fields, in the schema's order. */
+const TOP_FIELDS = Object.keys(TrainConfigSchema.shape);
+
+/** A config checked and filled in with defaults: what a run file records as its config. */
+export type ValidConfig = TrainPlan["config"];
 
 /**
- * Checks a config as read from JSON (anything), fills in defaults, builds the data set and
- * the initial network. Throws a ConfigError naming the first bad field.
- * `baseDir` resolves a CSV data path (the config file's folder).
+ * Checks a config as read from JSON (anything) and fills in the defaults, without making
+ * anything: the schema first (types, ranges, unknown fields), then what a schema cannot say
+ * (a cross-entropy loss needs a sigmoid output; snapshot layers exist). Throws a ConfigError
+ * naming the first bad field.
  */
-export function planTraining(raw: unknown, options: { baseDir?: string; memoryLimit?: number } = {}): TrainPlan {
-  const c = record(raw, WHOLE_CONFIG);
-  for (const key of Object.keys(c)) {
-    if (!(TOP_FIELDS as readonly string[]).includes(key)) {
+export function validateConfig(raw: unknown): ValidConfig {
+  if (typeof raw !== "object" || raw === null || Array.isArray(raw)) {
+    throw new ConfigError(WHOLE_CONFIG, `must be an object, got ${show(raw)}`);
+  }
+  // data and init are checked on their own below, so that their messages can say which data
+  // set or which kind of init they are about.
+  const top = TrainConfigSchema.extend({ data: z.unknown().optional(), init: z.unknown().optional() }).safeParse(raw);
+  if (!top.success) {
+    throw issueError(top.error, "", (key) => {
       const near = TOP_FIELDS.find((f) => f.toLowerCase() === key.toLowerCase());
-      throw new ConfigError(
-        key,
-        `unknown field${near ? ` (did you mean '${near}'?)` : ""}; known: ${TOP_FIELDS.join(", ")}`,
-      );
-    }
+      return `unknown field${near ? ` (did you mean '${near}'?)` : ""}; known: ${TOP_FIELDS.join(", ")}`;
+    });
   }
-  const sizes = required(c, "sizes");
-  if (!Array.isArray(sizes) || sizes.length < 2 || !sizes.every((s) => Number.isInteger(s) && s > 0)) {
-    throw new ConfigError("sizes", `must list at least two positive integers (input first), got ${show(sizes)}`);
-  }
-  const activation = oneOf(c, "activation", ACTIVATION_NAMES, "sigmoid");
-  const outputActivation = oneOf(c, "outputActivation", ACTIVATION_NAMES, activation);
-  const loss = oneOf(c, "loss", LOSS_NAMES, "quadratic");
+  const c = top.data;
+  if (c.data === undefined) throw new ConfigError("data", "is missing");
+  const activation = c.activation ?? "sigmoid";
+  const outputActivation = c.outputActivation ?? activation;
+  const loss = c.loss ?? "quadratic";
   if (loss === "cross-entropy" && outputActivation !== "sigmoid") {
     throw new ConfigError(
       "loss",
       `cross-entropy needs a sigmoid output layer, but the output activation is ${outputActivation}`,
     );
   }
-  const seed = c.seed === undefined ? 0 : seedValue(c.seed, "seed");
-  const epochs = integer(required(c, "epochs"), "epochs", 0);
-  const learningRate = required(c, "learningRate");
-  if (typeof learningRate !== "number" || !Number.isFinite(learningRate) || learningRate <= 0) {
-    throw new ConfigError("learningRate", `must be a positive number, got ${show(learningRate)}`);
-  }
-  const momentum = c.momentum === undefined ? 0 : c.momentum;
-  if (typeof momentum !== "number" || !(momentum >= 0 && momentum < 1)) {
-    throw new ConfigError("momentum", `must be a number in [0, 1), got ${show(momentum)}`);
-  }
-  const shuffle = c.shuffle === undefined ? false : c.shuffle;
-  if (typeof shuffle !== "boolean") throw new ConfigError("shuffle", `must be true or false, got ${show(shuffle)}`);
+  return {
+    sizes: c.sizes,
+    activation,
+    outputActivation,
+    loss,
+    data: validateData(c.data),
+    init: c.init === undefined ? { scheme: "normal" } : validateInit(c.init),
+    epochs: c.epochs,
+    batchSize: c.batchSize,
+    learningRate: c.learningRate,
+    momentum: c.momentum ?? 0,
+    shuffle: c.shuffle ?? false,
+    seed: c.seed ?? 0,
+    snapshot: snapshotConfig(c.snapshot ?? {}, c.sizes.length - 1),
+  };
+}
 
-  const batchSize = integer(required(c, "batchSize"), "batchSize", 1);
-  const snapshot = snapshotConfig(c.snapshot, (sizes as number[]).length - 1);
-
+/**
+ * Makes the data set a valid config asks for (generated, read from CSV, or inline), refusing
+ * first a run too large to hold, and checks it fits the network and the batch size.
+ */
+export function loadDataset(config: ValidConfig, options: { baseDir?: string; memoryLimit?: number } = {}): Dataset {
+  const { sizes, epochs, batchSize, snapshot } = config;
   // Refuse a run too large to hold before generating its data (n: 1e9) or training it
   // (epochs: 1e9), instead of running out of memory minutes later; then again with the
   // data's real size (a CSV file's is known only once read).
-  const rawData = required(c, "data");
   const fits = (examples: number) => {
     if (examples < 1) return; // the data checks say what is wrong
     const problem = runTooLarge(
       {
-        sizes: sizes as number[],
+        sizes,
         examples,
         snapshots: snapshotCount({
           epochs,
@@ -174,63 +141,104 @@ export function planTraining(raw: unknown, options: { baseDir?: string; memoryLi
     );
     if (problem) throw new ConfigError(WHOLE_CONFIG, problem);
   };
-  const expected = expectedExamples(rawData);
+  const expected = expectedExamples(config.data);
   if (expected !== null) fits(expected);
-  const data = loadData(rawData, seed, options.baseDir ?? process.cwd());
+  const data = loadData(config.data, config.seed, options.baseDir ?? process.cwd());
   if (data.y.length !== expected) fits(data.y.length);
-  checkDataFitsNetwork(data, sizes as number[], outputActivation);
+  checkDataFitsNetwork(data, sizes, config.outputActivation);
   if (batchSize > data.y.length) {
     throw new ConfigError("batchSize", `${batchSize} is larger than the data set (${data.y.length} examples)`);
   }
-  const spec: NetworkSpec = { sizes: sizes as number[], activation, outputActivation, loss };
-  const init = c.init === undefined ? { scheme: "normal" as const } : c.init;
-  const network = buildNetwork(init, spec, seed);
-
-  return {
-    config: {
-      sizes: sizes as number[],
-      activation,
-      outputActivation,
-      loss,
-      data: required(c, "data") as DataConfig,
-      init: init as InitConfig,
-      epochs,
-      batchSize,
-      learningRate,
-      momentum,
-      shuffle,
-      seed,
-      snapshot,
-    },
-    data,
-    network,
-  };
+  return data;
 }
 
-function loadData(raw: unknown, seed: Seed, baseDir: string): Dataset {
-  const d = record(raw, "data");
-  if ("X" in d || "y" in d) return inlineData(d);
+/**
+ * Checks a config, makes its data set and its initial network: `validateConfig`, then
+ * `loadDataset`, then `buildNetwork`. `baseDir` resolves a CSV data path (the config file's
+ * folder).
+ */
+export function planTraining(raw: unknown, options: { baseDir?: string; memoryLimit?: number } = {}): TrainPlan {
+  const config = validateConfig(raw);
+  const data = loadDataset(config, options);
+  return { config, data, network: buildNetwork(config) };
+}
+
+/** A zod error as a ConfigError: an unknown key first (with `unknownKey`'s words), else the first issue. */
+function issueError(error: z.ZodError, prefix: string, unknownKey: (key: string) => string): ConfigError {
+  const issue = error.issues.find((i) => i.code === "unrecognized_keys") ?? (error.issues[0] as z.core.$ZodIssue);
+  if (issue.code === "unrecognized_keys") {
+    const key = issue.keys[0] as string;
+    return new ConfigError(fieldName(prefix, [...issue.path, key]), unknownKey(key));
+  }
+  return new ConfigError(fieldName(prefix, issue.path), issue.message);
+}
+
+/** A field's name as messages show it: data.X[3], init.weights[1]. */
+function fieldName(prefix: string, path: readonly PropertyKey[]): string {
+  let name = prefix;
+  for (const key of path) {
+    if (typeof key === "number") name += `[${key}]`;
+    else name += name === "" ? String(key) : `.${String(key)}`;
+  }
+  return name === "" ? WHOLE_CONFIG : name;
+}
+
+/** data: inline { X, y }, or a data set's name and options (its option types by its schema). */
+function validateData(raw: unknown): DataConfig {
+  if (typeof raw !== "object" || raw === null || Array.isArray(raw)) {
+    throw new ConfigError("data", `must be an object, got ${show(raw)}`);
+  }
+  const d = raw as Record<string, unknown>;
+  if ("X" in d || "y" in d) {
+    const inline = InlineDataSchema.safeParse(d);
+    if (!inline.success) throw issueError(inline.error, "data", () => "is not a field of inline data (X and y)");
+    return inline.data;
+  }
   const name = d.dataset;
-  if (!(DATASET_NAMES as readonly string[]).includes(name as string)) {
+  if (!(DATASET_NAMES as readonly unknown[]).includes(name)) {
     throw new ConfigError(
       "data.dataset",
       `must be one of ${DATASET_NAMES.join(", ")} (or give data.X and data.y), got ${show(name)}`,
     );
   }
   const { dataset: _name, ...options } = d;
-  if (name === "csv") delete options.path;
-  for (const key of Object.keys(options)) {
-    if (!DATASET_OPTIONS[name as DatasetName].includes(key)) {
-      throw new ConfigError(
-        `data.${key}`,
-        `is not an option of the ${name} data set; its options: ${DATASET_OPTIONS[name as DatasetName].join(", ")}`,
-      );
-    }
+  const schema = DATASET_OPTION_SCHEMAS[name as DatasetName];
+  const known = Object.keys(schema.shape);
+  const parsed = schema.safeParse(options);
+  if (!parsed.success) {
+    throw issueError(
+      parsed.error,
+      "data",
+      () => `is not an option of the ${name} data set; its options: ${known.join(", ")}`,
+    );
   }
-  // The generators check their own options and throw DataError with the option's name.
-  const withSeed = { seed: d.seed === undefined ? seed : seedValue(d.seed, "data.seed"), ...options } as never;
+  return { dataset: name, ...parsed.data } as DataConfig;
+}
+
+/** init: a scheme (and seed), or explicit weights and biases (their shapes are checked by buildNetwork). */
+function validateInit(raw: unknown): InitConfig {
+  if (typeof raw !== "object" || raw === null || Array.isArray(raw)) {
+    throw new ConfigError("init", `must be an object, got ${show(raw)}`);
+  }
+  const schema = "scheme" in raw ? InitSchemeSchema : InitWeightsSchema;
+  const parsed = schema.safeParse(raw);
+  if (!parsed.success) {
+    throw issueError(
+      parsed.error,
+      "init",
+      () => "is not a field of init; give { scheme, seed } or { weights, biases }",
+    );
+  }
+  return parsed.data;
+}
+
+/** Makes a validated data config's data set; the generators check their option values. */
+function loadData(data: DataConfig, seed: Seed, baseDir: string): Dataset {
+  if ("X" in data) return inlineData(data);
+  const { dataset: name, ...options } = data;
+  const withSeed = { ...options, seed: "seed" in data && data.seed !== undefined ? data.seed : seed } as never;
   try {
-    switch (name as DatasetName) {
+    switch (name) {
       case "circles":
         return makeCircles(withSeed);
       case "moons":
@@ -244,8 +252,8 @@ function loadData(raw: unknown, seed: Seed, baseDir: string): Dataset {
       case "toy1d":
         return makeToy1d(withSeed);
       case "csv": {
-        if (typeof d.path !== "string") throw new ConfigError("data.path", "a CSV data set needs the file's path");
-        return loadCsv(path.resolve(baseDir, d.path), withSeed);
+        const { path: file, ...csv } = options as { path: string };
+        return loadCsv(path.resolve(baseDir, file), csv);
       }
     }
   } catch (error) {
@@ -283,39 +291,20 @@ export function expectedExamples(raw: unknown): number | null {
   return null;
 }
 
-const DATASET_OPTIONS: Record<DatasetName, string[]> = {
-  circles: ["n", "factor", "noise", "seed", "shuffle"],
-  moons: ["n", "noise", "seed", "shuffle"],
-  xor: ["n", "noise", "seed"],
-  spiral: ["n", "arms", "noise", "seed"],
-  blobs: ["n", "centers", "std", "box", "dims", "seed"],
-  toy1d: ["n"],
-  csv: ["path", "label", "features"],
-};
-
-function inlineData(d: Record<string, unknown>): Dataset {
-  const X = required(d, "X", "data.X");
-  const y = required(d, "y", "data.y");
-  if (!Array.isArray(X) || X.length === 0) throw new ConfigError("data.X", "must be a non-empty list of rows");
-  const width = Array.isArray(X[0]) ? X[0].length : -1;
+/** Inline data whose types the schema checked: every row as wide as the first, a label per row. */
+function inlineData(d: { X: number[][]; y: number[] }): Dataset {
+  const { X, y } = d;
+  const width = X[0]?.length ?? 0;
   X.forEach((row, i) => {
-    if (
-      !Array.isArray(row) ||
-      row.length !== width ||
-      width < 1 ||
-      !row.every((v) => typeof v === "number" && Number.isFinite(v))
-    ) {
+    if (row.length !== width || width < 1) {
       throw new ConfigError(
         `data.X[${i}]`,
         `must be a list of ${width > 0 ? width : "one or more"} finite numbers, got ${show(row)}`,
       );
     }
   });
-  if (!Array.isArray(y) || !y.every((v) => typeof v === "number" && Number.isFinite(v))) {
-    throw new ConfigError("data.y", "must be a list of numbers (labels)");
-  }
   if (y.length !== X.length) throw new ConfigError("data.y", `has ${y.length} labels for ${X.length} rows of data.X`);
-  return { X: X as number[][], y: y as number[] };
+  return { X, y };
 }
 
 const OUTPUT_RANGE: Record<ActivationName, [number, number]> = {
@@ -361,17 +350,17 @@ function checkDataFitsNetwork(data: Dataset, sizes: number[], output: Activation
   }
 }
 
-function buildNetwork(raw: unknown, spec: NetworkSpec, seed: Seed): Network {
-  const init = record(raw, "init");
-  if ("scheme" in init) {
-    if (!(INIT_SCHEMES as readonly string[]).includes(init.scheme as string)) {
-      throw new ConfigError("init.scheme", `must be one of ${INIT_SCHEMES.join(", ")}, got ${show(init.scheme)}`);
-    }
-    const initSeed = init.seed === undefined ? seed : seedValue(init.seed, "init.seed");
-    return initNetwork(spec, { scheme: init.scheme as InitScheme, seed: initSeed });
-  }
-  const weights = required(init, "weights", "init.weights");
-  const biases = required(init, "biases", "init.biases");
+/** The initial network of a validated config: drawn by its scheme, or its explicit weights and biases. */
+export function buildNetwork(config: ValidConfig): Network {
+  const spec: NetworkSpec = {
+    sizes: config.sizes,
+    activation: config.activation,
+    outputActivation: config.outputActivation,
+    loss: config.loss,
+  };
+  const init = config.init;
+  if ("scheme" in init) return initNetwork(spec, { scheme: init.scheme, seed: init.seed ?? config.seed });
+  const { weights, biases } = init;
   const L = spec.sizes.length - 1;
   if (!Array.isArray(weights) || weights.length !== L) {
     throw new ConfigError(
@@ -396,70 +385,30 @@ function buildNetwork(raw: unknown, spec: NetworkSpec, seed: Seed): Network {
         `W of layer ${l} must be ${rows}x${cols} (units in layer ${l} x units in layer ${l - 1}), got ${shapeOf(w)}`,
       );
     }
-    if (!(w as unknown[][]).every((r) => r.every((v) => typeof v === "number" && Number.isFinite(v)))) {
-      throw new ConfigError(`init.weights[${l - 1}]`, "must hold finite numbers only");
-    }
     const b = biases[l - 1];
-    if (!Array.isArray(b) || b.length !== rows || !b.every((v) => typeof v === "number" && Number.isFinite(v))) {
+    if (!Array.isArray(b) || b.length !== rows) {
       throw new ConfigError(
         `init.biases[${l - 1}]`,
         `b of layer ${l} must be a list of ${rows} finite numbers, got ${shapeOf(b)}`,
       );
     }
   }
-  return Network.fromPlain(spec, { weights: weights as number[][][], biases: biases as number[][] });
+  return Network.fromPlain(spec, { weights, biases });
 }
 
-function snapshotConfig(raw: unknown, depth: number): ResolvedSnapshot {
-  const s = raw === undefined ? {} : record(raw, "snapshot");
-  const hidden = Array.from({ length: depth - 1 }, (_, i) => i + 1);
-  const layers = s.layers === undefined ? hidden : s.layers;
-  if (!Array.isArray(layers) || !layers.every((l) => Number.isInteger(l) && l >= 0 && l <= depth)) {
+/** snapshot with its defaults; its layers must exist. */
+function snapshotConfig(s: NonNullable<TrainConfig["snapshot"]>, depth: number): ResolvedSnapshot {
+  const layers = s.layers ?? Array.from({ length: depth - 1 }, (_, i) => i + 1);
+  if (!layers.every((l) => l <= depth)) {
     throw new ConfigError(
       "snapshot.layers",
       `must list layer numbers from 0 (input) to ${depth} (output), got ${show(layers)}`,
     );
   }
-  const preActivations = s.preActivations === undefined ? false : s.preActivations;
-  if (typeof preActivations !== "boolean") throw new ConfigError("snapshot.preActivations", "must be true or false");
-  if (s.everyBatches === undefined) return { layers: layers as number[], preActivations };
-  return {
-    layers: layers as number[],
-    preActivations,
-    everyBatches: integer(s.everyBatches, "snapshot.everyBatches", 1),
-  };
-}
-
-function record(raw: unknown, field: string): Record<string, unknown> {
-  if (typeof raw !== "object" || raw === null || Array.isArray(raw)) {
-    throw new ConfigError(field, `must be an object, got ${show(raw)}`);
-  }
-  return raw as Record<string, unknown>;
-}
-
-function required(c: Record<string, unknown>, key: string, field = key): unknown {
-  if (c[key] === undefined) throw new ConfigError(field, "is missing");
-  return c[key];
-}
-
-function oneOf<T extends string>(c: Record<string, unknown>, key: string, names: readonly T[], fallback: T): T {
-  const value = c[key] ?? fallback;
-  if (!(names as readonly unknown[]).includes(value)) {
-    throw new ConfigError(key, `must be one of ${names.join(", ")}, got ${show(value)}`);
-  }
-  return value as T;
-}
-
-function integer(value: unknown, field: string, min: number): number {
-  if (typeof value !== "number" || !Number.isInteger(value) || value < min) {
-    throw new ConfigError(field, `must be an integer >= ${min}, got ${show(value)}`);
-  }
-  return value;
-}
-
-function seedValue(value: unknown, field: string): Seed {
-  if ((typeof value === "number" && Number.isFinite(value)) || typeof value === "string") return value;
-  throw new ConfigError(field, `must be a number or a string, got ${show(value)}`);
+  const preActivations = s.preActivations ?? false;
+  return s.everyBatches === undefined
+    ? { layers, preActivations }
+    : { layers, preActivations, everyBatches: s.everyBatches };
 }
 
 function shapeOf(value: unknown): string {

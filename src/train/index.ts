@@ -1,13 +1,17 @@
 export {
+  buildNetwork,
   ConfigError,
   type DataConfig,
-  DATASET_NAMES,
   type InitConfig,
+  loadDataset,
   planTraining,
   type SnapshotConfig,
   type TrainConfig,
   type TrainPlan,
+  type ValidConfig,
+  validateConfig,
 } from "./config.ts";
+export { DataConfigSchema, MatrixSchema, RunSchema, TrainConfigSchema } from "./schema.ts";
 export {
   checkRun,
   loadRun,

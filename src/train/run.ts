@@ -1,41 +1,21 @@
 import { constants } from "node:buffer";
 import { readFileSync, statSync } from "node:fs";
 import { showValue } from "../data/dataset.ts";
-import type { TrainConfig } from "./config.ts";
+import type { z } from "zod";
 import { formatBytes } from "./memory.ts";
 import { PartialFile } from "./partial-file.ts";
+import type { RunSchema } from "./schema.ts";
 import { runInSlices } from "./slices.ts";
 
 export const RUN_VERSION = 1;
 
-/** The state of training at one moment: epoch 0 is before any training. */
-export interface Snapshot {
-  /** Epochs done; fractional when snapshots are taken every k mini-batches. */
-  epoch: number;
-  /** Mini-batch updates done. */
-  batch: number;
-  /** weights[k] is W of layer k+1, rows = units in layer k+1. */
-  weights: number[][][];
-  biases: number[][];
-  /** Mean over examples of ½‖a − y‖², whatever loss trains. */
-  loss: number;
-  /** Fraction of examples classified correctly. */
-  accuracy: number;
-  /** For each requested layer (key: layer number), one row of activations per example. */
-  activations: Record<string, number[][]>;
-  /** The pre-activations Z of the same layers, when asked for. */
-  preActivations?: Record<string, number[][]>;
-}
-
-/** A training run: what was asked, the data it saw, and the snapshots taken. */
-export interface Run {
-  version: number;
-  config: TrainConfig;
-  data: { X: number[][]; y: number[] };
-  snapshots: Snapshot[];
-  /** Wall-clock seconds training took (not part of any frame). */
-  seconds?: number;
-}
+/**
+ * The state of training at one moment (epoch 0 is before any training), and a training run:
+ * what was asked, the data it saw, and the snapshots taken. Both types come from the run
+ * file's schema (schema.ts), where every field is described.
+ */
+export type Snapshot = z.output<typeof RunSchema>["snapshots"][number];
+export type Run = z.output<typeof RunSchema>;
 
 export class RunFileError extends Error {
   override name = "RunFileError";
