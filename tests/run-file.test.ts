@@ -6,7 +6,7 @@ import path from "node:path";
 import { describe, test } from "node:test";
 import { classify, EXIT } from "../src/cli/errors.ts";
 import { checkRun, loadRun, type Run, RunFileError, saveRun, saveRunAsync, train } from "../src/train/index.ts";
-import { PartialFile } from "../src/train/partial-file.ts";
+import { PartialFile } from "../src/files/index.ts";
 import { CHUNK_CHARS, jsonChunks } from "../src/train/run.ts";
 
 const work = mkdtempSync(path.join(tmpdir(), "netreel-runfile-"));
@@ -360,18 +360,20 @@ describe("saveRun writes streaming and atomically", () => {
     assert.deepEqual(readdirSync(dir), ["r.json"]);
   });
 
-  test("temporary files of processes that have ended are removed; others are kept", () => {
+  test("temporary files and folders of processes that have ended are removed; a live process's are kept", () => {
+    // One clean-up for the whole folder, shared with render (src/files): a dead process's
+    // temporary of any target goes, file or folder; a running process's stays.
     const dir = mkdtempSync(path.join(work, "stale-"));
     const file = path.join(dir, "r.json");
     let dead = 4_000_000;
     while (isRunning(dead)) dead--;
-    const stale = `.r.json.partial-${dead}`;
     const live = `.r.json.partial-${process.ppid}`;
-    const other = `.other.json.partial-${dead}`;
-    mkdirSync(path.join(dir, `.r.json.partial-${dead - 1}`)); // a folder: never removed
-    for (const name of [stale, live, other]) writeFileSync(path.join(dir, name), "partial");
+    mkdirSync(path.join(dir, `.frames.partial-${dead - 1}`));
+    for (const name of [`.r.json.partial-${dead}`, live, `.other.json.partial-${dead}`]) {
+      writeFileSync(path.join(dir, name), "partial");
+    }
     saveRun(run, file);
-    assert.deepEqual(readdirSync(dir).sort(), [live, `.r.json.partial-${dead - 1}`, other, "r.json"].sort());
+    assert.deepEqual(readdirSync(dir).sort(), [live, "r.json"].sort());
   });
 
   test("saveRunAsync stops when its signal aborts: no temporary file, the old file kept", async () => {

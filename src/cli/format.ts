@@ -1,14 +1,4 @@
-/** 1536 -> "1.5 KB": sizes for people. */
-export function formatBytes(bytes: number): string {
-  const units = ["B", "KB", "MB", "GB"];
-  let value = bytes;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit++;
-  }
-  return `${value.toFixed(unit === 0 ? 0 : 1)} ${units[unit]}`;
-}
+export { formatBytes } from "../train/memory.ts";
 
 /** 75.4 -> "1:15": durations for people. */
 export function formatDuration(seconds: number): string {

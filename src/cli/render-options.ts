@@ -24,7 +24,7 @@ Options:
                      split a long render across machines and join the parts
   --preview          small and fast: 640x360, 15 fps, quicker encoder settings
   --frame-timeout S  stop the render when the scene takes longer than S seconds
-                     to draw one frame (or to load or prepare); default 60
+                     to draw one frame (loading and prepare: at least 60); default 60
   --quiet            print nothing but errors
   --verbose          print ffmpeg's location, and stack traces with errors
   --help             show this help

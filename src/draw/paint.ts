@@ -16,10 +16,6 @@ export interface Paint {
 }
 
 /** The paint context for a frame of `width` x `height` pixels. */
-export function paintFor(
-  ctx: CanvasRenderingContext2D,
-  frame: { width: number; height: number },
-  theme: Theme,
-): Paint {
+export function paintFor(ctx: CanvasRenderingContext2D, frame: { width: number; height: number }, theme: Theme): Paint {
   return { ctx, theme, unit: frame.height / 720, width: frame.width, height: frame.height };
 }

@@ -69,7 +69,7 @@ function tsxLoader(): string {
 export interface DrawerOptions {
   /** The scene file, as the user named it (messages use this name). */
   file: string;
-  /** Seconds the scene's code may take for one step (loading, preparing, one frame). */
+  /** Seconds the scene's code may take for one frame (loading and preparing: at least 60). */
   timeoutSeconds: number;
   /** Pass the worker's stderr through as it comes (otherwise only its last lines are kept for messages). */
   verbose?: boolean;
@@ -247,8 +247,10 @@ export class SceneDrawer {
     const oldest = this.order[0];
     if (oldest === undefined) return;
     const seconds = (performance.now() - this.lastAnswer) / 1000;
-    if (seconds <= this.options.timeoutSeconds) return;
-    const limit = this.options.timeoutSeconds;
+    // A frame gets the frame limit; loading and preparing (tsx compiling the scene, node-canvas
+    // starting, a busy machine) get at least a minute.
+    const limit = oldest.startsWith("draw ") ? this.options.timeoutSeconds : Math.max(this.options.timeoutSeconds, 60);
+    if (seconds <= limit) return;
     const step = oldest.startsWith("draw ") ? `drawing frame ${oldest.slice(5)}` : stepName(oldest);
     this.failAll(
       new SceneFailure(

@@ -3,7 +3,7 @@ import { readFileSync, statSync } from "node:fs";
 import { showValue } from "../data/dataset.ts";
 import type { z } from "zod";
 import { formatBytes } from "./memory.ts";
-import { PartialFile } from "./partial-file.ts";
+import { PartialFile } from "../files/index.ts";
 import type { RunSchema } from "./schema.ts";
 import { runInSlices } from "./slices.ts";
 

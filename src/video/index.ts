@@ -6,7 +6,7 @@ export {
   OutputPathError,
   prepareTarget,
   removeStale,
-} from "./atomic.ts";
+} from "../files/index.ts";
 export { type FfmpegLocation, FfmpegNotFoundError, findFfmpeg } from "./ffmpeg.ts";
 export {
   type EncodeSettings,

@@ -1,7 +1,7 @@
 import { mkdirSync, statSync } from "node:fs";
 import { writeFile } from "node:fs/promises";
 import path from "node:path";
-import { AtomicOutput } from "./atomic.ts";
+import { AtomicOutput } from "../files/index.ts";
 import { type FormatName, gifGeometry, videoOptions } from "./formats.ts";
 import { EncoderError, FfmpegProcess } from "./process.ts";
 

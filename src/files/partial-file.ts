@@ -1,13 +1,14 @@
-import { closeSync, fsync, fsyncSync, lstatSync, openSync, readdirSync, renameSync, rmSync, writeSync } from "node:fs";
+import { closeSync, fsync, fsyncSync, openSync, renameSync, rmSync, writeSync } from "node:fs";
 import path from "node:path";
 import { promisify } from "node:util";
+import { removeStale, temporaryName } from "./atomic.ts";
 
 /**
  * A file written under a temporary name beside its target, `.<base>.partial-<pid>` (the
  * name the render side uses too), and renamed over the target only when complete: the
  * target holds either what it held before or the whole new file, never a part, and is never
- * removed first. Temporary files of the same target left by a process that no longer runs
- * (killed, out of memory) are removed when a new one starts.
+ * removed first. Temporary files in the same folder left by a process that no longer runs
+ * (killed, out of memory) are removed when a new one starts (`removeStale`).
  */
 export class PartialFile {
   readonly target: string;
@@ -16,9 +17,8 @@ export class PartialFile {
 
   constructor(target: string) {
     this.target = target;
-    const { dir, base } = path.parse(target);
-    this.temporary = path.join(dir, `.${base}.partial-${process.pid}`);
-    removeStalePartials(dir, base);
+    this.temporary = temporaryName(target, "partial");
+    removeStale(path.dirname(path.resolve(target)));
     this.fd = openSync(this.temporary, "w");
   }
 
@@ -71,36 +71,5 @@ export class PartialFile {
       this.fd = null;
     }
     rmSync(this.temporary, { force: true });
-  }
-}
-
-/** Removes `.<base>.partial-<pid>` files in `dir` whose process has ended. */
-function removeStalePartials(dir: string, base: string): void {
-  const prefix = `.${base}.partial-`;
-  let names: string[];
-  try {
-    names = readdirSync(dir || ".");
-  } catch {
-    return; // the folder's own problem is reported when the file is opened
-  }
-  for (const name of names) {
-    if (!name.startsWith(prefix)) continue;
-    const pid = name.slice(prefix.length);
-    if (!/^\d+$/.test(pid) || Number(pid) === process.pid || isRunning(Number(pid))) continue;
-    const file = path.join(dir, name);
-    try {
-      if (lstatSync(file).isFile()) rmSync(file, { force: true });
-    } catch {
-      // gone already, or not ours to remove
-    }
-  }
-}
-
-function isRunning(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === "EPERM";
   }
 }

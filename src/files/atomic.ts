@@ -57,7 +57,8 @@ export class AtomicOutput {
   }
 }
 
-function temporaryName(target: string, role: "partial" | "replaced", pid = process.pid): string {
+/** The temporary name beside `target`: `.NAME.partial-PID` (being written) or `.NAME.replaced-PID` (an old folder moved aside). */
+export function temporaryName(target: string, role: "partial" | "replaced", pid = process.pid): string {
   const { dir, base } = path.parse(path.resolve(target));
   return path.join(dir, `.${base}.${role}-${pid}`);
 }
