@@ -19,6 +19,16 @@ export {
   FIGURE_SPACE,
   trainingStatus,
 } from "./text.ts";
+export {
+  drawTex,
+  measureTex,
+  SYMBOL_COLORS,
+  type SymbolColors,
+  symbolColors,
+  TexError,
+  type TexOptions,
+  type TexSize,
+} from "./tex.ts";
 export { DARK, LIGHT, type Theme, themeNamed, withAlpha } from "./theme.ts";
 export { niceTicks, tickDecimals } from "./ticks.ts";
 export { bestFitNormal, shortestTurn, viewAcrossPlane } from "./views.ts";
