@@ -14,6 +14,7 @@ import {
   type Theme,
 } from "../src/draw/index.ts";
 import { makeBlobs } from "../src/data/index.ts";
+import { FrameRenderer } from "../src/render/index.ts";
 import { feedforward, Network, outputField, outputsField } from "../src/nn/index.ts";
 import { classRegions } from "../src/scene/index.ts";
 import { classifier, type Run, train } from "../src/train/index.ts";
@@ -397,6 +398,22 @@ describe("golden images of K-class maps (640x360)", () => {
     const run = blobsRun();
     assert.ok((run.snapshots.at(-1)?.accuracy ?? 0) >= 0.9);
     expectMatchesGolden("classes-blobs5", figure(LIGHT, run, { range: BLOBS_RANGE, title: "[2, 8, 5]: five blobs" }));
+  });
+});
+
+describe("scenes/spiral.ts", () => {
+  test("trains to at least 95%, says the run's accuracy in its last caption, and draws its frames", async () => {
+    const { default: scene } = await import("../scenes/spiral.ts");
+    const run = train(scene.train?.(scene.seed));
+    const accuracy = run.snapshots.at(-1)?.accuracy ?? 0;
+    assert.ok(accuracy >= 0.95, `accuracy ${accuracy}`);
+    const context = { run, seed: scene.seed, width: 320, height: 180, fps: 30, frames: 300, duration: 10 };
+    const prepared = scene.prepare({ ...context, theme: "light" }) as { captions: { text: string }[] };
+    assert.match(prepared.captions.at(-1)?.text ?? "", new RegExp(`${(100 * accuracy).toFixed(1)}%`));
+    for (const theme of ["light", "dark"] as const) {
+      const renderer = new FrameRenderer(scene, { ...context, theme }, "scenes/spiral.ts");
+      for (const index of [0, 100, 299]) assert.ok(renderer.draw(index).png().length > 1000);
+    }
   });
 });
 
