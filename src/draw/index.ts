@@ -5,7 +5,8 @@ export { FONT_FAMILY, font, registerFonts } from "./fonts.ts";
 export { BOX_CORNERS, type Rect, type Vec3 } from "./geometry.ts";
 export { type FrameLayout, frameLayout, inset, stack } from "./layout.ts";
 export { type Paint, paintFor } from "./paint.ts";
-export { type ClassMapOptions, drawClassMap } from "./map2d.ts";
+export { type ClassMapFigure, type ClassMapOptions, type ClassRegions, drawClassMap } from "./map2d.ts";
+export { type ClassColours, classColours } from "./classes.ts";
 export { clipPlaneToBox, drawPolygon3d, type PolygonStyle } from "./plane3d.ts";
 export { drawLinePlot, type LinePlotOptions } from "./plot2d.ts";
 export { drawScatter3d, type Scatter3dOptions } from "./scatter3d.ts";
@@ -29,6 +30,6 @@ export {
   type TexOptions,
   type TexSize,
 } from "./tex.ts";
-export { DARK, LIGHT, type Theme, themeNamed, withAlpha } from "./theme.ts";
+export { ClassCountError, DARK, LIGHT, MAX_CLASSES, type Theme, themeNamed, withAlpha } from "./theme.ts";
 export { niceTicks, tickDecimals } from "./ticks.ts";
 export { bestFitNormal, shortestTurn, viewAcrossPlane } from "./views.ts";

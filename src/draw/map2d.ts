@@ -1,13 +1,36 @@
 import { type Canvas, type CanvasRenderingContext2D, createCanvas } from "canvas";
+import { classColours } from "./classes.ts";
 import type { Rect } from "./geometry.ts";
 import { stampsFor } from "./dots.ts";
 import { font } from "./fonts.ts";
+import type { Paint } from "./paint.ts";
 import { fillTextCached } from "./textcache.ts";
-import type { Theme } from "./theme.ts";
+import { ClassCountError, MAX_CLASSES, type Theme } from "./theme.ts";
 
-export interface ClassMapOptions {
-  theme: Theme;
-  unit: number;
+/**
+ * A network's decision regions over a square grid of its input plane (`classRegions` in
+ * src/scene computes them from a run): each grid point's class, how sure the network is
+ * there, and the outputs the boundary is traced from.
+ */
+export interface ClassRegions {
+  /** Grid points per side; point (i, j) sits at the centre of cell (row i from the top, column j). */
+  size: number;
+  /** [low, high] on both axes: must be the map's own range. */
+  range: [number, number];
+  /** Output units K: several are read by argmax, one against `threshold`. */
+  units: number;
+  /** K planes of size x size: output k at point (i, j) is values[k * size * size + i * size + j]. */
+  values: Float64Array;
+  /** One output unit: the value where the class changes (0.5 for labels 0/1, 0 for -1/+1). */
+  threshold?: number;
+  /** Each grid point's class, as a colour index (0 to 7). */
+  classes: Uint8Array;
+  /** How sure the network is at each grid point, 0 (a tie) to 1: strength of the tint. */
+  certainty: Float64Array;
+}
+
+/** What a class map shows; drawn with `drawClassMap(paint, rect, options)`. */
+export interface ClassMapFigure {
   title?: string;
   /** The square region of the plane shown: [low, high] on both axes. */
   range: [number, number];
@@ -19,17 +42,41 @@ export interface ClassMapOptions {
    * for the shaded regions and the boundary where it crosses `threshold`.
    */
   field?: { values: Float64Array; size: number; threshold: number };
+  /**
+   * The model's decision regions for any number of output units (up to 8 classes): each cell
+   * tinted with its class's colour and the boundary drawn where the class changes.
+   * Instead of `field`.
+   */
+  regions?: ClassRegions;
   axisLabels?: [string, string];
   radius?: number;
 }
 
+/** The options of the form before Paint: theme and unit given with the rest. */
+export interface ClassMapOptions extends ClassMapFigure {
+  theme: Theme;
+  unit: number;
+}
+
 /**
- * A 2-D view of a data set, optionally over the model's decision regions: each side of the
- * boundary is tinted with its class colour (stronger where the output is more certain) and
- * the boundary itself is drawn in the accent colour.
+ * A 2-D view of a data set, optionally over the model's decision regions: each region is
+ * tinted with its class colour (stronger where the network is more certain) and the boundary
+ * between regions is drawn in the accent colour.
  */
-export function drawClassMap(ctx: CanvasRenderingContext2D, rect: Rect, options: ClassMapOptions): void {
-  const { theme, unit, range, points, labels, field } = options;
+export function drawClassMap(paint: Paint, rect: Rect, options: ClassMapFigure): void;
+export function drawClassMap(ctx: CanvasRenderingContext2D, rect: Rect, options: ClassMapOptions): void;
+export function drawClassMap(
+  target: Paint | CanvasRenderingContext2D,
+  rect: Rect,
+  options: ClassMapFigure | ClassMapOptions,
+): void {
+  if ("ctx" in target) drawMap(target.ctx, rect, { ...options, theme: target.theme, unit: target.unit });
+  else drawMap(target, rect, options as ClassMapOptions);
+}
+
+function drawMap(ctx: CanvasRenderingContext2D, rect: Rect, options: ClassMapOptions): void {
+  const { theme, unit, range, points, labels } = options;
+  const regions = mapRegions(options);
   const titleHeight = options.title ? 30 * unit : 0;
   const side = Math.min(rect.width, rect.height - titleHeight);
   const box: Rect = { x: rect.x + (rect.width - side) / 2, y: rect.y + titleHeight, width: side, height: side };
@@ -44,9 +91,10 @@ export function drawClassMap(ctx: CanvasRenderingContext2D, rect: Rect, options:
   ctx.save();
   ctx.fillStyle = theme.pane;
   ctx.fillRect(box.x, box.y, box.width, box.height);
-  if (field) {
-    drawTint(ctx, field, theme, box);
-    drawContour(ctx, field, box, theme.accent, 2 * unit);
+  if (regions) {
+    drawTint(ctx, regions, theme, box);
+    if (regions.units === 1) drawContour(ctx, regions, box, theme.accent, 2 * unit);
+    else drawClassBoundaries(ctx, regions, box, theme.accent, 2 * unit);
   }
   ctx.strokeStyle = theme.edge;
   ctx.lineWidth = 1 * unit;
@@ -106,34 +154,61 @@ function dotLayer(
   const image = createCanvas(Math.ceil(box.width) + 2 * margin + 1, Math.ceil(box.height) + 2 * margin + 1);
   const ctx = image.getContext("2d");
   const stamps = theme.classes.map((fill, k) => stampsFor(fill, theme.classOutlines[k] as string, lineWidth));
+  const colours = classColours(labels, "drawClassMap: labels");
   const span = range[1] - range[0];
   for (let i = 0; i < labels.length; i++) {
     const px = box.x - x + (((points[2 * i] as number) - range[0]) / span) * box.width;
     const py = box.y - y + box.height - (((points[2 * i + 1] as number) - range[0]) / span) * box.height;
-    stamps[(labels[i] as number) % stamps.length]?.stamp(ctx, radius, px, py);
+    stamps[colours.index(labels[i] as number)]?.stamp(ctx, radius, px, py);
   }
   const layer = { key, image, x, y };
   dotLayers.set(points, layer);
   return layer;
 }
 
+/**
+ * The regions the map shades: given, or made from a one-output `field` by its threshold (the
+ * form scenes used before `regions`; the same pixels as then).
+ */
+function mapRegions(options: ClassMapOptions): ClassRegions | undefined {
+  const { field, regions, range } = options;
+  if (field && regions) throw new RangeError("drawClassMap: give regions or field, not both");
+  if (regions) {
+    if (regions.range[0] !== range[0] || regions.range[1] !== range[1]) {
+      throw new RangeError(
+        `drawClassMap: the regions cover [${regions.range.join(", ")}] but the map shows [${range.join(", ")}]; compute them over the map's range`,
+      );
+    }
+    if (regions.units > MAX_CLASSES) throw new ClassCountError("drawClassMap: the output layer", regions.units);
+    if (regions.units === 1 && regions.threshold === undefined) {
+      throw new RangeError("drawClassMap: regions of one output unit need its threshold");
+    }
+    return regions;
+  }
+  if (!field) return undefined;
+  const { values, size, threshold } = field;
+  const classes = new Uint8Array(size * size);
+  const certainty = new Float64Array(size * size);
+  for (let k = 0; k < size * size; k++) {
+    const v = values[k] as number;
+    classes[k] = v > threshold ? 1 : 0;
+    certainty[k] = Math.min(1, Math.abs(v - threshold) / 0.5);
+  }
+  return { size, range, units: 1, values, threshold, classes, certainty };
+}
+
 /** Reusable small canvases for the field image, one per grid size. */
 const tintCanvases = new Map<number, Canvas>();
 
 /**
- * The field as class colours with alpha rising with distance from the threshold, stretched
- * smoothly over the box. Drawn as a scaled pattern fill rather than a scaled drawImage
- * (which makes node-canvas build a temporary surface each call: about 5x slower); the image
- * has a one-pixel border copying its edge, so smoothing at the box's edge sees the edge's
- * own colour, as drawImage's would.
+ * Each grid point in its class's colour with alpha rising with certainty, stretched smoothly
+ * over the box. Drawn as a scaled pattern fill rather than a scaled drawImage (which makes
+ * node-canvas build a temporary surface each call: about 5x slower); the image has a
+ * one-pixel border copying its edge, so smoothing at the box's edge sees the edge's own
+ * colour, as drawImage's would.
  */
-function drawTint(
-  ctx: CanvasRenderingContext2D,
-  field: { values: Float64Array; size: number; threshold: number },
-  theme: Theme,
-  box: Rect,
-): void {
-  const { values, size, threshold } = field;
+function drawTint(ctx: CanvasRenderingContext2D, regions: ClassRegions, theme: Theme, box: Rect): void {
+  const { classes, certainty, size } = regions;
   const side = size + 2;
   let image = tintCanvases.get(size);
   if (!image) {
@@ -142,21 +217,21 @@ function drawTint(
   }
   const tctx = image.getContext("2d");
   const pixels = tctx.createImageData(side, side);
-  const rgb = [theme.classes[0] as string, theme.classes[1] as string].map((hex) => {
+  const rgb = theme.classes.map((hex) => {
     const n = Number.parseInt(hex.slice(1), 16);
     return [(n >> 16) & 255, (n >> 8) & 255, n & 255];
   });
   for (let row = 0; row < side; row++) {
     const i = Math.min(size - 1, Math.max(0, row - 1));
     for (let column = 0; column < side; column++) {
-      const v = values[i * size + Math.min(size - 1, Math.max(0, column - 1))] as number;
-      const c = (v > threshold ? rgb[1] : rgb[0]) as number[];
-      const certainty = Math.min(1, Math.abs(v - threshold) / 0.5);
+      const k = i * size + Math.min(size - 1, Math.max(0, column - 1));
+      const c = rgb[classes[k] as number];
+      if (!c) throw new ClassCountError("drawClassMap: the regions", (classes[k] as number) + 1);
       const o = 4 * (row * side + column);
       pixels.data[o] = c[0] as number;
       pixels.data[o + 1] = c[1] as number;
       pixels.data[o + 2] = c[2] as number;
-      pixels.data[o + 3] = Math.round(255 * (0.08 + 0.2 * certainty));
+      pixels.data[o + 3] = Math.round(255 * (0.08 + 0.2 * (certainty[k] as number)));
     }
   }
   tctx.putImageData(pixels, 0, 0);
@@ -170,15 +245,98 @@ function drawTint(
   ctx.restore();
 }
 
-/** Marching squares: the line where the field crosses its threshold, linearly interpolated. */
-function drawContour(
+/**
+ * Where the argmax changes, traced like marching squares: on each grid edge whose two ends
+ * have different classes a and b, the crossing is where the line between them makes
+ * output a equal output b (linear along the edge, so neighbouring cells share it exactly);
+ * a cell's two crossings are joined by a segment, and where three or four classes meet in a
+ * cell, its crossings are joined at their mean point.
+ */
+function drawClassBoundaries(
   ctx: CanvasRenderingContext2D,
-  field: { values: Float64Array; size: number; threshold: number },
+  regions: ClassRegions,
   box: Rect,
   color: string,
   lineWidth: number,
 ): void {
-  const { values, size, threshold } = field;
+  const { values, size, classes } = regions;
+  const plane = size * size;
+  const cell = box.width / size;
+  const x0 = box.x + 0.5 * cell;
+  const y0 = box.y + 0.5 * cell;
+  const xs = new Float64Array(4);
+  const ys = new Float64Array(4);
+  // Corners clockwise from the top left, as grid offsets (row, column).
+  const corners = [
+    [0, 0],
+    [0, 1],
+    [1, 1],
+    [1, 0],
+  ] as const;
+  const seen = new Set<number>();
+  ctx.beginPath();
+  for (let i = 0; i < size - 1; i++) {
+    for (let j = 0; j < size - 1; j++) {
+      const top = i * size + j;
+      const first = classes[top];
+      if (classes[top + 1] === first && classes[top + size] === first && classes[top + size + 1] === first) continue;
+      const at = corners.map(([di, dj]) => (i + di) * size + j + dj);
+      const kinds = at.map((p) => classes[p] as number);
+      let n = 0;
+      for (let e = 0; e < 4; e++) {
+        const p = at[e] as number;
+        const q = at[(e + 1) % 4] as number;
+        const a = kinds[e] as number;
+        const b = kinds[(e + 1) % 4] as number;
+        if (a === b) continue;
+        // Output a minus output b: >= 0 at p (a wins there), <= 0 at q.
+        const dp = (values[a * plane + p] as number) - (values[b * plane + p] as number);
+        const dq = (values[a * plane + q] as number) - (values[b * plane + q] as number);
+        const t = dp - dq > 0 ? Math.min(1, Math.max(0, dp / (dp - dq))) : 0.5;
+        const [pi, pj] = corners[e] as readonly [number, number];
+        const [qi, qj] = corners[(e + 1) % 4] as readonly [number, number];
+        xs[n] = j + pj + t * (qj - pj);
+        ys[n] = i + pi + t * (qi - pi);
+        n++;
+      }
+      seen.clear();
+      for (const kind of kinds) seen.add(kind);
+      if (n === 2 || (n === 4 && seen.size === 2)) {
+        // One segment, or a saddle of two classes: two, paired around the cell.
+        for (let k = 0; k + 1 < n; k += 2) {
+          ctx.moveTo(x0 + (xs[k] as number) * cell, y0 + (ys[k] as number) * cell);
+          ctx.lineTo(x0 + (xs[k + 1] as number) * cell, y0 + (ys[k + 1] as number) * cell);
+        }
+      } else {
+        let mx = 0;
+        let my = 0;
+        for (let k = 0; k < n; k++) {
+          mx += (xs[k] as number) / n;
+          my += (ys[k] as number) / n;
+        }
+        for (let k = 0; k < n; k++) {
+          ctx.moveTo(x0 + mx * cell, y0 + my * cell);
+          ctx.lineTo(x0 + (xs[k] as number) * cell, y0 + (ys[k] as number) * cell);
+        }
+      }
+    }
+  }
+  ctx.strokeStyle = color;
+  ctx.lineWidth = lineWidth;
+  ctx.lineCap = "round";
+  ctx.stroke();
+}
+
+/** Marching squares: the line where the field crosses its threshold, linearly interpolated. */
+function drawContour(
+  ctx: CanvasRenderingContext2D,
+  regions: ClassRegions,
+  box: Rect,
+  color: string,
+  lineWidth: number,
+): void {
+  const { values, size } = regions;
+  const threshold = regions.threshold as number;
   const cell = box.width / size;
   // Sample (i, j) sits at the centre of grid cell (row i, column j).
   const x0 = box.x + 0.5 * cell;

@@ -2,7 +2,8 @@ import type { CanvasRenderingContext2D } from "canvas";
 import type { Rect } from "./geometry.ts";
 import { font } from "./fonts.ts";
 import { fillTextCached, measureTextCached } from "./textcache.ts";
-import { type Theme, withAlpha } from "./theme.ts";
+import { classColours } from "./classes.ts";
+import { ClassCountError, MAX_CLASSES, type Theme, withAlpha } from "./theme.ts";
 
 interface TextStyle {
   theme: Theme;
@@ -164,20 +165,45 @@ export function trainingStatus(state: { epoch: number; epochs: number; loss: num
   ];
 }
 
-/** Legend entries: one per class in the theme's class colours, then the model's boundary. */
+/**
+ * Legend entries: one per class in the theme's class colours, then the model's boundary.
+ * The classes are given by name, in label order, or as the data's labels with optional names
+ * (`{ labels: run.data.y, names: ["setosa", ...] }`; unnamed classes read "class k", or
+ * "y = −1" for the two values of a single output). At most 8 classes.
+ */
 export function classLegend(
   theme: Theme,
-  classes: string[],
+  classes: string[] | { labels: ArrayLike<number>; names?: string[] },
   boundary?: string,
 ): { label: string; color: string; outline: string; marker?: "dot" | "square" }[] {
-  const entries = classes.map((label, k) => ({
+  const names = Array.isArray(classes) ? classes : classNames(classes.labels, classes.names);
+  if (names.length > MAX_CLASSES) throw new ClassCountError("classLegend", names.length);
+  const entries = names.map((label, k) => ({
     label,
-    color: theme.classes[k % theme.classes.length] as string,
-    outline: theme.classOutlines[k % theme.classOutlines.length] as string,
+    color: theme.classes[k] as string,
+    outline: theme.classOutlines[k] as string,
   }));
   if (boundary === undefined) return entries;
   return [
     ...entries,
     { label: boundary, color: withAlpha(theme.accent, 0.25), outline: theme.accent, marker: "square" },
   ];
+}
+
+/** The name of each class in colour order: its given name, else from its label. */
+function classNames(labels: ArrayLike<number>, names: string[] = []): string[] {
+  const colours = classColours(labels, "classLegend: labels");
+  if (names.length > 0 && names.length < colours.count) {
+    throw new RangeError(
+      `classLegend: the labels make ${colours.count} classes but only ${names.length} names are given`,
+    );
+  }
+  const count = Math.max(colours.count, names.length);
+  const numbered = colours.labels.every(Number.isInteger) && colours.labels[0] === 0;
+  return Array.from({ length: count }, (_, k) => {
+    const name = names[k];
+    if (name !== undefined) return name;
+    const label = colours.labels[k] as number;
+    return numbered ? `class ${label}` : `y = ${String(label).replace("-", "−")}`;
+  });
 }

@@ -9,7 +9,7 @@ export interface Theme {
   pane: string;
   grid: string;
   edge: string;
-  /** The two (or more) classes, in label order. */
+  /** The classes, in label order: up to MAX_CLASSES (8), Okabe–Ito's colours. */
   classes: string[];
   /** Darker outlines of the class colours. */
   classOutlines: string[];
@@ -24,8 +24,8 @@ export const LIGHT: Theme = {
   pane: "#f3f4f6",
   grid: "#d9dce1",
   edge: "#9aa1ab",
-  classes: ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9"],
-  classOutlines: ["#004a75", "#8a3d00", "#00664b", "#8a4f70", "#995f00", "#2d7aa3"],
+  classes: ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#F0E442", "#000000"],
+  classOutlines: ["#004a75", "#8a3d00", "#00664b", "#8a4f70", "#995f00", "#2d7aa3", "#8f8826", "#000000"],
   accent: "#7a3fb0",
 };
 
@@ -36,10 +36,25 @@ export const DARK: Theme = {
   pane: "#1e2229",
   grid: "#343a44",
   edge: "#59616d",
-  classes: ["#56B4E9", "#E69F00", "#009E73", "#CC79A7", "#F0E442", "#0072B2"],
-  classOutlines: ["#1f6d99", "#8a5e00", "#00664b", "#8a4f70", "#8f8826", "#004a75"],
+  // Okabe–Ito's eight again, reordered so the first pair reads on a dark background; their
+  // black would vanish there, so white takes its place.
+  classes: ["#56B4E9", "#E69F00", "#009E73", "#CC79A7", "#F0E442", "#0072B2", "#D55E00", "#FFFFFF"],
+  classOutlines: ["#1f6d99", "#8a5e00", "#00664b", "#8a4f70", "#8f8826", "#004a75", "#8a3d00", "#9aa1ab"],
   accent: "#c39bff",
 };
+
+/** How many classes a figure tells apart by colour: Okabe–Ito's eight. */
+export const MAX_CLASSES = 8;
+
+/** Raised when a figure is asked to colour more classes than the theme has colours for. */
+export class ClassCountError extends Error {
+  override name = "ClassCountError";
+  constructor(what: string, count: number) {
+    super(
+      `${what}: ${count} classes, but a figure tells at most ${MAX_CLASSES} apart by colour; merge classes or show fewer`,
+    );
+  }
+}
 
 /** The theme for a name given on the command line (--theme light|dark). */
 export function themeNamed(name: "light" | "dark"): Theme {

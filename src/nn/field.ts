@@ -2,12 +2,24 @@ import { BatchWorkspace, forwardBatch } from "./batch.ts";
 import type { Matrix } from "./matrix.ts";
 import type { Network } from "./network.ts";
 
-/**
- * The network's first output over a size x size grid of a 2-input network's input plane,
- * [low, high] on both axes: row 0 is the top (highest x₂), sample (i, j) at the centre of its
- * cell. For drawing decision regions and boundaries.
- */
-export function outputField(net: Network, options: { range: [number, number]; size: number }): Float64Array {
+/** Every output unit of a 2-input network over a square grid of its input plane. */
+export interface OutputsField {
+  /** Grid points per side. */
+  size: number;
+  /** [low, high] on both axes. */
+  range: [number, number];
+  /** Output units (K). */
+  units: number;
+  /**
+   * K planes of size x size, unit by unit: output k at grid point (i, j) is
+   * values[k * size * size + i * size + j]; row 0 is the top (highest x₂), and point (i, j)
+   * sits at the centre of its cell.
+   */
+  values: Float64Array;
+}
+
+/** All K outputs over a size x size grid of the input plane, for decision regions (argmax). */
+export function outputsField(net: Network, options: { range: [number, number]; size: number }): OutputsField {
   const { size, range } = options;
   if (net.sizes[0] !== 2) throw new RangeError(`outputField needs a network with 2 inputs, not ${net.sizes[0]}`);
   const ws = new BatchWorkspace(net.sizes, size * size);
@@ -20,6 +32,17 @@ export function outputField(net: Network, options: { range: [number, number]; si
       input[size * size + k] = range[1] - (i + 0.5) * step;
     }
   }
+  // forwardBatch's output is K x (size * size), one row per unit: already the planes' layout.
   const out = forwardBatch(net, ws);
-  return out.data.slice(0, size * size);
+  return { size, range: [range[0], range[1]], units: out.rows, values: out.data.slice() };
+}
+
+/**
+ * The network's first output over a size x size grid of a 2-input network's input plane,
+ * [low, high] on both axes: row 0 is the top (highest x₂), sample (i, j) at the centre of its
+ * cell. For drawing a one-output network's decision regions and boundary.
+ */
+export function outputField(net: Network, options: { range: [number, number]; size: number }): Float64Array {
+  const { values, size } = outputsField(net, options);
+  return values.slice(0, size * size);
 }

@@ -7,4 +7,4 @@ export { crossEntropy, isLossName, LOSS_NAMES, type Loss, type LossName, loss, q
 export { type Matrix, fromRows, toRows, transpose, zeros } from "./matrix.ts";
 export { type Gradients, Network, type NetworkSpec, type PlainParams } from "./network.ts";
 export { Sgd, type SgdOptions } from "./sgd.ts";
-export { outputField } from "./field.ts";
+export { type OutputsField, outputField, outputsField } from "./field.ts";

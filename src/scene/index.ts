@@ -2,6 +2,7 @@ export { clamp01, type Easing, easeInOutCubic, easeInOutSine, lerp, linear, smoo
 export { type Caption, captionAt } from "./captions.ts";
 export { type CloudFraming, calmPace, cloudFramings, framingAt, type PaceOptions } from "./framing.ts";
 export { bracket, outputPlane, type RunState, stateAt } from "./interpolate.ts";
+export { classRegions } from "./regions.ts";
 export {
   defineScene,
   type FrameInfo,

@@ -22,6 +22,7 @@ export {
   saveRun,
   saveRunAsync,
 } from "./run.ts";
+export { classifier, thresholdRule } from "./targets.ts";
 export {
   DivergenceError,
   runTraining,

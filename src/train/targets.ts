@@ -21,9 +21,9 @@ export function encodeDataset(data: Dataset, outputs: number): { X: Float64Array
 /**
  * Classifies network outputs the way accuracy counts them: a single output is compared with
  * the midpoint of the two label values (0.5 for labels 0 and 1, 0 for -1 and +1); several
- * outputs by argmax.
+ * outputs by argmax (the first of equal outputs wins).
  */
-export function classifier(labels: number[], outputs: number): (out: ArrayLike<number>) => number {
+export function classifier(labels: ArrayLike<number>, outputs: number): (out: ArrayLike<number>) => number {
   if (outputs > 1) {
     return (out) => {
       let best = 0;
@@ -31,13 +31,22 @@ export function classifier(labels: number[], outputs: number): (out: ArrayLike<n
       return best;
     };
   }
+  const { low, high, threshold } = thresholdRule(labels);
+  return (out) => ((out[0] as number) > threshold ? high : low);
+}
+
+/**
+ * The rule of a single output unit: the two label values it separates and the threshold
+ * between them, their midpoint. Labels all equal (or none) count as 0 and 1.
+ */
+export function thresholdRule(labels: ArrayLike<number>): { low: number; high: number; threshold: number } {
   let low = Number.POSITIVE_INFINITY;
   let high = Number.NEGATIVE_INFINITY;
-  for (const v of labels) {
+  for (let i = 0; i < labels.length; i++) {
+    const v = labels[i] as number;
     low = Math.min(low, v);
     high = Math.max(high, v);
   }
   if (!(low < high)) [low, high] = [0, 1];
-  const threshold = (low + high) / 2;
-  return (out) => ((out[0] as number) > threshold ? high : low);
+  return { low, high, threshold: (low + high) / 2 };
 }
