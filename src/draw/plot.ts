@@ -499,8 +499,9 @@ function layoutPlot(paint: Paint, rect: Rect, options: PlotOptions, x: Axis, y: 
   const titleY = top;
   if (options.title) top += sizes.title * unit * 1.2 + 8 * unit;
   const yTitleY = top;
-  if (options.y.label) top += sizes.axisTitle * unit * 1.2 + 4 * unit;
-  const plotTop = top + Math.max(sizes.bleed * unit, 0.6 * tickSize);
+  if (options.y.label) top += sizes.axisTitle * unit * 1.2 + 6 * unit;
+  // Room for the top y label's upper half (and its exponent, on a log axis).
+  const plotTop = top + Math.max(sizes.bleed * unit, (y.log ? 0.8 : 0.6) * tickSize);
 
   let bottom = rect.y + rect.height;
   const xTitleY = bottom - sizes.axisTitle * unit * 0.28;
