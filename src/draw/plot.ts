@@ -228,7 +228,8 @@ export function plotTicks(axis: Axis, length: number, options: TickLayout): Tick
         const minor = ((k % stride) + stride) % stride !== 0;
         return minor ? { value: 10 ** k, text: "", minor } : { value: 10 ** k, ...powerOfTenLabel(k) };
       });
-      if (ticks.filter((t) => !t.minor).length <= wanted && fits(ticks)) return withLogMinors(ticks, axis, low, high);
+      if (ticks.filter((t) => !t.minor).length <= wanted && fits(ticks))
+        return withLogMinors(ticks, axis, length / (exponents.length - 1) >= 60 * unit);
     }
   }
   // A linear axis, or a log axis spanning less than a decade: round numbers.
@@ -282,8 +283,10 @@ function explicitTicks(axis: PlotAxis, low: number, high: number): Tick[] {
   return ticks;
 }
 
-function withLogMinors(ticks: Tick[], axis: PlotAxis, low: number, high: number): Tick[] {
-  if (!axis.minorTicks) return ticks;
+/** 2..9 x 10^k as minor ticks, when asked for and a decade has room for them. */
+function withLogMinors(ticks: Tick[], axis: Axis, roomy: boolean): Tick[] {
+  if (!axis.minorTicks || !roomy) return ticks;
+  const [low, high] = axis.range;
   const minors: Tick[] = [];
   for (let k = Math.floor(Math.log10(low)); k <= Math.ceil(Math.log10(high)); k++) {
     for (let m = 2; m <= 9; m++) {
@@ -376,7 +379,7 @@ export function drawPlot(paint: Paint, rect: Rect, options: PlotOptions): PlotFr
     if (isScatter(s)) drawScatter(paint, s, plot, toPixel, occupied, boxes);
     else drawLine(paint, s, i, lines[i] as Pt[], x, toPixel);
   });
-  for (const arrow of options.arrows ?? []) drawArrow(paint, arrow, toPixel);
+  for (const arrow of options.arrows ?? []) drawArrow(paint, arrow, plot, toPixel, occupied, boxes);
   for (const point of options.points ?? []) drawLabelledPoint(paint, point, plot, toPixel, occupied, boxes);
   for (const callout of options.callouts ?? []) drawCallout(paint, callout, plot, toPixel, occupied, boxes);
   ctx.restore();
@@ -903,7 +906,22 @@ function clampBox(box: Box, area: Rect): Box {
   };
 }
 
-/** A label beside a point (right, above, left, below, then the diagonals), inside the plot. */
+/** Directions a label may take from its point, in order of preference: right, then round. */
+const LABEL_DIRECTIONS: readonly (readonly [number, number])[] = [
+  [1, 0],
+  [0.7, -0.7],
+  [0, -1],
+  [-0.7, -0.7],
+  [-1, 0],
+  [0, 1],
+  [0.7, 0.7],
+  [-0.7, 0.7],
+];
+
+/**
+ * A label beside a point, inside the plot, where it covers the least data and no other label;
+ * among equals the first direction (or the one nearest `prefer`). Drawn on a faint backing.
+ */
 function placeLabel(
   paint: Paint,
   text: string,
@@ -913,6 +931,7 @@ function placeLabel(
   occupied: Pt[],
   boxes: Box[],
   color: string,
+  prefer?: { x: number; y: number },
 ): void {
   const { ctx, theme, unit } = paint;
   const noteFont = font(sizes.note * unit);
@@ -920,16 +939,16 @@ function placeLabel(
   const width = measureTextCached(text, noteFont) + 2 * pad;
   const height = sizes.note * unit * 1.05 + 2 * pad;
   const gap = radius + 5 * unit;
-  const candidates: Box[] = [
-    { x: at.x + gap, y: at.y - height / 2 },
-    { x: at.x + gap * 0.7, y: at.y - gap * 0.7 - height },
-    { x: at.x - width / 2, y: at.y - gap - height },
-    { x: at.x - gap * 0.7 - width, y: at.y - gap * 0.7 - height },
-    { x: at.x - gap - width, y: at.y - height / 2 },
-    { x: at.x - width / 2, y: at.y + gap },
-    { x: at.x + gap * 0.7, y: at.y + gap * 0.7 },
-    { x: at.x - gap * 0.7 - width, y: at.y + gap * 0.7 },
-  ].map((c) => ({ ...c, width, height }));
+  const directions = prefer
+    ? [...LABEL_DIRECTIONS].sort((d, e) => e[0] * prefer.x + e[1] * prefer.y - (d[0] * prefer.x + d[1] * prefer.y))
+    : LABEL_DIRECTIONS;
+  // The box touches the circle of radius `gap` on the side it leaves by.
+  const candidates = directions.map(([dx, dy]) => ({
+    x: at.x + dx * gap - (dx < -0.1 ? width : Math.abs(dx) <= 0.1 ? width / 2 : 0),
+    y: at.y + dy * gap - (dy < -0.1 ? height : Math.abs(dy) <= 0.1 ? height / 2 : 0),
+    width,
+    height,
+  }));
   const box = bestBox(candidates, plot, occupied, boxes, 2 * unit);
   boxes.push(box);
   ctx.fillStyle = withAlpha(theme.background, 0.85);
@@ -1012,7 +1031,7 @@ function drawReference(
   fillTextCached(ctx, text, box.x + pad, box.y + pad + 0.8 * sizes.note * unit, { font: noteFont, color });
 }
 
-function drawArrow(paint: Paint, arrow: PlotArrow, toPixel: ToPixel): void {
+function drawArrow(paint: Paint, arrow: PlotArrow, plot: Rect, toPixel: ToPixel, occupied: Pt[], boxes: Box[]): void {
   const { ctx, theme, unit } = paint;
   const a = toPixel(arrow.from[0], arrow.from[1]);
   const b = toPixel(arrow.to[0], arrow.to[1]);
@@ -1037,15 +1056,9 @@ function drawArrow(paint: Paint, arrow: PlotArrow, toPixel: ToPixel): void {
   ctx.closePath();
   ctx.fillStyle = color;
   ctx.fill();
-  if (!arrow.label) return;
-  // The label sits behind the tail, on the side the arrow comes from.
-  const noteFont = font(sizes.note * unit);
-  const gap = 5 * unit;
-  const align = Math.abs(ux) < 0.4 ? "center" : ux > 0 ? "right" : "left";
-  const tx = a.x - ux * gap;
-  const ty =
-    Math.abs(uy) < 0.4 ? a.y + 0.365 * sizes.note * unit : uy > 0 ? a.y - gap : a.y + gap + 0.76 * sizes.note * unit;
-  fillTextCached(ctx, withMinusSigns(arrow.label), tx, ty, { font: noteFont, color, align });
+  // The label sits behind the tail, on the side the arrow comes from, if that is free.
+  if (arrow.label)
+    placeLabel(paint, withMinusSigns(arrow.label), a, 0, plot, occupied, boxes, color, { x: -ux, y: -uy });
 }
 
 function drawCallout(
