@@ -235,6 +235,8 @@ describe("ticks and labels", () => {
     assert.equal(withMinusSigns("z = -3"), "z = \u22123");
     assert.equal(withMinusSigns("gradient-check"), "gradient-check");
     assert.equal(withMinusSigns("layers 1-3"), "layers 1-3");
+    assert.equal(withMinusSigns("use-5 and -.net"), "use-5 and -.net");
+    assert.equal(withMinusSigns("from -.5 to -1e-3"), "from \u2212.5 to \u22121e\u22123");
   });
 
   test("automatic ticks are few and round, with as few decimals as they need", () => {
@@ -356,6 +358,17 @@ describe("drawPlot's parts", () => {
       pinned.x > full.plotRect.x + full.plotRect.width / 2 && pinned.y > full.plotRect.y + full.plotRect.height / 2,
     );
     assert.equal(render({ ...sigmoidFigure(LIGHT), legend: "none" }).frame.legendRect, undefined);
+  });
+
+  test("a labelled point or callout off the plot draws nothing, not a label at the edge", () => {
+    const base = sigmoidFigure(LIGHT);
+    const plain = render(base).canvas.toBuffer("raw");
+    const off = render({
+      ...base,
+      points: [...(base.points ?? []), { at: [7, 0.5], label: "off the plot" }],
+      callouts: [{ at: [0, 1.5], text: "above the plot" }],
+    }).canvas.toBuffer("raw");
+    assert.ok(plain.equals(off));
   });
 
   test("scatter points take their class colour from the theme", () => {

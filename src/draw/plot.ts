@@ -158,7 +158,7 @@ export function formatNumber(value: number, decimals = 0): string {
  * "(-1, 2)", "x = -0.5" and "1e-7" change, "gradient-check" and "layers 1-3" do not.
  */
 export function withMinusSigns(text: string): string {
-  return text.replace(/(^|[\s([{=,;:<>/]|\de)-(?=[\d.]\d*)/g, `$1${MINUS}`);
+  return text.replace(/(^|[\s([{=,;:<>/]|\de)-(?=\d|\.\d)/g, `$1${MINUS}`);
 }
 
 /**
@@ -391,6 +391,13 @@ export function drawPlot(paint: Paint, rect: Rect, options: PlotOptions): PlotFr
       : undefined;
   ctx.restore();
   return legendRect ? { plotRect: plot, toPixel, legendRect } : { plotRect: plot, toPixel };
+}
+
+/** Whether a pixel is on the data area (a mark off it, and its label, is not drawn). */
+function onPlot(p: { x: number; y: number }, plot: Rect): boolean {
+  return (
+    p.x >= plot.x - 0.5 && p.x <= plot.x + plot.width + 0.5 && p.y >= plot.y - 0.5 && p.y <= plot.y + plot.height + 0.5
+  );
 }
 
 function isScatter(s: PlotSeries): s is ScatterSeries {
@@ -794,7 +801,7 @@ function drawScatter(paint: Paint, s: ScatterSeries, plot: Rect, toPixel: ToPixe
   s.labels?.forEach((label, i) => {
     if (!label) return;
     const p = toPixel(s.xs[i] as number, s.ys[i] as number);
-    if (!Number.isFinite(p.x) || !Number.isFinite(p.y)) return;
+    if (!onPlot(p, plot)) return;
     placeLabel(paint, withMinusSigns(label), p, radius, plot, occupied, boxes, theme.ink);
   });
 }
@@ -966,7 +973,7 @@ function drawLabelledPoint(
 ): void {
   const { ctx, theme, unit } = paint;
   const p = toPixel(point.at[0], point.at[1]);
-  if (!Number.isFinite(p.x) || !Number.isFinite(p.y)) return;
+  if (!onPlot(p, plot)) return;
   const radius = 5.5 * unit;
   ctx.beginPath();
   ctx.arc(p.x, p.y, radius, 0, 2 * Math.PI);
@@ -1071,7 +1078,7 @@ function drawCallout(
 ): void {
   const { ctx, theme, unit } = paint;
   const p = toPixel(callout.at[0], callout.at[1]);
-  if (!Number.isFinite(p.x) || !Number.isFinite(p.y)) return;
+  if (!onPlot(p, plot)) return;
   const noteFont = font(sizes.note * unit);
   const lines = withMinusSigns(callout.text).split("\n");
   const pad = 7 * unit;
