@@ -332,6 +332,20 @@ describe("drawPlot's parts", () => {
     assert.ok(near(pixel(ctx, drawn.x, drawn.y), rgb(LIGHT.classes[0] as string), 60));
   });
 
+  test("a curve leaving the y range stops at the edge of the data area", () => {
+    const { ctx, frame, paint } = render(
+      { x: { range: [0, 1] }, y: { range: [0, 0.5] }, series: [{ f: (x) => x, width: 3 }] },
+      { width: 1280, height: 720 },
+    );
+    const top = frame.plotRect.y;
+    const exit = frame.toPixel(0.5, 0.5);
+    assert.ok(near(pixel(ctx, exit.x - 1, top + 1), rgb(LIGHT.classes[0] as string), 60), "drawn up to the edge");
+    // Unclipped, the line would go on up and to the right through this patch above the edge.
+    for (let y = Math.round(top - 8 * paint.unit); y < top - 2.5 * paint.unit; y++)
+      for (let x = Math.round(exit.x); x < exit.x + 10 * paint.unit; x++)
+        assert.deepEqual(pixel(ctx, x, y), rgb(LIGHT.background), `nothing at (${x}, ${y})`);
+  });
+
   test("upTo draws a line up to an x value", () => {
     const { ctx, frame } = render(
       { x: { range: [0, 10] }, y: { range: [0, 10] }, series: [{ xs: [0, 10], ys: [5, 5], upTo: 4, endMarker: true }] },

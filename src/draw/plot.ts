@@ -377,7 +377,7 @@ export function drawPlot(paint: Paint, rect: Rect, options: PlotOptions): PlotFr
   for (const ref of options.references ?? []) drawReference(paint, ref, plot, toPixel, occupied, boxes);
   series.forEach((s, i) => {
     if (isScatter(s)) drawScatter(paint, s, plot, toPixel, occupied, boxes);
-    else drawLine(paint, s, i, lines[i] as Pt[], x, toPixel);
+    else drawLine(paint, s, i, lines[i] as Pt[], x, plot, toPixel);
   });
   for (const arrow of options.arrows ?? []) drawArrow(paint, arrow, plot, toPixel, occupied, boxes);
   for (const point of options.points ?? []) drawLabelledPoint(paint, point, plot, toPixel, occupied, boxes);
@@ -754,10 +754,25 @@ function lineColor(paint: Paint, s: LineSeries, index: number): string {
   return s.color ?? (classes[index % classes.length] as string);
 }
 
-function drawLine(paint: Paint, s: LineSeries, index: number, points: Pt[], x: Axis, toPixel: ToPixel): void {
+function drawLine(
+  paint: Paint,
+  s: LineSeries,
+  index: number,
+  points: Pt[],
+  x: Axis,
+  plot: Rect,
+  toPixel: ToPixel,
+): void {
   const { ctx, theme, unit } = paint;
   const part = visiblePart(points, s, toPixel, x);
   const color = lineColor(paint, s, index);
+  const width = (s.width ?? 2.5) * unit;
+  // A curve leaving the range stops at the data area's edge (half its width past it, so a
+  // curve along the edge is not halved); only markers may use the bleed around it.
+  ctx.save();
+  ctx.beginPath();
+  ctx.rect(plot.x - width / 2, plot.y - width / 2, plot.width + width, plot.height + width);
+  ctx.clip();
   ctx.beginPath();
   let pen = false;
   let last: Pt = null;
@@ -772,13 +787,13 @@ function drawLine(paint: Paint, s: LineSeries, index: number, points: Pt[], x: A
     last = p;
   }
   ctx.strokeStyle = color;
-  ctx.lineWidth = (s.width ?? 2.5) * unit;
+  ctx.lineWidth = width;
   ctx.lineJoin = "round";
   ctx.lineCap = "round";
   ctx.setLineDash((s.dash ?? []).map((d) => d * unit));
   ctx.stroke();
-  ctx.setLineDash([]);
-  if (s.endMarker && last) {
+  ctx.restore();
+  if (s.endMarker && last && onPlot(last, plot)) {
     ctx.beginPath();
     ctx.arc(last.x, last.y, 5 * unit, 0, 2 * Math.PI);
     ctx.fillStyle = color;
