@@ -8,6 +8,7 @@ export { type Paint, paintFor } from "./paint.ts";
 export { type ClassMapFigure, type ClassMapOptions, type ClassRegions, drawClassMap } from "./map2d.ts";
 export { type ClassColours, classColours } from "./classes.ts";
 export { clipPlaneToBox, drawPolygon3d, type PolygonStyle } from "./plane3d.ts";
+export * from "./plot.ts";
 export { drawLinePlot, type LinePlotOptions } from "./plot2d.ts";
 export { drawScatter3d, type Scatter3dOptions } from "./scatter3d.ts";
 export { drawSpace3d, type Space3dOptions } from "./space3d.ts";
