@@ -1,6 +1,20 @@
 export type { Canvas, CanvasRenderingContext2D } from "canvas";
 export { type AxesBoxOptions, drawAxesBoxBack, drawAxesBoxFront } from "./axes3d.ts";
 export { type CameraOptions, OrbitCamera, type Projected } from "./camera.ts";
+export {
+  DiagramError,
+  type DiagramLayout,
+  type DiagramLayoutOptions,
+  type DiagramTrace,
+  diagramLayout,
+  drawNetworkDiagram,
+  type EdgeLabel,
+  MAX_DIAGRAM_UNITS,
+  type NetworkDiagramOptions,
+  type NodeLabel,
+  type DiagramColours,
+  diagramColours,
+} from "./diagram.ts";
 export { FONT_FAMILY, font, registerFonts } from "./fonts.ts";
 export { BOX_CORNERS, type Rect, type Vec3 } from "./geometry.ts";
 export { type FrameLayout, frameLayout, inset, stack } from "./layout.ts";

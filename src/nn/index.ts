@@ -8,3 +8,4 @@ export { type Matrix, fromRows, toRows, transpose, zeros } from "./matrix.ts";
 export { type Gradients, Network, type NetworkSpec, type PlainParams } from "./network.ts";
 export { Sgd, type SgdOptions } from "./sgd.ts";
 export { type OutputsField, outputField, outputsField } from "./field.ts";
+export { type ExampleTrace, traceExample } from "./trace.ts";
