@@ -25,6 +25,8 @@ Options:
   --preview          small and fast: 640x360, 15 fps, quicker encoder settings
   --frame-timeout S  stop the render when the scene takes longer than S seconds
                      to draw one frame (loading and prepare: at least 60); default 60
+  --no-subtitles     do not write the scene's captions as WebVTT subtitles
+                     (by default output/<scene>.vtt beside an MP4 or WebM)
   --quiet            print nothing but errors
   --verbose          print ffmpeg's location, and stack traces with errors
   --help             show this help
@@ -58,6 +60,8 @@ export interface RenderArgs {
   range?: { first: number; last: number };
   /** Seconds the scene may take for one frame. */
   frameTimeout: number;
+  /** Write the scene's captions as WebVTT beside the video. */
+  subtitles: boolean;
   preview: boolean;
   quiet: boolean;
   verbose: boolean;
@@ -109,12 +113,19 @@ export function parseRenderArgs(argv: string[]): RenderArgs {
       frames: { type: "string" },
       "frame-timeout": { type: "string" },
       preview: { type: "boolean", default: false },
+      "no-subtitles": { type: "boolean", default: false },
       quiet: { type: "boolean", short: "q", default: false },
       verbose: { type: "boolean", short: "v", default: false },
       help: { type: "boolean", short: "h", default: false },
     },
   });
-  const base = { preview: values.preview, quiet: values.quiet, verbose: values.verbose, help: values.help };
+  const base = {
+    preview: values.preview,
+    quiet: values.quiet,
+    verbose: values.verbose,
+    help: values.help,
+    subtitles: !values["no-subtitles"],
+  };
   const frameTimeout =
     values["frame-timeout"] === undefined
       ? DEFAULT_FRAME_TIMEOUT

@@ -46,6 +46,7 @@ async function render(args: RenderArgs, signal: AbortSignal): Promise<void> {
       theme: args.theme,
       preview: args.preview,
       frameTimeoutSeconds: args.frameTimeout,
+      subtitles: args.subtitles,
       verbose: args.verbose,
       signal,
       log: (line) => {
@@ -74,7 +75,10 @@ function summaryLines(result: RenderResult, frame: number | undefined): string[]
       `${target}: frame ${frame} of ${result.frames}, ${result.width}x${result.height}, ${formatBytes(outputSize(target))}`,
     ];
   }
-  return result.outputs.map(({ format, target }) => summaryLine(format, target, result));
+  return [
+    ...result.outputs.map(({ format, target }) => summaryLine(format, target, result)),
+    ...result.subtitles.map((file) => `${file}: subtitles (WebVTT) from the scene's captions`),
+  ];
 }
 
 function summaryLine(format: FormatName, target: string, result: RenderResult): string {

@@ -1,7 +1,8 @@
 import { type ChildProcess, fork } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import type { Seed } from "../random/index.ts";
-import type { SceneContext } from "../scene/index.ts";
+import type { Caption, SceneContext } from "../scene/index.ts";
+import type { Run } from "../train/index.ts";
 import type { Frame } from "../video/index.ts";
 import { SceneFailure, SceneFileError } from "./errors.ts";
 
@@ -17,13 +18,15 @@ export interface SceneMeta {
   trains: boolean;
   /** The saved run's path, relative to the scene file. */
   runFile?: string;
+  /** The scene declares captions (so a render writes subtitles). */
+  captions: boolean;
 }
 
 /** Supervisor to worker. */
 export type Request =
   | { type: "load"; file: string }
   | { type: "train-config"; seed: Seed }
-  | { type: "prepare"; file: string; context: SceneContext; encodings: { raw: boolean; png: boolean } }
+  | { type: "prepare"; file: string; context: SceneContext<Run | undefined>; encodings: { raw: boolean; png: boolean } }
   | { type: "draw"; index: number }
   | { type: "exit" };
 
@@ -32,7 +35,7 @@ export type Response =
   | { type: "ready" }
   | { type: "loaded"; meta: SceneMeta }
   | { type: "train-config"; config: unknown }
-  | { type: "prepared" }
+  | { type: "prepared"; captions: Caption[] | null }
   | { type: "usage"; usage: ProcessUsage }
   | {
       type: "error";
@@ -140,8 +143,11 @@ export class SceneDrawer {
     return this.request("train-config", { type: "train-config", seed });
   }
 
-  /** Hands the run and the render's settings to the scene's `prepare`. */
-  prepare(context: SceneContext, encodings: { raw: boolean; png: boolean }): Promise<void> {
+  /** Hands the run and the render's settings to the scene's `prepare`; returns its captions, if it has any. */
+  prepare(
+    context: SceneContext<Run | undefined>,
+    encodings: { raw: boolean; png: boolean },
+  ): Promise<Caption[] | null> {
     return this.request("prepare", { type: "prepare", file: this.options.file, context, encodings });
   }
 
@@ -217,7 +223,7 @@ export class SceneDrawer {
         this.settle("train-config", (p) => p.resolve(message.config as never));
         return;
       case "prepared":
-        this.settle("prepare", (p) => p.resolve(undefined as never));
+        this.settle("prepare", (p) => p.resolve(message.captions as never));
         return;
       case "usage":
         this.usage = message.usage;

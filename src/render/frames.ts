@@ -1,6 +1,7 @@
 import { type Canvas, createCanvas } from "canvas";
 import { registerFonts } from "../draw/index.ts";
-import type { Scene, SceneContext } from "../scene/index.ts";
+import type { Caption, Scene, SceneContext } from "../scene/index.ts";
+import type { Run } from "../train/index.ts";
 import { SceneFailure } from "./errors.ts";
 
 /** A drawn frame: its raw BGRA pixels, and PNG bytes on demand. */
@@ -16,11 +17,11 @@ export interface DrawnFrame {
 export class FrameRenderer<State = unknown> {
   readonly canvas: Canvas;
   private readonly scene: Scene<State>;
-  private readonly context: SceneContext;
+  private readonly context: SceneContext<Run | undefined>;
   private readonly state: State;
   private readonly sceneFile: string;
 
-  constructor(scene: Scene<State>, context: SceneContext, sceneFile: string) {
+  constructor(scene: Scene<State>, context: SceneContext<Run | undefined>, sceneFile: string) {
     registerFonts();
     this.scene = scene;
     this.context = context;
@@ -30,6 +31,16 @@ export class FrameRenderer<State = unknown> {
       this.state = scene.prepare(context);
     } catch (error) {
       throw new SceneFailure(`scene ${sceneFile} threw while preparing: ${messageOf(error)}`, { cause: error });
+    }
+  }
+
+  /** The scene's captions (with their times), when it declares them: for subtitles. */
+  captions(): Caption[] | null {
+    if (!this.scene.captions) return null;
+    try {
+      return this.scene.captions(this.state, this.context);
+    } catch (error) {
+      throw new SceneFailure(`scene ${this.sceneFile} threw in captions(): ${messageOf(error)}`, { cause: error });
     }
   }
 

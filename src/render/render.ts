@@ -16,8 +16,10 @@ import {
   prepareTarget,
   probeFfmpeg,
   type Sink,
+  webVtt,
   writePng,
 } from "../video/index.ts";
+import { PartialFile } from "../files/index.ts";
 import { type ProcessUsage, type SceneMeta, SceneDrawer } from "./drawer.ts";
 import { Interrupted, RenderRequestError, SceneFailure } from "./errors.ts";
 
@@ -43,6 +45,8 @@ export interface RenderOptions {
   range?: { first: number; last: number };
   /** Seconds the scene's code may take for one frame (or to load or prepare). Default 60. */
   frameTimeoutSeconds?: number;
+  /** Write the scene's captions as WebVTT beside each MP4 and WebM (default true). */
+  subtitles?: boolean;
   /** Stops the render: every encoder and the scene's process are stopped and nothing is written. */
   signal?: AbortSignal;
   /** Pass the scene process's stderr through. */
@@ -59,6 +63,8 @@ export interface RenderOptions {
 export interface RenderResult {
   scene: SceneMeta;
   outputs: { format: FormatName; target: string }[];
+  /** The WebVTT files written beside the videos (none when the scene has no captions). */
+  subtitles: string[];
   width: number;
   height: number;
   fps: number;
@@ -100,6 +106,8 @@ export async function renderScene(options: RenderOptions): Promise<RenderResult>
     const targets = outputTargets(options, meta.name, formats);
     for (const [format, target] of targets)
       prepareTarget(target, format === "png" && options.frame === undefined ? "folder" : "file");
+    const subtitles = options.subtitles !== false && meta.captions ? subtitleTargets(targets) : [];
+    for (const target of subtitles) prepareTarget(target, "file");
 
     const needsFfmpeg = options.frame === undefined && formats.some((f) => f !== "png");
     const ffmpeg = needsFfmpeg ? findFfmpeg() : null;
@@ -111,7 +119,7 @@ export async function renderScene(options: RenderOptions): Promise<RenderResult>
     const { width, height, fps, frames } = settings;
     // Only the scene's process keeps the run (`prepare` hands it over); holding it here too
     // would make every garbage collection in this process walk it while frames stream through.
-    const context: { run: Run | null } & Omit<SceneContext, "run"> = {
+    const context: Holding = {
       run: await sceneRun(drawer, { ...options, log }, meta, seed, signal),
       seed,
       width,
@@ -132,6 +140,7 @@ export async function renderScene(options: RenderOptions): Promise<RenderResult>
       return {
         scene: meta,
         outputs: [{ format: "png", target }],
+        subtitles: [],
         width,
         height,
         fps,
@@ -148,7 +157,7 @@ export async function renderScene(options: RenderOptions): Promise<RenderResult>
       sinks.push(openSink({ format, target, width, height, fps, ffmpegPath, preview: options.preview ?? false }));
     }
     checkEncoders(sinks, available, ffmpegPath);
-    await wait(
+    const captions = await wait(
       drawer.prepare(handOver(context), {
         raw: sinks.some((s) => s.needs === "raw"),
         png: sinks.some((s) => s.needs === "png"),
@@ -158,13 +167,15 @@ export async function renderScene(options: RenderOptions): Promise<RenderResult>
     const started = performance.now();
     await encode({ drawer, sinks, frames, range, signal, log, onFrames: options.onFrames });
     signal.throwIfAborted();
+    const vtt = webVtt(captions ?? [], { offset: range.first / fps, length: (range.last - range.first + 1) / fps });
+    for (const target of subtitles) writeFileAtomically(target, vtt);
     for (const sink of sinks) sink.commit();
     committed = true;
     const seconds = (performance.now() - started) / 1000;
     const outputs = sinks.map((s) => ({ format: s.format, target: s.target }));
     const sceneProcess = await drawer.close();
     const rendered = range.last - range.first + 1;
-    return { scene: meta, outputs, width, height, fps, frames, rendered, seconds, sceneProcess };
+    return { scene: meta, outputs, subtitles, width, height, fps, frames, rendered, seconds, sceneProcess };
   } catch (error) {
     // ffmpeg heard the same Ctrl-C from the terminal and may have stopped first.
     if (signal.aborted || error instanceof EncoderInterrupted) throw interruptedBy(signal);
@@ -174,11 +185,32 @@ export async function renderScene(options: RenderOptions): Promise<RenderResult>
   }
 }
 
+/** The render's context while this process still holds the run. */
+type Holding = Omit<SceneContext<Run | undefined>, "run"> & { run: Run | undefined | null };
+
 /** The context to send to the scene's process; this process lets go of the run. */
-function handOver(context: { run: Run | null } & Omit<SceneContext, "run">): SceneContext {
-  const sent = { ...context, run: context.run as Run };
+function handOver(context: Holding): SceneContext<Run | undefined> {
+  const sent = { ...context, run: context.run ?? undefined };
   context.run = null;
   return sent;
+}
+
+/** Where a video's subtitles go: beside it, with the same name and .vtt (players find them there). */
+function subtitleTargets(targets: Map<FormatName, string>): string[] {
+  const videos = [...targets].filter(([format]) => format === "mp4" || format === "webm");
+  return [...new Set(videos.map(([, target]) => `${target.replace(/\.(mp4|webm)$/i, "")}.vtt`))];
+}
+
+/** Writes a small text file by a temporary name and a rename over the target. */
+function writeFileAtomically(target: string, text: string): void {
+  const file = new PartialFile(target);
+  try {
+    file.write(text);
+    file.commit();
+  } catch (error) {
+    file.discard();
+    throw error;
+  }
 }
 
 /** Frames drawn ahead of the one being encoded: one in the encoder, one being drawn. */
@@ -232,8 +264,9 @@ async function sceneRun(
   meta: SceneMeta,
   seed: Seed,
   signal: AbortSignal,
-): Promise<Run> {
+): Promise<Run | undefined> {
   const file = options.scene;
+  if (!meta.trains && meta.runFile === undefined) return undefined;
   if (meta.runFile !== undefined) {
     const runFile = path.resolve(path.dirname(file), meta.runFile);
     return namingScene(file, () => loadRun(runFile));

@@ -41,6 +41,7 @@ async function handle(request: Request): Promise<void> {
           duration: scene.duration,
           seed: scene.seed,
           trains: scene.train !== undefined,
+          captions: scene.captions !== undefined,
           ...(scene.run !== undefined ? { runFile: scene.run } : {}),
         };
         send({ type: "loaded", meta });
@@ -62,7 +63,7 @@ async function handle(request: Request): Promise<void> {
       try {
         encodings = request.encodings;
         renderer = new FrameRenderer(scene as Scene, request.context, request.file);
-        send({ type: "prepared" });
+        send({ type: "prepared", captions: renderer.captions() });
       } catch (error) {
         fail("prepare", error);
       }

@@ -1,10 +1,14 @@
 import type { CanvasRenderingContext2D } from "canvas";
 import type { Seed } from "../random/index.ts";
 import type { Run, TrainConfig } from "../train/index.ts";
+import type { Caption } from "./captions.ts";
 
-/** What every frame of a render shares: the run and the render's settings. */
-export interface SceneContext {
-  run: Run;
+/**
+ * What every frame of a render shares: the run and the render's settings. A scene with
+ * neither `train` nor `run` (a plot of σ, an equation) has no run: `RunOf` is `undefined`.
+ */
+export interface SceneContext<RunOf extends Run | undefined = Run> {
+  run: RunOf;
   seed: Seed;
   width: number;
   height: number;
@@ -20,13 +24,13 @@ export interface SceneContext {
 export type ThemeName = "light" | "dark";
 
 /** One frame: its index, its time, and the shared context. */
-export interface FrameInfo extends SceneContext {
+export interface FrameInfo<RunOf extends Run | undefined = Run> extends SceneContext<RunOf> {
   index: number;
   /** Seconds from the start: index / fps. */
   time: number;
 }
 
-export interface SceneOptions<Prepared> {
+export interface SceneOptions<Prepared, RunOf extends Run | undefined = Run> {
   /** Names the output file: output/<name>.mp4. Letters, digits, - and _. */
   name: string;
   /** The seed of the data, the initial weights and the shuffling (--seed overrides it). */
@@ -38,7 +42,7 @@ export interface SceneOptions<Prepared> {
   fps?: number;
   /** Default length in seconds (--duration). Default 12. */
   duration?: number;
-  /** What the scene trains, given the seed. */
+  /** What the scene trains, given the seed. Leave out both this and `run` for a scene with no network. */
   train?: (seed: Seed) => TrainConfig;
   /** Or a saved run to load instead of training (a path relative to the scene file). */
   run?: string;
@@ -46,49 +50,74 @@ export interface SceneOptions<Prepared> {
    * Work done once per render from the run (loss arrays, ranges): its result is passed to
    * every `draw`. Must be a pure function of the context.
    */
-  prepare?: (context: SceneContext) => Prepared;
+  prepare?: (context: SceneContext<RunOf>) => Prepared;
   /**
    * Draws frame `frame.index` from the run and `prepared` (what `prepare` returned) alone:
    * nothing carried between frames, no clock, no unseeded randomness. Any frame can be drawn
    * on its own.
    */
-  draw: (ctx: CanvasRenderingContext2D, frame: FrameInfo, prepared: Prepared) => void;
+  draw: (ctx: CanvasRenderingContext2D, frame: FrameInfo<RunOf>, prepared: Prepared) => void;
+  /**
+   * The captions the scene shows, with their times: a render also writes them as WebVTT
+   * subtitles beside the video (`--no-subtitles` turns that off), so subtitles carry the
+   * same words as the frames.
+   */
+  captions?: (prepared: Prepared, context: SceneContext<RunOf>) => Caption[];
 }
 
 /** A checked scene with its defaults filled in. */
-export interface Scene<Prepared = unknown> extends Required<Omit<SceneOptions<Prepared>, "train" | "run" | "prepare">> {
+export interface Scene<Prepared = unknown> {
+  readonly kind: "netreel-scene";
+  name: string;
+  seed: Seed;
+  width: number;
+  height: number;
+  fps: number;
+  duration: number;
   train?: (seed: Seed) => TrainConfig;
   run?: string;
-  prepare: (context: SceneContext) => Prepared;
-  readonly kind: "netreel-scene";
+  prepare: (context: SceneContext<Run | undefined>) => Prepared;
+  draw: (ctx: CanvasRenderingContext2D, frame: FrameInfo<Run | undefined>, prepared: Prepared) => void;
+  captions?: (prepared: Prepared, context: SceneContext<Run | undefined>) => Caption[];
 }
 
 export class SceneError extends Error {
   override name = "SceneError";
 }
 
-/** Declares a scene; a scene file's default export. */
-export function defineScene<Prepared = undefined>(options: SceneOptions<Prepared>): Scene<Prepared> {
-  if (typeof options.name !== "string" || !/^[A-Za-z0-9_-]+$/.test(options.name)) {
-    throw new SceneError(`scene name must use letters, digits, - and _ only, got ${JSON.stringify(options.name)}`);
+type WithNetwork = { train: (seed: Seed) => TrainConfig; run?: undefined } | { run: string; train?: undefined };
+type WithoutNetwork = { train?: undefined; run?: undefined };
+
+/**
+ * Declares a scene; a scene file's default export. A scene that trains (`train`) or loads a
+ * run (`run`) draws from `frame.run`; one with neither has no run (`frame.run` is undefined).
+ */
+export function defineScene<Prepared = undefined>(options: SceneOptions<Prepared, Run> & WithNetwork): Scene<Prepared>;
+export function defineScene<Prepared = undefined>(
+  options: SceneOptions<Prepared, undefined> & WithoutNetwork,
+): Scene<Prepared>;
+export function defineScene<Prepared = undefined>(
+  options: SceneOptions<Prepared, never> & (WithNetwork | WithoutNetwork),
+): Scene<Prepared> {
+  const name: unknown = options.name;
+  if (typeof name !== "string" || !/^[A-Za-z0-9_-]+$/.test(name)) {
+    throw new SceneError(`scene name must use letters, digits, - and _ only, got ${JSON.stringify(name)}`);
   }
-  if ((options.train === undefined) === (options.run === undefined)) {
+  if (options.train !== undefined && options.run !== undefined) {
     throw new SceneError(
-      `scene ${options.name} must give exactly one of 'train' (a config) or 'run' (a saved run file)`,
+      `scene ${name} gives both 'train' (a config) and 'run' (a saved run file); keep one (or neither, for a scene with no network)`,
     );
   }
-  if (typeof options.draw !== "function") throw new SceneError(`scene ${options.name} has no draw function`);
+  if (typeof options.draw !== "function") throw new SceneError(`scene ${name} has no draw function`);
   const positive = (key: "width" | "height" | "fps" | "duration", value: number, integer: boolean) => {
     if (!(Number.isFinite(value) && value > 0 && (!integer || Number.isInteger(value)))) {
-      throw new SceneError(
-        `scene ${options.name}: ${key} must be a positive ${integer ? "integer" : "number"}, got ${value}`,
-      );
+      throw new SceneError(`scene ${name}: ${key} must be a positive ${integer ? "integer" : "number"}, got ${value}`);
     }
     return value;
   };
   return {
     kind: "netreel-scene",
-    name: options.name,
+    name,
     seed: options.seed ?? 0,
     width: positive("width", options.width ?? 1280, true),
     height: positive("height", options.height ?? 720, true),
@@ -96,8 +125,10 @@ export function defineScene<Prepared = undefined>(options: SceneOptions<Prepared
     duration: positive("duration", options.duration ?? 12, false),
     ...(options.train ? { train: options.train } : {}),
     ...(options.run ? { run: options.run } : {}),
-    prepare: options.prepare ?? (() => undefined as Prepared),
-    draw: options.draw,
+    // The overloads tie each callback's run type to whether the scene has a network.
+    prepare: (options.prepare ?? (() => undefined as Prepared)) as Scene<Prepared>["prepare"],
+    draw: options.draw as Scene<Prepared>["draw"],
+    ...(options.captions ? { captions: options.captions as NonNullable<Scene<Prepared>["captions"]> } : {}),
   };
 }
 

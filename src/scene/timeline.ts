@@ -1,3 +1,4 @@
+import { type Beats, beats } from "./beats.ts";
 import { clamp01, type Easing, easeInOutCubic } from "./easing.ts";
 
 export interface TimelineOptions {
@@ -37,6 +38,8 @@ export interface TimelineState {
 /** A timeline: the state at any time, and where its phases begin and end (in seconds). */
 export type Timeline = ((time: number) => TimelineState) & {
   readonly phases: { titleEnd: number; trainStart: number; trainEnd: number };
+  /** The same layout as named beats (title, start, training, end): refer to moments by name. */
+  readonly beats: Beats;
 };
 
 /**
@@ -48,19 +51,16 @@ export type Timeline = ((time: number) => TimelineState) & {
 export function timeline(options: TimelineOptions): Timeline {
   const { duration, epochs } = options;
   const easing = options.easing ?? easeInOutCubic;
-  let titleCard = options.titleCard ?? 0;
-  let holdStart = options.holdStart ?? 1.5;
-  let holdEnd = options.holdEnd ?? 2;
-  const fixed = titleCard + holdStart + holdEnd;
-  // Keep at least half the clip for training.
-  if (fixed > duration / 2) {
-    const shrink = duration / 2 / fixed;
-    titleCard *= shrink;
-    holdStart *= shrink;
-    holdEnd *= shrink;
-  }
-  const trainStart = titleCard + holdStart;
-  const trainEnd = duration - holdEnd;
+  // Four named beats; training takes what the others leave, and they shrink together to
+  // keep at least half the clip for it.
+  const clip = beats(duration, [
+    { name: "title", seconds: options.titleCard ?? 0 },
+    { name: "start", seconds: options.holdStart ?? 1.5 },
+    { name: "training", weight: 1 },
+    { name: "end", seconds: options.holdEnd ?? 2 },
+  ]);
+  const titleCard = clip.span("title").end;
+  const { start: trainStart, end: trainEnd } = clip.span("training");
   const fade = Math.min(0.5, titleCard / 3);
   const at = (time: number): TimelineState => {
     const trainingProgress = clamp01((time - trainStart) / (trainEnd - trainStart));
@@ -77,5 +77,5 @@ export function timeline(options: TimelineOptions): Timeline {
       title: titleOpacity,
     };
   };
-  return Object.assign(at, { phases: { titleEnd: titleCard, trainStart, trainEnd } });
+  return Object.assign(at, { phases: { titleEnd: titleCard, trainStart, trainEnd }, beats: clip });
 }

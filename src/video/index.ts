@@ -36,3 +36,4 @@ export {
   type SinkOptions,
   writePng,
 } from "./sinks.ts";
+export { type Cue, webVtt } from "./subtitles.ts";
