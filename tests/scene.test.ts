@@ -218,7 +218,12 @@ describe("defineScene", () => {
   });
   test("rejects a bad scene with a clear message", () => {
     assert.throws(() => defineScene({ name: "bad name", run: "r.json", draw }), /letters, digits/);
-    assert.throws(() => defineScene({ name: "x", draw }), /exactly one of 'train'/);
+    // Neither train nor run is a scene with no network (a plot, an equation); both is a mistake.
+    assert.doesNotThrow(() => defineScene({ name: "x", draw: () => {} }));
+    assert.throws(
+      () => defineScene({ name: "x", run: "r.json", train: () => ({}) as never, draw } as never),
+      /gives both 'train' \(a config\) and 'run' \(a saved run file\); keep one/,
+    );
     assert.throws(() => defineScene({ name: "x", run: "r.json", fps: 0, draw }), /fps must be a positive number/);
   });
 });
