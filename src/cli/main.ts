@@ -7,12 +7,14 @@ const HELP = `Usage: netreel <command> [options]
 Commands:
   render <scene.ts>     render a scene to MP4, GIF, WebM or PNG frames
   train <config.json>   train a network and write its run as JSON
+  test [scenes...]      compare scenes' key frames with their snapshot images
 
 Examples:
   netreel render scenes/hidden.ts                  # output/hidden.mp4
   netreel render scenes/hidden.ts --format gif     # output/hidden.gif
   netreel render scenes/hidden.ts --frame 300      # one frame as a PNG
   netreel train config.json --out run.json
+  netreel test                                     # every scene in scenes/
 
 Run 'netreel <command> --help' for a command's options; 'netreel --version' for the version.
 `;
@@ -29,6 +31,10 @@ export async function main(argv: string[]): Promise<number> {
   switch (command) {
     case "train":
       return trainCommand(rest);
+    case "test": {
+      const { testCommand } = await import("./test.ts");
+      return testCommand(rest);
+    }
     case "render": {
       const { renderCommand } = await import("./render.ts");
       return renderCommand(rest);

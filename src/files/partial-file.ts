@@ -22,9 +22,9 @@ export class PartialFile {
     this.fd = openSync(this.temporary, "w");
   }
 
-  /** Appends text. An error names the target (a write has no path of its own). */
-  write(text: string): void {
-    const bytes = Buffer.from(text, "utf8");
+  /** Appends text (as UTF-8) or bytes. An error names the target (a write has no path of its own). */
+  write(data: string | Uint8Array): void {
+    const bytes = typeof data === "string" ? Buffer.from(data, "utf8") : data;
     try {
       let done = 0;
       while (done < bytes.length) done += writeSync(this.fd as number, bytes, done, bytes.length - done);

@@ -20,13 +20,22 @@ export interface SceneMeta {
   runFile?: string;
   /** The scene declares captions (so a render writes subtitles). */
   captions: boolean;
+  /** How different its snapshots may be (netreel test). */
+  snapshotTolerance?: { threshold?: number; maxDiffShare?: number };
 }
 
 /** Supervisor to worker. */
 export type Request =
   | { type: "load"; file: string }
   | { type: "train-config"; seed: Seed }
-  | { type: "prepare"; file: string; context: SceneContext<Run | undefined>; encodings: { raw: boolean; png: boolean } }
+  | {
+      type: "prepare";
+      file: string;
+      context: SceneContext<Run | undefined>;
+      encodings: { raw: boolean; png: boolean };
+      /** Also resolve the scene's snapshot references to frames (for `netreel test`). */
+      snapshots?: boolean;
+    }
   | { type: "draw"; index: number }
   | { type: "exit" };
 
@@ -35,7 +44,7 @@ export type Response =
   | { type: "ready" }
   | { type: "loaded"; meta: SceneMeta }
   | { type: "train-config"; config: unknown }
-  | { type: "prepared"; captions: Caption[] | null }
+  | { type: "prepared"; captions: Caption[] | null; snapshots: { name: string; index: number }[] | null }
   | { type: "usage"; usage: ProcessUsage }
   | {
       type: "error";
@@ -45,6 +54,12 @@ export type Response =
       message: string;
       stack?: string | undefined;
     };
+
+/** What `prepare` gives back: the scene's captions, and its key frames when asked for. */
+export interface Prepared {
+  captions: Caption[] | null;
+  snapshots: { name: string; index: number }[] | null;
+}
 
 /** What the scene's process used, reported as it exits. */
 export interface ProcessUsage {
@@ -143,12 +158,16 @@ export class SceneDrawer {
     return this.request("train-config", { type: "train-config", seed });
   }
 
-  /** Hands the run and the render's settings to the scene's `prepare`; returns its captions, if it has any. */
+  /**
+   * Hands the run and the render's settings to the scene's `prepare`; returns its captions, if
+   * it has any, and with `snapshots` its key frames.
+   */
   prepare(
     context: SceneContext<Run | undefined>,
     encodings: { raw: boolean; png: boolean },
-  ): Promise<Caption[] | null> {
-    return this.request("prepare", { type: "prepare", file: this.options.file, context, encodings });
+    options: { snapshots?: boolean } = {},
+  ): Promise<Prepared> {
+    return this.request("prepare", { type: "prepare", file: this.options.file, context, encodings, ...options });
   }
 
   /** Asks for frame `index`; frames come back in the order asked for. */
@@ -223,7 +242,7 @@ export class SceneDrawer {
         this.settle("train-config", (p) => p.resolve(message.config as never));
         return;
       case "prepared":
-        this.settle("prepare", (p) => p.resolve(message.captions as never));
+        this.settle("prepare", (p) => p.resolve({ captions: message.captions, snapshots: message.snapshots } as never));
         return;
       case "usage":
         this.usage = message.usage;

@@ -1,6 +1,6 @@
 import { type Canvas, createCanvas } from "canvas";
 import { registerFonts } from "../draw/index.ts";
-import type { Caption, Scene, SceneContext } from "../scene/index.ts";
+import type { Beats, Caption, Scene, SceneContext } from "../scene/index.ts";
 import type { Run } from "../train/index.ts";
 import { SceneFailure } from "./errors.ts";
 
@@ -42,6 +42,47 @@ export class FrameRenderer<State = unknown> {
     } catch (error) {
       throw new SceneFailure(`scene ${this.sceneFile} threw in captions(): ${messageOf(error)}`, { cause: error });
     }
+  }
+
+  /**
+   * The scene's key frames for `netreel test`, each with its name and its frame: refs by
+   * frame number, by time ("4.5s") or by the scene's beats ("training:middle"); the first,
+   * middle and last frames when it names none.
+   */
+  snapshots(): { name: string; index: number }[] {
+    const { frames, fps } = this.context;
+    const last = frames - 1;
+    const refs = this.scene.snapshots;
+    if (!refs) {
+      return [
+        { name: "first", index: 0 },
+        { name: "middle", index: Math.floor(last / 2) },
+        { name: "last", index: last },
+      ];
+    }
+    const at = (seconds: number) => Math.min(last, Math.max(0, Math.round(seconds * fps)));
+    let moments: Beats | null = null;
+    return refs.map((ref) => {
+      const bad = (problem: string) =>
+        new SceneFailure(`scene ${this.sceneFile}: the snapshot ${JSON.stringify(ref)} ${problem}`);
+      if (typeof ref === "number") {
+        if (ref > last) throw bad(`is past the last frame (${last})`);
+        return { name: `frame-${ref}`, index: ref };
+      }
+      const seconds = /^(\d+(?:\.\d+)?)s$/.exec(ref);
+      if (seconds) return { name: ref, index: at(Number(seconds[1])) };
+      if (!this.scene.beats) {
+        throw bad(
+          "names a beat, but the scene has no beats; add beats: (prepared) => prepared.clock.beats (or your own beats(...))",
+        );
+      }
+      try {
+        moments ??= this.scene.beats(this.state, this.context);
+        return { name: ref.replaceAll(":", "-"), index: at(moments.time(ref)) };
+      } catch (error) {
+        throw bad(`cannot be found: ${messageOf(error)}`);
+      }
+    });
   }
 
   /** Draws frame `index` and returns its pixels. */

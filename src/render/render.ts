@@ -157,7 +157,7 @@ export async function renderScene(options: RenderOptions): Promise<RenderResult>
       sinks.push(openSink({ format, target, width, height, fps, ffmpegPath, preview: options.preview ?? false }));
     }
     checkEncoders(sinks, available, ffmpegPath);
-    const captions = await wait(
+    const { captions } = await wait(
       drawer.prepare(handOver(context), {
         raw: sinks.some((s) => s.needs === "raw"),
         png: sinks.some((s) => s.needs === "png"),
@@ -418,4 +418,60 @@ export function outputSize(target: string): number {
   let sum = 0;
   for (const name of readdirSync(target)) sum += statSync(path.join(target, name)).size;
   return sum;
+}
+
+/** The frame size `netreel test` renders snapshots at: small, and the same on every machine. */
+export const SNAPSHOT_SIZE = { width: 640, height: 360 } as const;
+
+/** A scene's key frame, rendered for `netreel test`. */
+export interface SnapshotFrame {
+  /** The snapshot's name: "first", "training-middle", "4.5s", "frame-120". */
+  name: string;
+  index: number;
+  png: Buffer;
+}
+
+/**
+ * Renders a scene's key frames (its `snapshots`, or the first, middle and last frames) as
+ * PNGs at SNAPSHOT_SIZE, with the scene's own fps, duration and seed and the light theme,
+ * through the same process split and checks as a render.
+ */
+export async function renderSnapshots(options: {
+  scene: string;
+  signal?: AbortSignal;
+  frameTimeoutSeconds?: number;
+  log?: (line: string) => void;
+}): Promise<{ scene: SceneMeta; frames: SnapshotFrame[] }> {
+  const signal = options.signal ?? new AbortController().signal;
+  const wait = <T>(promise: Promise<T>) => abortable(promise, signal);
+  const drawer = new SceneDrawer({
+    file: options.scene,
+    timeoutSeconds: options.frameTimeoutSeconds ?? DEFAULT_FRAME_TIMEOUT,
+  });
+  try {
+    const meta = await wait(drawer.load());
+    const frames = Math.max(1, Math.round(meta.duration * meta.fps));
+    const context: Holding = {
+      run: await sceneRun(drawer, { scene: options.scene, log: options.log ?? (() => {}) }, meta, meta.seed, signal),
+      seed: meta.seed,
+      ...SNAPSHOT_SIZE,
+      fps: meta.fps,
+      frames,
+      duration: frames / meta.fps,
+      theme: "light",
+    };
+    const { snapshots } = await wait(drawer.prepare(handOver(context), { raw: false, png: true }, { snapshots: true }));
+    const rendered: SnapshotFrame[] = [];
+    for (const { name, index } of snapshots ?? []) {
+      const frame = await wait(drawer.draw(index));
+      rendered.push({ name, index, png: Buffer.from(frame.png as Buffer) });
+    }
+    await drawer.close();
+    return { scene: meta, frames: rendered };
+  } catch (error) {
+    if (signal.aborted) throw interruptedBy(signal);
+    throw error;
+  } finally {
+    await drawer.kill();
+  }
 }

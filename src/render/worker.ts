@@ -42,6 +42,7 @@ async function handle(request: Request): Promise<void> {
           seed: scene.seed,
           trains: scene.train !== undefined,
           captions: scene.captions !== undefined,
+          ...(scene.snapshotTolerance ? { snapshotTolerance: scene.snapshotTolerance } : {}),
           ...(scene.run !== undefined ? { runFile: scene.run } : {}),
         };
         send({ type: "loaded", meta });
@@ -63,7 +64,11 @@ async function handle(request: Request): Promise<void> {
       try {
         encodings = request.encodings;
         renderer = new FrameRenderer(scene as Scene, request.context, request.file);
-        send({ type: "prepared", captions: renderer.captions() });
+        send({
+          type: "prepared",
+          captions: renderer.captions(),
+          snapshots: request.snapshots ? renderer.snapshots() : null,
+        });
       } catch (error) {
         fail("prepare", error);
       }

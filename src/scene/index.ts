@@ -12,6 +12,8 @@ export {
   type SceneContext,
   SceneError,
   type SceneOptions,
+  type SnapshotRef,
+  type SnapshotTolerance,
   type ThemeName,
 } from "./scene.ts";
 export { type Phase, type Timeline, type TimelineOptions, type TimelineState, timeline } from "./timeline.ts";

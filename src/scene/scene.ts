@@ -1,7 +1,22 @@
 import type { CanvasRenderingContext2D } from "canvas";
 import type { Seed } from "../random/index.ts";
 import type { Run, TrainConfig } from "../train/index.ts";
+import type { Beats } from "./beats.ts";
 import type { Caption } from "./captions.ts";
+
+/**
+ * A key frame to check with `netreel test`: a frame number, a time (`"4.5s"`), or a moment
+ * named by the scene's beats (`"start"`, `"training:middle"`, `"end"`).
+ */
+export type SnapshotRef = number | string;
+
+/** How different a snapshot may be and still pass (see `netreel test`). */
+export interface SnapshotTolerance {
+  /** pixelmatch's per-pixel colour threshold, 0 to 1 (default 0.1). */
+  threshold?: number;
+  /** The share of pixels that may differ, 0 to 1 (default 0.001). */
+  maxDiffShare?: number;
+}
 
 /**
  * What every frame of a render shares: the run and the render's settings. A scene with
@@ -63,6 +78,18 @@ export interface SceneOptions<Prepared, RunOf extends Run | undefined = Run> {
    * same words as the frames.
    */
   captions?: (prepared: Prepared, context: SceneContext<RunOf>) => Caption[];
+  /**
+   * The scene's named moments (e.g. `({ clock }) => clock.beats`): `snapshots` and tools
+   * refer to them by name.
+   */
+  beats?: (prepared: Prepared, context: SceneContext<RunOf>) => Beats;
+  /**
+   * Key frames `netreel test` compares with scenes/__snapshots__/<name>/: by frame number, by
+   * time ("4.5s") or by beat ("training:middle"). Default: the first, middle and last frames.
+   */
+  snapshots?: SnapshotRef[];
+  /** How different a snapshot may be and still pass. */
+  snapshotTolerance?: SnapshotTolerance;
 }
 
 /** A checked scene with its defaults filled in. */
@@ -79,6 +106,9 @@ export interface Scene<Prepared = unknown> {
   prepare: (context: SceneContext<Run | undefined>) => Prepared;
   draw: (ctx: CanvasRenderingContext2D, frame: FrameInfo<Run | undefined>, prepared: Prepared) => void;
   captions?: (prepared: Prepared, context: SceneContext<Run | undefined>) => Caption[];
+  beats?: (prepared: Prepared, context: SceneContext<Run | undefined>) => Beats;
+  snapshots?: SnapshotRef[];
+  snapshotTolerance?: SnapshotTolerance;
 }
 
 export class SceneError extends Error {
@@ -129,9 +159,32 @@ export function defineScene<Prepared = undefined>(
     prepare: (options.prepare ?? (() => undefined as Prepared)) as Scene<Prepared>["prepare"],
     draw: options.draw as Scene<Prepared>["draw"],
     ...(options.captions ? { captions: options.captions as NonNullable<Scene<Prepared>["captions"]> } : {}),
+    ...(options.beats ? { beats: options.beats as NonNullable<Scene<Prepared>["beats"]> } : {}),
+    ...(options.snapshots ? { snapshots: checkSnapshots(name, options.snapshots) } : {}),
+    ...(options.snapshotTolerance ? { snapshotTolerance: options.snapshotTolerance } : {}),
   };
 }
 
 export function isScene(value: unknown): value is Scene {
   return typeof value === "object" && value !== null && (value as Scene).kind === "netreel-scene";
+}
+
+/** Snapshot references: frame numbers, times ("4.5s") or beat references; names must differ. */
+function checkSnapshots(scene: string, refs: SnapshotRef[]): SnapshotRef[] {
+  if (!Array.isArray(refs) || refs.length === 0) {
+    throw new SceneError(`scene ${scene}: snapshots must be a non-empty list of frames, times or beats`);
+  }
+  for (const ref of refs) {
+    const ok =
+      typeof ref === "number" ? Number.isInteger(ref) && ref >= 0 : typeof ref === "string" && ref.trim() !== "";
+    if (!ok) {
+      throw new SceneError(
+        `scene ${scene}: a snapshot is a frame number, a time such as "4.5s", or a beat such as "training:middle"; got ${JSON.stringify(ref)}`,
+      );
+    }
+  }
+  const names = refs.map(String);
+  const twice = names.find((n, i) => names.indexOf(n) !== i);
+  if (twice !== undefined) throw new SceneError(`scene ${scene}: the snapshot ${JSON.stringify(twice)} is named twice`);
+  return refs;
 }

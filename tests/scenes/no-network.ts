@@ -13,6 +13,7 @@ export default defineScene({
     const clip = beats(duration, [{ name: "intro", seconds: 1 }, { name: "main" }, { name: "outro", seconds: 1 }]);
     const middle = process.env.NETREEL_TEST_BEAT ?? "main:middle";
     return {
+      clip,
       hasRun: run !== undefined,
       captions: [
         { from: clip.time("intro"), to: clip.time(middle), text: "σ squashes z into (0, 1)" },
@@ -21,6 +22,8 @@ export default defineScene({
     };
   },
   captions: ({ captions }) => captions,
+  beats: ({ clip }) => clip,
+  snapshots: ["intro", "main:middle", "outro:end", "1.5s", 3],
   draw: (ctx, frame, { captions, hasRun }) => {
     ctx.fillStyle = hasRun ? "#ff0000" : themeNamed(frame.theme).background;
     ctx.fillRect(0, 0, frame.width, frame.height);

@@ -1,0 +1,196 @@
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
+import path from "node:path";
+import { parseArgs } from "node:util";
+import pixelmatch from "pixelmatch";
+import { PNG } from "pngjs";
+import { PartialFile } from "../files/index.ts";
+import { renderSnapshots, SNAPSHOT_SIZE, type SnapshotFrame } from "../render/render.ts";
+import { EXIT, parseArgsError, report, UsageError } from "./errors.ts";
+import { InterruptWatch } from "./interrupts.ts";
+
+export const TEST_HELP = `Usage: npx netreel test [SCENES...] [--update]
+       npm run test:scenes -- [SCENES...] [--update]
+
+Renders each scene's key frames (its snapshots: frame numbers, times such as "4.5s"
+or beats such as "training:middle"; by default the first, middle and last frames)
+at ${SNAPSHOT_SIZE.width}x${SNAPSHOT_SIZE.height} and compares them with
+scenes/__snapshots__/<scene>/<name>.png. With no scenes: every scene in scenes/.
+
+A frame passes when at most 0.1% of its pixels differ by more than pixelmatch's
+threshold 0.1 (a scene can set snapshotTolerance: { threshold, maxDiffShare }).
+A mismatch writes <name>.actual.png and <name>.diff.png beside the snapshot and
+names all three. A missing snapshot is written (and reported), except when the CI
+environment variable is set: then it is a failure.
+
+Options:
+  --update      rewrite the snapshots of the scenes given (only those), listing each change
+  --verbose     print stack traces with errors
+  --help        show this help
+
+Exit codes: 0 all passed, 1 a snapshot failed or a scene could not be rendered,
+2 a bad command line, 130/143 interrupted.
+`;
+
+const DEFAULT_TOLERANCE = { threshold: 0.1, maxDiffShare: 0.001 };
+
+/** What became of one snapshot. */
+type Outcome =
+  | { kind: "passed" | "written" | "updated" | "unchanged"; name: string; file: string }
+  | { kind: "failed"; name: string; file: string; line: string };
+
+/** `netreel test`: returns the process exit code. */
+export async function testCommand(argv: string[]): Promise<number> {
+  let verbose = argv.includes("--verbose");
+  const interrupts = new InterruptWatch();
+  try {
+    const { values, positionals } = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        update: { type: "boolean", default: false },
+        verbose: { type: "boolean", default: false },
+        help: { type: "boolean", default: false },
+      },
+    });
+    verbose = values.verbose;
+    if (values.help) {
+      process.stdout.write(TEST_HELP);
+      return EXIT.ok;
+    }
+    const scenes = positionals.length > 0 ? positionals : scenesIn("scenes");
+    if (scenes.length === 0) throw new UsageError("no scenes to test: scenes/ has no .ts files; name scene files");
+    let passed = 0;
+    let failed = 0;
+    for (const scene of scenes) {
+      let outcomes: Outcome[];
+      try {
+        outcomes = await checkScene(scene, {
+          update: values.update,
+          ci: Boolean(process.env.CI),
+          signal: interrupts.signal,
+        });
+      } catch (error) {
+        if (interrupts.signal.aborted) throw error;
+        failed++;
+        report("test", error, verbose);
+        continue;
+      }
+      for (const outcome of outcomes) {
+        if (outcome.kind === "failed") process.stdout.write(`  ${outcome.line}\n`);
+        else if (outcome.kind !== "passed" && outcome.kind !== "unchanged") {
+          process.stdout.write(`  ${outcome.file}: ${outcome.kind}\n`);
+        }
+      }
+      const bad = outcomes.filter((o) => o.kind === "failed").length;
+      passed += outcomes.length - bad;
+      failed += bad;
+      process.stdout.write(
+        `${scene}: ${outcomes.length} frames checked, ${outcomes.length - bad} passed, ${bad} failed\n`,
+      );
+    }
+    process.stdout.write(`${passed} passed, ${failed} failed\n`);
+    return failed > 0 ? EXIT.failure : EXIT.ok;
+  } catch (error) {
+    return report("test", parseArgsError(error), verbose);
+  } finally {
+    interrupts.close();
+  }
+}
+
+/** The scene files in a folder, sorted: every .ts file whose name does not start with a dot. */
+function scenesIn(dir: string): string[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir)
+    .filter((name) => name.endsWith(".ts") && !name.startsWith(".") && statSync(path.join(dir, name)).isFile())
+    .sort()
+    .map((name) => path.join(dir, name));
+}
+
+/** Where a scene's snapshots live: scenes/__snapshots__/<scene file name>/ beside the scene. */
+export function snapshotFolder(scene: string): string {
+  return path.join(path.dirname(scene), "__snapshots__", path.basename(scene).replace(/\.ts$/, ""));
+}
+
+async function checkScene(
+  scene: string,
+  options: { update: boolean; ci: boolean; signal: AbortSignal },
+): Promise<Outcome[]> {
+  const { scene: meta, frames } = await renderSnapshots({ scene, signal: options.signal });
+  const tolerance = { ...DEFAULT_TOLERANCE, ...meta.snapshotTolerance };
+  const folder = snapshotFolder(scene);
+  mkdirSync(folder, { recursive: true });
+  return frames.map((frame) => checkFrame(folder, frame, tolerance, options));
+}
+
+function checkFrame(
+  folder: string,
+  frame: SnapshotFrame,
+  tolerance: { threshold: number; maxDiffShare: number },
+  options: { update: boolean; ci: boolean },
+): Outcome {
+  const file = path.join(folder, `${frame.name}.png`);
+  const actualFile = path.join(folder, `${frame.name}.actual.png`);
+  const diffFile = path.join(folder, `${frame.name}.diff.png`);
+  const clearFailure = () => {
+    rmSync(actualFile, { force: true });
+    rmSync(diffFile, { force: true });
+  };
+  if (!existsSync(file)) {
+    if (options.ci && !options.update) {
+      return {
+        kind: "failed",
+        name: frame.name,
+        file,
+        line: `${file}: missing (frame ${frame.index}); CI is set, so it is not written: run netreel test --update and commit it`,
+      };
+    }
+    write(file, frame.png);
+    clearFailure();
+    return { kind: "written", name: frame.name, file };
+  }
+  const expected = readFileSync(file);
+  if (expected.equals(frame.png)) {
+    clearFailure();
+    return { kind: options.update ? "unchanged" : "passed", name: frame.name, file };
+  }
+  if (options.update) {
+    write(file, frame.png);
+    clearFailure();
+    return { kind: "updated", name: frame.name, file };
+  }
+  const want = PNG.sync.read(expected);
+  const got = PNG.sync.read(frame.png);
+  let differing: number;
+  let diff: PNG | null = null;
+  if (want.width !== got.width || want.height !== got.height) differing = got.width * got.height;
+  else {
+    diff = new PNG({ width: got.width, height: got.height });
+    differing = pixelmatch(want.data, got.data, diff.data, got.width, got.height, { threshold: tolerance.threshold });
+  }
+  const allowed = Math.floor(got.width * got.height * tolerance.maxDiffShare);
+  if (differing <= allowed) {
+    clearFailure();
+    return { kind: "passed", name: frame.name, file };
+  }
+  write(actualFile, frame.png);
+  if (diff) write(diffFile, PNG.sync.write(diff));
+  else rmSync(diffFile, { force: true });
+  const size = diff === null ? ` (size ${got.width}x${got.height}, the snapshot is ${want.width}x${want.height})` : "";
+  return {
+    kind: "failed",
+    name: frame.name,
+    file,
+    line: `${file}: frame ${frame.index} differs in ${differing} pixels (${((100 * differing) / (got.width * got.height)).toFixed(2)}%, allowed ${allowed})${size}; see ${actualFile}${diff ? ` and ${diffFile}` : ""}`,
+  };
+}
+
+function write(file: string, bytes: Buffer): void {
+  const out = new PartialFile(file);
+  try {
+    out.write(bytes);
+    out.commit();
+  } catch (error) {
+    out.discard();
+    throw error;
+  }
+}

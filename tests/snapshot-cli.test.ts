@@ -1,0 +1,124 @@
+// `netreel test`: a scene's key frames against scenes/__snapshots__, as a course author uses it.
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { test } from "node:test";
+import { fileURLToPath } from "node:url";
+
+const root = path.resolve(fileURLToPath(import.meta.url), "../..");
+const SOURCE = readFileSync(path.join(root, "tests/scenes/no-network.ts"), "utf8").replace(
+  '"../../src/index.ts"',
+  JSON.stringify(path.join(root, "src/index.ts")),
+);
+
+/** A course folder with scenes/plot.ts and scenes/other.ts (the same scene under two names). */
+function course(): string {
+  const dir = mkdtempSync(path.join(tmpdir(), "netreel-course-"));
+  mkdirSync(path.join(dir, "scenes"));
+  writeFileSync(path.join(dir, "scenes/plot.ts"), SOURCE);
+  writeFileSync(path.join(dir, "scenes/other.ts"), SOURCE.replace('name: "no-network"', 'name: "other"'));
+  return dir;
+}
+
+function netreelTest(dir: string, args: string[] = [], env: NodeJS.ProcessEnv = {}) {
+  const environment = { ...process.env, ...env };
+  if (!("CI" in env)) delete environment.CI;
+  return spawnSync(process.execPath, [path.join(root, "scripts/netreel.js"), "test", ...args], {
+    cwd: dir,
+    encoding: "utf8",
+    env: environment,
+  });
+}
+
+const NAMES = ["1.5s.png", "frame-3.png", "intro.png", "main-middle.png", "outro-end.png"];
+
+test("snapshots by beat, time and frame are written once, then pass; the same frames render byte-identical", () => {
+  const dir = course();
+  const first = netreelTest(dir, ["scenes/plot.ts"]);
+  assert.equal(first.status, 0, first.stderr);
+  assert.match(first.stdout, /scenes\/__snapshots__\/plot\/intro\.png: written/);
+  const folder = path.join(dir, "scenes/__snapshots__/plot");
+  assert.deepEqual(readdirSync(folder).sort(), NAMES);
+  const bytes = NAMES.map((n) => readFileSync(path.join(folder, n)));
+  const again = netreelTest(dir, ["scenes/plot.ts"]);
+  assert.equal(again.status, 0, again.stderr);
+  assert.equal(again.stdout, "scenes/plot.ts: 5 frames checked, 5 passed, 0 failed\n5 passed, 0 failed\n");
+  // Rendered again from scratch: byte-identical PNGs.
+  const fresh = course();
+  assert.equal(netreelTest(fresh, ["scenes/plot.ts"]).status, 0);
+  NAMES.forEach((n, i) =>
+    assert.ok(readFileSync(path.join(fresh, "scenes/__snapshots__/plot", n)).equals(bytes[i] as Buffer), n),
+  );
+});
+
+test("a changed caption fails with the actual and diff images; --update makes it pass and touches only that scene", () => {
+  const dir = course();
+  assert.equal(netreelTest(dir).status, 0);
+  const other = path.join(dir, "scenes/__snapshots__/other/intro.png");
+  const otherTime = statSync(other).mtimeMs;
+  writeFileSync(path.join(dir, "scenes/plot.ts"), SOURCE.replace("σ squashes z into (0, 1)", "σ maps z into (0, 1)"));
+  const failed = netreelTest(dir);
+  assert.equal(failed.status, 1, failed.stderr);
+  const folder = "scenes/__snapshots__/plot";
+  for (const name of ["intro", "1.5s", "frame-3"]) {
+    assert.match(
+      failed.stdout,
+      new RegExp(
+        `  ${folder}/${name.replace(".", "\\.")}\\.png: frame \\d+ differs in \\d+ pixels \\([\\d.]+%, allowed 230\\); see ${folder}/${name.replace(".", "\\.")}\\.actual\\.png and ${folder}/${name.replace(".", "\\.")}\\.diff\\.png\\n`,
+      ),
+    );
+    assert.ok(existsSync(path.join(dir, folder, `${name}.actual.png`)));
+    assert.ok(existsSync(path.join(dir, folder, `${name}.diff.png`)));
+  }
+  assert.match(failed.stdout, /^scenes\/other\.ts: 5 frames checked, 5 passed, 0 failed$/m);
+  assert.match(failed.stdout, /^scenes\/plot\.ts: 5 frames checked, 2 passed, 3 failed$/m);
+  assert.match(failed.stdout, /^7 passed, 3 failed\n$/m);
+
+  const updated = netreelTest(dir, ["scenes/plot.ts", "--update"]);
+  assert.equal(updated.status, 0, updated.stderr);
+  assert.match(updated.stdout, /scenes\/__snapshots__\/plot\/intro\.png: updated/);
+  assert.doesNotMatch(updated.stdout, /other/);
+  assert.deepEqual(readdirSync(path.join(dir, folder)).sort(), NAMES, "the actual and diff images are gone");
+  assert.equal(statSync(other).mtimeMs, otherTime, "another scene's snapshots are untouched");
+  assert.equal(netreelTest(dir).status, 0);
+});
+
+test("a missing snapshot fails when CI is set, and is written when it is not", () => {
+  const dir = course();
+  const ci = netreelTest(dir, ["scenes/plot.ts"], { CI: "true" });
+  assert.equal(ci.status, 1);
+  assert.match(
+    ci.stdout,
+    /scenes\/__snapshots__\/plot\/intro\.png: missing \(frame 0\); CI is set, so it is not written/,
+  );
+  assert.equal(existsSync(path.join(dir, "scenes/__snapshots__/plot/intro.png")), false);
+  const local = netreelTest(dir, ["scenes/plot.ts"]);
+  assert.equal(local.status, 0);
+  assert.ok(existsSync(path.join(dir, "scenes/__snapshots__/plot/intro.png")));
+});
+
+test("a snapshot naming a beat that was renamed is one clear error", () => {
+  const dir = course();
+  writeFileSync(
+    path.join(dir, "scenes/plot.ts"),
+    SOURCE.replace('{ name: "main" }', '{ name: "body" }').replace('"main:middle";', '"body:middle";'),
+  );
+  const result = netreelTest(dir, ["scenes/plot.ts"]);
+  assert.equal(result.status, 1);
+  assert.equal(
+    result.stderr,
+    'netreel test: scene scenes/plot.ts: the snapshot "main:middle" cannot be found: there is no beat named "main"; the beats are intro, body, outro\n',
+  );
+  assert.match(result.stdout, /^0 passed, 1 failed\n$/m);
+});
