@@ -4,6 +4,7 @@ import type { Seed } from "../random/index.ts";
 import type { SceneContext, ThemeName } from "../scene/index.ts";
 import { loadRun, type Run, type TrainProgress, trainAsync } from "../train/index.ts";
 import {
+  checkTarget,
   EncoderError,
   EncoderInterrupted,
   extensionOf,
@@ -92,6 +93,14 @@ export async function renderScene(options: RenderOptions): Promise<RenderResult>
   const log = options.log ?? (() => {});
   const wait = <T>(promise: Promise<T>) => abortable(promise, signal);
   signal.throwIfAborted();
+  // An --out that names a folder is refused before the scene's process even starts (the
+  // default names need the scene's name, so they are checked once it has loaded).
+  if (options.out !== undefined) {
+    const formats = options.frame === undefined ? (options.formats ?? ["mp4"]) : ["png" as const];
+    for (const [format, target] of outputTargets(options, "scene", formats)) {
+      checkTarget(target, format === "png" && options.frame === undefined ? "folder" : "file");
+    }
+  }
   const drawer = new SceneDrawer({
     file: options.scene,
     timeoutSeconds: options.frameTimeoutSeconds ?? DEFAULT_FRAME_TIMEOUT,
