@@ -15,3 +15,15 @@ export {
   type ThemeName,
 } from "./scene.ts";
 export { type Phase, type Timeline, type TimelineOptions, type TimelineState, timeline } from "./timeline.ts";
+export {
+  type BeatCaption,
+  boundaryLabel,
+  FigureError,
+  type FigureFrame,
+  type FigurePanel,
+  networkLabel,
+  prepareTrainingFigure,
+  type TrainingFigure,
+  type TrainingFigureOptions,
+  trainingFigure,
+} from "./figure.ts";
