@@ -45,7 +45,7 @@ const RESERVED = new Set(["safe", "body", "header", "caption"]);
  * `panels(paint, { columns: [{ main: 7 }, { side: 3 }], header: true, caption: true })`
  */
 export function panels<const N extends string>(
-  paint: { width: number; height: number; unit: number },
+  paint: Pick<Paint, "width" | "height" | "unit">,
   spec: PanelSpec<N>,
 ): Panels<N> {
   const { width, height, unit } = paint;
