@@ -43,10 +43,10 @@ export default defineScene({
         subtitle: `A ${networkLabel(run.config)} network learns scikit-learn's two moons`,
         range: [-1.6, 2.6],
         classNames: ["upper moon (y = 0)", "lower moon (y = 1)"],
-        timeline: { titleCard: 1.5, holdStart: 2, holdEnd: 2 },
+        timeline: { titleCard: 1.5, holdStart: 2.5, holdEnd: 1.5 },
         captions: [
           { at: "title:end", text: "Random weights: the boundary cuts straight through both moons." },
-          { at: "start:0.8", text: "Each mini-batch bends it a little towards the data..." },
+          { at: "start:0.75", text: "Each mini-batch bends it a little towards the data..." },
           { at: "training:middle", text: "...until it curves between the moons: two tanh layers at work." },
         ],
       },

@@ -47,7 +47,7 @@ const RESERVED = new Set(["safe", "body", "header", "caption"]);
 export function panels<const N extends string>(
   paint: Pick<Paint, "width" | "height" | "unit">,
   spec: PanelSpec<N>,
-): Panels<N> {
+): Panels<Exclude<N, "rows" | "columns" | "weight" | "gap">> {
   const { width, height, unit } = paint;
   const margin = spec.margin ?? 0.05;
   const mx = Math.round(width * margin);
@@ -72,7 +72,7 @@ export function panels<const N extends string>(
   if (spec.columns && spec.rows) throw new PanelError("panels: give either columns or rows, not both");
   const root = spec.rows ? { rows: spec.rows } : { columns: spec.columns ?? [] };
   place(root as PanelCell, body, gap, unit, out);
-  return out as Panels<N>;
+  return out as Panels<Exclude<N, "rows" | "columns" | "weight" | "gap">>;
 }
 
 /** A cell's weight: its own, or the single number of a named panel. */
