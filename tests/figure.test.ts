@@ -9,6 +9,7 @@ import {
   boundaryLabel,
   captionAt,
   FigureError,
+  figureHeader,
   LIGHT,
   networkLabel,
   PanelError,
@@ -116,6 +117,18 @@ describe("the training figure's text comes from the run", () => {
       figure.losses,
       run.snapshots.map((s) => s.loss),
     );
+    // The header the figure draws: at the last frame, the run's final numbers and its config.
+    const last = run.snapshots.at(-1) as Run["snapshots"][number];
+    const header = figureHeader(figure, run, 10 - 1 / 30);
+    assert.equal(header.network, "[2, 8, 8, 1] tanh → sigmoid");
+    assert.deepEqual(
+      header.status.map((s) => `${s.label} ${s.value.replaceAll("\u2007", "")}`),
+      ["epoch 40.0 / 40", `loss ${last.loss.toFixed(4)}`, `accuracy ${(100 * last.accuracy).toFixed(1)}%`],
+    );
+    // Mid-training: the interpolated state at the clock's epoch.
+    const mid = figure.clock(6);
+    assert.ok(mid.epoch > 0 && mid.epoch < 40);
+    assert.equal(figureHeader(figure, run, 6).status[1]?.value, stateAt(run, mid.epoch).loss.toFixed(4));
   });
 
   test("draws at 320x180 and 1920x1080; an unknown side panel is a one-line error", () => {
@@ -129,6 +142,15 @@ describe("the training figure's text comes from the run", () => {
       const frame = trainingFigure(paintFor(canvas.getContext("2d"), canvas, LIGHT), { time: 6, run }, figure);
       assert.ok(frame.main.width > 0 && frame.state.epoch > 0);
     }
+    // A scene's own main panel: drawn in the main rect, and not under a full title card.
+    const own = prepareTrainingFigure({ run, duration: 10 }, { title: "t", range: [-1.6, 2.6], main: "scene" });
+    const canvas = createCanvas(320, 180);
+    const paint = paintFor(canvas.getContext("2d"), canvas, LIGHT);
+    const rects: Rect[] = [];
+    const drawn = trainingFigure(paint, { time: 6, run }, own, (rect) => rects.push(rect));
+    assert.deepEqual(rects, [drawn.main]);
+    trainingFigure(paint, { time: 0, run }, own, (rect) => rects.push(rect));
+    assert.equal(rects.length, 1);
     assert.throws(
       () => prepareTrainingFigure({ run, duration: 10 }, { title: "t", range: [0, 1], side: ["losss" as "loss"] }),
       FigureError,

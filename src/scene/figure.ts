@@ -140,6 +140,20 @@ export function prepareTrainingFigure(
   };
 }
 
+/**
+ * The header's text at `time`: the status line (the run's epoch, loss and accuracy there, in
+ * fixed decimals) and the network's label, both from the run.
+ */
+export function figureHeader(
+  figure: TrainingFigure,
+  run: Run,
+  time: number,
+): { status: { label: string; value: string }[]; network: string } {
+  const at = figure.clock(time);
+  const state = stateAt(run, at.epoch);
+  return { status: trainingStatus({ ...state, epoch: at.epoch, epochs: figure.epochs }), network: figure.network };
+}
+
 /** What a frame of the figure is showing, and where the scene may draw. */
 export interface FigureFrame {
   panels: Panels<"main" | "side">;
@@ -179,9 +193,9 @@ export function trainingFigure(
   }
 
   const header = layout.header as Rect;
-  const status = trainingStatus({ ...state, epoch: at.epoch, epochs: figure.epochs });
+  const { status, network } = figureHeader(figure, frame.run, frame.time);
   drawHeader(ctx, header, { theme, unit, title: figure.title, status });
-  fillTextCached(ctx, figure.network, header.x + header.width, header.y + 64 * unit, {
+  fillTextCached(ctx, network, header.x + header.width, header.y + 64 * unit, {
     font: font(18 * unit),
     color: theme.muted,
     align: "right",

@@ -19,6 +19,7 @@ export {
   type BeatCaption,
   boundaryLabel,
   FigureError,
+  figureHeader,
   type FigureFrame,
   type FigurePanel,
   networkLabel,
