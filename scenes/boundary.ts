@@ -54,7 +54,5 @@ export default defineScene({
   }),
   captions: (prepared) => prepared.figure.captions,
 
-  draw: (ctx, frame, { figure }) => {
-    trainingFigure(paintFor(ctx, frame, themeNamed(frame.theme)), frame, figure);
-  },
+  draw: (ctx, frame, { figure }) => trainingFigure(paintFor(ctx, frame, themeNamed(frame.theme)), frame, figure),
 });

@@ -46,7 +46,5 @@ export default defineScene({
   },
   captions: (prepared) => prepared.captions,
 
-  draw: (ctx, frame, { figure }) => {
-    trainingFigure(paintFor(ctx, frame, themeNamed(frame.theme)), frame, figure);
-  },
+  draw: (ctx, frame, { figure }) => trainingFigure(paintFor(ctx, frame, themeNamed(frame.theme)), frame, figure),
 });
