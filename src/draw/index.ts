@@ -18,6 +18,7 @@ export {
 export { FONT_FAMILY, font, registerFonts } from "./fonts.ts";
 export { BOX_CORNERS, type Rect, type Vec3 } from "./geometry.ts";
 export { type FrameLayout, frameLayout, inset, stack } from "./layout.ts";
+export { type PanelCell, PanelError, type Panels, type PanelSpec, panels } from "./panels.ts";
 export { type Paint, paintFor } from "./paint.ts";
 export { type ClassMapFigure, type ClassMapOptions, type ClassRegions, drawClassMap } from "./map2d.ts";
 export { type ClassColours, classColours } from "./classes.ts";

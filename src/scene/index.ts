@@ -17,3 +17,16 @@ export {
   type ThemeName,
 } from "./scene.ts";
 export { type Phase, type Timeline, type TimelineOptions, type TimelineState, timeline } from "./timeline.ts";
+export {
+  type BeatCaption,
+  boundaryLabel,
+  FigureError,
+  figureHeader,
+  type FigureFrame,
+  type FigurePanel,
+  networkLabel,
+  prepareTrainingFigure,
+  type TrainingFigure,
+  type TrainingFigureOptions,
+  trainingFigure,
+} from "./figure.ts";

@@ -1,0 +1,283 @@
+import { drawClassMap } from "../draw/map2d.ts";
+import { font } from "../draw/fonts.ts";
+import type { Rect } from "../draw/geometry.ts";
+import { stack } from "../draw/layout.ts";
+import type { Paint } from "../draw/paint.ts";
+import { type Panels, panels } from "../draw/panels.ts";
+import { drawPlot, formatNumber } from "../draw/plot.ts";
+import { classLegend, drawCaption, drawHeader, drawLegend, drawTitleCard, trainingStatus } from "../draw/text.ts";
+import { fillTextCached } from "../draw/textcache.ts";
+import { thresholdRule, type Run } from "../train/index.ts";
+import type { BeatRef } from "./beats.ts";
+import { type Caption, captionAt } from "./captions.ts";
+import { type RunState, stateAt } from "./interpolate.ts";
+import { classRegions } from "./regions.ts";
+import { type Timeline, type TimelineOptions, type TimelineState, timeline } from "./timeline.ts";
+
+/** A panel of the side column the figure can draw. */
+export type FigurePanel = "legend" | "loss" | "accuracy" | "regions";
+
+/** A caption placed by a beat (`"training:middle"`, see `beats`); it lasts until the next one starts. */
+export interface BeatCaption {
+  at: BeatRef;
+  text: string;
+}
+
+/** What differs between training scenes; everything else comes from the run. */
+export interface TrainingFigureOptions {
+  title: string;
+  subtitle?: string;
+  /** The square of the input plane shown by the decision regions: [low, high] on both axes. */
+  range: [number, number];
+  /** Class names in label order; default "class k" (or "y = 0", "y = 1" for one output). */
+  classNames?: string[];
+  captions?: BeatCaption[];
+  /** The side column, top to bottom. Default legend, loss, accuracy. */
+  side?: FigurePanel[];
+  /** What fills the main panel: the decision regions, or the scene's own drawing. Default "regions"
+   * unless `side` shows them. */
+  main?: "regions" | "scene";
+  /** The clip's layout; the training phase takes what the others leave. Default 1.5 s title card, 1.5 s holds. */
+  timeline?: Omit<TimelineOptions, "duration" | "epochs">;
+}
+
+/** What `prepareTrainingFigure` builds once per render, for every frame. */
+export interface TrainingFigure {
+  title: string;
+  subtitle?: string;
+  range: [number, number];
+  side: FigurePanel[];
+  main: "regions" | "scene";
+  clock: Timeline;
+  epochs: number;
+  /** The run's network, e.g. "[2, 8, 8, 1] tanh → sigmoid". */
+  network: string;
+  classNames?: string[];
+  boundary: string;
+  points: Float64Array;
+  labels: ArrayLike<number>;
+  snapshotEpochs: number[];
+  losses: number[];
+  accuracies: number[];
+  /** Top of the loss axis: the largest loss, up to a round tenth. */
+  maxLoss: number;
+  /** The captions in seconds, for the frames and for the subtitles (`captions: (p) => p.figure.captions`). */
+  captions: Caption[];
+}
+
+/** A figure asked for something it cannot draw: a beat or panel that does not exist. */
+export class FigureError extends Error {
+  override name = "FigureError";
+}
+
+const PANELS: readonly FigurePanel[] = ["legend", "loss", "accuracy", "regions"];
+
+/** The run's network in one line: "[2, 8, 8, 1] tanh → sigmoid" (one name when all layers agree). */
+export function networkLabel(config: {
+  sizes: readonly number[];
+  activation?: string;
+  outputActivation?: string;
+}): string {
+  const hidden = config.activation ?? "sigmoid";
+  const output = config.outputActivation ?? hidden;
+  const sizes = `[${config.sizes.join(", ")}]`;
+  if (config.sizes.length <= 2) return `${sizes} ${output}`;
+  return hidden === output ? `${sizes} ${hidden}` : `${sizes} ${hidden} → ${output}`;
+}
+
+/** The legend's name for the model's boundary: where one output crosses its threshold, or the argmax changes. */
+export function boundaryLabel(run: Run): string {
+  const units = run.config.sizes.at(-1) ?? 1;
+  if (units > 1) return "boundary (argmax changes)";
+  const { threshold } = thresholdRule(run.data.y);
+  return `boundary (output = ${threshold === 0.5 ? "½" : formatNumber(threshold, threshold % 1 === 0 ? 0 : 2)})`;
+}
+
+/**
+ * Builds, once per render, what a training figure reuses on every frame: the timeline and its
+ * beats, loss and accuracy arrays, the points and labels, the network's label, and the
+ * captions placed by beats (so they stay aligned at any `--duration`).
+ */
+export function prepareTrainingFigure(
+  context: { run: Run; duration: number },
+  options: TrainingFigureOptions,
+): TrainingFigure {
+  const { run, duration } = context;
+  const side = options.side ?? ["legend", "loss", "accuracy"];
+  for (const panel of side) {
+    if (!PANELS.includes(panel)) {
+      throw new FigureError(`trainingFigure: there is no side panel "${panel}"; use ${PANELS.join(", ")}`);
+    }
+  }
+  const epochs = run.snapshots.at(-1)?.epoch ?? 0;
+  const clock = timeline({ titleCard: 1.5, holdStart: 1.5, holdEnd: 2, ...options.timeline, duration, epochs });
+  const starts = (options.captions ?? []).map((c) => clock.beats.time(c.at));
+  const captions = (options.captions ?? []).map((c, i) => ({
+    from: starts[i] as number,
+    // The last caption stays to the end (subtitles are clipped at the clip's end).
+    to: starts[i + 1] ?? duration + 1,
+    text: c.text,
+  }));
+  const losses = run.snapshots.map((s) => s.loss);
+  return {
+    title: options.title,
+    ...(options.subtitle !== undefined ? { subtitle: options.subtitle } : {}),
+    range: options.range,
+    side,
+    main: options.main ?? (side.includes("regions") ? "scene" : "regions"),
+    clock,
+    epochs,
+    network: networkLabel(run.config),
+    ...(options.classNames ? { classNames: options.classNames } : {}),
+    boundary: boundaryLabel(run),
+    points: Float64Array.from(run.data.X.flat()),
+    labels: run.data.y,
+    snapshotEpochs: run.snapshots.map((s) => s.epoch),
+    losses,
+    accuracies: run.snapshots.map((s) => s.accuracy),
+    maxLoss: Math.ceil(Math.max(0.1, ...losses) * 10) / 10,
+    captions,
+  };
+}
+
+/**
+ * The header's text at `time`: the status line (the run's epoch, loss and accuracy there, in
+ * fixed decimals) and the network's label, both from the run.
+ */
+export function figureHeader(
+  figure: TrainingFigure,
+  run: Run,
+  time: number,
+): { status: { label: string; value: string }[]; network: string } {
+  const at = figure.clock(time);
+  const state = stateAt(run, at.epoch);
+  return { status: trainingStatus({ ...state, epoch: at.epoch, epochs: figure.epochs }), network: figure.network };
+}
+
+/** What a frame of the figure is showing, and where the scene may draw. */
+export interface FigureFrame {
+  panels: Panels<"main" | "side">;
+  /** The main panel, for the scene's own drawing. */
+  main: Rect;
+  at: TimelineState;
+  /** The run at the frame's (fractional) epoch. */
+  state: RunState;
+}
+
+/**
+ * Draws one frame of a training figure: background, header (title; status line with epoch,
+ * loss and accuracy in tabular figures; the network's label), the side column (legend, loss,
+ * accuracy, regions), the decision regions, the caption of the moment and the title card,
+ * fading out over everything. A scene with its own main panel draws it in `drawMain`, which
+ * runs before the title card so the card fades over it too.
+ */
+export function trainingFigure(
+  paint: Paint,
+  frame: { time: number; run: Run },
+  figure: TrainingFigure,
+  drawMain?: (rect: Rect, state: RunState, at: TimelineState) => void,
+): FigureFrame {
+  const { ctx, theme, unit } = paint;
+  const at = figure.clock(frame.time);
+  const state = stateAt(frame.run, at.epoch);
+  const layout = panels(paint, { columns: [{ main: 7 }, { side: 3 }], header: true, caption: true });
+  const result = { panels: layout, main: layout.main, at, state };
+  ctx.save();
+  ctx.fillStyle = theme.background;
+  ctx.fillRect(0, 0, paint.width, paint.height);
+  ctx.restore();
+  const card = { theme, unit, title: figure.title, ...(figure.subtitle ? { subtitle: figure.subtitle } : {}) };
+  if (at.titleOpacity >= 1) {
+    drawTitleCard(ctx, paint, { ...card, opacity: 1 });
+    return result;
+  }
+
+  const header = layout.header as Rect;
+  const { status, network } = figureHeader(figure, frame.run, frame.time);
+  drawHeader(ctx, header, { theme, unit, title: figure.title, status });
+  fillTextCached(ctx, network, header.x + header.width, header.y + 64 * unit, {
+    font: font(18 * unit),
+    color: theme.muted,
+    align: "right",
+  });
+
+  const regions = () => {
+    const size = Math.max(48, Math.round(128 * unit));
+    return classRegions(frame.run, state, { range: figure.range, size });
+  };
+  const map = (rect: Rect) =>
+    drawClassMap(paint, rect, {
+      range: figure.range,
+      points: figure.points,
+      labels: figure.labels,
+      radius: 4,
+      regions: regions(),
+    });
+  // Room below the square for the x₁ label.
+  if (figure.main === "regions") map({ ...layout.main, height: layout.main.height - 30 * unit });
+  else drawMain?.(layout.main, state, at);
+
+  const weights = figure.side.map((panel) =>
+    panel === "legend" ? legendWeight(figure) : panel === "regions" ? 1.6 : 1,
+  );
+  const rects = stack(layout.side, weights, 22 * unit);
+  figure.side.forEach((panel, i) => {
+    const rect = rects[i] as Rect;
+    if (panel === "legend") {
+      const names = { labels: figure.labels, ...(figure.classNames ? { names: figure.classNames } : {}) };
+      const entries = classLegend(theme, names, figure.boundary);
+      drawLegend(ctx, { x: rect.x + 8 * unit, y: rect.y + 12 * unit }, entries, { theme, unit });
+    } else if (panel === "regions") map(rect);
+    else drawCurve(paint, rect, figure, panel, state, i === figure.side.length - 1);
+  });
+
+  const caption = captionAt(figure.captions, frame.time);
+  drawCaption(ctx, layout.caption as Rect, caption.text, { theme, unit, opacity: caption.opacity });
+  if (at.titleOpacity > 0) drawTitleCard(ctx, paint, { ...card, opacity: at.titleOpacity });
+  return result;
+}
+
+/** The legend's share of the side column: its lines (classes and the boundary). */
+function legendWeight(figure: TrainingFigure): number {
+  const classes = figure.classNames?.length ?? new Set(Array.from(figure.labels)).size;
+  return 0.15 * (classes + 1) - 0.1;
+}
+
+/** The run's loss or accuracy up to the frame's epoch. */
+function drawCurve(
+  paint: Paint,
+  rect: Rect,
+  figure: TrainingFigure,
+  panel: "loss" | "accuracy",
+  state: RunState,
+  last: boolean,
+): void {
+  const loss = panel === "loss";
+  const { ctx, theme, unit } = paint;
+  const plot = drawPlot(paint, rect, {
+    title: loss ? "loss (mean ½‖a − y‖²)" : "accuracy",
+    x: { range: [0, figure.epochs], ...(last ? { label: "epoch" } : {}) },
+    y: loss ? { range: [0, figure.maxLoss] } : { range: [0, 1], ticks: [0, 0.5, 1] },
+    series: [
+      {
+        xs: figure.snapshotEpochs,
+        ys: loss ? figure.losses : figure.accuracies,
+        upTo: state.epoch,
+        color: theme.ink,
+        width: 2,
+      },
+    ],
+    legend: "none",
+  });
+  // The current epoch in the model's colour, at the run's interpolated value.
+  const end = plot.toPixel(state.epoch, loss ? state.loss : state.accuracy);
+  ctx.save();
+  ctx.beginPath();
+  ctx.arc(end.x, end.y, 5 * unit, 0, 2 * Math.PI);
+  ctx.fillStyle = theme.accent;
+  ctx.fill();
+  ctx.strokeStyle = theme.background;
+  ctx.lineWidth = 1.5 * unit;
+  ctx.stroke();
+  ctx.restore();
+}

@@ -1,0 +1,181 @@
+// The figure kit's layout (`panels`) and ready training figure (`trainingFigure`): panels fill
+// the safe area without overlap at any frame size; the header's text is the run's own numbers
+// and config; boundary.ts's captions stay with its beats when --duration changes.
+import assert from "node:assert/strict";
+import { describe, test } from "node:test";
+import { createCanvas } from "canvas";
+import boundary from "../scenes/boundary.ts";
+import {
+  boundaryLabel,
+  captionAt,
+  FigureError,
+  figureHeader,
+  LIGHT,
+  networkLabel,
+  PanelError,
+  paintFor,
+  panels,
+  prepareTrainingFigure,
+  type Rect,
+  registerFonts,
+  type Run,
+  stateAt,
+  train,
+  trainingFigure,
+  trainingStatus,
+} from "../src/index.ts";
+
+const area = (r: Rect) => r.width * r.height;
+const overlap = (a: Rect, b: Rect) =>
+  Math.max(0, Math.min(a.x + a.width, b.x + b.width) - Math.max(a.x, b.x)) *
+  Math.max(0, Math.min(a.y + a.height, b.y + b.height) - Math.max(a.y, b.y));
+const inside = (a: Rect, b: Rect) =>
+  a.x >= b.x - 1e-9 &&
+  a.y >= b.y - 1e-9 &&
+  a.x + a.width <= b.x + b.width + 1e-9 &&
+  a.y + a.height <= b.y + b.height + 1e-9;
+
+const run: Run = train(boundary.train?.(boundary.seed));
+
+describe("panels", () => {
+  const spec = {
+    columns: [{ main: 7 }, { rows: [{ legend: 1 }, { loss: 2 }, { accuracy: 2 }], weight: 3 }],
+    header: true,
+    caption: true,
+  } as const;
+
+  for (const [width, height] of [
+    [1280, 720],
+    [1920, 1080],
+    [640, 360],
+  ] as const) {
+    test(`at ${width}x${height}: inside the 5% safe area, no overlaps, gaps and bands fill it`, () => {
+      const p = panels({ width, height, unit: height / 720 }, spec);
+      const unit = height / 720;
+      assert.deepEqual(p.safe, {
+        x: Math.round(width * 0.05),
+        y: Math.round(height * 0.05),
+        width: width - 2 * Math.round(width * 0.05),
+        height: height - 2 * Math.round(height * 0.05),
+      });
+      const named = [p.header, p.caption, p.main, p.legend, p.loss, p.accuracy] as Rect[];
+      for (const r of named) assert.ok(inside(r, p.safe), JSON.stringify(r));
+      for (let i = 0; i < named.length; i++)
+        for (let j = i + 1; j < named.length; j++) assert.equal(overlap(named[i] as Rect, named[j] as Rect), 0);
+      // Panels and their gaps (two of 24 px in the side column, one between the columns) fill the body.
+      const gaps = 24 * unit * (p.body.height + 2 * p.loss.width);
+      const filled = [p.main, p.legend, p.loss, p.accuracy].reduce((s, r) => s + area(r), 0);
+      assert.ok(
+        Math.abs(filled + gaps - area(p.body)) < 1e-6 * area(p.body) + 1,
+        `${filled + gaps} vs ${area(p.body)}`,
+      );
+      assert.ok(Math.abs(area(p.safe) - area(p.body) - area(p.header as Rect) - area(p.caption as Rect)) < 1e-6);
+      // Weights, not pixels: 7 : 3 across, 1 : 2 : 2 down.
+      assert.ok(Math.abs(p.main.width / p.loss.width - 7 / 3) < 1e-9);
+      assert.ok(Math.abs(p.loss.height / p.legend.height - 2) < 1e-9);
+    });
+  }
+
+  test("scales with the frame: 1080p is 720p times 1.5", () => {
+    const small = panels({ width: 1280, height: 720, unit: 1 }, spec);
+    const large = panels({ width: 1920, height: 1080, unit: 1.5 }, spec);
+    for (const name of ["main", "legend", "loss", "accuracy", "header", "caption"] as const) {
+      const a = small[name] as Rect;
+      const b = large[name] as Rect;
+      for (const key of ["x", "y", "width", "height"] as const) assert.ok(Math.abs(b[key] - 1.5 * a[key]) < 1e-9);
+    }
+  });
+
+  test("a repeated or reserved name, or a weight of 0, is a one-line error", () => {
+    const size = { width: 1280, height: 720, unit: 1 };
+    assert.throws(() => panels(size, { columns: [{ a: 1 }, { a: 2 }] }), PanelError);
+    assert.throws(() => panels(size, { columns: [{ body: 1 }] }), /reserved/);
+    assert.throws(() => panels(size, { columns: [{ a: 0 }] }), /positive/);
+  });
+});
+
+describe("the training figure's text comes from the run", () => {
+  test("network label from run.config", () => {
+    assert.equal(networkLabel(run.config), "[2, 8, 8, 1] tanh → sigmoid");
+    assert.equal(networkLabel({ sizes: [2, 3, 3, 1] }), "[2, 3, 3, 1] sigmoid");
+    assert.equal(networkLabel({ sizes: [4, 3], activation: "tanh" }), "[4, 3] tanh");
+    assert.equal(boundaryLabel(run), "boundary (output = ½)");
+  });
+
+  test("status line: the run's epoch, loss and accuracy at each snapshot, fixed decimals", () => {
+    const figure = prepareTrainingFigure({ run, duration: 10 }, { title: "t", range: [-1.6, 2.6] });
+    assert.equal(figure.network, networkLabel(run.config));
+    for (const snapshot of [run.snapshots[0], run.snapshots[17], run.snapshots.at(-1)]) {
+      if (!snapshot) continue;
+      const state = stateAt(run, snapshot.epoch);
+      const status = trainingStatus({ ...state, epochs: figure.epochs });
+      assert.equal(status[1]?.value, snapshot.loss.toFixed(4));
+      assert.equal(status[2]?.value.trim(), `${(100 * snapshot.accuracy).toFixed(1)}%`);
+      assert.equal(status[0]?.value.replaceAll("\u2007", " ").trim(), `${snapshot.epoch.toFixed(1)} / 40`);
+    }
+    assert.deepEqual(
+      figure.losses,
+      run.snapshots.map((s) => s.loss),
+    );
+    // The header the figure draws: at the last frame, the run's final numbers and its config.
+    const last = run.snapshots.at(-1) as Run["snapshots"][number];
+    const header = figureHeader(figure, run, 10 - 1 / 30);
+    assert.equal(header.network, "[2, 8, 8, 1] tanh → sigmoid");
+    assert.deepEqual(
+      header.status.map((s) => `${s.label} ${s.value.replaceAll("\u2007", "")}`),
+      ["epoch 40.0 / 40", `loss ${last.loss.toFixed(4)}`, `accuracy ${(100 * last.accuracy).toFixed(1)}%`],
+    );
+    // Mid-training: the interpolated state at the clock's epoch.
+    const mid = figure.clock(6);
+    assert.ok(mid.epoch > 0 && mid.epoch < 40);
+    assert.equal(figureHeader(figure, run, 6).status[1]?.value, stateAt(run, mid.epoch).loss.toFixed(4));
+  });
+
+  test("draws at 320x180 and 1920x1080; an unknown side panel is a one-line error", () => {
+    registerFonts();
+    const figure = prepareTrainingFigure({ run, duration: 10 }, { title: "t", range: [-1.6, 2.6] });
+    for (const [w, h] of [
+      [320, 180],
+      [1920, 1080],
+    ]) {
+      const canvas = createCanvas(w as number, h as number);
+      const frame = trainingFigure(paintFor(canvas.getContext("2d"), canvas, LIGHT), { time: 6, run }, figure);
+      assert.ok(frame.main.width > 0 && frame.state.epoch > 0);
+    }
+    // A scene's own main panel: drawn in the main rect, and not under a full title card.
+    const own = prepareTrainingFigure({ run, duration: 10 }, { title: "t", range: [-1.6, 2.6], main: "scene" });
+    const canvas = createCanvas(320, 180);
+    const paint = paintFor(canvas.getContext("2d"), canvas, LIGHT);
+    const rects: Rect[] = [];
+    const drawn = trainingFigure(paint, { time: 6, run }, own, (rect) => rects.push(rect));
+    assert.deepEqual(rects, [drawn.main]);
+    trainingFigure(paint, { time: 0, run }, own, (rect) => rects.push(rect));
+    assert.equal(rects.length, 1);
+    assert.throws(
+      () => prepareTrainingFigure({ run, duration: 10 }, { title: "t", range: [0, 1], side: ["losss" as "loss"] }),
+      FigureError,
+    );
+  });
+});
+
+describe("scenes/boundary.ts: captions by beats", () => {
+  for (const duration of [8, 10]) {
+    test(`at --duration ${duration} the caption at the start of training is the training caption`, () => {
+      const context = { run, seed: boundary.seed, width: 320, height: 180, fps: 30, frames: 30 * duration, duration };
+      const prepared = boundary.prepare({ ...context, theme: "light" });
+      const { figure } = prepared;
+      const captions = boundary.captions?.(prepared, { ...context, theme: "light" }) ?? [];
+      assert.deepEqual(captions, figure.captions);
+      const [opening, training, closing] = captions.map((c) => c.text);
+      const beats = figure.clock.beats;
+      const start = beats.time("training");
+      const shown = captionAt(captions, start);
+      assert.equal(shown.text, training);
+      assert.ok(shown.opacity > 0.99, `opacity ${shown.opacity}`);
+      // The opening caption shows on the untrained network, the closing one from mid-training to the end.
+      assert.equal(captionAt(captions, beats.time("start:0.4")).text, opening);
+      assert.equal(captionAt(captions, beats.time("training:0.6")).text, closing);
+      assert.equal(captionAt(captions, duration - 1 / 30).text, closing);
+    });
+  }
+});
