@@ -53,6 +53,8 @@ export default defineScene({
     ),
   }),
   captions: (prepared) => prepared.figure.captions,
+  beats: (prepared) => prepared.figure.clock.beats,
+  snapshots: ["start", "training:middle", "end"],
 
   draw: (ctx, frame, { figure }) => trainingFigure(paintFor(ctx, frame, themeNamed(frame.theme)), frame, figure),
 });

@@ -45,6 +45,8 @@ export default defineScene({
     return { figure, captions: figure.captions };
   },
   captions: (prepared) => prepared.captions,
+  beats: (prepared) => prepared.figure.clock.beats,
+  snapshots: ["start", "training:middle", "end"],
 
   draw: (ctx, frame, { figure }) => trainingFigure(paintFor(ctx, frame, themeNamed(frame.theme)), frame, figure),
 });
