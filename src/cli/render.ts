@@ -49,10 +49,7 @@ async function render(args: RenderArgs, signal: AbortSignal): Promise<void> {
       subtitles: args.subtitles,
       verbose: args.verbose,
       signal,
-      log: (line) => {
-        if (line.startsWith("ffmpeg:") && !args.verbose) return;
-        log(line);
-      },
+      log,
       onTraining: training.update,
       onFrames: (done, total) => {
         training.stop();

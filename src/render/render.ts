@@ -52,7 +52,7 @@ export interface RenderOptions {
   signal?: AbortSignal;
   /** Pass the scene process's stderr through. */
   verbose?: boolean;
-  /** Lines worth showing a person (training summary, palette pass, ffmpeg's location). */
+  /** Lines worth showing a person (training summary, palette pass; ffmpeg's location when verbose). */
   log?: (line: string) => void;
   /** Training's progress, when the scene trains (at most every 100 ms). */
   onTraining?: (progress: TrainProgress) => void;
@@ -120,7 +120,7 @@ export async function renderScene(options: RenderOptions): Promise<RenderResult>
 
     const needsFfmpeg = options.frame === undefined && formats.some((f) => f !== "png");
     const ffmpeg = needsFfmpeg ? findFfmpeg() : null;
-    if (ffmpeg) log(`ffmpeg: ${ffmpeg.path} (from ${ffmpeg.source})`);
+    if (ffmpeg && options.verbose) log(`ffmpeg: ${ffmpeg.path} (from ${ffmpeg.source})`);
     const encoders = ffmpeg ? probeFfmpeg(ffmpeg.path, { signal }) : Promise.resolve(new Set<string>());
     encoders.catch(() => {});
 
