@@ -194,8 +194,13 @@ export default defineScene({
       status: [
         { label: "x =", value: `(${formatNumber(x[0] as number, 2)}, ${formatNumber(x[1] as number, 2)})` },
         { label: "y =", value: String(prepared.label) },
-        { label: "output", value: formatNumber(trace.activations[L]?.[0] as number, 3) },
-        { label: "cost C", value: formatNumber(trace.cost, 4) },
+        // The output and the cost once the forward pass has computed them (last, so nothing shifts).
+        ...(clip.progress("forward", t) >= 1
+          ? [
+              { label: "output", value: formatNumber(trace.activations[L]?.[0] as number, 3) },
+              { label: "cost C", value: formatNumber(trace.cost, 4) },
+            ]
+          : []),
       ],
     });
 
