@@ -141,7 +141,7 @@ export default defineScene({
         {
           from: clip.time("forward"),
           to: clip.time("bp1"),
-          text: `Forward: each layer computes z = W a + b and a = σ(z); the network outputs ${n(aL, 2)} for y = ${label}.`,
+          text: `Forward: each layer computes z = W a + b and a = σ(z); the network outputs ${n(aL)} for y = ${label}.`,
         },
         {
           from: clip.time("bp1"),

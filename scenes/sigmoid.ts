@@ -24,7 +24,7 @@ import {
 } from "../src/index.ts";
 
 const TITLE = "The sigmoid and its slope";
-const SUBTITLE = "σ(z) = 1 / (1 + e^−z), and why its derivative costs nothing extra";
+const SUBTITLE = "What every unit does to its weighted input z, and why its slope costs nothing extra";
 const Z_RANGE: [number, number] = [-5, 5];
 
 const engineSigmoid = activation("sigmoid");
@@ -71,7 +71,7 @@ export default defineScene({
         {
           from: clip.time("peak"),
           to: clip.time("hold:end") + 1,
-          text: `The slope peaks at ${peak === 0.25 ? "¼" : peak.toFixed(3)} at z = 0: each sigmoid layer shrinks δ at least fourfold.`,
+          text: `The slope peaks at ${peak === 0.25 ? "¼" : peak.toFixed(3)} at z = 0: on the way back, δ picks up a factor σ′ ≤ ¼ at every sigmoid layer.`,
         },
       ],
     };
@@ -93,7 +93,7 @@ export default defineScene({
       theme,
       unit,
       title: TITLE,
-      status: [{ label: "the activation of every unit in the course's [2, 3, 3, 1] network", value: "" }],
+      status: [{ label: "the activation of every unit in the course's networks", value: "" }],
     });
     const drawn = {
       sigma: clip.progress("sigma", t),
