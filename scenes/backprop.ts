@@ -181,7 +181,7 @@ export default defineScene({
       theme,
       unit,
       title: TITLE,
-      subtitle: `The ${`[${trace.sizes.join(", ")}]`} network, trained on circles, takes one point forward and back`,
+      subtitle: `The [${trace.sizes.join(", ")}] network, trained on ${"dataset" in frame.run.config.data ? frame.run.config.data.dataset : "its data"}, takes one point forward and back`,
     };
     if (titleOpacity >= 1) return drawTitleCard(ctx, frame, { ...card, opacity: 1 });
 

@@ -58,6 +58,11 @@ export function networkAt(run: Run, index: number): Network {
   );
 }
 
+/** The data set's name as the config gives it ("circles"), or a plain word for inline data. */
+export function dataName(run: Run): string {
+  return "dataset" in run.config.data ? run.config.data.dataset : "its data";
+}
+
 /** The check's batch from the run's data: X as (inputs x m), Y as (1 x m), one column per example. */
 export function checkBatch(run: Run): { X: ReturnType<typeof fromRows>; Y: ReturnType<typeof fromRows> } {
   return {
@@ -153,7 +158,7 @@ export default defineScene({
       theme,
       unit,
       title: TITLE,
-      subtitle: `A [${frame.run.config.sizes.join(", ")}] sigmoid network learns circles; every ${steps[1] ?? 0} steps we check its gradient`,
+      subtitle: `A [${frame.run.config.sizes.join(", ")}] ${frame.run.config.activation ?? "sigmoid"} network learns ${dataName(frame.run)}; every ${steps[1] ?? 0} steps we check its gradient`,
     };
     if (titleOpacity >= 1) return drawTitleCard(ctx, frame, { ...card, opacity: 1 });
 
