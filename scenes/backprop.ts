@@ -167,6 +167,8 @@ export default defineScene({
     };
   },
   captions: ({ captions }) => captions,
+  beats: ({ clip }) => clip,
+  snapshots: ["forward:end", "bp2:end", "update:end"],
 
   draw: (ctx, frame, prepared) => {
     const { clip, trace, edge, captions } = prepared;

@@ -145,6 +145,8 @@ export default defineScene({
     };
   },
   captions: ({ captions }) => captions,
+  beats: ({ clip }) => clip,
+  snapshots: ["check:middle", "bug:end", "hold:end"],
 
   draw: (ctx, frame, prepared) => {
     const { clip, steps, clean, corrupted, captions } = prepared;

@@ -77,6 +77,8 @@ export default defineScene({
     };
   },
   captions: ({ captions }) => captions,
+  beats: ({ clip }) => clip,
+  snapshots: ["sigma:middle", "peak:end", "hold:end"],
 
   draw: (ctx, frame, { clip, captions }) => {
     const paint = paintFor(ctx, frame, themeNamed(frame.theme));
