@@ -1,3 +1,4 @@
+import path from "node:path";
 import { parseArgs } from "node:util";
 import { DEFAULT_FRAME_TIMEOUT } from "../render/render.ts";
 import { FORMATS, type FormatName, isFormat } from "../video/index.ts";
@@ -144,7 +145,7 @@ export function parseRenderArgs(argv: string[]): RenderArgs {
     ...base,
     scene: positionals[0] as string,
     scenes: positionals,
-    formats: parseFormats(values.format ?? "mp4"),
+    formats: formatsFor(values.format, values.frame === undefined ? values.out : undefined),
     theme: values.theme,
     frameTimeout,
   };
@@ -172,6 +173,30 @@ export function parseRenderArgs(argv: string[]): RenderArgs {
     args.range = { first, last };
   }
   return args;
+}
+
+/**
+ * The formats asked for: --format, else the one --out's extension names (--out clip.gif is a
+ * GIF), else MP4. An --out whose extension is not a format netreel writes, or that disagrees
+ * with a single --format, is refused rather than given a name that lies about its contents.
+ */
+function formatsFor(format: string | undefined, out: string | undefined): FormatName[] {
+  const extension = out === undefined ? "" : path.extname(out).slice(1).toLowerCase();
+  const named = isFormat(extension) && extension !== "png" ? extension : null;
+  if (format === undefined) {
+    if (named) return [named];
+    if (extension !== "" && !/[/\\]$/.test(out ?? "")) {
+      throw new UsageError(
+        `--out ${out}: netreel writes .mp4, .gif, .webm or a folder of PNG frames (--format png), not .${extension}; give one of those extensions or --format`,
+      );
+    }
+    return ["mp4"];
+  }
+  const formats = parseFormats(format);
+  if (formats.length === 1 && named && named !== formats[0]) {
+    throw new UsageError(`--out ${out} names a .${named} file but --format is ${formats[0]}; make them agree`);
+  }
+  return formats;
 }
 
 function parseFormats(list: string): FormatName[] {
