@@ -30,7 +30,7 @@ import {
   outputPlane,
   shortestTurn,
   stack,
-  stateAt,
+  stateAround,
   type Theme,
   themeNamed,
   timeline,
@@ -43,6 +43,9 @@ const TITLE = "How a hidden layer untangles two circles";
 const EPOCHS = 30;
 const INPUT_RANGE: [number, number] = [-1.5, 1.5];
 const LAYER = 2;
+// Snapshots 5 mini-batches apart carry SGD noise; show the run averaged over an epoch and a
+// half around each moment, or the plane twitches where a frame passes a snapshot or two.
+const SMOOTHING = 1.5;
 
 export default defineScene({
   name: "hidden",
@@ -114,7 +117,7 @@ export default defineScene({
     const { width, height } = frame;
     const theme = themeNamed(frame.theme);
     const at = prepared.clock(frame.time);
-    const runState = stateAt(frame.run, at.epoch, LAYER);
+    const runState = stateAround(frame.run, at.epoch, { layer: LAYER, window: SMOOTHING });
     const layout = frameLayout(width, height, { sideFraction: 0.28 });
     const { unit } = layout;
 
@@ -127,7 +130,7 @@ export default defineScene({
 
     // The camera orbits slowly (50° in the whole clip), mostly while the points rest, and comes
     // closer while the cloud is small.
-    const framing = framingAt(frame.run, prepared.framings, at.epoch);
+    const framing = framingAt(frame.run, prepared.framings, at.epoch, { window: SMOOTHING });
     const orbit = prepared.pace(frame.time);
     const camera = new OrbitCamera({
       azimuth: prepared.startView.azimuth + orbit * shortestTurn(prepared.startView.azimuth, prepared.endView.azimuth),

@@ -1,0 +1,152 @@
+import assert from "node:assert/strict";
+import { describe, test } from "node:test";
+import { type CanvasRenderingContext2D, createCanvas } from "canvas";
+import { LIGHT, registerFonts, withAlpha } from "../src/draw/index.ts";
+import { stateAround, stateAt } from "../src/scene/index.ts";
+import { train } from "../src/train/index.ts";
+import hidden from "../scenes/hidden.ts";
+
+registerFonts();
+
+type Point = { x: number; y: number };
+
+/**
+ * Draws every frame of scenes/hidden.ts with the scene's own code and records the decision
+ * plane's outline as it is stroked: the one closed path stroked in the plane's colour.
+ */
+function planeOutlines(width: number, height: number): (Point[] | null)[] {
+  const run = train(hidden.train?.(hidden.seed));
+  const fps = 30;
+  const duration = hidden.duration ?? 12;
+  const frames = Math.round(duration * fps);
+  const context = { run, seed: hidden.seed, width, height, fps, frames, duration, theme: "light" as const };
+  const prepared = hidden.prepare(context);
+  const canvas = createCanvas(width, height);
+  const ctx = canvas.getContext("2d");
+  // node-canvas normalises colours: read back the plane's stroke colour as the context spells it.
+  ctx.strokeStyle = withAlpha(LIGHT.accent, 0.7);
+  const planeStroke = ctx.strokeStyle;
+  let path: Point[] = [];
+  let outline: Point[] | null = null;
+  const recording = ctx as CanvasRenderingContext2D & Record<string, unknown>;
+  const original = { beginPath: ctx.beginPath, moveTo: ctx.moveTo, lineTo: ctx.lineTo, stroke: ctx.stroke };
+  recording.beginPath = () => {
+    path = [];
+    original.beginPath.call(ctx);
+  };
+  recording.moveTo = (x: number, y: number) => {
+    path.push({ x, y });
+    original.moveTo.call(ctx, x, y);
+  };
+  recording.lineTo = (x: number, y: number) => {
+    path.push({ x, y });
+    original.lineTo.call(ctx, x, y);
+  };
+  recording.stroke = () => {
+    if (ctx.strokeStyle === planeStroke && path.length >= 3) outline = [...path];
+    original.stroke.call(ctx);
+  };
+  const outlines: (Point[] | null)[] = [];
+  for (let index = 0; index < frames; index++) {
+    outline = null;
+    ctx.save();
+    hidden.draw(ctx, { ...context, index, time: index / fps }, prepared);
+    ctx.restore();
+    outlines.push(outline);
+  }
+  return outlines;
+}
+
+/** The Hausdorff distance between two sets of points. */
+function hausdorff(a: Point[], b: Point[]): number {
+  const nearest = (p: Point, set: Point[]) => Math.min(...set.map((q) => Math.hypot(p.x - q.x, p.y - q.y)));
+  return Math.max(Math.max(...a.map((p) => nearest(p, b))), Math.max(...b.map((p) => nearest(p, a))));
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((x, y) => x - y);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? (sorted[mid] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
+}
+
+describe("scenes/hidden.ts: the decision plane moves smoothly", () => {
+  let outlines: (Point[] | null)[] | undefined;
+  const clip = () => {
+    outlines ??= planeOutlines(640, 360);
+    return outlines;
+  };
+
+  test("from frame to frame its outline never jumps much further than it moves around that moment", () => {
+    const unit = 0.5;
+    const outlines = clip();
+    const steps: number[] = [];
+    for (let i = 1; i < outlines.length; i++) {
+      const a = outlines[i - 1];
+      const b = outlines[i];
+      steps.push(a && b ? hausdorff(a, b) : Number.NaN);
+    }
+    assert.ok(
+      steps.filter((d) => Number.isFinite(d)).length > 200,
+      "the plane is drawn in most frames of the training segment",
+    );
+    const jumps: string[] = [];
+    for (let i = 0; i < steps.length; i++) {
+      const step = steps[i] as number;
+      if (!Number.isFinite(step)) continue;
+      // The motion around this step: its neighbours within 4 frames either side.
+      const around = steps
+        .slice(Math.max(0, i - 4), i + 5)
+        .filter((d, k) => Number.isFinite(d) && k !== i - Math.max(0, i - 4));
+      if (around.length < 4) continue;
+      // A jump: much more than the motion around it, and more than a pixel or two at 720p.
+      const allowed = Math.max(4 * median(around), 3 * unit);
+      if (step > allowed)
+        jumps.push(`frame ${i} -> ${i + 1}: ${step.toFixed(1)} px (around it ${median(around).toFixed(1)} px)`);
+    }
+    assert.deepEqual(jumps, []);
+  });
+
+  test("it never twitches: goes out and comes back within two frames", () => {
+    const unit = 0.5;
+    const outlines = clip();
+    const twitches: string[] = [];
+    for (let i = 1; i + 1 < outlines.length; i++) {
+      const [a, b, c] = [outlines[i - 1], outlines[i], outlines[i + 1]];
+      if (!a || !b || !c) continue;
+      const there = hausdorff(a, b) + hausdorff(b, c);
+      const net = hausdorff(a, c);
+      if (there > 6 * unit && there > 2.5 * net)
+        twitches.push(`frame ${i}: ${there.toFixed(1)} px out and back, ${net.toFixed(1)} px net`);
+    }
+    assert.deepEqual(twitches, []);
+  });
+});
+
+describe("stateAround: the run averaged over a window of epochs", () => {
+  const run = train(hidden.train?.(hidden.seed));
+  const bias = (state: { biases: number[][] }) => state.biases.at(-1)?.[0] as number;
+
+  test("is the mean of the interpolated run over the window (checked by a fine Riemann sum)", () => {
+    for (const epoch of [0.9, 7.5, 15.1]) {
+      let sum = 0;
+      let activation = 0;
+      const n = 4000;
+      for (let i = 0; i < n; i++) {
+        const state = stateAt(run, epoch - 0.75 + (1.5 * (i + 0.5)) / n, 2);
+        sum += bias(state) / n;
+        activation += (state.activations[3 * 17 + 2] as number) / n;
+      }
+      const mean = stateAround(run, epoch, { layer: 2, window: 1.5 });
+      assert.ok(Math.abs(bias(mean) - sum) < 1e-6, `epoch ${epoch}: ${bias(mean)} vs ${sum}`);
+      assert.ok(Math.abs((mean.activations[3 * 17 + 2] as number) - activation) < 1e-6);
+      assert.equal(mean.epoch, epoch);
+    }
+  });
+
+  test("shows the first and last snapshots exactly, and a window of 0 is stateAt", () => {
+    const last = run.snapshots.at(-1)?.epoch as number;
+    assert.deepEqual(stateAround(run, 0, { layer: 2 }), stateAt(run, 0, 2));
+    assert.deepEqual(stateAround(run, last, { layer: 2 }), stateAt(run, last, 2));
+    assert.deepEqual(stateAround(run, 7.3, { layer: 2, window: 0 }), stateAt(run, 7.3, 2));
+  });
+});
