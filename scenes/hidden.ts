@@ -19,15 +19,15 @@ import {
   drawHeader,
   drawLegend,
   drawLinePlot,
-  drawSpace3d,
+  drawPanel3d,
   drawTitleCard,
   frameLayout,
   framingAt,
   lerp,
   Network,
-  OrbitCamera,
   outputField,
   outputPlane,
+  paintFor,
   shortestTurn,
   stack,
   stateAround,
@@ -129,38 +129,24 @@ export default defineScene({
     }
 
     // The camera orbits slowly (50° in the whole clip), mostly while the points rest, and comes
-    // closer while the cloud is small.
+    // closer while the cloud is small, as close as the panel allows with its labels inside.
     const framing = framingAt(frame.run, prepared.framings, at.epoch, { window: SMOOTHING });
     const orbit = prepared.pace(frame.time);
-    const camera = new OrbitCamera({
-      azimuth: prepared.startView.azimuth + orbit * shortestTurn(prepared.startView.azimuth, prepared.endView.azimuth),
-      elevation: lerp(prepared.startView.elevation, prepared.endView.elevation, orbit),
-      // Room around the box for tick labels and axis names, most of it below the box.
-      viewport: {
-        x: layout.main.x + 50 * unit,
-        y: layout.main.y + 16 * unit,
-        width: layout.main.width - 100 * unit,
-        height: layout.main.height - 84 * unit,
+    drawPanel3d(paintFor(ctx, frame, theme), layout.main, {
+      view: {
+        azimuth:
+          prepared.startView.azimuth + orbit * shortestTurn(prepared.startView.azimuth, prepared.endView.azimuth),
+        elevation: lerp(prepared.startView.elevation, prepared.endView.elevation, orbit),
+        target: framing.target,
+        zoom: framing.zoom,
+        distance: 5,
       },
-      target: framing.target,
-      zoom: framing.zoom,
-      distance: 5,
-    });
-    ctx.save();
-    ctx.beginPath();
-    ctx.rect(layout.main.x, layout.main.y, layout.main.width, layout.main.height);
-    ctx.clip();
-    drawSpace3d(ctx, camera, {
-      theme,
-      unit,
       points: runState.activations,
       labels: prepared.labels,
       plane: outputPlane(runState),
       axisLabels: ["h₁", "h₂", "h₃"],
       radius: 4,
-      bounds: layout.main,
     });
-    ctx.restore();
 
     const [legendRect, lossRect, mapRect] = stack(layout.side, [0.5, 0.9, 1.3], 22 * unit);
     drawLegend(

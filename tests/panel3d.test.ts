@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { type CanvasRenderingContext2D, createCanvas } from "canvas";
-import { LIGHT, registerFonts, withAlpha } from "../src/draw/index.ts";
+import { axisLabels, drawPanel3d, LIGHT, paintFor, registerFonts, type Vec3, withAlpha } from "../src/draw/index.ts";
+import { stream } from "../src/random/index.ts";
 import { stateAround, stateAt } from "../src/scene/index.ts";
 import { train } from "../src/train/index.ts";
 import hidden from "../scenes/hidden.ts";
@@ -148,5 +149,86 @@ describe("stateAround: the run averaged over a window of epochs", () => {
     assert.deepEqual(stateAround(run, 0, { layer: 2 }), stateAt(run, 0, 2));
     assert.deepEqual(stateAround(run, last, { layer: 2 }), stateAt(run, last, 2));
     assert.deepEqual(stateAround(run, 7.3, { layer: 2, window: 0 }), stateAt(run, 7.3, 2));
+  });
+});
+
+describe("drawPanel3d keeps the box and its labels inside its rectangle", () => {
+  const width = 640;
+  const height = 360;
+  const rect = { x: 120, y: 50, width: 380, height: 250 };
+  const marker = [255, 0, 255];
+  // 300 points anywhere in the box, and one on every corner.
+  const random = stream("panel3d-test", "data");
+  const corners = [0, 1, 2, 3, 4, 5, 6, 7].flatMap((i) => [i & 1, (i >> 1) & 1, (i >> 2) & 1]);
+  const points = Float64Array.from([...corners, ...Array.from({ length: 900 }, () => random.uniform())]);
+  const labels = Uint8Array.from({ length: points.length / 3 }, (_, i) => i % 2);
+  const canvas = createCanvas(width, height);
+  const ctx = canvas.getContext("2d");
+  const paint = paintFor(ctx, { width, height }, LIGHT);
+
+  const escapes = (view: { azimuth: number; elevation: number; zoom: number; target: Vec3 }): string[] => {
+    ctx.fillStyle = `rgb(${marker.join(",")})`;
+    ctx.fillRect(0, 0, width, height);
+    ctx.fillStyle = LIGHT.background;
+    ctx.fillRect(rect.x, rect.y, rect.width, rect.height);
+    const camera = drawPanel3d(paint, rect, {
+      view: { ...view, distance: 5 },
+      points,
+      labels,
+      plane: { normal: [1, -0.8, 0.7], offset: -0.45 },
+      axisLabels: ["h₁", "h₂", "h₃"],
+      radius: 4,
+    });
+    const problems: string[] = [];
+    const data = ctx.getImageData(0, 0, width, height).data;
+    let outside = 0;
+    for (let y = 0; y < height; y++) {
+      for (let x = 0; x < width; x++) {
+        if (x >= rect.x && x < rect.x + rect.width && y >= rect.y && y < rect.y + rect.height) continue;
+        const i = 4 * (y * width + x);
+        if (data[i] !== marker[0] || data[i + 1] !== marker[1] || data[i + 2] !== marker[2]) outside++;
+      }
+    }
+    if (outside > 0) problems.push(`${outside} pixels drawn outside`);
+    // Labels that would not fit are left out, which would hide a bad fit: every label that
+    // shows must have fitted.
+    for (const label of axisLabels(camera, { unit: paint.unit })) {
+      if (label.kind === "mark" || label.legible < 1) continue;
+      const inside =
+        label.x - label.width / 2 >= rect.x &&
+        label.x + label.width / 2 <= rect.x + rect.width &&
+        label.y - label.height / 2 >= rect.y &&
+        label.y + label.height / 2 <= rect.y + rect.height;
+      if (!inside) problems.push(`${label.kind} ${label.text} of axis ${label.axis} does not fit`);
+    }
+    return problems;
+  };
+
+  test("from a grid of azimuths, elevations, zooms and targets", () => {
+    const failures: string[] = [];
+    for (const azimuth of [-180, -135, -100, -60, -20, 0, 30, 45, 80, 120, 160]) {
+      for (const elevation of [-25, 0, 12, 30, 50, 75]) {
+        for (const zoom of [1, 1.5, 3]) {
+          for (const target of [
+            [0.5, 0.5, 0.5],
+            [0.15, 0.85, 0.3],
+          ] as Vec3[]) {
+            const problems = escapes({ azimuth, elevation, zoom, target });
+            if (problems.length)
+              failures.push(`az ${azimuth} el ${elevation} zoom ${zoom} target ${target}: ${problems.join(", ")}`);
+          }
+        }
+      }
+    }
+    assert.deepEqual(failures, []);
+  });
+
+  test("at zoom 1 it keeps one scale as the camera orbits, so the box does not breathe", () => {
+    for (const elevation of [10, 30]) {
+      const scales = [-170, -120, -45, 0, 60, 135].map(
+        (azimuth) => drawPanel3d(paint, rect, { view: { azimuth, elevation }, points, labels }).scale,
+      );
+      for (const scale of scales) assert.ok(Math.abs(scale - (scales[0] as number)) < 1e-9, `${scales}`);
+    }
   });
 });
