@@ -9,10 +9,9 @@
 import {
   bestFitNormal,
   type CanvasRenderingContext2D,
-  calmPace,
   captionAt,
   classLegend,
-  cloudFramings,
+  cloudCamera,
   defineScene,
   drawCaption,
   drawClassMap,
@@ -22,13 +21,10 @@ import {
   drawPanel3d,
   drawTitleCard,
   frameLayout,
-  framingAt,
-  lerp,
   Network,
   outputField,
   outputPlane,
   paintFor,
-  shortestTurn,
   stack,
   stateAround,
   type Theme,
@@ -85,18 +81,25 @@ export default defineScene({
     });
     return {
       clock,
-      // The camera turns while the points rest (the holds) and all but stops while they move fast.
-      pace: calmPace({ run, clock, layer: LAYER, duration, from: titleEnd }),
+      // The camera orbits slowly (50° in the whole clip), mostly while the points rest (the
+      // holds), and comes closer while the cloud is small, as close as the panel allows.
+      camera: cloudCamera({
+        run,
+        clock,
+        layer: LAYER,
+        duration,
+        from: titleEnd,
+        start: startView,
+        end: endView,
+        window: SMOOTHING,
+      }),
       epochs,
       spec: { sizes: run.config.sizes, activation: "sigmoid" as const },
       inputs: Float64Array.from(run.data.X.flat()),
-      startView,
-      endView,
       labels: Uint8Array.from(run.data.y),
       lossEpochs: run.snapshots.map((snapshot) => snapshot.epoch),
       losses: run.snapshots.map((snapshot) => snapshot.loss),
       maxLoss: run.snapshots.reduce((most, snapshot) => Math.max(most, snapshot.loss), 0),
-      framings: cloudFramings(run, LAYER),
       captions: [
         {
           from: titleEnd,
@@ -128,19 +131,8 @@ export default defineScene({
       return;
     }
 
-    // The camera orbits slowly (50° in the whole clip), mostly while the points rest, and comes
-    // closer while the cloud is small, as close as the panel allows with its labels inside.
-    const framing = framingAt(frame.run, prepared.framings, at.epoch, { window: SMOOTHING });
-    const orbit = prepared.pace(frame.time);
     drawPanel3d(paintFor(ctx, frame, theme), layout.main, {
-      view: {
-        azimuth:
-          prepared.startView.azimuth + orbit * shortestTurn(prepared.startView.azimuth, prepared.endView.azimuth),
-        elevation: lerp(prepared.startView.elevation, prepared.endView.elevation, orbit),
-        target: framing.target,
-        zoom: framing.zoom,
-        distance: 5,
-      },
+      view: prepared.camera(frame.time),
       points: runState.activations,
       labels: prepared.labels,
       plane: outputPlane(runState),

@@ -1,4 +1,5 @@
 import type { Vec3 } from "../draw/geometry.ts";
+import type { View3d } from "../draw/panel3d.ts";
 import type { Run } from "../train/index.ts";
 import { clamp01, lerp, smoothstep } from "./easing.ts";
 import { bracket, type RunState, stateAt } from "./interpolate.ts";
@@ -216,4 +217,39 @@ export function stateAround(run: Run, epoch: number, options: { layer?: number; 
     scaleInto(mean.biases, state.biases, weight, k === 0);
   });
   return mean;
+}
+
+export interface CloudCameraOptions extends PaceOptions {
+  /** The views at the start and end of the orbit (degrees); it turns the short way round. */
+  start: { azimuth: number; elevation: number };
+  end: { azimuth: number; elevation: number };
+  /** Epochs the cloud's framing is averaged over, as for `stateAround`. Default 0. */
+  window?: number;
+  /** How close the camera comes to a small cloud (`framingAt`). Default 1.5. */
+  maxZoom?: number;
+  /** Distance from the target in box units. Default 5. */
+  distance?: number;
+}
+
+/**
+ * The camera of a clip about one layer's cloud, as a view for `drawPanel3d` at each time: it
+ * orbits from `start` to `end` at a calm pace (`calmPace`: turning while the points rest) and
+ * comes closer while the cloud is small (`framingAt`).
+ */
+export function cloudCamera(options: CloudCameraOptions): (time: number) => View3d {
+  const { run, clock, layer, start, end, window = 0, maxZoom, distance = 5 } = options;
+  const pace = calmPace(options);
+  const framings = cloudFramings(run, layer);
+  const turn = ((((end.azimuth - start.azimuth) % 360) + 540) % 360) - 180;
+  return (time) => {
+    const orbit = pace(time);
+    const { target, zoom } = framingAt(run, framings, clock(time).epoch, { window, maxZoom });
+    return {
+      azimuth: start.azimuth + orbit * turn,
+      elevation: lerp(start.elevation, end.elevation, orbit),
+      target,
+      zoom,
+      distance,
+    };
+  };
 }
