@@ -1,7 +1,16 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { type CanvasRenderingContext2D, createCanvas } from "canvas";
-import { axisLabels, drawPanel3d, LIGHT, paintFor, registerFonts, type Vec3, withAlpha } from "../src/draw/index.ts";
+import {
+  axisLabels,
+  drawPanel3d,
+  LIGHT,
+  PanelSizeError,
+  paintFor,
+  registerFonts,
+  type Vec3,
+  withAlpha,
+} from "../src/draw/index.ts";
 import { stream } from "../src/random/index.ts";
 import { stateAround, stateAt } from "../src/scene/index.ts";
 import { train } from "../src/train/index.ts";
@@ -230,5 +239,20 @@ describe("drawPanel3d keeps the box and its labels inside its rectangle", () => 
       );
       for (const scale of scales) assert.ok(Math.abs(scale - (scales[0] as number)) < 1e-9, `${scales}`);
     }
+  });
+
+  test("a rectangle too small for its labels is an error that says so", () => {
+    assert.throws(
+      () =>
+        drawPanel3d(
+          paint,
+          { x: 10, y: 10, width: 40, height: 30 },
+          { view: { azimuth: 0, elevation: 20 }, points, labels },
+        ),
+      (error: Error) =>
+        error instanceof PanelSizeError &&
+        error.message ===
+          "the 3-D panel's rectangle (40x30 px) is too small to hold its tick numbers and axis names: give it more room",
+    );
   });
 });

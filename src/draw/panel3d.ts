@@ -28,6 +28,11 @@ export interface Panel3dOptions extends Omit<Space3dOptions, "theme" | "unit" | 
   view: View3d;
 }
 
+/** A 3-D panel too small to hold its own tick numbers and axis names. */
+export class PanelSizeError extends Error {
+  override name = "PanelSizeError";
+}
+
 type FitOptions = Pick<AxesBoxOptions, "ranges" | "ticks" | "axisLabels"> & { view: View3d; radius?: number };
 
 /** Azimuths the zoom-1 fit is taken over, so the box keeps one scale as the camera orbits. */
@@ -53,6 +58,12 @@ export function drawPanel3d(paint: Paint, rect: Rect, options: Panel3dOptions): 
 export function panelCamera(paint: Pick<Paint, "unit">, rect: Rect, options: FitOptions): OrbitCamera {
   const { view } = options;
   const fitAll = fitFromEveryAzimuth(paint, rect, options);
+  if (!(fitAll > 0)) {
+    const size = `${Math.round(rect.width)}x${Math.round(rect.height)} px`;
+    throw new PanelSizeError(
+      `the 3-D panel's rectangle (${size}) is too small to hold its tick numbers and axis names: give it more room`,
+    );
+  }
   const scale = Math.min(fitAll * (view.zoom ?? 1), largestScale(paint, rect, options, view));
   const box = extentAt(paint, options, view, scale);
   const place = (lo: number, size: number, min: number, max: number) => {
