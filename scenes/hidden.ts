@@ -9,28 +9,24 @@
 import {
   bestFitNormal,
   type CanvasRenderingContext2D,
-  calmPace,
   captionAt,
   classLegend,
-  cloudFramings,
+  cloudCamera,
   defineScene,
   drawCaption,
   drawClassMap,
   drawHeader,
   drawLegend,
   drawLinePlot,
-  drawSpace3d,
+  drawPanel3d,
   drawTitleCard,
   frameLayout,
-  framingAt,
-  lerp,
   Network,
-  OrbitCamera,
   outputField,
   outputPlane,
-  shortestTurn,
+  paintFor,
   stack,
-  stateAt,
+  stateAround,
   type Theme,
   themeNamed,
   timeline,
@@ -43,6 +39,9 @@ const TITLE = "How a hidden layer untangles two circles";
 const EPOCHS = 30;
 const INPUT_RANGE: [number, number] = [-1.5, 1.5];
 const LAYER = 2;
+// Snapshots 5 mini-batches apart carry SGD noise; show the run averaged over an epoch and a
+// half around each moment, or the plane twitches where a frame passes a snapshot or two.
+const SMOOTHING = 1.5;
 
 export default defineScene({
   name: "hidden",
@@ -82,18 +81,25 @@ export default defineScene({
     });
     return {
       clock,
-      // The camera turns while the points rest (the holds) and all but stops while they move fast.
-      pace: calmPace({ run, clock, layer: LAYER, duration, from: titleEnd }),
+      // The camera orbits slowly (50° in the whole clip), mostly while the points rest (the
+      // holds), and comes closer while the cloud is small, as close as the panel allows.
+      camera: cloudCamera({
+        run,
+        clock,
+        layer: LAYER,
+        duration,
+        from: titleEnd,
+        start: startView,
+        end: endView,
+        window: SMOOTHING,
+      }),
       epochs,
       spec: { sizes: run.config.sizes, activation: "sigmoid" as const },
       inputs: Float64Array.from(run.data.X.flat()),
-      startView,
-      endView,
       labels: Uint8Array.from(run.data.y),
       lossEpochs: run.snapshots.map((snapshot) => snapshot.epoch),
       losses: run.snapshots.map((snapshot) => snapshot.loss),
       maxLoss: run.snapshots.reduce((most, snapshot) => Math.max(most, snapshot.loss), 0),
-      framings: cloudFramings(run, LAYER),
       captions: [
         {
           from: titleEnd,
@@ -114,7 +120,7 @@ export default defineScene({
     const { width, height } = frame;
     const theme = themeNamed(frame.theme);
     const at = prepared.clock(frame.time);
-    const runState = stateAt(frame.run, at.epoch, LAYER);
+    const runState = stateAround(frame.run, at.epoch, { layer: LAYER, window: SMOOTHING });
     const layout = frameLayout(width, height, { sideFraction: 0.28 });
     const { unit } = layout;
 
@@ -125,39 +131,14 @@ export default defineScene({
       return;
     }
 
-    // The camera orbits slowly (50° in the whole clip), mostly while the points rest, and comes
-    // closer while the cloud is small.
-    const framing = framingAt(frame.run, prepared.framings, at.epoch);
-    const orbit = prepared.pace(frame.time);
-    const camera = new OrbitCamera({
-      azimuth: prepared.startView.azimuth + orbit * shortestTurn(prepared.startView.azimuth, prepared.endView.azimuth),
-      elevation: lerp(prepared.startView.elevation, prepared.endView.elevation, orbit),
-      // Room around the box for tick labels and axis names, most of it below the box.
-      viewport: {
-        x: layout.main.x + 50 * unit,
-        y: layout.main.y + 16 * unit,
-        width: layout.main.width - 100 * unit,
-        height: layout.main.height - 84 * unit,
-      },
-      target: framing.target,
-      zoom: framing.zoom,
-      distance: 5,
-    });
-    ctx.save();
-    ctx.beginPath();
-    ctx.rect(layout.main.x, layout.main.y, layout.main.width, layout.main.height);
-    ctx.clip();
-    drawSpace3d(ctx, camera, {
-      theme,
-      unit,
+    drawPanel3d(paintFor(ctx, frame, theme), layout.main, {
+      view: prepared.camera(frame.time),
       points: runState.activations,
       labels: prepared.labels,
       plane: outputPlane(runState),
       axisLabels: ["h₁", "h₂", "h₃"],
       radius: 4,
-      bounds: layout.main,
     });
-    ctx.restore();
 
     const [legendRect, lossRect, mapRect] = stack(layout.side, [0.5, 0.9, 1.3], 22 * unit);
     drawLegend(

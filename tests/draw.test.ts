@@ -14,11 +14,13 @@ import {
   drawHeader,
   drawLegend,
   drawLinePlot,
+  drawPanel3d,
   drawSpace3d,
   frameLayout,
   LIGHT,
   niceTicks,
   OrbitCamera,
+  paintFor,
   registerFonts,
   shortestTurn,
   type Vec3,
@@ -112,6 +114,27 @@ describe("golden images of the drawing blocks (320x180)", () => {
     expectMatchesGolden("scatter-plane", png);
   });
 
+  for (const [name, view] of [
+    ["whole", { azimuth: -60, elevation: 25 }],
+    ["close", { azimuth: -60, elevation: 25, zoom: 2.5, target: [0.3, 0.6, 0.3] as Vec3 }],
+  ] as const) {
+    test(`a 3-D panel keeps its box and labels inside its rectangle (${name})`, () => {
+      const { points, labels } = cloud();
+      const rect = { x: 20, y: 15, width: 200, height: 150 };
+      const png = paint((ctx) => {
+        ctx.strokeStyle = LIGHT.grid;
+        ctx.strokeRect(rect.x - 0.5, rect.y - 0.5, rect.width + 1, rect.height + 1);
+        drawPanel3d({ ...paintFor(ctx, { width: W, height: H }, LIGHT), unit: 0.4 }, rect, {
+          view: { ...view, distance: 5 },
+          points,
+          labels,
+          plane: { normal: [1, -0.8, 0.7], offset: -0.45 },
+        });
+      });
+      expectMatchesGolden(`panel3d-${name}`, png);
+    });
+  }
+
   test("line plot, header, legend and caption text", () => {
     const png = paint(
       (ctx) => {
@@ -174,6 +197,36 @@ describe("drawing geometry", () => {
         `corners ${i} and ${i + 1}`,
       );
     }
+  });
+
+  test("the clipped polygon moves continuously as the plane sweeps past the box's corners and edges", () => {
+    // The same kind of plane as hidden.ts's near 5 s: small x weight, so its corners run fast
+    // along x edges, and it passes through (0, 0, 0) and (1, 1, 1) on the way.
+    const normal: Vec3 = [-0.53, 2.03, -1.34];
+    const distance = (a: Vec3[], b: Vec3[]) => {
+      const nearest = (p: Vec3, set: Vec3[]) =>
+        Math.min(...set.map((q) => Math.hypot(p[0] - q[0], p[1] - q[1], p[2] - q[2])));
+      return Math.max(...a.map((p) => nearest(p, b)), ...b.map((p) => nearest(p, a)));
+    };
+    const step = 1e-3;
+    let previous: Vec3[] = [];
+    for (let offset = -0.9; offset <= 1.85; offset += step) {
+      const polygon = clipPlaneToBox(normal, offset);
+      for (let i = 0; i < polygon.length; i++) {
+        for (let j = i + 1; j < polygon.length; j++) {
+          assert.ok(distance([polygon[i] as Vec3], [polygon[j] as Vec3]) > 0, `a repeated corner at offset ${offset}`);
+        }
+      }
+      if (previous.length && polygon.length) {
+        // A corner moves along its edge at |d offset| / |normal component|: at most step / 0.53.
+        assert.ok(distance(previous, polygon) <= step / 0.53 + 1e-9, `a jump at offset ${offset.toFixed(4)}`);
+      }
+      previous = polygon;
+    }
+    // Exactly through a corner and along an edge: each box corner it holds appears once.
+    assert.equal(clipPlaneToBox([1, 1, 1], 0).length, 0);
+    assert.equal(clipPlaneToBox([1, -1, 0], 0).length, 4);
+    assert.equal(clipPlaneToBox([1, 1, 1], -1).length, 3);
   });
 
   test("the camera fits the box in the viewport from every azimuth, at a scale that does not change", () => {

@@ -110,7 +110,7 @@ export function drawAxesBoxBack(ctx: CanvasRenderingContext2D, camera: OrbitCame
     ctx.lineWidth = 1.2 * unit;
     ctx.stroke();
   }
-  drawTicks(ctx, camera, options, front, back, ticks);
+  drawTicks(ctx, camera, options);
   ctx.restore();
 }
 
@@ -131,25 +131,44 @@ export function drawAxesBoxFront(ctx: CanvasRenderingContext2D, camera: OrbitCam
   ctx.restore();
 }
 
+/** One tick mark, tick number or axis name of the box, where `drawAxesBoxBack` puts it. */
+export interface AxisLabel {
+  kind: "mark" | "tick" | "name";
+  axis: 0 | 1 | 2;
+  /** The text of a number or name ("" for a mark). */
+  text: string;
+  /** Centre of the text, or for a mark its outer end; canvas pixels. */
+  x: number;
+  y: number;
+  /** The point on the box edge it belongs to. */
+  from: { x: number; y: number };
+  /** Size of the text's box (0 for a mark). */
+  width: number;
+  height: number;
+  /** 0 to 1: labels of a horizontal axis fade out where they switch sides of the box. */
+  legible: number;
+}
+
 /**
- * Tick marks, numbers and axis names. Each axis is labelled on a box edge on the outline of
- * the box: x and y on the front edges of the floor, z on the left vertical edge.
+ * Where the box's tick marks, numbers and axis names go from this camera. Each axis is
+ * labelled on a box edge on the outline of the box: x and y on the front edges of the floor,
+ * z on the left vertical edge. Labels sit a fixed number of pixels out from their edge, so
+ * their offsets do not grow with the camera's scale.
  */
-function drawTicks(
-  ctx: CanvasRenderingContext2D,
+export function axisLabels(
   camera: OrbitCamera,
-  options: AxesBoxOptions,
-  front: number[],
-  back: number[],
-  ticks: number[],
-): void {
-  const { theme, unit } = options;
+  options: Pick<AxesBoxOptions, "unit" | "ranges" | "ticks" | "axisLabels">,
+): AxisLabel[] {
+  const { unit } = options;
+  const ticks = options.ticks ?? DEFAULT_TICKS;
+  const front = cameraSides(camera);
+  const back = front.map((s) => 1 - s);
   const ranges = options.ranges ?? [
     [0, 1],
     [0, 1],
     [0, 1],
   ];
-  const labels = options.axisLabels ?? ["h₁", "h₂", "h₃"];
+  const names = options.axisLabels ?? ["h₁", "h₂", "h₃"];
   const centre = camera.project([0.5, 0.5, 0.5]);
   // The edge each axis is labelled on: fixed coordinates of the two other axes.
   const sideA: Vec3 = [back[0] as number, front[1] as number, 0];
@@ -160,23 +179,10 @@ function drawTicks(
     1: (t) => [front[0] as number, t, back[2] as number],
     2: (t) => [zEdge[0], zEdge[1], t],
   };
-  // Labels of different axes meet at shared corners; a label that would overlap one already
-  // drawn is left out, as a reader takes the shared value from the other axis.
-  const placed: { x0: number; y0: number; x1: number; y1: number }[] = [];
-  const bounds = options.bounds ?? { x: 0, y: 0, width: ctx.canvas.width, height: ctx.canvas.height };
-  const inside = (x: number, y: number, w: number, h: number): boolean =>
-    x - w / 2 >= bounds.x &&
-    y - h / 2 >= bounds.y &&
-    x + w / 2 <= bounds.x + bounds.width &&
-    y + h / 2 <= bounds.y + bounds.height;
-  const fits = (x: number, y: number, w: number, h: number): boolean => {
-    if (!inside(x, y, w, h)) return false;
-    const box = { x0: x - w / 2, y0: y - h / 2, x1: x + w / 2, y1: y + h / 2 };
-    if (placed.some((p) => box.x0 < p.x1 && p.x0 < box.x1 && box.y0 < p.y1 && p.y0 < box.y1)) return false;
-    placed.push(box);
-    return true;
-  };
-  for (let a = 0; a < 3; a++) {
+  const tickFont = font(16 * unit);
+  const nameFont = font(19 * unit, "normal", "italic");
+  const labels: AxisLabel[] = [];
+  for (const a of [0, 1, 2] as const) {
     const at = edges[a] as (t: number) => Vec3;
     const mid = camera.project(at(0.5));
     let dx = mid.x - centre.x;
@@ -194,44 +200,112 @@ function drawTicks(
     // the camera crosses the box's middle along the other horizontal axis: fade them out
     // within a few degrees of that crossing, so they leave and come back instead of jumping.
     const legible = a === 2 ? 1 : smoothstep(0.03, 0.12, crossing(camera, a === 0 ? 1 : 0));
-    const opacity = ctx.globalAlpha;
-    ctx.globalAlpha = opacity * legible;
-    const tickFont = font(16 * unit);
     let widest = 0;
-    ctx.beginPath();
     for (const t of ticks) {
       const p = camera.project(at(t));
-      ctx.moveTo(p.x, p.y);
-      ctx.lineTo(p.x + dx * 6 * unit, p.y + dy * 6 * unit);
-    }
-    ctx.strokeStyle = theme.edge;
-    ctx.lineWidth = 1.2 * unit;
-    ctx.stroke();
-    for (const t of ticks) {
-      const p = camera.project(at(t));
+      const from = { x: p.x, y: p.y };
+      labels.push({
+        kind: "mark",
+        axis: a,
+        text: "",
+        x: p.x + dx * 6 * unit,
+        y: p.y + dy * 6 * unit,
+        from,
+        width: 0,
+        height: 0,
+        legible,
+      });
       const text = (lo + t * (hi - lo)).toFixed(1);
       const w = measureTextCached(text, tickFont);
       widest = Math.max(widest, w);
       const away = 12 * unit + Math.abs(dx) * (w / 2) + Math.abs(dy) * 8 * unit;
-      const x = p.x + dx * away;
-      const y = p.y + dy * away;
-      if (legible > 0 && fits(x, y, w + 4 * unit, 17 * unit)) {
-        fillTextCached(ctx, text, x, y, { font: tickFont, color: theme.muted, align: "center", baseline: "middle" });
-      }
-    }
-    const away = 20 * unit + Math.abs(dx) * (widest + 16 * unit) + Math.abs(dy) * 30 * unit;
-    const nameFont = font(19 * unit, "normal", "italic");
-    const name = labels[a] as string;
-    const nameX = mid.x + dx * away;
-    const nameY = mid.y + dy * away;
-    if (legible > 0 && inside(nameX, nameY, measureTextCached(name, nameFont), 22 * unit)) {
-      fillTextCached(ctx, name, nameX, nameY, {
-        font: nameFont,
-        color: theme.ink,
-        align: "center",
-        baseline: "middle",
+      labels.push({
+        kind: "tick",
+        axis: a,
+        text,
+        x: p.x + dx * away,
+        y: p.y + dy * away,
+        from,
+        width: w + 4 * unit,
+        height: 17 * unit,
+        legible,
       });
     }
-    ctx.globalAlpha = opacity;
+    const away = 20 * unit + Math.abs(dx) * (widest + 16 * unit) + Math.abs(dy) * 30 * unit;
+    const text = names[a] as string;
+    labels.push({
+      kind: "name",
+      axis: a,
+      text,
+      x: mid.x + dx * away,
+      y: mid.y + dy * away,
+      from: { x: mid.x, y: mid.y },
+      width: measureTextCached(text, nameFont),
+      height: 22 * unit,
+      legible,
+    });
   }
+  return labels;
+}
+
+/**
+ * Tick marks, numbers and axis names, as `axisLabels` places them. Labels of different axes
+ * meet at shared corners; a label that would overlap one already drawn is left out, as a
+ * reader takes the shared value from the other axis.
+ */
+function drawTicks(ctx: CanvasRenderingContext2D, camera: OrbitCamera, options: AxesBoxOptions): void {
+  const { theme, unit } = options;
+  const placed: { x0: number; y0: number; x1: number; y1: number }[] = [];
+  const bounds = options.bounds ?? { x: 0, y: 0, width: ctx.canvas.width, height: ctx.canvas.height };
+  const inside = (x: number, y: number, w: number, h: number): boolean =>
+    x - w / 2 >= bounds.x &&
+    y - h / 2 >= bounds.y &&
+    x + w / 2 <= bounds.x + bounds.width &&
+    y + h / 2 <= bounds.y + bounds.height;
+  const fits = (x: number, y: number, w: number, h: number): boolean => {
+    if (!inside(x, y, w, h)) return false;
+    const box = { x0: x - w / 2, y0: y - h / 2, x1: x + w / 2, y1: y + h / 2 };
+    if (placed.some((p) => box.x0 < p.x1 && p.x0 < box.x1 && box.y0 < p.y1 && p.y0 < box.y1)) return false;
+    placed.push(box);
+    return true;
+  };
+  const labels = axisLabels(camera, options);
+  const tickFont = font(16 * unit);
+  const nameFont = font(19 * unit, "normal", "italic");
+  const opacity = ctx.globalAlpha;
+  for (const a of [0, 1, 2] as const) {
+    const mine = labels.filter((label) => label.axis === a);
+    const legible = mine[0]?.legible ?? 0;
+    ctx.globalAlpha = opacity * legible;
+    ctx.beginPath();
+    for (const mark of mine.filter((label) => label.kind === "mark")) {
+      ctx.moveTo(mark.from.x, mark.from.y);
+      ctx.lineTo(mark.x, mark.y);
+    }
+    ctx.strokeStyle = theme.edge;
+    ctx.lineWidth = 1.2 * unit;
+    ctx.stroke();
+    if (legible <= 0) continue;
+    for (const tick of mine.filter((label) => label.kind === "tick")) {
+      if (fits(tick.x, tick.y, tick.width, tick.height)) {
+        fillTextCached(ctx, tick.text, tick.x, tick.y, {
+          font: tickFont,
+          color: theme.muted,
+          align: "center",
+          baseline: "middle",
+        });
+      }
+    }
+    for (const name of mine.filter((label) => label.kind === "name")) {
+      if (inside(name.x, name.y, name.width, name.height)) {
+        fillTextCached(ctx, name.text, name.x, name.y, {
+          font: nameFont,
+          color: theme.ink,
+          align: "center",
+          baseline: "middle",
+        });
+      }
+    }
+  }
+  ctx.globalAlpha = opacity;
 }

@@ -14,6 +14,13 @@ export interface CameraOptions {
   zoom?: number;
   /** Where on the canvas the view is drawn. */
   viewport: Rect;
+  /**
+   * Pixels per box unit at the target's depth, in place of the viewport's fit times `zoom`
+   * (a 3-D panel sets it to keep its labels inside its rectangle).
+   */
+  scale?: number;
+  /** Where on the canvas the target appears. Default: the viewport's centre. */
+  anchor?: { x: number; y: number };
 }
 
 /** A projected point: canvas x, y; depth (larger is farther); scale (pixels per box unit there). */
@@ -62,9 +69,14 @@ export class OrbitCamera {
     const across = Math.SQRT2;
     const high = Math.cos(el) + Math.SQRT2 * Math.abs(Math.sin(el));
     const fit = Math.min(viewport.width / across, viewport.height / high);
-    this.pixelsPerUnit = fit * (options.zoom ?? 1);
-    this.cx = viewport.x + viewport.width / 2;
-    this.cy = viewport.y + viewport.height / 2;
+    this.pixelsPerUnit = options.scale ?? fit * (options.zoom ?? 1);
+    this.cx = options.anchor?.x ?? viewport.x + viewport.width / 2;
+    this.cy = options.anchor?.y ?? viewport.y + viewport.height / 2;
+  }
+
+  /** Pixels per box unit at the target's depth. */
+  get scale(): number {
+    return this.pixelsPerUnit;
   }
 
   project(p: Vec3): Projected {

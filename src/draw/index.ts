@@ -1,5 +1,5 @@
 export type { Canvas, CanvasRenderingContext2D } from "canvas";
-export { type AxesBoxOptions, drawAxesBoxBack, drawAxesBoxFront } from "./axes3d.ts";
+export { type AxesBoxOptions, type AxisLabel, axisLabels, drawAxesBoxBack, drawAxesBoxFront } from "./axes3d.ts";
 export { type CameraOptions, OrbitCamera, type Projected } from "./camera.ts";
 export {
   DiagramError,
@@ -22,6 +22,7 @@ export { type PanelCell, PanelError, type Panels, type PanelSpec, panels } from 
 export { type Paint, paintFor } from "./paint.ts";
 export { type ClassMapFigure, type ClassMapOptions, type ClassRegions, drawClassMap } from "./map2d.ts";
 export { type ClassColours, classColours } from "./classes.ts";
+export { drawPanel3d, type Panel3dOptions, PanelSizeError, panelCamera, type View3d } from "./panel3d.ts";
 export { clipPlaneToBox, drawPolygon3d, type PolygonStyle } from "./plane3d.ts";
 export * from "./plot.ts";
 export { drawLinePlot, type LinePlotOptions } from "./plot2d.ts";

@@ -1,7 +1,8 @@
 import type { Vec3 } from "../draw/geometry.ts";
+import type { View3d } from "../draw/panel3d.ts";
 import type { Run } from "../train/index.ts";
 import { clamp01, lerp, smoothstep } from "./easing.ts";
-import { bracket } from "./interpolate.ts";
+import { bracket, type RunState, stateAt } from "./interpolate.ts";
 
 /** Where a layer's cloud of points sits and how big it is, per snapshot. */
 export interface CloudFraming {
@@ -39,15 +40,44 @@ export function framingAt(
   run: Run,
   framings: CloudFraming[],
   epoch: number,
-  options: { maxZoom?: number; pull?: number } = {},
+  options: { maxZoom?: number; pull?: number; window?: number } = {},
 ): { target: Vec3; zoom: number } {
-  const { maxZoom = 1.5, pull = 0.8 } = options;
-  const [a, b, t] = bracket(run.snapshots, epoch);
-  const fa = framings[run.snapshots.indexOf(a)] as CloudFraming;
-  const fb = framings[run.snapshots.indexOf(b)] as CloudFraming;
-  const closeness = clamp01(1 - smoothstep(0.3, 0.75, lerp(fa.extent, fb.extent, t)));
-  const towardsCloud = (k: 0 | 1 | 2) => lerp(0.5, lerp(fa.centre[k], fb.centre[k], t), pull * closeness);
+  const { maxZoom = 1.5, pull = 0.8, window = 0 } = options;
+  // The cloud's size and place, averaged like `stateAround` so the camera does not twitch with
+  // the snapshots' noise either.
+  const centre: [number, number, number] = [0, 0, 0];
+  let extent = 0;
+  for (const { at, weight } of windowOf(run, epoch, window)) {
+    const [a, b, t] = bracket(run.snapshots, at);
+    const fa = framings[run.snapshots.indexOf(a)] as CloudFraming;
+    const fb = framings[run.snapshots.indexOf(b)] as CloudFraming;
+    extent += weight * lerp(fa.extent, fb.extent, t);
+    for (const k of [0, 1, 2] as const) centre[k] += weight * lerp(fa.centre[k], fb.centre[k], t);
+  }
+  const closeness = clamp01(1 - smoothstep(0.3, 0.75, extent));
+  const towardsCloud = (k: 0 | 1 | 2) => lerp(0.5, centre[k], pull * closeness);
   return { target: [towardsCloud(0), towardsCloud(1), towardsCloud(2)], zoom: 1 + (maxZoom - 1) * closeness };
+}
+
+/**
+ * The epochs at which to sample a run, and their weights, for the mean over the `window`
+ * epochs centred on `epoch` of anything interpolated linearly between snapshots: the window's
+ * ends and the snapshots inside it. The window shrinks near the first and last snapshots, so
+ * those show exactly; a window of 0 gives `epoch` alone.
+ */
+function windowOf(run: Run, epoch: number, window: number): { at: number; weight: number }[] {
+  const first = run.snapshots[0]?.epoch ?? 0;
+  const last = run.snapshots.at(-1)?.epoch ?? 0;
+  const half = Math.max(0, Math.min(window / 2, epoch - first, last - epoch));
+  if (!(half > 0)) return [{ at: epoch, weight: 1 }];
+  const from = epoch - half;
+  const to = epoch + half;
+  const breaks = [from, ...run.snapshots.map((s) => s.epoch).filter((e) => e > from && e < to), to];
+  // Each piece between breaks is linear: its mean is that of its ends, half its length each.
+  return breaks.map((at, k) => ({
+    at,
+    weight: ((breaks[k + 1] ?? at) - (breaks[k - 1] ?? at)) / 2 / (to - from),
+  }));
 }
 
 export interface PaceOptions {
@@ -151,4 +181,75 @@ function boxBlur(values: Float64Array, r: number): Float64Array {
     out[i] = sum / n;
   }
   return out;
+}
+
+/**
+ * The run around `epoch`: the mean of `stateAt` over the `window` epochs centred there (the
+ * window shrinks towards the first and last snapshots, so those show exactly). Snapshots a few
+ * mini-batches apart differ by SGD noise as well as by learning; a clip that passes one or
+ * more of them per frame shows that noise as single-frame twitches of the plane and points.
+ * Averaging over about an epoch keeps the learning and drops the flicker. Exact: between
+ * snapshots the state is linear, so its mean there is the mean of the two ends.
+ */
+export function stateAround(run: Run, epoch: number, options: { layer?: number; window?: number } = {}): RunState {
+  const { layer, window = 1 } = options;
+  const samples = windowOf(run, epoch, window);
+  if (samples.length === 1) return stateAt(run, epoch, layer);
+  const mean = stateAt(run, epoch, layer);
+  const scaleInto = (target: number[][], source: number[][], weight: number, reset: boolean) => {
+    for (let i = 0; i < target.length; i++) {
+      const row = target[i] as number[];
+      const src = source[i] as number[];
+      for (let j = 0; j < row.length; j++) row[j] = (reset ? 0 : (row[j] as number)) + weight * (src[j] as number);
+    }
+  };
+  mean.loss = 0;
+  mean.accuracy = 0;
+  mean.activations.fill(0);
+  samples.forEach(({ at, weight }, k) => {
+    const state = stateAt(run, at, layer);
+    mean.loss += weight * state.loss;
+    mean.accuracy += weight * state.accuracy;
+    for (let i = 0; i < mean.activations.length; i++) {
+      mean.activations[i] = (mean.activations[i] as number) + weight * (state.activations[i] as number);
+    }
+    for (const [l, w] of state.weights.entries()) scaleInto(mean.weights[l] as number[][], w, weight, k === 0);
+    scaleInto(mean.biases, state.biases, weight, k === 0);
+  });
+  return mean;
+}
+
+export interface CloudCameraOptions extends PaceOptions {
+  /** The views at the start and end of the orbit (degrees); it turns the short way round. */
+  start: { azimuth: number; elevation: number };
+  end: { azimuth: number; elevation: number };
+  /** Epochs the cloud's framing is averaged over, as for `stateAround`. Default 0. */
+  window?: number;
+  /** How close the camera comes to a small cloud (`framingAt`). Default 1.5. */
+  maxZoom?: number;
+  /** Distance from the target in box units. Default 5. */
+  distance?: number;
+}
+
+/**
+ * The camera of a clip about one layer's cloud, as a view for `drawPanel3d` at each time: it
+ * orbits from `start` to `end` at a calm pace (`calmPace`: turning while the points rest) and
+ * comes closer while the cloud is small (`framingAt`).
+ */
+export function cloudCamera(options: CloudCameraOptions): (time: number) => View3d {
+  const { run, clock, layer, start, end, window = 0, maxZoom, distance = 5 } = options;
+  const pace = calmPace(options);
+  const framings = cloudFramings(run, layer);
+  const turn = ((((end.azimuth - start.azimuth) % 360) + 540) % 360) - 180;
+  return (time) => {
+    const orbit = pace(time);
+    const { target, zoom } = framingAt(run, framings, clock(time).epoch, { window, maxZoom });
+    return {
+      azimuth: start.azimuth + orbit * turn,
+      elevation: lerp(start.elevation, end.elevation, orbit),
+      target,
+      zoom,
+      distance,
+    };
+  };
 }

@@ -1,7 +1,16 @@
 export { clamp01, type Easing, easeInOutCubic, easeInOutSine, lerp, linear, smoothstep } from "./easing.ts";
 export { type Caption, captionAt } from "./captions.ts";
 export { BeatError, type BeatRef, type Beats, type BeatSpec, beats } from "./beats.ts";
-export { type CloudFraming, calmPace, cloudFramings, framingAt, type PaceOptions } from "./framing.ts";
+export {
+  type CloudCameraOptions,
+  type CloudFraming,
+  calmPace,
+  cloudCamera,
+  cloudFramings,
+  framingAt,
+  type PaceOptions,
+  stateAround,
+} from "./framing.ts";
 export { bracket, outputPlane, type RunState, stateAt } from "./interpolate.ts";
 export { classRegions } from "./regions.ts";
 export {

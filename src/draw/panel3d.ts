@@ -1,0 +1,203 @@
+import { type AxesBoxOptions, axisLabels } from "./axes3d.ts";
+import { OrbitCamera } from "./camera.ts";
+import type { Rect, Vec3 } from "./geometry.ts";
+import { BOX_CORNERS } from "./geometry.ts";
+import type { Paint } from "./paint.ts";
+import { drawSpace3d, type Space3dOptions } from "./space3d.ts";
+
+/** Where a 3-D panel looks from; the panel finds the scale and placement. */
+export interface View3d {
+  /** Degrees around the vertical axis, like matplotlib's azim. */
+  azimuth: number;
+  /** Degrees above the horizontal plane, like matplotlib's elev. */
+  elevation: number;
+  /** The point looked at, kept as near the panel's centre as the box allows. Default the box's centre. */
+  target?: Vec3;
+  /**
+   * Magnification over the panel's fit: 1 shows the whole box with its labels from every
+   * azimuth at this elevation at one scale. More comes closer, but never so close that the
+   * box or a label leaves the panel from this view.
+   */
+  zoom?: number;
+  /** Distance from the target in box units (perspective only). Default 4. */
+  distance?: number;
+  projection?: "perspective" | "orthographic";
+}
+
+export interface Panel3dOptions extends Omit<Space3dOptions, "theme" | "unit" | "bounds"> {
+  view: View3d;
+}
+
+/** A 3-D panel too small to hold its own tick numbers and axis names. */
+export class PanelSizeError extends Error {
+  override name = "PanelSizeError";
+}
+
+type FitOptions = Pick<AxesBoxOptions, "ranges" | "ticks" | "axisLabels"> & { view: View3d; radius?: number };
+
+/** Azimuths the zoom-1 fit is taken over, so the box keeps one scale as the camera orbits. */
+const FIT_AZIMUTHS = Array.from({ length: 24 }, (_, k) => -180 + 15 * k);
+
+/**
+ * A 3-D scatter in an axes box (`drawSpace3d`: panes, points, the plane, front edges) that
+ * keeps the box, its tick numbers and axis names inside `rect` from every view and at every
+ * zoom. Returns the camera it drew with.
+ */
+export function drawPanel3d(paint: Paint, rect: Rect, options: Panel3dOptions): OrbitCamera {
+  const camera = panelCamera(paint, rect, options);
+  drawSpace3d(paint.ctx, camera, { ...options, theme: paint.theme, unit: paint.unit, bounds: rect });
+  return camera;
+}
+
+/**
+ * The camera `drawPanel3d` draws with. Its scale is the fit at zoom 1 (the largest at which
+ * the box and its labels fit in `rect` from every azimuth at this elevation) times the zoom,
+ * capped at the largest that fits from this view; the target sits at the panel's centre,
+ * moved only as far as needed to keep everything inside.
+ */
+export function panelCamera(paint: Pick<Paint, "unit">, rect: Rect, options: FitOptions): OrbitCamera {
+  const { view } = options;
+  const fitAll = fitFromEveryAzimuth(paint, rect, options);
+  if (!(fitAll > 0)) {
+    const size = `${Math.round(rect.width)}x${Math.round(rect.height)} px`;
+    throw new PanelSizeError(
+      `the 3-D panel's rectangle (${size}) is too small to hold its tick numbers and axis names: give it more room`,
+    );
+  }
+  const scale = Math.min(fitAll * (view.zoom ?? 1), largestScale(paint, rect, options, view));
+  const box = extentAt(paint, options, view, scale);
+  const place = (lo: number, size: number, min: number, max: number) => {
+    const low = lo - min;
+    const high = lo + size - max;
+    return low <= high ? Math.min(high, Math.max(low, lo + size / 2)) : (low + high) / 2;
+  };
+  return cameraFor(view, rect, scale, {
+    x: place(rect.x, rect.width, box.x0, box.x1),
+    y: place(rect.y, rect.height, box.y0, box.y1),
+  });
+}
+
+/** Elevations the zoom-1 fit is taken at; between them it is interpolated (and remembered). */
+const ELEVATION_STEP = 0.5;
+const fits = new Map<string, number>();
+
+/**
+ * The largest scale at which the box and its labels fit from every azimuth at the view's
+ * elevation: taken at the nearest grid elevations and interpolated, so it changes smoothly
+ * and is worked out once per elevation step rather than every frame.
+ */
+function fitFromEveryAzimuth(paint: Pick<Paint, "unit">, rect: Rect, options: FitOptions): number {
+  const { view } = options;
+  const at = (elevation: number) => {
+    const key = JSON.stringify([
+      paint.unit,
+      rect,
+      options.ranges,
+      options.ticks,
+      options.axisLabels,
+      options.radius,
+      view.distance,
+      view.projection,
+      elevation,
+    ]);
+    let fit = fits.get(key);
+    if (fit === undefined) {
+      const still = { ...view, elevation, target: undefined };
+      fit = Math.min(...FIT_AZIMUTHS.map((azimuth) => largestScale(paint, rect, options, { ...still, azimuth })));
+      if (fits.size > 2000) fits.clear();
+      fits.set(key, fit);
+    }
+    return fit;
+  };
+  const below = Math.floor(view.elevation / ELEVATION_STEP) * ELEVATION_STEP;
+  const t = (view.elevation - below) / ELEVATION_STEP;
+  return t === 0 ? at(below) : (1 - t) * at(below) + t * at(below + ELEVATION_STEP);
+}
+
+function cameraFor(view: View3d, viewport: Rect, scale: number, anchor: { x: number; y: number }): OrbitCamera {
+  return new OrbitCamera({
+    azimuth: view.azimuth,
+    elevation: view.elevation,
+    target: view.target,
+    distance: view.distance,
+    projection: view.projection,
+    viewport,
+    scale,
+    anchor,
+  });
+}
+
+/** An item drawn around the target, at scale s: centre + s · slope, half-size fixed. */
+interface Item {
+  x: number;
+  y: number;
+  dx: number;
+  dy: number;
+  halfWidth: number;
+  halfHeight: number;
+}
+
+/**
+ * What the box draws, relative to the target's place on the canvas. The view's pose does not
+ * depend on the scale, and labels sit fixed pixel offsets out from their edges, so every
+ * item moves linearly with the scale: one layout at scale 1 gives it at every scale.
+ */
+function items(paint: Pick<Paint, "unit">, options: FitOptions, view: View3d): Item[] {
+  const camera = cameraFor(view, { x: 0, y: 0, width: 0, height: 0 }, 1, { x: 0, y: 0 });
+  // Points may sit on the box's corners: leave room for the nearest, largest dots.
+  const pad = (1.4 * (options.radius ?? 4) + 1.5) * paint.unit;
+  const corners = BOX_CORNERS.map((corner) => {
+    const p = camera.project(corner);
+    return { x: 0, y: 0, dx: p.x, dy: p.y, halfWidth: pad, halfHeight: pad };
+  });
+  // A fading label takes its room in step with its opacity, so the fit changes smoothly.
+  const labels = axisLabels(camera, { ...options, unit: paint.unit }).map((label) => ({
+    x: label.legible * (label.x - label.from.x),
+    y: label.legible * (label.y - label.from.y),
+    dx: label.from.x,
+    dy: label.from.y,
+    halfWidth: (label.legible * label.width) / 2 + 0.6 * paint.unit,
+    halfHeight: (label.legible * label.height) / 2 + 0.6 * paint.unit,
+  }));
+  return [...corners, ...labels];
+}
+
+function bounds(list: Item[], scale: number): { x0: number; y0: number; x1: number; y1: number } {
+  let x0 = Number.POSITIVE_INFINITY;
+  let y0 = Number.POSITIVE_INFINITY;
+  let x1 = Number.NEGATIVE_INFINITY;
+  let y1 = Number.NEGATIVE_INFINITY;
+  for (const item of list) {
+    const x = item.x + scale * item.dx;
+    const y = item.y + scale * item.dy;
+    x0 = Math.min(x0, x - item.halfWidth);
+    x1 = Math.max(x1, x + item.halfWidth);
+    y0 = Math.min(y0, y - item.halfHeight);
+    y1 = Math.max(y1, y + item.halfHeight);
+  }
+  return { x0, y0, x1, y1 };
+}
+
+function extentAt(paint: Pick<Paint, "unit">, options: FitOptions, view: View3d, scale: number) {
+  return bounds(items(paint, options, view), scale);
+}
+
+/** The largest scale at which the box and its labels fit in `rect` from this view. */
+function largestScale(paint: Pick<Paint, "unit">, rect: Rect, options: FitOptions, view: View3d): number {
+  const list = items(paint, options, view);
+  const fits = (scale: number) => {
+    const b = bounds(list, scale);
+    return b.x1 - b.x0 <= rect.width && b.y1 - b.y0 <= rect.height;
+  };
+  // The extents are convex in the scale, so the scales that fit form an interval from 0.
+  let lo = 0;
+  let hi = Math.max(rect.width, rect.height);
+  if (!fits(lo)) return 0;
+  while (fits(hi)) hi *= 2;
+  for (let i = 0; i < 40; i++) {
+    const mid = (lo + hi) / 2;
+    if (fits(mid)) lo = mid;
+    else hi = mid;
+  }
+  return lo;
+}

@@ -1,0 +1,258 @@
+import assert from "node:assert/strict";
+import { describe, test } from "node:test";
+import { type CanvasRenderingContext2D, createCanvas } from "canvas";
+import {
+  axisLabels,
+  drawPanel3d,
+  LIGHT,
+  PanelSizeError,
+  paintFor,
+  registerFonts,
+  type Vec3,
+  withAlpha,
+} from "../src/draw/index.ts";
+import { stream } from "../src/random/index.ts";
+import { stateAround, stateAt } from "../src/scene/index.ts";
+import { train } from "../src/train/index.ts";
+import hidden from "../scenes/hidden.ts";
+
+registerFonts();
+
+type Point = { x: number; y: number };
+
+/**
+ * Draws every frame of scenes/hidden.ts with the scene's own code and records the decision
+ * plane's outline as it is stroked: the one closed path stroked in the plane's colour.
+ */
+function planeOutlines(width: number, height: number): (Point[] | null)[] {
+  const run = train(hidden.train?.(hidden.seed));
+  const fps = 30;
+  const duration = hidden.duration ?? 12;
+  const frames = Math.round(duration * fps);
+  const context = { run, seed: hidden.seed, width, height, fps, frames, duration, theme: "light" as const };
+  const prepared = hidden.prepare(context);
+  const canvas = createCanvas(width, height);
+  const ctx = canvas.getContext("2d");
+  // node-canvas normalises colours: read back the plane's stroke colour as the context spells it.
+  ctx.strokeStyle = withAlpha(LIGHT.accent, 0.7);
+  const planeStroke = ctx.strokeStyle;
+  let path: Point[] = [];
+  let outline: Point[] | null = null;
+  const recording = ctx as CanvasRenderingContext2D & Record<string, unknown>;
+  const original = { beginPath: ctx.beginPath, moveTo: ctx.moveTo, lineTo: ctx.lineTo, stroke: ctx.stroke };
+  recording.beginPath = () => {
+    path = [];
+    original.beginPath.call(ctx);
+  };
+  recording.moveTo = (x: number, y: number) => {
+    path.push({ x, y });
+    original.moveTo.call(ctx, x, y);
+  };
+  recording.lineTo = (x: number, y: number) => {
+    path.push({ x, y });
+    original.lineTo.call(ctx, x, y);
+  };
+  recording.stroke = () => {
+    if (ctx.strokeStyle === planeStroke && path.length >= 3) outline = [...path];
+    original.stroke.call(ctx);
+  };
+  const outlines: (Point[] | null)[] = [];
+  for (let index = 0; index < frames; index++) {
+    outline = null;
+    ctx.save();
+    hidden.draw(ctx, { ...context, index, time: index / fps }, prepared);
+    ctx.restore();
+    outlines.push(outline);
+  }
+  return outlines;
+}
+
+/** The Hausdorff distance between two sets of points. */
+function hausdorff(a: Point[], b: Point[]): number {
+  const nearest = (p: Point, set: Point[]) => Math.min(...set.map((q) => Math.hypot(p.x - q.x, p.y - q.y)));
+  return Math.max(Math.max(...a.map((p) => nearest(p, b))), Math.max(...b.map((p) => nearest(p, a))));
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((x, y) => x - y);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? (sorted[mid] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
+}
+
+describe("scenes/hidden.ts: the decision plane moves smoothly", () => {
+  let outlines: (Point[] | null)[] | undefined;
+  const clip = () => {
+    outlines ??= planeOutlines(640, 360);
+    return outlines;
+  };
+
+  test("from frame to frame its outline never jumps much further than it moves around that moment", () => {
+    const unit = 0.5;
+    const outlines = clip();
+    const steps: number[] = [];
+    for (let i = 1; i < outlines.length; i++) {
+      const a = outlines[i - 1];
+      const b = outlines[i];
+      steps.push(a && b ? hausdorff(a, b) : Number.NaN);
+    }
+    assert.ok(
+      steps.filter((d) => Number.isFinite(d)).length > 200,
+      "the plane is drawn in most frames of the training segment",
+    );
+    const jumps: string[] = [];
+    for (let i = 0; i < steps.length; i++) {
+      const step = steps[i] as number;
+      if (!Number.isFinite(step)) continue;
+      // The motion around this step: its neighbours within 4 frames either side.
+      const around = steps
+        .slice(Math.max(0, i - 4), i + 5)
+        .filter((d, k) => Number.isFinite(d) && k !== i - Math.max(0, i - 4));
+      if (around.length < 4) continue;
+      // A jump: much more than the motion around it, and more than a pixel or two at 720p.
+      const allowed = Math.max(4 * median(around), 3 * unit);
+      if (step > allowed)
+        jumps.push(`frame ${i} -> ${i + 1}: ${step.toFixed(1)} px (around it ${median(around).toFixed(1)} px)`);
+    }
+    assert.deepEqual(jumps, []);
+  });
+
+  test("it never twitches: goes out and comes back within two frames", () => {
+    const unit = 0.5;
+    const outlines = clip();
+    const twitches: string[] = [];
+    for (let i = 1; i + 1 < outlines.length; i++) {
+      const [a, b, c] = [outlines[i - 1], outlines[i], outlines[i + 1]];
+      if (!a || !b || !c) continue;
+      const there = hausdorff(a, b) + hausdorff(b, c);
+      const net = hausdorff(a, c);
+      if (there > 6 * unit && there > 2.5 * net)
+        twitches.push(`frame ${i}: ${there.toFixed(1)} px out and back, ${net.toFixed(1)} px net`);
+    }
+    assert.deepEqual(twitches, []);
+  });
+});
+
+describe("stateAround: the run averaged over a window of epochs", () => {
+  const run = train(hidden.train?.(hidden.seed));
+  const bias = (state: { biases: number[][] }) => state.biases.at(-1)?.[0] as number;
+
+  test("is the mean of the interpolated run over the window (checked by a fine Riemann sum)", () => {
+    for (const epoch of [0.9, 7.5, 15.1]) {
+      let sum = 0;
+      let activation = 0;
+      const n = 4000;
+      for (let i = 0; i < n; i++) {
+        const state = stateAt(run, epoch - 0.75 + (1.5 * (i + 0.5)) / n, 2);
+        sum += bias(state) / n;
+        activation += (state.activations[3 * 17 + 2] as number) / n;
+      }
+      const mean = stateAround(run, epoch, { layer: 2, window: 1.5 });
+      assert.ok(Math.abs(bias(mean) - sum) < 1e-6, `epoch ${epoch}: ${bias(mean)} vs ${sum}`);
+      assert.ok(Math.abs((mean.activations[3 * 17 + 2] as number) - activation) < 1e-6);
+      assert.equal(mean.epoch, epoch);
+    }
+  });
+
+  test("shows the first and last snapshots exactly, and a window of 0 is stateAt", () => {
+    const last = run.snapshots.at(-1)?.epoch as number;
+    assert.deepEqual(stateAround(run, 0, { layer: 2 }), stateAt(run, 0, 2));
+    assert.deepEqual(stateAround(run, last, { layer: 2 }), stateAt(run, last, 2));
+    assert.deepEqual(stateAround(run, 7.3, { layer: 2, window: 0 }), stateAt(run, 7.3, 2));
+  });
+});
+
+describe("drawPanel3d keeps the box and its labels inside its rectangle", () => {
+  const width = 640;
+  const height = 360;
+  const rect = { x: 120, y: 50, width: 380, height: 250 };
+  const marker = [255, 0, 255];
+  // 300 points anywhere in the box, and one on every corner.
+  const random = stream("panel3d-test", "data");
+  const corners = [0, 1, 2, 3, 4, 5, 6, 7].flatMap((i) => [i & 1, (i >> 1) & 1, (i >> 2) & 1]);
+  const points = Float64Array.from([...corners, ...Array.from({ length: 900 }, () => random.uniform())]);
+  const labels = Uint8Array.from({ length: points.length / 3 }, (_, i) => i % 2);
+  const canvas = createCanvas(width, height);
+  const ctx = canvas.getContext("2d");
+  const paint = paintFor(ctx, { width, height }, LIGHT);
+
+  const escapes = (view: { azimuth: number; elevation: number; zoom: number; target: Vec3 }): string[] => {
+    ctx.fillStyle = `rgb(${marker.join(",")})`;
+    ctx.fillRect(0, 0, width, height);
+    ctx.fillStyle = LIGHT.background;
+    ctx.fillRect(rect.x, rect.y, rect.width, rect.height);
+    const camera = drawPanel3d(paint, rect, {
+      view: { ...view, distance: 5 },
+      points,
+      labels,
+      plane: { normal: [1, -0.8, 0.7], offset: -0.45 },
+      axisLabels: ["h₁", "h₂", "h₃"],
+      radius: 4,
+    });
+    const problems: string[] = [];
+    const data = ctx.getImageData(0, 0, width, height).data;
+    let outside = 0;
+    for (let y = 0; y < height; y++) {
+      for (let x = 0; x < width; x++) {
+        if (x >= rect.x && x < rect.x + rect.width && y >= rect.y && y < rect.y + rect.height) continue;
+        const i = 4 * (y * width + x);
+        if (data[i] !== marker[0] || data[i + 1] !== marker[1] || data[i + 2] !== marker[2]) outside++;
+      }
+    }
+    if (outside > 0) problems.push(`${outside} pixels drawn outside`);
+    // Labels that would not fit are left out, which would hide a bad fit: every label that
+    // shows must have fitted.
+    for (const label of axisLabels(camera, { unit: paint.unit })) {
+      if (label.kind === "mark" || label.legible < 1) continue;
+      const inside =
+        label.x - label.width / 2 >= rect.x &&
+        label.x + label.width / 2 <= rect.x + rect.width &&
+        label.y - label.height / 2 >= rect.y &&
+        label.y + label.height / 2 <= rect.y + rect.height;
+      if (!inside) problems.push(`${label.kind} ${label.text} of axis ${label.axis} does not fit`);
+    }
+    return problems;
+  };
+
+  test("from a grid of azimuths, elevations, zooms and targets", () => {
+    const failures: string[] = [];
+    for (const azimuth of [-180, -135, -100, -60, -20, 0, 30, 45, 80, 120, 160]) {
+      for (const elevation of [-25, 0, 12, 30, 50, 75]) {
+        for (const zoom of [1, 1.5, 3]) {
+          for (const target of [
+            [0.5, 0.5, 0.5],
+            [0.15, 0.85, 0.3],
+          ] as Vec3[]) {
+            const problems = escapes({ azimuth, elevation, zoom, target });
+            if (problems.length)
+              failures.push(`az ${azimuth} el ${elevation} zoom ${zoom} target ${target}: ${problems.join(", ")}`);
+          }
+        }
+      }
+    }
+    assert.deepEqual(failures, []);
+  });
+
+  test("at zoom 1 it keeps one scale as the camera orbits, so the box does not breathe", () => {
+    for (const elevation of [10, 30]) {
+      const scales = [-170, -120, -45, 0, 60, 135].map(
+        (azimuth) => drawPanel3d(paint, rect, { view: { azimuth, elevation }, points, labels }).scale,
+      );
+      for (const scale of scales) assert.ok(Math.abs(scale - (scales[0] as number)) < 1e-9, `${scales}`);
+    }
+  });
+
+  test("a rectangle too small for its labels is an error that says so", () => {
+    assert.throws(
+      () =>
+        drawPanel3d(
+          paint,
+          { x: 10, y: 10, width: 40, height: 30 },
+          { view: { azimuth: 0, elevation: 20 }, points, labels },
+        ),
+      (error: Error) =>
+        error instanceof PanelSizeError &&
+        error.message ===
+          "the 3-D panel's rectangle (40x30 px) is too small to hold its tick numbers and axis names: give it more room",
+    );
+  });
+});
