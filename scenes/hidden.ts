@@ -116,6 +116,10 @@ export default defineScene({
     };
   },
 
+  captions: (prepared) => prepared.captions,
+  beats: (prepared) => prepared.clock.beats,
+  snapshots: ["title:middle", "start", "training:middle", "end"],
+
   draw: (ctx, frame, prepared) => {
     const { width, height } = frame;
     const theme = themeNamed(frame.theme);

@@ -20,13 +20,11 @@ import {
   Network,
   transpose,
 } from "../src/nn/index.ts";
-import { FrameRenderer } from "../src/render/index.ts";
 import type { Scene, SceneContext } from "../src/scene/index.ts";
 import { type Run, train } from "../src/train/index.ts";
 import backprop from "../scenes/backprop.ts";
 import gradcheck from "../scenes/gradcheck.ts";
 import sigmoid from "../scenes/sigmoid.ts";
-import { expectMatchesGolden } from "./golden.ts";
 
 const root = path.resolve(fileURLToPath(import.meta.url), "../..");
 
@@ -47,18 +45,6 @@ function contextOf<P>(scene: Scene<P>, run: Run | undefined): SceneContext<Run |
 /** The prepared state as the scene's draw sees it. */
 function prepared<P>(scene: Scene<P>, context: SceneContext<Run | undefined>): P {
   return scene.prepare(context);
-}
-
-function goldenFrames<P>(
-  scene: Scene<P>,
-  context: SceneContext<Run | undefined>,
-  frames: Record<string, number>,
-): void {
-  const renderer = new FrameRenderer(scene, context, `scenes/${scene.name}.ts`);
-  for (const [name, seconds] of Object.entries(frames)) {
-    const index = Math.min(context.frames - 1, Math.round(seconds * context.fps));
-    expectMatchesGolden(`course-${scene.name}-${name}`, renderer.draw(index).png());
-  }
 }
 
 function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
@@ -103,14 +89,6 @@ describe("scenes/sigmoid.ts", () => {
     );
     assert.match(captions[2]?.text ?? "", /¼ at z = 0/);
   });
-
-  test("frames at the start, middle and end match their golden images", () => {
-    goldenFrames(sigmoid, context, {
-      start: state.clip.time("sigma:0.5"),
-      middle: state.clip.time("prime:0.6"),
-      end: sigmoid.duration,
-    });
-  });
 });
 
 describe("scenes/gradcheck.ts", () => {
@@ -151,14 +129,6 @@ describe("scenes/gradcheck.ts", () => {
     assert.ok(Math.max(...state.clean) < 1e-7, `largest ${Math.max(...state.clean)}`);
     assert.ok(Math.min(...state.corrupted) > 1e-4, `smallest ${Math.min(...state.corrupted)}`);
     assert.ok((run.snapshots.at(-1)?.accuracy ?? 0) > 0.95, "and the network learns");
-  });
-
-  test("frames at the start, middle and end match their golden images", () => {
-    goldenFrames(gradcheck, context, {
-      start: state.clip.time("check:0.5"),
-      middle: state.clip.time("bug:0.5"),
-      end: gradcheck.duration,
-    });
   });
 });
 
@@ -211,14 +181,6 @@ describe("scenes/backprop.ts", () => {
     assert.equal(captions.length, 5);
     assert.ok(captions.some((c) => c.text.includes(state.dw.toFixed(3).replace("-", "−"))));
     assert.ok(captions.some((c) => c.text.includes(state.updated.toFixed(2).replace("-", "−"))));
-  });
-
-  test("frames at the start, middle and end match their golden images", () => {
-    goldenFrames(backprop, context, {
-      start: state.clip.time("forward:0.6"),
-      middle: state.clip.time("bp2:0.5"),
-      end: backprop.duration,
-    });
   });
 });
 

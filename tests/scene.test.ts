@@ -12,9 +12,9 @@ import {
   stateAt,
   timeline,
 } from "../src/scene/index.ts";
+import { DARK } from "../src/draw/index.ts";
 import { type Snapshot, train } from "../src/train/index.ts";
 import hidden from "../scenes/hidden.ts";
-import { expectMatchesGolden } from "./golden.ts";
 
 describe("timeline", () => {
   const clock = timeline({ duration: 12, epochs: 30, titleCard: 2, holdStart: 1.5, holdEnd: 2 });
@@ -260,21 +260,12 @@ describe("scenes/hidden.ts", () => {
     );
   });
 
-  for (const [name, index] of [
-    ["first", 0],
-    ["opening", 80],
-    ["middle", 180],
-    ["last", 359],
-  ] as const) {
-    test(`frame ${index} (${name}) matches its golden image`, () => {
-      const renderer = new FrameRenderer(hidden, context, "scenes/hidden.ts");
-      expectMatchesGolden(`hidden-${name}`, renderer.draw(index).png());
-    });
-  }
-
-  test("the dark theme (--theme dark): the last frame matches its golden image", () => {
+  test("the dark theme (--theme dark) draws on the dark background", () => {
+    // (Its look is checked by netreel test: scenes/__snapshots__/hidden; this checks the theme is used.)
     const renderer = new FrameRenderer(hidden, { ...context, theme: "dark" }, "scenes/hidden.ts");
-    expectMatchesGolden("hidden-last-dark", renderer.draw(359).png());
+    const raw = renderer.draw(359).raw;
+    const [r, g, b] = [raw[2], raw[1], raw[0]]; // BGRA: the top-left pixel
+    assert.equal(`#${[r, g, b].map((v) => (v as number).toString(16).padStart(2, "0")).join("")}`, DARK.background);
   });
 
   test("the same seed renders byte-identical frames, in any order", () => {
@@ -294,22 +285,9 @@ describe("scenes/hidden.ts", () => {
 });
 
 describe("scenes/boundary.ts", () => {
-  test("trains to at least 95% and its frames match their golden images", async () => {
+  test("trains to at least 95% (its frames are checked by netreel test: scenes/__snapshots__/boundary)", async () => {
     const { default: boundary } = await import("../scenes/boundary.ts");
     const run = train(boundary.train?.(boundary.seed));
     assert.ok((run.snapshots.at(-1)?.accuracy ?? 0) >= 0.95);
-    const context = {
-      run,
-      seed: boundary.seed,
-      width: 320,
-      height: 180,
-      fps: 30,
-      frames: 300,
-      duration: 10,
-      theme: "light" as const,
-    };
-    const renderer = new FrameRenderer(boundary, context, "scenes/boundary.ts");
-    expectMatchesGolden("boundary-early", renderer.draw(100).png());
-    expectMatchesGolden("boundary-last", renderer.draw(299).png());
   });
 });
