@@ -136,6 +136,22 @@ describe("subtitles", () => {
     assert.equal(existsSync(path.join(work, "none.vtt")), false);
   });
 
+  test("--frame takes a time or a beat as well as a frame number", () => {
+    const byBeat = path.join(work, "beat.png");
+    const beat = render(["--frame", "main:middle", "--out", byBeat]);
+    assert.equal(beat.status, 0, beat.stderr);
+    assert.match(beat.stdout, /beat\.png: frame 20 \(main:middle\) of 40, 320x180/);
+    const byTime = path.join(work, "time.png");
+    assert.match(render(["--frame", "2s", "--out", byTime]).stdout, /frame 20 \(2s\) of 40/);
+    assert.ok(readFileSync(byBeat).equals(readFileSync(byTime)), "the same frame either way");
+    const missing = render(["--frame", "mian", "--quiet"]);
+    assert.equal(missing.status, 1);
+    assert.match(
+      missing.stderr,
+      /the moment "mian" cannot be found: there is no beat named "mian"; the beats are intro, main, outro/,
+    );
+  });
+
   test("a beat name that does not exist: one line naming the scene and the beats there are", () => {
     const result = render(["--out", path.join(work, "bad.mp4"), "--quiet"], { NETREEL_TEST_BEAT: "main:midle" });
     assert.equal(result.status, 1, result.stderr);

@@ -20,7 +20,8 @@ Options:
   --duration S       length in seconds
   --seed S           seed of the data, initial weights and shuffling
   --theme NAME       light (default) or dark
-  --frame N          render only frame N (0-based) as a PNG
+  --frame N          render only frame N (0-based) as a PNG; also a time (6s) or
+                     one of the scene's beats (training:middle, end)
   --frames A-B       render only frames A to B (0-based, both included), e.g. to
                      split a long render across machines and join the parts
   --preview          small and fast: 640x360, 15 fps, quicker encoder settings
@@ -56,7 +57,7 @@ export interface RenderArgs {
   duration?: number;
   seed?: string | number;
   theme: "light" | "dark";
-  frame?: number;
+  frame?: number | string;
   /** Only these frames (both included). */
   range?: { first: number; last: number };
   /** Seconds the scene may take for one frame. */
@@ -156,9 +157,15 @@ export function parseRenderArgs(argv: string[]): RenderArgs {
     args.duration = positiveNumber("--duration", values.duration, { min: 0, max: 3600 });
   if (values.seed !== undefined) args.seed = /^-?\d+$/.test(values.seed) ? Number(values.seed) : values.seed;
   if (values.frame !== undefined) {
-    if (!/^\d+$/.test(values.frame))
-      throw new UsageError(`--frame must be a frame number (0, 1, ...), got '${values.frame}'`);
-    args.frame = Number(values.frame);
+    const frame = values.frame.trim();
+    if (/^\d+$/.test(frame)) args.frame = Number(frame);
+    else if (/^\d+(\.\d+)?s$/.test(frame) || /^[A-Za-z][\w-]*(:(start|middle|end|[\d.]+))?$/.test(frame))
+      args.frame = frame;
+    else {
+      throw new UsageError(
+        `--frame must be a frame number (0, 1, ...), a time such as 6s, or a beat such as training:middle; got '${values.frame}'`,
+      );
+    }
   }
   if (values.frames !== undefined) {
     if (values.frame !== undefined) throw new UsageError("--frame and --frames both given; use one");

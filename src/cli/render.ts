@@ -65,11 +65,12 @@ async function render(args: RenderArgs, signal: AbortSignal): Promise<void> {
   }
 }
 
-function summaryLines(result: RenderResult, frame: number | undefined): string[] {
+function summaryLines(result: RenderResult, frame: number | string | undefined): string[] {
   if (frame !== undefined) {
     const { target } = result.outputs[0] as { target: string };
+    const which = typeof frame === "number" ? `frame ${frame}` : `frame ${result.frameIndex} (${frame})`;
     return [
-      `${target}: frame ${frame} of ${result.frames}, ${result.width}x${result.height}, ${formatBytes(outputSize(target))}`,
+      `${target}: ${which} of ${result.frames}, ${result.width}x${result.height}, ${formatBytes(outputSize(target))}`,
     ];
   }
   return [

@@ -1,7 +1,7 @@
 import { type ChildProcess, fork } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import type { Seed } from "../random/index.ts";
-import type { Caption, SceneContext } from "../scene/index.ts";
+import type { Caption, SceneContext, SnapshotRef } from "../scene/index.ts";
 import type { Run } from "../train/index.ts";
 import type { Frame } from "../video/index.ts";
 import { SceneFailure, SceneFileError } from "./errors.ts";
@@ -35,6 +35,8 @@ export type Request =
       encodings: { raw: boolean; png: boolean };
       /** Also resolve the scene's snapshot references to frames (for `netreel test`). */
       snapshots?: boolean;
+      /** Also resolve these moments (a time, a beat) to frames. */
+      moments?: SnapshotRef[];
     }
   | { type: "draw"; index: number }
   | { type: "exit" };
@@ -44,7 +46,12 @@ export type Response =
   | { type: "ready" }
   | { type: "loaded"; meta: SceneMeta }
   | { type: "train-config"; config: unknown }
-  | { type: "prepared"; captions: Caption[] | null; snapshots: { name: string; index: number }[] | null }
+  | {
+      type: "prepared";
+      captions: Caption[] | null;
+      snapshots: { name: string; index: number }[] | null;
+      moments: { name: string; index: number }[] | null;
+    }
   | { type: "usage"; usage: ProcessUsage }
   | {
       type: "error";
@@ -59,6 +66,7 @@ export type Response =
 export interface Prepared {
   captions: Caption[] | null;
   snapshots: { name: string; index: number }[] | null;
+  moments: { name: string; index: number }[] | null;
 }
 
 /** What the scene's process used, reported as it exits. */
@@ -165,7 +173,7 @@ export class SceneDrawer {
   prepare(
     context: SceneContext<Run | undefined>,
     encodings: { raw: boolean; png: boolean },
-    options: { snapshots?: boolean } = {},
+    options: { snapshots?: boolean; moments?: SnapshotRef[] } = {},
   ): Promise<Prepared> {
     return this.request("prepare", { type: "prepare", file: this.options.file, context, encodings, ...options });
   }
@@ -242,7 +250,9 @@ export class SceneDrawer {
         this.settle("train-config", (p) => p.resolve(message.config as never));
         return;
       case "prepared":
-        this.settle("prepare", (p) => p.resolve({ captions: message.captions, snapshots: message.snapshots } as never));
+        this.settle("prepare", (p) =>
+          p.resolve({ captions: message.captions, snapshots: message.snapshots, moments: message.moments } as never),
+        );
         return;
       case "usage":
         this.usage = message.usage;

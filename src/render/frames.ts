@@ -1,6 +1,6 @@
 import { type Canvas, createCanvas } from "canvas";
 import { registerFonts } from "../draw/index.ts";
-import type { Beats, Caption, Scene, SceneContext } from "../scene/index.ts";
+import type { Beats, Caption, Scene, SceneContext, SnapshotRef } from "../scene/index.ts";
 import type { Run } from "../train/index.ts";
 import { SceneFailure } from "./errors.ts";
 
@@ -45,26 +45,33 @@ export class FrameRenderer<State = unknown> {
   }
 
   /**
-   * The scene's key frames for `netreel test`, each with its name and its frame: refs by
-   * frame number, by time ("4.5s") or by the scene's beats ("training:middle"); the first,
-   * middle and last frames when it names none.
+   * The scene's key frames for `netreel test`: its `snapshots`, or the first, middle and last
+   * frames when it names none.
    */
   snapshots(): { name: string; index: number }[] {
-    const { frames, fps } = this.context;
-    const last = frames - 1;
-    const refs = this.scene.snapshots;
-    if (!refs) {
+    const last = this.context.frames - 1;
+    if (!this.scene.snapshots) {
       return [
         { name: "first", index: 0 },
         { name: "middle", index: Math.floor(last / 2) },
         { name: "last", index: last },
       ];
     }
+    return this.moments(this.scene.snapshots, "snapshot");
+  }
+
+  /**
+   * The frames that moments name, each with a file-safe name: a frame number, a time
+   * ("4.5s") or a moment of the scene's beats ("training:middle").
+   */
+  moments(refs: readonly SnapshotRef[], what = "moment"): { name: string; index: number }[] {
+    const { frames, fps } = this.context;
+    const last = frames - 1;
     const at = (seconds: number) => Math.min(last, Math.max(0, Math.round(seconds * fps)));
-    let moments: Beats | null = null;
+    let clip: Beats | null = null;
     return refs.map((ref) => {
       const bad = (problem: string) =>
-        new SceneFailure(`scene ${this.sceneFile}: the snapshot ${JSON.stringify(ref)} ${problem}`);
+        new SceneFailure(`scene ${this.sceneFile}: the ${what} ${JSON.stringify(ref)} ${problem}`);
       if (typeof ref === "number") {
         if (ref > last) throw bad(`is past the last frame (${last})`);
         return { name: `frame-${ref}`, index: ref };
@@ -77,8 +84,8 @@ export class FrameRenderer<State = unknown> {
         );
       }
       try {
-        moments ??= this.scene.beats(this.state, this.context);
-        return { name: ref.replaceAll(":", "-"), index: at(moments.time(ref)) };
+        clip ??= this.scene.beats(this.state, this.context);
+        return { name: ref.replaceAll(":", "-"), index: at(clip.time(ref)) };
       } catch (error) {
         throw bad(`cannot be found: ${messageOf(error)}`);
       }

@@ -40,8 +40,8 @@ export interface RenderOptions {
   theme?: ThemeName;
   /** 640x360, 15 fps, faster encoder settings. */
   preview?: boolean;
-  /** Only this frame (0-based), as a PNG. */
-  frame?: number;
+  /** Only this frame as a PNG: its number (0-based), a time ("6s") or a beat ("training:middle"). */
+  frame?: number | string;
   /** Only these frames, both included. */
   range?: { first: number; last: number };
   /** Seconds the scene's code may take for one frame (or to load or prepare). Default 60. */
@@ -73,6 +73,8 @@ export interface RenderResult {
   frames: number;
   /** Frames rendered (the range, or 1 for a single frame). */
   rendered: number;
+  /** With `frame`: the frame drawn (a time or a beat resolved to its frame). */
+  frameIndex?: number;
   /** Wall-clock seconds from the first frame to the last output in place. */
   seconds: number;
   /** What the process that ran the scene's code used (peak memory, CPU time), when it said. */
@@ -140,8 +142,12 @@ export async function renderScene(options: RenderOptions): Promise<RenderResult>
     };
 
     if (options.frame !== undefined) {
-      await wait(drawer.prepare(handOver(context), { raw: false, png: true }));
-      const frame = await wait(drawer.draw(options.frame));
+      const named = typeof options.frame === "string" ? [options.frame] : undefined;
+      const { moments } = await wait(
+        drawer.prepare(handOver(context), { raw: false, png: true }, named ? { moments: named } : {}),
+      );
+      const index = moments?.[0]?.index ?? (options.frame as number);
+      const frame = await wait(drawer.draw(index));
       signal.throwIfAborted();
       const [[, target]] = [...targets] as [[FormatName, string]];
       await writePng(target, frame.png as Buffer);
@@ -155,6 +161,7 @@ export async function renderScene(options: RenderOptions): Promise<RenderResult>
         fps,
         frames,
         rendered: 1,
+        frameIndex: index,
         seconds: 0,
         sceneProcess,
       };
@@ -339,7 +346,7 @@ export function renderSettings(options: RenderOptions, scene: SceneMeta): Render
   const fps = options.fps ?? (options.preview ? 15 : gifOnly ? gif.fps : scene.fps);
   const duration = options.duration ?? scene.duration;
   const frames = Math.max(1, Math.round(duration * fps));
-  if (options.frame !== undefined && options.frame >= frames) {
+  if (typeof options.frame === "number" && options.frame >= frames) {
     throw new RenderRequestError(
       `--frame ${options.frame} is past the last frame (${frames - 1}) of a ${duration} s clip at ${fps} fps`,
     );
@@ -370,7 +377,8 @@ export function outputTargets(
 ): Map<FormatName, string> {
   const paths = new Map<FormatName, string>();
   if (options.frame !== undefined) {
-    paths.set("png", options.out ?? path.join("output", `${sceneName}-frame${options.frame}.png`));
+    const which = typeof options.frame === "number" ? `frame${options.frame}` : options.frame.replaceAll(":", "-");
+    paths.set("png", options.out ?? path.join("output", `${sceneName}-${which}.png`));
     return paths;
   }
   const name = options.range ? `${sceneName}-${options.range.first}-${options.range.last}` : sceneName;

@@ -68,6 +68,7 @@ async function handle(request: Request): Promise<void> {
           type: "prepared",
           captions: renderer.captions(),
           snapshots: request.snapshots ? renderer.snapshots() : null,
+          moments: request.moments ? renderer.moments(request.moments) : null,
         });
       } catch (error) {
         fail("prepare", error);
