@@ -3,7 +3,7 @@ import path from "node:path";
 import { parseArgs } from "node:util";
 import pixelmatch from "pixelmatch";
 import { PNG } from "pngjs";
-import { PartialFile } from "../files/index.ts";
+import { writeFileAtomically } from "../files/index.ts";
 import { renderSnapshots, SNAPSHOT_SIZE, type SnapshotFrame } from "../render/render.ts";
 import { EXIT, parseArgsError, report, UsageError } from "./errors.ts";
 import { InterruptWatch } from "./interrupts.ts";
@@ -144,7 +144,7 @@ function checkFrame(
         line: `${file}: missing (frame ${frame.index}); CI is set, so it is not written: run netreel test --update and commit it`,
       };
     }
-    write(file, frame.png);
+    writeFileAtomically(file, frame.png);
     clearFailure();
     return { kind: "written", name: frame.name, file };
   }
@@ -154,7 +154,7 @@ function checkFrame(
     return { kind: options.update ? "unchanged" : "passed", name: frame.name, file };
   }
   if (options.update) {
-    write(file, frame.png);
+    writeFileAtomically(file, frame.png);
     clearFailure();
     return { kind: "updated", name: frame.name, file };
   }
@@ -172,8 +172,8 @@ function checkFrame(
     clearFailure();
     return { kind: "passed", name: frame.name, file };
   }
-  write(actualFile, frame.png);
-  if (diff) write(diffFile, PNG.sync.write(diff));
+  writeFileAtomically(actualFile, frame.png);
+  if (diff) writeFileAtomically(diffFile, PNG.sync.write(diff));
   else rmSync(diffFile, { force: true });
   const size = diff === null ? ` (size ${got.width}x${got.height}, the snapshot is ${want.width}x${want.height})` : "";
   return {
@@ -182,15 +182,4 @@ function checkFrame(
     file,
     line: `${file}: frame ${frame.index} differs in ${differing} pixels (${((100 * differing) / (got.width * got.height)).toFixed(2)}%, allowed ${allowed})${size}; see ${actualFile}${diff ? ` and ${diffFile}` : ""}`,
   };
-}
-
-function write(file: string, bytes: Buffer): void {
-  const out = new PartialFile(file);
-  try {
-    out.write(bytes);
-    out.commit();
-  } catch (error) {
-    out.discard();
-    throw error;
-  }
 }

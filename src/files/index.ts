@@ -8,4 +8,4 @@ export {
   removeStale,
   temporaryName,
 } from "./atomic.ts";
-export { PartialFile } from "./partial-file.ts";
+export { PartialFile, writeFileAtomically } from "./partial-file.ts";

@@ -73,3 +73,15 @@ export class PartialFile {
     rmSync(this.temporary, { force: true });
   }
 }
+
+/** Writes a whole file at once (a PNG, subtitles) by a temporary name and a rename over the target. */
+export function writeFileAtomically(target: string, data: string | Uint8Array): void {
+  const file = new PartialFile(target);
+  try {
+    file.write(data);
+    file.commit();
+  } catch (error) {
+    file.discard();
+    throw error;
+  }
+}

@@ -20,7 +20,7 @@ import {
   webVtt,
   writePng,
 } from "../video/index.ts";
-import { PartialFile } from "../files/index.ts";
+import { writeFileAtomically } from "../files/index.ts";
 import { type ProcessUsage, type SceneMeta, SceneDrawer } from "./drawer.ts";
 import { Interrupted, RenderRequestError, SceneFailure } from "./errors.ts";
 
@@ -215,18 +215,6 @@ function handOver(context: Holding): SceneContext<Run | undefined> {
 function subtitleTargets(targets: Map<FormatName, string>): string[] {
   const videos = [...targets].filter(([format]) => format === "mp4" || format === "webm");
   return [...new Set(videos.map(([, target]) => `${target.replace(/\.(mp4|webm)$/i, "")}.vtt`))];
-}
-
-/** Writes a small text file by a temporary name and a rename over the target. */
-function writeFileAtomically(target: string, text: string): void {
-  const file = new PartialFile(target);
-  try {
-    file.write(text);
-    file.commit();
-  } catch (error) {
-    file.discard();
-    throw error;
-  }
 }
 
 /** Frames drawn ahead of the one being encoded: one in the encoder, one being drawn. */

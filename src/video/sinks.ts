@@ -1,7 +1,7 @@
 import { mkdirSync, statSync } from "node:fs";
 import { writeFile } from "node:fs/promises";
 import path from "node:path";
-import { AtomicOutput } from "../files/index.ts";
+import { AtomicOutput, writeFileAtomically } from "../files/index.ts";
 import { type FormatName, gifGeometry, videoOptions } from "./formats.ts";
 import { EncoderError, FfmpegProcess } from "./process.ts";
 
@@ -221,16 +221,7 @@ class PngFolderSink implements Sink {
 
 /** Writes one PNG file atomically. */
 export async function writePng(target: string, png: Buffer): Promise<void> {
-  const output = new AtomicOutput(target);
-  try {
-    await writeFile(output.temporary, png).catch((error: NodeJS.ErrnoException) => {
-      throw naming(error, target);
-    });
-    output.commit();
-  } catch (error) {
-    output.discard();
-    throw error;
-  }
+  writeFileAtomically(target, png);
 }
 
 function rawOf(frame: Frame): Buffer {
