@@ -107,7 +107,7 @@ export default defineScene({
   },
   captions: (p) => p.captions,
   beats: (p) => p.clip,
-  snapshots: ["w3:0.3", "w1:middle", "end"],
+  snapshots: ["w3:0.15", "w1:middle", "end"],
 
   draw: (ctx, frame, { clip, captions, ranges, seed }) => {
     const paint = paintFor(ctx, frame, themeNamed(frame.theme));

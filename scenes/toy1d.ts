@@ -46,7 +46,7 @@ export default defineScene({
         range: [-5, 5],
         side: ["loss", "accuracy"],
         main: "scene",
-        timeline: { titleCard: 1.5, holdStart: 2.5, holdEnd: 2 },
+        timeline: { titleCard: 1.5, holdStart: 2, holdEnd: 1.5 },
         captions: [
           { at: "title:end", text: "Labels: −1 for x < 0, +1 for x > 0. The untrained output barely changes with x." },
           { at: "training:start", text: "Each epoch the output bends towards the labels (faint: earlier epochs)." },
@@ -60,7 +60,7 @@ export default defineScene({
   }),
   captions: (prepared) => prepared.figure.captions,
   beats: (prepared) => prepared.figure.clock.beats,
-  snapshots: ["start", "training:middle", "end"],
+  snapshots: ["start:0.5", "training:middle", "end"],
 
   draw: (ctx, frame, { figure, spec, xs, ys }) => {
     const paint = paintFor(ctx, frame, themeNamed(frame.theme));
