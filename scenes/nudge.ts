@@ -14,6 +14,8 @@ import {
   drawTex,
   drawTitleCard,
   initNetwork,
+  niceTicks,
+  tickDecimals,
   Network,
   paintFor,
   panels,
@@ -93,23 +95,30 @@ export default defineScene({
       to: starts[i + 1] ?? duration + 1,
       text: c.text,
     }));
-    // Each panel's y range, fixed per weight from the whole sweep, so the axes never move.
-    const ranges = PHASES.map(({ layer }) => {
+    // Each panel's y axis, fixed per weight from the whole sweep so it never moves; tick labels
+    // padded with figure spaces to one width, so the three linked panels' x axes line up.
+    const axes = PHASES.map(({ layer }) => {
       const sweep = Array.from({ length: 121 }, (_, i) => nudged(Number(seed), layer, RANGE * (i / 60 - 1)));
-      return Object.fromEntries(
-        ROWS.map(({ key }) => {
-          const [lo, hi] = [Math.min(...sweep.map((s) => s[key])), Math.max(...sweep.map((s) => s[key]))];
-          return [key, [lo - 0.15 * (hi - lo), hi + 0.15 * (hi - lo)] as [number, number]];
-        }),
-      ) as Record<"z" | "a" | "C", [number, number]>;
+      const rows = ROWS.map(({ key }) => {
+        const [lo, hi] = [Math.min(...sweep.map((s) => s[key])), Math.max(...sweep.map((s) => s[key]))];
+        const range: [number, number] = [lo - 0.15 * (hi - lo), hi + 0.15 * (hi - lo)];
+        return { range, ticks: niceTicks(range[0], range[1], 4).filter((t) => t >= range[0] && t <= range[1]) };
+      });
+      const decimals = Math.max(...rows.map((r) => tickDecimals(r.ticks)));
+      const label = (t: number) => t.toFixed(decimals).replace("-", "−");
+      const width = Math.max(...rows.flatMap((r) => r.ticks.map((t) => label(t).length)));
+      return rows.map((r) => ({
+        range: r.range,
+        ticks: r.ticks.map((value) => ({ value, label: label(value).padStart(width, "\u2007") })),
+      }));
     });
-    return { clip, captions, ranges, seed: Number(seed) };
+    return { clip, captions, axes, seed: Number(seed) };
   },
   captions: (p) => p.captions,
   beats: (p) => p.clip,
   snapshots: ["w3:0.15", "w1:middle", "end"],
 
-  draw: (ctx, frame, { clip, captions, ranges, seed }) => {
+  draw: (ctx, frame, { clip, captions, axes, seed }) => {
     const paint = paintFor(ctx, frame, themeNamed(frame.theme));
     const { theme, unit } = paint;
     const phase = clip.progress("w3", frame.time) < 1 ? 0 : 1;
@@ -151,7 +160,7 @@ export default defineScene({
           ...(i === 2 ? { label: `${layer === 3 ? "w³" : "w¹"} + nudge` } : {}),
           tickCount: 5,
         },
-        y: { label, range: (ranges[phase] as Record<"z" | "a" | "C", [number, number]>)[key], tickCount: 3 },
+        y: { label, ...(axes[phase] as (typeof axes)[number])[i] },
         series: [
           { f: (w) => nudged(seed, layer, w - w0)[key], color: theme.ink, width: 2.5, samples: 80 },
           { xs: [now.weight - h, now.weight + h], ys: [y0 - h * slope, y0 + h * slope], color: theme.accent, width: 3 },

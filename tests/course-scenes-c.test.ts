@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, test } from "node:test";
-import { backpropExample, feedforward, initNetwork, Network, type Run, train } from "../src/index.ts";
+import { backpropExample, feedforward, initNetwork, Network, train } from "../src/index.ts";
 import { FrameRenderer } from "../src/render/index.ts";
 import type { Scene } from "../src/scene/index.ts";
 import linear, { collapse } from "../scenes/linear.ts";
