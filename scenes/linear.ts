@@ -79,7 +79,7 @@ export default defineScene({
   },
   captions: (p) => p.captions,
   beats: (p) => p.clock.beats,
-  snapshots: ["start", "training:middle", "end"],
+  snapshots: ["start:0.5", "training:middle", "end"],
 
   draw: (ctx, frame, { clock, captions, identity, xs, ys }) => {
     const paint = paintFor(ctx, frame, themeNamed(frame.theme));

@@ -137,7 +137,10 @@ export default defineScene({
     const title = "Nudging one weight: the slope is the derivative";
     const status = [
       { label: "weight", value: layer === 3 ? "w³ (last layer)" : "w¹ (first layer)" },
-      { label: "nudge", value: `${nudge < 0 ? "−" : "+"}${Math.abs(nudge).toFixed(2)}` },
+      {
+        label: "nudge",
+        value: `${["−", "\u2007", "+"][Math.sign(Math.round(nudge * 100)) + 1]}${Math.abs(nudge).toFixed(2)}`,
+      },
       { label: "C₀", value: now.C.toFixed(4) },
     ];
     const header = p.header as Rect;
