@@ -68,9 +68,9 @@ const PHASES = [
   },
 ];
 const ROWS = [
-  { key: "z" as const, label: "z³", tex: "\\z^3" },
-  { key: "a" as const, label: "a³", tex: "\\a^3" },
-  { key: "C" as const, label: "C₀", tex: "\\C_0" },
+  { key: "z" as const, label: "z³" },
+  { key: "a" as const, label: "a³" },
+  { key: "C" as const, label: "C₀" },
 ];
 
 export default defineScene({
@@ -153,6 +153,9 @@ export default defineScene({
       baseline: "middle",
       size: 22,
     });
+    // Dip to the background where w³ hands over to w¹, rather than cutting between the two sweeps.
+    ctx.save();
+    ctx.globalAlpha = smoothstep(0, 0.35, Math.abs(frame.time - clip.span("w1").start));
     ROWS.forEach(({ key, label }, i) => {
       const y0 = now[key];
       const slope = now.slopes[key];
@@ -179,14 +182,18 @@ export default defineScene({
     });
     const m = p.math;
     tex.forEach((t, i) => {
-      const value = now.slopes[(ROWS[i] as (typeof ROWS)[number]).key];
-      drawTex(paint, `${t} = ${value.toFixed(4)}`, {
+      const { key } = ROWS[i] as (typeof ROWS)[number];
+      const row = p[key];
+      const y = row.y + row.height / 2;
+      drawTex(paint, `${t} = ${now.slopes[key].toFixed(4)}`, {
         x: m.x,
-        y: m.y + (70 + 150 * i) * unit,
+        y,
+        baseline: "middle",
         size: 24,
         maxWidth: m.width,
       });
     });
+    ctx.restore();
     const caption = captionAt(captions, frame.time);
     drawCaption(ctx, p.caption as Rect, caption.text, { theme, unit, opacity: caption.opacity });
     const { end } = clip.span("title");
