@@ -65,8 +65,9 @@ describe("scenes/toy1d.ts", () => {
 
 describe("scenes/linear.ts", () => {
   test("the identity network's output is W* x + b* (W* = W³W²W¹, b* = W³(W²b¹ + b²) + b³) to 1e-12", () => {
+    const sigmoidRun = train(linear.train?.(linear.seed));
     const { identity } = linear.prepare({
-      run: train(linear.train?.(linear.seed)),
+      run: sigmoidRun,
       seed: linear.seed,
       width: 640,
       height: 360,
@@ -76,6 +77,8 @@ describe("scenes/linear.ts", () => {
       theme: "light",
     });
     assert.equal(identity.config.activation, "identity");
+    // "Same shape, same start", as the first caption says.
+    assert.deepEqual(identity.snapshots[0]?.weights, sigmoidRun.snapshots[0]?.weights);
     for (const snapshot of [identity.snapshots[0], identity.snapshots[7], identity.snapshots.at(-1)]) {
       assert.ok(snapshot);
       const net = Network.fromPlain({ sizes: [1, 2, 2, 1], activation: "identity" }, snapshot);
