@@ -97,7 +97,7 @@ export default defineScene({
     const p = panels(paint, { columns: [{ plot: 11 }, { math: 9 }], header: true, caption: true });
     ctx.fillStyle = theme.background;
     ctx.fillRect(0, 0, paint.width, paint.height);
-    const title = "A network without non-linearities is a straight line";
+    const title = "A linear network is a line at any depth";
     drawHeader(ctx, p.header as typeof p.plot, {
       theme,
       unit,
@@ -129,6 +129,7 @@ export default defineScene({
       legend: "none",
     });
     // The legend above the plot, right-aligned on the axis title's line: inside, it would cover data.
+    ctx.save();
     ctx.font = font(17 * unit);
     ctx.textBaseline = "middle";
     let right = p.plot.x + p.plot.width;
@@ -144,6 +145,7 @@ export default defineScene({
       ctx.stroke();
       right = x - 56 * unit;
     }
+    ctx.restore();
     const m = p.math;
     const line = (tex: string, y: number, size = 26) =>
       drawTex(paint, tex, { x: m.x, y: m.y + y * unit, size, maxWidth: m.width });

@@ -134,7 +134,7 @@ export default defineScene({
     });
     ctx.fillStyle = theme.background;
     ctx.fillRect(0, 0, paint.width, paint.height);
-    const title = "Nudging one weight: the slope is the derivative";
+    const title = "Nudge a weight: the slope is the derivative";
     const status = [
       { label: "weight", value: layer === 3 ? "w³ (last layer)" : "w¹ (first layer)" },
       {
