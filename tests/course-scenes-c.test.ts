@@ -6,51 +6,14 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, test } from "node:test";
 import { backpropExample, feedforward, initNetwork, Network, train } from "../src/index.ts";
-import { FrameRenderer } from "../src/render/index.ts";
-import type { Scene } from "../src/scene/index.ts";
 import linear, { collapse } from "../scenes/linear.ts";
 import nudge, { EXAMPLE, nudged, RANGE } from "../scenes/nudge.ts";
 import toy1d from "../scenes/toy1d.ts";
-import { expectMatchesGolden } from "./golden.ts";
 
 const root = path.resolve(fileURLToPath(import.meta.url), "../..");
 
-/** A renderer for `scene` at 640x360 with its own fps, duration and seed (trained when it trains). */
-function renderer(scene: Scene<unknown>, file: string, theme: "light" | "dark" = "light") {
-  const run = scene.train ? train(scene.train(scene.seed)) : undefined;
-  const frames = Math.round(scene.duration * scene.fps);
-  const context = {
-    run,
-    seed: scene.seed,
-    width: 640,
-    height: 360,
-    fps: scene.fps,
-    frames,
-    duration: scene.duration,
-    theme,
-  };
-  return new FrameRenderer(scene, context, file);
-}
 
-const GOLDEN: [string, Scene<unknown>, string[]][] = [
-  ["toy1d", toy1d as Scene<unknown>, ["start:0.5", "training:middle"]],
-  ["linear", linear as Scene<unknown>, ["training:middle", "end"]],
-  ["nudge", nudge as Scene<unknown>, ["w3:0.15", "w1:middle"]],
-];
-
-describe("course scenes (toy1d, linear, nudge): golden frames at 640x360", () => {
-  for (const [name, scene, moments] of GOLDEN) {
-    test(`${name}: ${moments.join(" and ")} match their golden images`, () => {
-      const r = renderer(scene, `scenes/${name}.ts`);
-      const keys = r.snapshots();
-      for (const moment of moments) {
-        const key = keys.find((k) => k.name === moment.replaceAll(":", "-"));
-        assert.ok(key, `scenes/${name}.ts names the snapshot ${moment}`);
-        expectMatchesGolden(`course-${name}-${moment.replace(":", "-")}`, r.draw(key.index).png());
-      }
-    });
-  }
-});
+// Their frames are checked by netreel test (scenes/__snapshots__/toy1d, linear, nudge).
 
 describe("scenes/toy1d.ts", () => {
   test("a tanh output learns the ±1 labels; a sigmoid output is refused, since it cannot reach −1", () => {

@@ -2,7 +2,6 @@
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import {
-  cpSync,
   existsSync,
   mkdirSync,
   mkdtempSync,
@@ -57,9 +56,9 @@ test("snapshots by beat, time and frame are written once, then pass; the same fr
   // Rendered again from scratch: byte-identical PNGs.
   const fresh = course();
   assert.equal(netreelTest(fresh, ["scenes/plot.ts"]).status, 0);
-  NAMES.forEach((n, i) =>
-    assert.ok(readFileSync(path.join(fresh, "scenes/__snapshots__/plot", n)).equals(bytes[i] as Buffer), n),
-  );
+  for (const [i, n] of NAMES.entries()) {
+    assert.ok(readFileSync(path.join(fresh, "scenes/__snapshots__/plot", n)).equals(bytes[i] as Buffer), n);
+  }
 });
 
 test("a changed caption fails with the actual and diff images; --update makes it pass and touches only that scene", () => {
