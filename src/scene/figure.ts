@@ -205,8 +205,9 @@ export function trainingFigure(
     const size = Math.max(48, Math.round(128 * unit));
     return classRegions(frame.run, state, { range: figure.range, size });
   };
-  const map = (rect: Rect) =>
+  const map = (rect: Rect, title?: string) =>
     drawClassMap(paint, rect, {
+      ...(title ? { title } : {}),
       range: figure.range,
       points: figure.points,
       labels: figure.labels,
@@ -227,7 +228,7 @@ export function trainingFigure(
       const names = { labels: figure.labels, ...(figure.classNames ? { names: figure.classNames } : {}) };
       const entries = classLegend(theme, names, figure.boundary);
       drawLegend(ctx, { x: rect.x + 8 * unit, y: rect.y + 12 * unit }, entries, { theme, unit });
-    } else if (panel === "regions") map(rect);
+    } else if (panel === "regions") map(rect, "input space: its boundary");
     else drawCurve(paint, rect, figure, panel, state, i === figure.side.length - 1);
   });
 
