@@ -205,13 +205,14 @@ export function trainingFigure(
     const size = Math.max(48, Math.round(128 * unit));
     return classRegions(frame.run, state, { range: figure.range, size });
   };
-  const map = (rect: Rect, title?: string) =>
+  // In the side column the regions are a small second view: titled, with smaller dots.
+  const map = (rect: Rect, side = false) =>
     drawClassMap(paint, rect, {
-      ...(title ? { title } : {}),
+      ...(side ? { title: "input space: its boundary" } : {}),
       range: figure.range,
       points: figure.points,
       labels: figure.labels,
-      radius: 4,
+      radius: side ? 2.6 : 4,
       regions: regions(),
     });
   // Room below the square for the x₁ label.
@@ -228,7 +229,7 @@ export function trainingFigure(
       const names = { labels: figure.labels, ...(figure.classNames ? { names: figure.classNames } : {}) };
       const entries = classLegend(theme, names, figure.boundary);
       drawLegend(ctx, { x: rect.x + 8 * unit, y: rect.y + 12 * unit }, entries, { theme, unit });
-    } else if (panel === "regions") map(rect, "input space: its boundary");
+    } else if (panel === "regions") map(rect, true);
     else drawCurve(paint, rect, figure, panel, state, i === figure.side.length - 1);
   });
 
