@@ -26,7 +26,7 @@ import {
 } from "../src/index.ts";
 
 const LAYER = 2;
-// Snapshots 5 mini-batches apart carry SGD noise: the 3-D panel averages the run over 1.5 epochs.
+// Snapshots 5 mini-batches apart carry SGD noise: the figure averages the run over 1.5 epochs.
 const SMOOTHING = 1.5;
 
 export default defineScene({
@@ -71,6 +71,7 @@ export default defineScene({
       side: ["legend", "loss", "regions"],
       main: "scene",
       timeline: { titleCard: 2, holdStart: 1.5, holdEnd: 2.2 },
+      window: SMOOTHING,
       captions: [
         { at: "title:end", text: `Before training, random weights squeeze all ${n} points into a small cloud.` },
         { at: "training:0.1", text: "Every mini-batch, backprop nudges W and b, and every point moves with them." },
@@ -98,10 +99,10 @@ export default defineScene({
   snapshots: ["title:middle", "start", "training:middle", "end"],
   draw: (ctx, frame, { figure, card, camera }) => {
     const paint = paintFor(ctx, frame, themeNamed(frame.theme));
+    const { title, subtitle, range, points, labels } = figure;
     trainingFigure(paint, frame, figure, (rect, _state, at) => {
       const state = stateAround(frame.run, at.epoch, { layer: LAYER, window: SMOOTHING });
       const plane = outputPlane(state);
-      const labels = figure.labels;
       const axisLabels: [string, string, string] = ["h₁", "h₂", "h₃"];
       drawPanel3d(paint, rect, { view: camera(frame.time), points: state.activations, labels, plane, axisLabels });
     });
@@ -110,7 +111,6 @@ export default defineScene({
     if (opacity <= 0) return;
     const { width, height } = frame;
     const rect = { x: width * 0.56, y: height * 0.18, width: height * 0.62, height: height * 0.68 };
-    const { title, subtitle, range, points, labels } = figure;
     drawTitleCard(ctx, paint, { theme: paint.theme, unit: paint.unit, title, subtitle, opacity, figure: rect });
     ctx.save();
     ctx.globalAlpha = opacity;
