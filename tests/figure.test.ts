@@ -19,6 +19,7 @@ import {
   type Rect,
   registerFonts,
   type Run,
+  stateAround,
   stateAt,
   train,
   trainingFigure,
@@ -129,6 +130,14 @@ describe("the training figure's text comes from the run", () => {
     const mid = figure.clock(6);
     assert.ok(mid.epoch > 0 && mid.epoch < 40);
     assert.equal(figureHeader(figure, run, 6).status[1]?.value, stateAt(run, mid.epoch).loss.toFixed(4));
+  });
+
+  test("a window shows the run averaged over that many epochs around each moment (stateAround)", () => {
+    const figure = prepareTrainingFigure({ run, duration: 10 }, { title: "t", range: [-1.6, 2.6], window: 1.5 });
+    const { epoch } = figure.clock(6);
+    const mean = stateAround(run, epoch, { window: 1.5 });
+    assert.notEqual(mean.loss, stateAt(run, epoch).loss);
+    assert.equal(figureHeader(figure, run, 6).status[1]?.value, mean.loss.toFixed(4));
   });
 
   test("draws at 320x180 and 1920x1080; an unknown side panel is a one-line error", () => {

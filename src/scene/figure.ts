@@ -10,6 +10,7 @@ import { fillTextCached } from "../draw/textcache.ts";
 import { thresholdRule, type Run } from "../train/index.ts";
 import type { BeatRef } from "./beats.ts";
 import { type Caption, captionAt } from "./captions.ts";
+import { stateAround } from "./framing.ts";
 import { type RunState, stateAt } from "./interpolate.ts";
 import { classRegions } from "./regions.ts";
 import { type Timeline, type TimelineOptions, type TimelineState, timeline } from "./timeline.ts";
@@ -39,6 +40,8 @@ export interface TrainingFigureOptions {
   main?: "regions" | "scene";
   /** The clip's layout; the training phase takes what the others leave. Default 1.5 s title card, 1.5 s holds. */
   timeline?: Omit<TimelineOptions, "duration" | "epochs">;
+  /** Epochs the run is averaged over around each moment (`stateAround`), for noisy snapshots. Default 0: none. */
+  window?: number;
 }
 
 /** What `prepareTrainingFigure` builds once per render, for every frame. */
@@ -63,6 +66,7 @@ export interface TrainingFigure {
   maxLoss: number;
   /** The captions in seconds, for the frames and for the subtitles (`captions: (p) => p.figure.captions`). */
   captions: Caption[];
+  window?: number;
 }
 
 /** A figure asked for something it cannot draw: a beat or panel that does not exist. */
@@ -137,6 +141,7 @@ export function prepareTrainingFigure(
     accuracies: run.snapshots.map((s) => s.accuracy),
     maxLoss: Math.ceil(Math.max(0.1, ...losses) * 10) / 10,
     captions,
+    ...(options.window ? { window: options.window } : {}),
   };
 }
 
@@ -150,7 +155,7 @@ export function figureHeader(
   time: number,
 ): { status: { label: string; value: string }[]; network: string } {
   const at = figure.clock(time);
-  const state = stateAt(run, at.epoch);
+  const state = figureState(figure, run, at.epoch);
   return { status: trainingStatus({ ...state, epoch: at.epoch, epochs: figure.epochs }), network: figure.network };
 }
 
@@ -179,7 +184,7 @@ export function trainingFigure(
 ): FigureFrame {
   const { ctx, theme, unit } = paint;
   const at = figure.clock(frame.time);
-  const state = stateAt(frame.run, at.epoch);
+  const state = figureState(figure, frame.run, at.epoch);
   const layout = panels(paint, { columns: [{ main: 7 }, { side: 3 }], header: true, caption: true });
   const result = { panels: layout, main: layout.main, at, state };
   ctx.save();
@@ -205,12 +210,14 @@ export function trainingFigure(
     const size = Math.max(48, Math.round(128 * unit));
     return classRegions(frame.run, state, { range: figure.range, size });
   };
-  const map = (rect: Rect) =>
+  // In the side column the regions are a small second view: titled, with smaller dots.
+  const map = (rect: Rect, side = false) =>
     drawClassMap(paint, rect, {
+      ...(side ? { title: "input space: its boundary" } : {}),
       range: figure.range,
       points: figure.points,
       labels: figure.labels,
-      radius: 4,
+      radius: side ? 2.6 : 4,
       regions: regions(),
     });
   // Room below the square for the x₁ label.
@@ -227,7 +234,7 @@ export function trainingFigure(
       const names = { labels: figure.labels, ...(figure.classNames ? { names: figure.classNames } : {}) };
       const entries = classLegend(theme, names, figure.boundary);
       drawLegend(ctx, { x: rect.x + 8 * unit, y: rect.y + 12 * unit }, entries, { theme, unit });
-    } else if (panel === "regions") map(rect);
+    } else if (panel === "regions") map(rect, true);
     else drawCurve(paint, rect, figure, panel, state, i === figure.side.length - 1);
   });
 
@@ -235,6 +242,11 @@ export function trainingFigure(
   drawCaption(ctx, layout.caption as Rect, caption.text, { theme, unit, opacity: caption.opacity });
   if (at.titleOpacity > 0) drawTitleCard(ctx, paint, { ...card, opacity: at.titleOpacity });
   return result;
+}
+
+/** The run at `epoch`, averaged over the figure's window if it has one. */
+function figureState(figure: TrainingFigure, run: Run, epoch: number): RunState {
+  return figure.window ? stateAround(run, epoch, { window: figure.window }) : stateAt(run, epoch);
 }
 
 /** The legend's share of the side column: its lines (classes and the boundary). */
