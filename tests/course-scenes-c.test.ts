@@ -12,7 +12,6 @@ import toy1d from "../scenes/toy1d.ts";
 
 const root = path.resolve(fileURLToPath(import.meta.url), "../..");
 
-
 // Their frames are checked by netreel test (scenes/__snapshots__/toy1d, linear, nudge).
 
 describe("scenes/toy1d.ts", () => {

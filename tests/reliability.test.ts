@@ -311,7 +311,7 @@ const SLOW_TO_FINISH = fakeFfmpeg(
 
 describe("Ctrl-C and SIGTERM stop a render within 2 s in every phase", () => {
   const phases: { phase: string; format: string; when?: RegExp; after?: number; env: NodeJS.ProcessEnv }[] = [
-    { phase: "training", format: "mp4", after: 2, env: { NETREEL_TEST_MISBEHAVE: "train" } },
+    { phase: "training", format: "mp4", after: 3, env: { NETREEL_TEST_MISBEHAVE: "train" } },
     {
       phase: "the GIF palette pass",
       format: "gif",
@@ -319,7 +319,7 @@ describe("Ctrl-C and SIGTERM stop a render within 2 s in every phase", () => {
       env: { NETREEL_TEST_MISBEHAVE: "slow" },
     },
     { phase: "drawing", format: "mp4", when: /frames \(10%\)/, env: { NETREEL_TEST_MISBEHAVE: "slow" } },
-    { phase: "a draw() that never returns", format: "mp4", after: 2.5, env: { NETREEL_TEST_MISBEHAVE: "loop" } },
+    { phase: "a draw() that never returns", format: "mp4", after: 3, env: { NETREEL_TEST_MISBEHAVE: "loop" } },
     {
       phase: "the final flush, after the last frame",
       format: "mp4",
