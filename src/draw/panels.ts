@@ -24,12 +24,15 @@ export interface PanelSpec<N extends string = string> {
   margin?: number;
 }
 
-/** The named panels, the safe area and the body they share; `header`/`caption` when asked for. */
+/**
+ * The named panels, the safe area and the body they share, and the header and caption
+ * bands (of height 0 when not asked for).
+ */
 export type Panels<N extends string = string> = Record<N, Rect> & {
   safe: Rect;
   body: Rect;
-  header?: Rect;
-  caption?: Rect;
+  header: Rect;
+  caption: Rect;
 };
 
 /** A layout a user got wrong: a repeated or reserved name, a weight that is not positive. */
@@ -64,11 +67,12 @@ export function panels<const N extends string>(
     width: safe.width,
     height: safe.height - headerHeight - captionHeight,
   };
-  const out: Record<string, Rect> = { safe, body };
-  if (headerHeight > 0) out.header = { x: safe.x, y: safe.y, width: safe.width, height: headerHeight };
-  if (captionHeight > 0) {
-    out.caption = { x: safe.x, y: safe.y + safe.height - captionHeight, width: safe.width, height: captionHeight };
-  }
+  const out: Record<string, Rect> = {
+    safe,
+    body,
+    header: { x: safe.x, y: safe.y, width: safe.width, height: headerHeight },
+    caption: { x: safe.x, y: safe.y + safe.height - captionHeight, width: safe.width, height: captionHeight },
+  };
   if (spec.columns && spec.rows) throw new PanelError("panels: give either columns or rows, not both");
   const root = spec.rows ? { rows: spec.rows } : { columns: spec.columns ?? [] };
   place(root as PanelCell, body, gap, unit, out);

@@ -1,5 +1,6 @@
 import type { CanvasRenderingContext2D } from "canvas";
 import type { Rect } from "./geometry.ts";
+import type { Paint } from "./paint.ts";
 import { font } from "./fonts.ts";
 import { fillTextCached, measureTextCached } from "./textcache.ts";
 import { classColours } from "./classes.ts";
@@ -10,13 +11,29 @@ interface TextStyle {
   unit: number;
 }
 
+/**
+ * Where text is drawn: the paint context (theme and scale come with it), or a canvas context
+ * with `{ theme, unit }` in the options (the older form, still accepted).
+ */
+type TextTarget = Paint | CanvasRenderingContext2D;
+type Styled = Partial<TextStyle>;
+
+function unpack(target: TextTarget, options: Styled, what: string): { ctx: CanvasRenderingContext2D } & TextStyle {
+  if ("ctx" in target)
+    return { ctx: target.ctx, theme: options.theme ?? target.theme, unit: options.unit ?? target.unit };
+  if (!options.theme || options.unit === undefined) {
+    throw new TypeError(`${what}: give the paint context first (paintFor(ctx, frame, theme)), or { theme, unit }`);
+  }
+  return { ctx: target, theme: options.theme, unit: options.unit };
+}
+
 /** The title line (what this is) and the status line (numbers, in tabular figures). */
 export function drawHeader(
-  ctx: CanvasRenderingContext2D,
+  target: TextTarget,
   rect: Rect,
-  options: TextStyle & { title: string; status: { label: string; value: string }[] },
+  options: Styled & { title: string; status?: { label: string; value: string }[] },
 ): void {
-  const { theme, unit } = options;
+  const { ctx, theme, unit } = unpack(target, options, "drawHeader");
   ctx.save();
   fillTextCached(ctx, options.title, rect.x, rect.y + 28 * unit, { font: font(28 * unit, "bold"), color: theme.ink });
   // Status items at fixed positions: each value is printed with fixed decimals, and DejaVu's
@@ -25,7 +42,7 @@ export function drawHeader(
   const y = rect.y + 64 * unit;
   const labelFont = font(20 * unit);
   const valueFont = font(20 * unit, "bold");
-  for (const { label, value } of options.status) {
+  for (const { label, value } of options.status ?? []) {
     fillTextCached(ctx, label, x, y, { font: labelFont, color: theme.muted });
     x += measureTextCached(`${label} `, labelFont);
     // Digit by digit: every digit has the same advance, so values never shift, and the
@@ -39,27 +56,32 @@ export function drawHeader(
   ctx.restore();
 }
 
-/** The caption line at the bottom: what to notice now. Fades with `opacity`. */
+/**
+ * The caption line at the bottom: what to notice now. Fades with `opacity`. `caption` is its
+ * text, or what `captionAt` returns ({ text, opacity }).
+ */
 export function drawCaption(
-  ctx: CanvasRenderingContext2D,
+  target: TextTarget,
   rect: Rect,
-  text: string,
-  options: TextStyle & { opacity?: number },
+  caption: string | { text: string; opacity: number },
+  options: Styled & { opacity?: number } = {},
 ): void {
+  const text = typeof caption === "string" ? caption : caption.text;
   if (!text) return;
+  const { ctx, theme, unit } = unpack(target, options, "drawCaption");
   ctx.save();
-  ctx.globalAlpha = options.opacity ?? 1;
-  const captionFont = font(20 * options.unit, "normal", "italic");
+  ctx.globalAlpha = options.opacity ?? (typeof caption === "string" ? 1 : caption.opacity);
+  const captionFont = font(20 * unit, "normal", "italic");
   if (measureTextCached(text, captionFont) <= rect.width) {
     fillTextCached(ctx, text, rect.x, rect.y + rect.height / 2, {
       font: captionFont,
-      color: options.theme.ink,
+      color: theme.ink,
       baseline: "middle",
     });
   } else {
     // Too long for the line: squeeze it rather than run off the frame.
     ctx.font = captionFont;
-    ctx.fillStyle = options.theme.ink;
+    ctx.fillStyle = theme.ink;
     ctx.textBaseline = "middle";
     ctx.fillText(text, rect.x, rect.y + rect.height / 2, rect.width);
   }
@@ -68,12 +90,12 @@ export function drawCaption(
 
 /** A legend: a dot in each class colour and its name, one entry per line. */
 export function drawLegend(
-  ctx: CanvasRenderingContext2D,
+  target: TextTarget,
   at: { x: number; y: number },
   entries: { label: string; color: string; outline: string; marker?: "dot" | "square" }[],
-  options: TextStyle,
+  options: Styled = {},
 ): void {
-  const { theme, unit } = options;
+  const { ctx, theme, unit } = unpack(target, options, "drawLegend");
   ctx.save();
   entries.forEach((entry, i) => {
     const y = at.y + i * 28 * unit;
@@ -99,12 +121,13 @@ export function drawLegend(
  * shows a picture there (drawn by the caller, at the same opacity).
  */
 export function drawTitleCard(
-  ctx: CanvasRenderingContext2D,
+  target: TextTarget,
   size: { width: number; height: number },
-  options: TextStyle & { title: string; subtitle?: string; opacity: number; figure?: Rect },
+  options: Styled & { title: string; subtitle?: string; opacity: number; figure?: Rect },
 ): void {
   if (options.opacity <= 0) return;
-  const { theme, unit, figure } = options;
+  const { ctx, theme, unit } = unpack(target, options, "drawTitleCard");
+  const { figure } = options;
   ctx.save();
   ctx.globalAlpha = options.opacity;
   ctx.fillStyle = theme.background;
