@@ -8,6 +8,7 @@ Commands:
   render <scene.ts>     render a scene to MP4, GIF, WebM or PNG frames
   train <config.json>   train a network and write its run as JSON
   test [scenes...]      compare scenes' key frames with their snapshot images
+  studio [scene.ts]     a live preview in the browser that redraws when a file is saved
 
 Examples:
   netreel render scenes/hidden.ts                  # output/hidden.mp4
@@ -15,6 +16,7 @@ Examples:
   netreel render scenes/hidden.ts --frame 300      # one frame as a PNG
   netreel train config.json --out run.json
   netreel test                                     # every scene in scenes/
+  netreel studio scenes/hidden.ts                  # prints http://127.0.0.1:PORT/
 
 Run 'netreel <command> --help' for a command's options; 'netreel --version' for the version.
 `;
@@ -34,6 +36,10 @@ export async function main(argv: string[]): Promise<number> {
     case "test": {
       const { testCommand } = await import("./test.ts");
       return testCommand(rest);
+    }
+    case "studio": {
+      const { studioCommand } = await import("./studio.ts");
+      return studioCommand(rest);
     }
     case "render": {
       const { renderCommand } = await import("./render.ts");

@@ -4,7 +4,7 @@ import type { Seed } from "../random/index.ts";
 import type { Caption, SceneContext, SnapshotRef } from "../scene/index.ts";
 import type { Run } from "../train/index.ts";
 import type { Frame } from "../video/index.ts";
-import { SceneFailure, SceneFileError } from "./errors.ts";
+import { SceneFailure, SceneFileError, type SourcePlace } from "./errors.ts";
 
 /** What the supervisor learns of a scene without running any of its code itself. */
 export interface SceneMeta {
@@ -26,6 +26,7 @@ export interface SceneMeta {
 
 /** Supervisor to worker. */
 export type Request =
+  | { type: "warm" }
   | { type: "load"; file: string }
   | { type: "train-config"; seed: Seed }
   | {
@@ -37,6 +38,8 @@ export type Request =
       snapshots?: boolean;
       /** Also resolve these moments (a time, a beat) to frames. */
       moments?: SnapshotRef[];
+      /** Also lay out the scene's beats and each frame's epoch (for the studio's scrubber). */
+      timeline?: boolean;
     }
   | { type: "draw"; index: number }
   | { type: "exit" };
@@ -44,6 +47,7 @@ export type Request =
 /** Worker to supervisor. */
 export type Response =
   | { type: "ready" }
+  | { type: "warm" }
   | { type: "loaded"; meta: SceneMeta }
   | { type: "train-config"; config: unknown }
   | {
@@ -51,6 +55,7 @@ export type Response =
       captions: Caption[] | null;
       snapshots: { name: string; index: number }[] | null;
       moments: { name: string; index: number }[] | null;
+      timeline?: SceneTimeline | null;
     }
   | { type: "usage"; usage: ProcessUsage }
   | {
@@ -60,13 +65,23 @@ export type Response =
       name: string;
       message: string;
       stack?: string | undefined;
+      where?: SourcePlace | undefined;
     };
+
+/** A scene's beats and the epoch each frame shows, for a scrubber. */
+export interface SceneTimeline {
+  beats: { name: string; start: number; end: number }[] | null;
+  /** The epoch at each frame, when the scene's beats know it (a training timeline). */
+  epochs: number[] | null;
+}
 
 /** What `prepare` gives back: the scene's captions, and its key frames when asked for. */
 export interface Prepared {
   captions: Caption[] | null;
   snapshots: { name: string; index: number }[] | null;
   moments: { name: string; index: number }[] | null;
+  /** With `timeline`: the beats and each frame's epoch. */
+  timeline?: SceneTimeline | null;
 }
 
 /** What the scene's process used, reported as it exits. */
@@ -111,6 +126,8 @@ export interface DrawerOptions {
 export class SceneDrawer {
   private readonly child: ChildProcess;
   private readonly options: DrawerOptions;
+  /** The scene file, as the user named it; set by `load` for a process started ahead of its scene. */
+  private file: string;
   private readonly pending = new Map<string, Pending>();
   private readonly order: string[] = [];
   private stderrTail = "";
@@ -125,6 +142,7 @@ export class SceneDrawer {
 
   constructor(options: DrawerOptions) {
     this.options = options;
+    this.file = options.file;
     this.child = fork(WORKER, [], {
       execArgv: ["--import", tsxLoader()],
       stdio: ["ignore", "inherit", "pipe", "ipc", "pipe"],
@@ -156,9 +174,23 @@ export class SceneDrawer {
     this.watchdog.unref();
   }
 
-  /** Imports the scene and returns what it declares. */
-  load(): Promise<SceneMeta> {
-    return this.request("load", { type: "load", file: this.options.file });
+  /**
+   * Imports netreel itself (and node-canvas) ahead of any scene, so a process kept in reserve
+   * loads a scene in a fraction of a cold start (the studio keeps one ready).
+   */
+  warm(): Promise<void> {
+    return this.request("warm", { type: "warm" });
+  }
+
+  /** Whether the process has exited (crashed, killed or closed). */
+  get alive(): boolean {
+    return !this.exited;
+  }
+
+  /** Imports the scene (by default the one the drawer was made for) and returns what it declares. */
+  load(file: string = this.file): Promise<SceneMeta> {
+    this.file = file;
+    return this.request("load", { type: "load", file });
   }
 
   /** Calls the scene's `train(seed)` and returns the config. */
@@ -173,9 +205,9 @@ export class SceneDrawer {
   prepare(
     context: SceneContext<Run | undefined>,
     encodings: { raw: boolean; png: boolean },
-    options: { snapshots?: boolean; moments?: SnapshotRef[] } = {},
+    options: { snapshots?: boolean; moments?: SnapshotRef[]; timeline?: boolean } = {},
   ): Promise<Prepared> {
-    return this.request("prepare", { type: "prepare", file: this.options.file, context, encodings, ...options });
+    return this.request("prepare", { type: "prepare", file: this.file, context, encodings, ...options });
   }
 
   /** Asks for frame `index`; frames come back in the order asked for. */
@@ -222,7 +254,7 @@ export class SceneDrawer {
       this.child.send(message, (error) => {
         if (error && !this.exited)
           this.settle(key, (p) =>
-            p.reject(new SceneFailure(`cannot reach the process that draws ${this.options.file}: ${error.message}`)),
+            p.reject(new SceneFailure(`cannot reach the process that draws ${this.file}: ${error.message}`)),
           );
       });
     });
@@ -243,6 +275,9 @@ export class SceneDrawer {
     switch (message.type) {
       case "ready":
         return;
+      case "warm":
+        this.settle("warm", (p) => p.resolve(undefined as never));
+        return;
       case "loaded":
         this.settle("load", (p) => p.resolve(message.meta as never));
         return;
@@ -251,7 +286,12 @@ export class SceneDrawer {
         return;
       case "prepared":
         this.settle("prepare", (p) =>
-          p.resolve({ captions: message.captions, snapshots: message.snapshots, moments: message.moments } as never),
+          p.resolve({
+            captions: message.captions,
+            snapshots: message.snapshots,
+            moments: message.moments,
+            timeline: message.timeline ?? null,
+          } as never),
         );
         return;
       case "usage":
@@ -266,7 +306,7 @@ export class SceneDrawer {
   }
 
   private sceneError(message: Extract<Response, { type: "error" }>): Error {
-    const file = this.options.file;
+    const file = this.file;
     let error: Error;
     if (message.name === "SceneFileError") error = new SceneFileError(message.message);
     else if (message.name === "SceneFailure") error = new SceneFailure(message.message);
@@ -274,6 +314,7 @@ export class SceneDrawer {
       error = new SceneFailure(`scene ${file} threw in train(): ${message.message}`);
     else error = new SceneFailure(`scene ${file} failed: ${message.message}`);
     if (message.stack) error.stack = `${error.name}: ${error.message}\n(in the scene's process) ${message.stack}`;
+    if (message.where && error instanceof SceneFailure) error.where = message.where;
     return error;
   }
 
@@ -289,7 +330,7 @@ export class SceneDrawer {
     const step = oldest.startsWith("draw ") ? `drawing frame ${oldest.slice(5)}` : stepName(oldest);
     this.failAll(
       new SceneFailure(
-        `scene ${this.options.file} took longer than ${limit} s ${step}; stopped it (a loop that never ends? --frame-timeout sets the limit)`,
+        `scene ${this.file} took longer than ${limit} s ${step}; stopped it (a loop that never ends? --frame-timeout sets the limit)`,
       ),
     );
     void this.kill();
@@ -303,7 +344,7 @@ export class SceneDrawer {
         : during.startsWith("draw ")
           ? ` while drawing frame ${during.slice(5)}`
           : ` ${stepName(during)}`;
-    const file = this.options.file;
+    const file = this.file;
     if (/heap out of memory|Allocation failed/i.test(this.stderrTail)) {
       return new SceneFailure(`scene ${file} ran out of memory${step}`);
     }
@@ -324,7 +365,7 @@ export class SceneDrawer {
 }
 
 function stepName(key: string): string {
-  return key === "load" ? "loading" : key === "prepare" ? "in prepare()" : "in train()";
+  return key === "load" || key === "warm" ? "loading" : key === "prepare" ? "in prepare()" : "in train()";
 }
 
 /**

@@ -14,9 +14,18 @@ export class SceneFileError extends Error {
   override name = "SceneFileError";
 }
 
+/** A place in a source file: where a scene failed to load or threw. */
+export interface SourcePlace {
+  file: string;
+  line: number;
+  column: number;
+}
+
 /** The scene's own code failed: it threw, timed out, crashed or ran out of memory: exit 1. */
 export class SceneFailure extends Error {
   override name = "SceneFailure";
+  /** Where in the scene's code it failed, when that is known (the studio shows it). */
+  where?: SourcePlace;
 }
 
 /** The render was stopped by a signal; nothing was written. */

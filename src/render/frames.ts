@@ -92,6 +92,22 @@ export class FrameRenderer<State = unknown> {
     });
   }
 
+  /** The scene's beats (in seconds) and the epoch at each frame, when its beats know it. */
+  timeline(): { beats: { name: string; start: number; end: number }[] | null; epochs: number[] | null } {
+    if (!this.scene.beats) return { beats: null, epochs: null };
+    let clip: Beats;
+    try {
+      clip = this.scene.beats(this.state, this.context);
+    } catch (error) {
+      throw new SceneFailure(`scene ${this.sceneFile} threw in beats(): ${messageOf(error)}`, { cause: error });
+    }
+    const beats = clip.names.map((name) => ({ name, ...clip.span(name) }));
+    const { frames, fps } = this.context;
+    const epochAt = clip.epochAt;
+    const epochs = epochAt ? Array.from({ length: frames }, (_, i) => epochAt(i / fps)) : null;
+    return { beats, epochs };
+  }
+
   /** Draws frame `index` and returns its pixels. */
   draw(index: number): DrawnFrame {
     const ctx = this.canvas.getContext("2d");

@@ -1,5 +1,12 @@
-export { type DrawerOptions, type ProcessUsage, SceneDrawer, type SceneMeta } from "./drawer.ts";
-export { Interrupted, RenderRequestError, SceneFailure, SceneFileError } from "./errors.ts";
+export {
+  type DrawerOptions,
+  type Prepared,
+  type ProcessUsage,
+  SceneDrawer,
+  type SceneMeta,
+  type SceneTimeline,
+} from "./drawer.ts";
+export { Interrupted, RenderRequestError, SceneFailure, SceneFileError, type SourcePlace } from "./errors.ts";
 export { type DrawnFrame, FrameRenderer } from "./frames.ts";
 export {
   DEFAULT_FRAME_TIMEOUT,
@@ -10,5 +17,7 @@ export {
   type RenderSettings,
   renderScene,
   renderSettings,
+  sceneRun,
 } from "./render.ts";
 export { loadScene } from "./scene-file.ts";
+export { RunCache } from "./runs.ts";

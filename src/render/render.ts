@@ -22,6 +22,7 @@ import {
 } from "../video/index.ts";
 import { writeFileAtomically } from "../files/index.ts";
 import { type ProcessUsage, type SceneMeta, SceneDrawer } from "./drawer.ts";
+import { RunCache } from "./runs.ts";
 import { Interrupted, RenderRequestError, SceneFailure } from "./errors.ts";
 
 /** A render: a scene file and what to change of its defaults. Every field but `scene` is optional. */
@@ -54,6 +55,11 @@ export interface RenderOptions {
   verbose?: boolean;
   /** Lines worth showing a person (training summary, palette pass; ffmpeg's location when verbose). */
   log?: (line: string) => void;
+  /**
+   * Runs to reuse: a scene whose training config (or run file) matches one of them draws it
+   * instead of training again, and a run trained now is added (the studio keeps one).
+   */
+  runs?: RunCache;
   /** Training's progress, when the scene trains (at most every 100 ms). */
   onTraining?: (progress: TrainProgress) => void;
   /** Frames done so far, of the render's total. */
@@ -261,28 +267,42 @@ async function encode(job: {
   await wait(Promise.all(sinks.map((sink) => sink.finish())));
 }
 
-/** The run a scene draws from: trained now from its config, or loaded from a saved file. */
-async function sceneRun(
+/**
+ * The run a scene draws from: trained now from its config, or loaded from a saved file; or,
+ * with `options.runs`, the same run trained or loaded before.
+ */
+export async function sceneRun(
   drawer: SceneDrawer,
-  options: RenderOptions & { log: (line: string) => void },
+  options: Pick<RenderOptions, "scene" | "runs" | "onTraining"> & { log: (line: string) => void },
   meta: SceneMeta,
   seed: Seed,
   signal: AbortSignal,
 ): Promise<Run | undefined> {
   const file = options.scene;
+  const runs = options.runs;
   if (!meta.trains && meta.runFile === undefined) return undefined;
   if (meta.runFile !== undefined) {
     const runFile = path.resolve(path.dirname(file), meta.runFile);
-    return namingScene(file, () => loadRun(runFile));
+    const key = RunCache.loaded(runFile);
+    const known = runs?.get(key);
+    if (known) return known;
+    const loaded = namingScene(file, () => loadRun(runFile));
+    runs?.set(key, loaded);
+    return loaded;
   }
   const config = await abortable(drawer.trainConfig(seed), signal);
+  const baseDir = path.dirname(path.resolve(file));
+  const key = RunCache.trained(config, baseDir);
+  const known = runs?.get(key);
+  if (known) return known;
   const run = await namingSceneAsync(file, () =>
     trainAsync(config, {
-      baseDir: path.dirname(path.resolve(file)),
+      baseDir,
       signal,
       ...(options.onTraining ? { onProgress: options.onTraining } : {}),
     }),
   );
+  runs?.set(key, run);
   const log = options.log;
   const last = run.snapshots.at(-1);
   log(

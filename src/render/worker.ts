@@ -12,6 +12,7 @@ import net from "node:net";
 import type { Scene } from "../scene/index.ts";
 import type { Request, Response, SceneMeta } from "./drawer.ts";
 import { FrameRenderer, messageOf } from "./frames.ts";
+import { placeOf } from "./place.ts";
 import { loadScene } from "./scene-file.ts";
 
 const frames = new net.Socket({ fd: 4, readable: false, writable: true });
@@ -25,11 +26,28 @@ function send(message: Response): void {
 
 function fail(phase: Extract<Response, { type: "error" }>["phase"], error: unknown, index?: number): void {
   const e = error as Error & { name?: string };
-  send({ type: "error", phase, index, name: e?.name ?? "Error", message: messageOf(error), stack: e?.stack });
+  send({
+    type: "error",
+    phase,
+    index,
+    name: e?.name ?? "Error",
+    message: messageOf(error),
+    stack: e?.stack,
+    where: placeOf(error),
+  });
 }
 
 async function handle(request: Request): Promise<void> {
   switch (request.type) {
+    case "warm": {
+      try {
+        await import("../index.ts");
+        send({ type: "warm" });
+      } catch (error) {
+        fail("load", error);
+      }
+      return;
+    }
     case "load": {
       try {
         scene = await loadScene(request.file);
@@ -69,6 +87,7 @@ async function handle(request: Request): Promise<void> {
           captions: renderer.captions(),
           snapshots: request.snapshots ? renderer.snapshots() : null,
           moments: request.moments ? renderer.moments(request.moments) : null,
+          timeline: request.timeline ? renderer.timeline() : null,
         });
       } catch (error) {
         fail("prepare", error);

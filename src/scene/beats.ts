@@ -38,6 +38,11 @@ export interface Beats {
   progress(name: string, time: number): number;
   /** The beat playing at `time` and how far through it. */
   at(time: number): { name: string; progress: number };
+  /**
+   * The training epoch shown at `time`, when the beats come from a training `timeline` (the
+   * studio's scrubber shows it).
+   */
+  epochAt?: (time: number) => number;
 }
 
 /**

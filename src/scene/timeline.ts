@@ -77,5 +77,6 @@ export function timeline(options: TimelineOptions): Timeline {
       title: titleOpacity,
     };
   };
-  return Object.assign(at, { phases: { titleEnd: titleCard, trainStart, trainEnd }, beats: clip });
+  const withEpochs: Beats = { ...clip, epochAt: (time) => at(time).epoch };
+  return Object.assign(at, { phases: { titleEnd: titleCard, trainStart, trainEnd }, beats: withEpochs });
 }

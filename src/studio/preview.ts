@@ -1,0 +1,305 @@
+import path from "node:path";
+import {
+  RunCache,
+  type SceneMeta,
+  SceneDrawer,
+  SceneFailure,
+  type SceneTimeline,
+  type SourcePlace,
+  sceneRun,
+} from "../render/index.ts";
+import { messageOf } from "../render/frames.ts";
+import type { ThemeName } from "../scene/index.ts";
+import type { TrainProgress } from "../train/index.ts";
+
+/** What the page looks at: a scene at a size, in a theme. */
+export interface View {
+  /** The scene's id: its path relative to the project, e.g. "scenes/hidden.ts". */
+  scene: string;
+  width: number;
+  height: number;
+  theme: ThemeName;
+}
+
+/** A loaded scene as the page needs it: its clip, its beats and the version of its code. */
+export interface SceneInfo {
+  id: string;
+  name: string;
+  /** The scene's own size (what a render and a saved still use). */
+  width: number;
+  height: number;
+  fps: number;
+  duration: number;
+  frames: number;
+  trains: boolean;
+  timeline: SceneTimeline;
+  /** Goes up each time the scene is loaded again (a file was saved, the size or theme changed). */
+  version: number;
+  view: View;
+}
+
+/** An error to show on the page: one line, and where in the code when known. */
+export interface PageError {
+  scene: string;
+  message: string;
+  where?: { file: string; line: number; column: number };
+}
+
+export type PreviewEvent =
+  | { type: "scene"; scene: SceneInfo }
+  | { type: "error"; error: PageError | null }
+  | { type: "training"; scene: string; progress: TrainProgress }
+  | { type: "reloading"; scene: string };
+
+/** A request the preview cannot serve (an unknown scene, a frame past the end): HTTP 400/404. */
+export class PreviewRequestError extends Error {
+  override name = "PreviewRequestError";
+  constructor(
+    message: string,
+    readonly status = 400,
+  ) {
+    super(message);
+  }
+}
+
+interface Loaded {
+  key: string;
+  id: string;
+  file: string;
+  view: View;
+  drawer: SceneDrawer;
+  meta: SceneMeta;
+  info: SceneInfo;
+  /** The files' version the scene was loaded at. */
+  files: number;
+}
+
+interface Spare {
+  drawer: SceneDrawer;
+  /** The code generation it imported netreel at. */
+  generation: number;
+}
+
+export interface PreviewOptions {
+  /** The project folder: scene ids and error places are relative to it. */
+  root: string;
+  /** Seconds the scene's code may take for one frame before it is stopped. */
+  frameTimeoutSeconds: number;
+  /** The scene file of an id (the studio's list); undefined for an unknown id. */
+  fileOf: (id: string) => string | undefined;
+  emit: (event: PreviewEvent) => void;
+}
+
+const viewKey = (view: View) => `${view.scene} ${view.width}x${view.height} ${view.theme}`;
+
+/**
+ * The studio's live scene: the process that runs the scene's code for the view the page
+ * shows, the trained runs, and a second process kept warm (netreel and node-canvas already
+ * imported) so that a saved file loads in a fraction of a cold start. Each version of the
+ * code gets a fresh process: Node cannot forget a module it imported. When a new version
+ * fails to load, the last good one keeps drawing and the error goes to the page.
+ */
+export class Preview {
+  readonly runs = new RunCache(3);
+  private readonly options: PreviewOptions;
+  private loaded: Loaded | null = null;
+  private failure: { key: string; files: number; error: PageError } | null = null;
+  private job: Promise<void> | null = null;
+  private spare: Spare | null = null;
+  private version = 0;
+  /** Goes up with every change to a watched file. */
+  private files = 0;
+  /** Goes up with every change to netreel's (or the project's) src/: a warm process is then stale. */
+  private generation = 0;
+  private lastView: View | null = null;
+  private training: AbortController | null = null;
+  private closed = false;
+
+  constructor(options: PreviewOptions) {
+    this.options = options;
+  }
+
+  /** Starts the warm process ahead of the first load. */
+  warmUp(): void {
+    this.refillSpare();
+  }
+
+  /** The scene for `view`, loaded (or the last good version of it when the newest failed). */
+  async ready(view: View): Promise<Loaded> {
+    if (!this.options.fileOf(view.scene)) throw new PreviewRequestError(`no scene ${view.scene} in this studio`, 404);
+    this.lastView = view;
+    const key = viewKey(view);
+    for (;;) {
+      if (this.closed) throw new PreviewRequestError("the studio is stopping", 503);
+      if (this.job) {
+        await this.job;
+        continue;
+      }
+      const loaded = this.loaded;
+      const usable = loaded !== null && loaded.key === key && loaded.drawer.alive;
+      if (usable && loaded.files === this.files) return loaded;
+      const failed = this.failure;
+      if (failed && failed.key === key && failed.files === this.files) {
+        if (usable) return loaded;
+        throw new SceneFailure(failed.error.message);
+      }
+      this.job = this.load(view).finally(() => {
+        this.job = null;
+      });
+    }
+  }
+
+  /** Frame `index` of `view` as PNG bytes, drawn by the scene's own process. */
+  async frame(view: View, index: number): Promise<{ png: Buffer; version: number }> {
+    const loaded = await this.ready(view);
+    if (!Number.isInteger(index) || index < 0 || index >= loaded.info.frames) {
+      throw new PreviewRequestError(`frame ${index} is outside the clip (0 to ${loaded.info.frames - 1})`);
+    }
+    const frame = await loaded.drawer.draw(index);
+    const png = Buffer.from(frame.png as Buffer);
+    frame.release?.();
+    return { png, version: loaded.info.version };
+  }
+
+  /** The error of the latest load of the page's scene, if it failed; null once it loads. */
+  get error(): PageError | null {
+    return this.failure?.error ?? null;
+  }
+
+  /** The loaded scene, for the page's first look. */
+  get current(): SceneInfo | null {
+    return this.loaded?.info ?? null;
+  }
+
+  /** A watched file changed: the page's scene is loaded again (reusing its run when its training did not change). */
+  changed(file: string, codeOfNetreel: boolean): void {
+    if (this.closed) return;
+    this.files++;
+    if (codeOfNetreel) this.generation++;
+    // A training started by the old code is not waited for: the new code decides what to train.
+    this.training?.abort();
+    const view = this.lastView;
+    if (!view) return;
+    this.options.emit({ type: "reloading", scene: view.scene });
+    void this.ready(view).catch(() => {});
+    void file;
+  }
+
+  /** An error from drawing a frame, for the page. */
+  pageError(scene: string, error: unknown): PageError {
+    return this.toPageError(scene, error);
+  }
+
+  /** Stops every process the preview started. */
+  async close(): Promise<void> {
+    this.closed = true;
+    this.training?.abort();
+    const drawers = [this.loaded?.drawer, this.spare?.drawer].filter((d): d is SceneDrawer => d !== undefined);
+    this.loaded = null;
+    this.spare = null;
+    await Promise.all(drawers.map((d) => d.kill()));
+    await this.job?.catch(() => {});
+  }
+
+  private async load(view: View): Promise<void> {
+    const files = this.files;
+    const key = viewKey(view);
+    const file = this.options.fileOf(view.scene) as string;
+    const previous = this.loaded;
+    // Only the size or the theme changed: the same process prepares the scene again.
+    const same = previous !== null && previous.id === view.scene && previous.files === files && previous.drawer.alive;
+    const drawer = same ? previous.drawer : this.takeDrawer(file);
+    const training = new AbortController();
+    this.training = training;
+    try {
+      const meta = same ? previous.meta : await drawer.load(file);
+      const run = await sceneRun(
+        drawer,
+        {
+          scene: file,
+          runs: this.runs,
+          log: () => {},
+          onTraining: (progress) => this.options.emit({ type: "training", scene: view.scene, progress }),
+        },
+        meta,
+        meta.seed,
+        training.signal,
+      );
+      const frames = Math.max(1, Math.round(meta.duration * meta.fps));
+      const context = {
+        run,
+        seed: meta.seed,
+        width: view.width,
+        height: view.height,
+        fps: meta.fps,
+        frames,
+        duration: frames / meta.fps,
+        theme: view.theme,
+      };
+      const prepared = await drawer.prepare(context, { raw: false, png: true }, { timeline: true });
+      if (this.closed) throw new PreviewRequestError("the studio is stopping", 503);
+      if (previous && previous.drawer !== drawer) void previous.drawer.kill();
+      this.version++;
+      const info: SceneInfo = {
+        id: view.scene,
+        name: meta.name,
+        width: meta.width,
+        height: meta.height,
+        fps: meta.fps,
+        duration: meta.duration,
+        frames,
+        trains: meta.trains,
+        timeline: prepared.timeline ?? { beats: null, epochs: null },
+        version: this.version,
+        view,
+      };
+      this.loaded = { key, id: view.scene, file, view, drawer, meta, info, files };
+      const hadError = this.failure !== null;
+      this.failure = null;
+      this.options.emit({ type: "scene", scene: info });
+      if (hadError) this.options.emit({ type: "error", error: null });
+    } catch (error) {
+      if (drawer !== previous?.drawer) void drawer.kill();
+      // Training stopped because a file changed: the next load follows at once.
+      if (training.signal.aborted && files !== this.files) return;
+      const page = this.toPageError(view.scene, error);
+      this.failure = { key, files, error: page };
+      this.options.emit({ type: "error", error: page });
+    } finally {
+      if (this.training === training) this.training = null;
+      this.refillSpare();
+    }
+  }
+
+  /** The warm process if it imported today's netreel, else a new one. */
+  private takeDrawer(file: string): SceneDrawer {
+    const spare = this.spare;
+    this.spare = null;
+    if (spare && spare.generation === this.generation && spare.drawer.alive) return spare.drawer;
+    if (spare) void spare.drawer.kill();
+    return new SceneDrawer({ file, timeoutSeconds: this.options.frameTimeoutSeconds });
+  }
+
+  private refillSpare(): void {
+    if (this.closed) return;
+    if (this.spare && (this.spare.generation !== this.generation || !this.spare.drawer.alive)) {
+      void this.spare.drawer.kill();
+      this.spare = null;
+    }
+    if (this.spare) return;
+    const drawer = new SceneDrawer({ file: "(no scene yet)", timeoutSeconds: this.options.frameTimeoutSeconds });
+    drawer.warm().catch(() => {});
+    this.spare = { drawer, generation: this.generation };
+  }
+
+  private toPageError(scene: string, error: unknown): PageError {
+    const page: PageError = { scene, message: messageOf(error) };
+    const where: SourcePlace | undefined = error instanceof SceneFailure ? error.where : undefined;
+    if (where) {
+      const relative = path.relative(this.options.root, where.file);
+      const file = relative.startsWith("..") || path.isAbsolute(relative) ? where.file : relative;
+      page.where = { file: file.split(path.sep).join("/"), line: where.line, column: where.column };
+    }
+    return page;
+  }
+}
