@@ -165,7 +165,7 @@ describe("netreel studio (over HTTP)", { timeout: 240_000 }, () => {
       await until(() => events.events.slice(before).find((e) => e.type === "scene"), "the reload after an epochs edit");
       const training = events.events.slice(before).filter((e) => e.type === "training");
       assert.ok(training.length > 0, "a changed config trains again, with progress");
-      assert.equal((training.at(-1) as { progress: { epochs: number } }).progress.epochs, 25);
+      assert.equal((training.at(-1) as unknown as { progress: { epochs: number } }).progress.epochs, 25);
     } finally {
       events.close();
     }
