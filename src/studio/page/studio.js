@@ -108,7 +108,7 @@ function setPlaying(playing) {
 function tick(now) {
   if (state.playing && state.info) {
     let index = state.playFrom.index + Math.floor(((now - state.playFrom.time) * state.info.fps) / 1000);
-    if (index > lastFrame()) {
+    if (index >= lastFrame()) {
       index = lastFrame();
       setPlaying(false);
     }
