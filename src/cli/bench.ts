@@ -241,10 +241,14 @@ async function timeEncodeFromPipe(ffmpeg: string, args: string[], raw: string): 
   return (performance.now() - started) / 1000;
 }
 
-/** `npm run bench [-- train|render]`. */
+/** `npm run bench [-- train|render|studio]`. */
 export async function benchCommand(argv: string[]): Promise<number> {
   const only = argv[0];
   if (only === undefined || only === "train") benchTraining();
   if (only === undefined || only === "render") await benchRender();
+  if (only === undefined || only === "studio") {
+    const { benchStudio } = await import("./bench-studio.ts");
+    await benchStudio();
+  }
   return 0;
 }

@@ -27,6 +27,7 @@ export interface SceneMeta {
 /** Supervisor to worker. */
 export type Request =
   | { type: "warm" }
+  | { type: "hold-run"; key: string; run: Run }
   | { type: "load"; file: string }
   | { type: "train-config"; seed: Seed }
   | {
@@ -40,6 +41,8 @@ export type Request =
       moments?: SnapshotRef[];
       /** Also lay out the scene's beats and each frame's epoch (for the studio's scrubber). */
       timeline?: boolean;
+      /** The run is the one held under this key (`holdRun`): `context.run` is not sent. */
+      heldRun?: string;
     }
   | { type: "draw"; index: number }
   | { type: "exit" };
@@ -131,6 +134,7 @@ export class SceneDrawer {
   private readonly pending = new Map<string, Pending>();
   private readonly order: string[] = [];
   private stderrTail = "";
+  private heldRun: string | null = null;
   private usage: ProcessUsage | null = null;
   private exited = false;
   private readonly exit: Promise<void>;
@@ -182,6 +186,16 @@ export class SceneDrawer {
     return this.request("warm", { type: "warm" });
   }
 
+  /**
+   * Hands a run to the process ahead of its `prepare` (copying a run between processes takes
+   * ~0.1 s): the studio gives its warm process the run the next save will most likely reuse.
+   */
+  holdRun(key: string, run: Run): void {
+    if (this.exited) return;
+    this.heldRun = key;
+    this.child.send({ type: "hold-run", key, run } satisfies Request, () => {});
+  }
+
   /** Whether the process has exited (crashed, killed or closed). */
   get alive(): boolean {
     return !this.exited;
@@ -205,9 +219,14 @@ export class SceneDrawer {
   prepare(
     context: SceneContext<Run | undefined>,
     encodings: { raw: boolean; png: boolean },
-    options: { snapshots?: boolean; moments?: SnapshotRef[]; timeline?: boolean } = {},
+    options: { snapshots?: boolean; moments?: SnapshotRef[]; timeline?: boolean; runKey?: string } = {},
   ): Promise<Prepared> {
-    return this.request("prepare", { type: "prepare", file: this.file, context, encodings, ...options });
+    const { runKey, ...rest } = options;
+    if (runKey !== undefined && runKey === this.heldRun) {
+      const sent = { ...context, run: undefined };
+      return this.request("prepare", { type: "prepare", file: this.file, context: sent, encodings, ...rest, heldRun: runKey });
+    }
+    return this.request("prepare", { type: "prepare", file: this.file, context, encodings, ...rest });
   }
 
   /** Asks for frame `index`; frames come back in the order asked for. */

@@ -9,6 +9,7 @@ import type { Run } from "../train/index.ts";
  */
 export class RunCache {
   private readonly runs = new Map<string, Run>();
+  private readonly keys = new WeakMap<Run, string>();
   constructor(private readonly limit = 3) {}
 
   /** The key of a run trained from `config`, with data paths relative to `baseDir`. */
@@ -31,7 +32,13 @@ export class RunCache {
     return run;
   }
 
+  /** The key a run was stored under. */
+  keyOf(run: Run): string | undefined {
+    return this.keys.get(run);
+  }
+
   set(key: string, run: Run): void {
+    this.keys.set(run, key);
     this.runs.delete(key);
     this.runs.set(key, run);
     while (this.runs.size > this.limit) this.runs.delete(this.runs.keys().next().value as string);

@@ -9,7 +9,10 @@
  * 12-byte header (index, raw length, PNG length, little-endian u32) and the bytes.
  */
 import net from "node:net";
+import { createCanvas } from "canvas";
+import { font, registerFonts } from "../draw/index.ts";
 import type { Scene } from "../scene/index.ts";
+import type { Run } from "../train/index.ts";
 import type { Request, Response, SceneMeta } from "./drawer.ts";
 import { FrameRenderer, messageOf } from "./frames.ts";
 import { placeOf } from "./place.ts";
@@ -19,6 +22,8 @@ const frames = new net.Socket({ fd: 4, readable: false, writable: true });
 let scene: Scene | null = null;
 let renderer: FrameRenderer | null = null;
 let encodings = { raw: true, png: false };
+/** A run handed over ahead of `prepare` (the studio's warm process). */
+let held: { key: string; run: Run } | null = null;
 
 function send(message: Response): void {
   process.send?.(message);
@@ -42,12 +47,16 @@ async function handle(request: Request): Promise<void> {
     case "warm": {
       try {
         await import("../index.ts");
+        warmCanvas();
         send({ type: "warm" });
       } catch (error) {
         fail("load", error);
       }
       return;
     }
+    case "hold-run":
+      held = { key: request.key, run: request.run };
+      return;
     case "load": {
       try {
         scene = await loadScene(request.file);
@@ -81,7 +90,9 @@ async function handle(request: Request): Promise<void> {
     case "prepare": {
       try {
         encodings = request.encodings;
-        renderer = new FrameRenderer(scene as Scene, request.context, request.file);
+        const context =
+          request.heldRun !== undefined && held?.key === request.heldRun ? { ...request.context, run: held.run } : request.context;
+        renderer = new FrameRenderer(scene as Scene, context, request.file);
         send({
           type: "prepared",
           captions: renderer.captions(),
@@ -127,6 +138,26 @@ async function handle(request: Request): Promise<void> {
       return;
     }
   }
+}
+
+/**
+ * Draws text in each of netreel's fonts on a scratch canvas, so that font loading and the
+ * drawing code's first (slow) run happen before a scene's first frame is asked for.
+ */
+function warmCanvas(): void {
+  registerFonts();
+  const canvas = createCanvas(320, 180);
+  const ctx = canvas.getContext("2d");
+  for (const weight of ["normal", "bold"] as const) {
+    for (const style of ["normal", "italic"] as const) {
+      ctx.font = font(18, weight, style);
+      ctx.fillText("netreel σ′(z) ½ −0.25", 10, 40);
+    }
+  }
+  ctx.beginPath();
+  ctx.arc(50, 50, 20, 0, Math.PI * 2);
+  ctx.fill();
+  canvas.toBuffer("image/png");
 }
 
 // Messages are handled in order: a draw waits for the prepare before it.

@@ -72,12 +72,16 @@ interface Loaded {
   info: SceneInfo;
   /** The files' version the scene was loaded at. */
   files: number;
+  /** The key of the run it draws (RunCache), if any. */
+  runKey: string | undefined;
 }
 
 interface Spare {
   drawer: SceneDrawer;
   /** The code generation it imported netreel at. */
   generation: number;
+  /** The run it holds, ready for `prepare`. */
+  runKey: string | undefined;
 }
 
 export interface PreviewOptions {
@@ -194,6 +198,7 @@ export class Preview {
   async close(): Promise<void> {
     this.closed = true;
     this.training?.abort();
+    if (this.spareTimer) clearTimeout(this.spareTimer);
     const drawers = [this.loaded?.drawer, this.spare?.drawer].filter((d): d is SceneDrawer => d !== undefined);
     this.loaded = null;
     this.spare = null;
@@ -211,8 +216,13 @@ export class Preview {
     const drawer = same ? previous.drawer : this.takeDrawer(file);
     const training = new AbortController();
     this.training = training;
+    const t0 = performance.now();
+    const trace = (what: string) => {
+      if (process.env.NETREEL_STUDIO_TRACE) process.stderr.write(`studio: ${what} at ${(performance.now() - t0).toFixed(0)} ms\n`);
+    };
     try {
       const meta = same ? previous.meta : await drawer.load(file);
+      trace("loaded");
       const run = await sceneRun(
         drawer,
         {
@@ -225,6 +235,7 @@ export class Preview {
         meta.seed,
         training.signal,
       );
+      trace("run");
       const frames = Math.max(1, Math.round(meta.duration * meta.fps));
       const context = {
         run,
@@ -236,7 +247,13 @@ export class Preview {
         duration: frames / meta.fps,
         theme: view.theme,
       };
-      const prepared = await drawer.prepare(context, { raw: false, png: true }, { timeline: true });
+      const runKey = run ? this.runs.keyOf(run) : undefined;
+      const prepared = await drawer.prepare(
+        context,
+        { raw: false, png: true },
+        { timeline: true, ...(runKey !== undefined ? { runKey } : {}) },
+      );
+      trace("prepared");
       if (this.closed) throw new PreviewRequestError("the studio is stopping", 503);
       if (previous && previous.drawer !== drawer) void previous.drawer.kill();
       this.version++;
@@ -253,7 +270,7 @@ export class Preview {
         version: this.version,
         view,
       };
-      this.loaded = { key, id: view.scene, file, view, drawer, meta, info, files };
+      this.loaded = { key, id: view.scene, file, view, drawer, meta, info, files, runKey };
       const hadError = this.failure !== null;
       this.failure = null;
       this.options.emit({ type: "scene", scene: info });
@@ -267,7 +284,8 @@ export class Preview {
       this.options.emit({ type: "error", error: page });
     } finally {
       if (this.training === training) this.training = null;
-      this.refillSpare();
+      // Not at once: a new process starting would slow the frame the page is about to ask for.
+      this.scheduleSpare();
     }
   }
 
@@ -280,16 +298,34 @@ export class Preview {
     return new SceneDrawer({ file, timeoutSeconds: this.options.frameTimeoutSeconds });
   }
 
+  private spareTimer: NodeJS.Timeout | null = null;
+
+  private scheduleSpare(): void {
+    if (this.spareTimer) return;
+    this.spareTimer = setTimeout(() => {
+      this.spareTimer = null;
+      this.refillSpare();
+    }, 700);
+  }
+
+  /** Keeps a warm process ready, holding the run the page's scene draws (a save most likely keeps it). */
   private refillSpare(): void {
     if (this.closed) return;
     if (this.spare && (this.spare.generation !== this.generation || !this.spare.drawer.alive)) {
       void this.spare.drawer.kill();
       this.spare = null;
     }
-    if (this.spare) return;
-    const drawer = new SceneDrawer({ file: "(no scene yet)", timeoutSeconds: this.options.frameTimeoutSeconds });
-    drawer.warm().catch(() => {});
-    this.spare = { drawer, generation: this.generation };
+    if (!this.spare) {
+      const drawer = new SceneDrawer({ file: "(no scene yet)", timeoutSeconds: this.options.frameTimeoutSeconds });
+      drawer.warm().catch(() => {});
+      this.spare = { drawer, generation: this.generation, runKey: undefined };
+    }
+    const runKey = this.loaded?.runKey;
+    const run = runKey !== undefined ? this.runs.get(runKey) : undefined;
+    if (runKey !== undefined && run && this.spare.runKey !== runKey) {
+      this.spare.drawer.holdRun(runKey, run);
+      this.spare.runKey = runKey;
+    }
   }
 
   private toPageError(scene: string, error: unknown): PageError {

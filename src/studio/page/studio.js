@@ -19,7 +19,11 @@ const state = {
   wanted: 0,
   playing: false,
   playFrom: { time: 0, index: 0 },
-  inFlight: false,
+  /** Frame requests out (at most two), the latest one asked for, and request numbers. */
+  inFlight: 0,
+  asked: null,
+  sequence: 0,
+  shownSequence: 0,
   /** The frame on the canvas: its index, the code version and view it was drawn with, when. */
   shown: { index: -1, version: -1, view: "", at: 0, count: 0 },
   /** The latest load error of this scene (from the server), and the latest draw error. */
@@ -121,19 +125,26 @@ function tick(now) {
   requestAnimationFrame(tick);
 }
 
-/** Asks for the newest wanted frame unless one request is already out or it is on the canvas. */
+/**
+ * Asks for the newest wanted frame unless it is on the canvas or already asked for. Two
+ * requests may be out at once (the server draws the next while the page decodes the last);
+ * an answer older than the frame on the canvas is dropped.
+ */
 function pump() {
-  if (state.inFlight || !state.scene || !state.info) return;
-  const view = viewKey();
-  const { shown } = state;
-  if (shown.index === state.wanted && shown.view === view && shown.version >= state.info.version) return;
-  const index = state.wanted;
-  state.inFlight = true;
-  fetch(`/api/frame?${viewQuery()}&index=${index}`)
+  if (!state.scene || !state.info || state.inFlight >= 2) return;
+  const target = { index: state.wanted, view: viewKey(), version: state.info.version };
+  const covers = (a) => a !== null && a.index === target.index && a.view === target.view && a.version >= target.version;
+  if (covers(state.shown) || covers(state.asked)) return;
+  const sequence = ++state.sequence;
+  state.asked = target;
+  state.inFlight++;
+  fetch(`/api/frame?${viewQuery()}&index=${target.index}`)
     .then(async (response) => {
       if (response.ok) {
         const version = Number(response.headers.get("x-netreel-version"));
         const bitmap = await createImageBitmap(await response.blob());
+        if (sequence < state.shownSequence) return bitmap.close();
+        state.shownSequence = sequence;
         if (canvas.width !== bitmap.width || canvas.height !== bitmap.height) {
           canvas.width = bitmap.width;
           canvas.height = bitmap.height;
@@ -141,19 +152,22 @@ function pump() {
         }
         context.drawImage(bitmap, 0, 0);
         bitmap.close();
-        state.shown = { index, version, view, at: Date.now(), count: state.shown.count + 1 };
+        state.shown = { index: target.index, version, view: target.view, at: Date.now(), count: state.shown.count + 1 };
         state.drawError = null;
         if (state.info && version > state.info.version) await loadInfo();
       } else {
         const body = await response.json().catch(() => ({ message: `HTTP ${response.status}` }));
-        state.shown = { ...state.shown, index, view, version: state.info?.version ?? -1 };
+        if (sequence < state.shownSequence) return;
+        state.shownSequence = sequence;
+        state.shown = { ...state.shown, index: target.index, view: target.view, version: target.version };
         if (response.status === 422) state.drawError = body;
         else status(body.message, true);
       }
     })
     .catch((error) => status(`the studio stopped answering (${error.message})`, true))
     .finally(() => {
-      state.inFlight = false;
+      state.inFlight--;
+      if (state.asked && sequence === state.sequence) state.asked = null;
       showOverlay();
       pump();
     });

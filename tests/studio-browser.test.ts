@@ -1,0 +1,122 @@
+/// <reference lib="dom" />
+// The studio's page in headless Chromium (Debian's chromium through playwright-core): the frame
+// on the page is the frame `render --frame N` writes, scrubbing shows the frame asked for, a saved
+// caption redraws without a page reload, and a syntax error shows an overlay naming its line
+// that the fix clears.
+import assert from "node:assert/strict";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { after, before, describe, test } from "node:test";
+import { type Browser, chromium, type Page } from "playwright-core";
+import { captionScene, makeProject, pixels, type RunningStudio, renderFrame, startStudio, until } from "./studio-helpers.ts";
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+const skip = existsSync(CHROMIUM) ? false : `no Chromium at ${CHROMIUM} (apt-get install chromium, or set CHROMIUM_PATH)`;
+
+interface Shown {
+  index: number;
+  version: number;
+  count: number;
+}
+
+describe("the studio's page in Chromium", { skip, timeout: 180_000 }, () => {
+  let project: string;
+  let studio: RunningStudio;
+  let browser: Browser;
+  let page: Page;
+  const shown = () => page.evaluate(() => (window as unknown as { studio: { shown: Shown } }).studio.shown);
+  /** The canvas's own pixels (RGBA), whatever size it is shown at. */
+  const canvasPixels = () =>
+    page.evaluate(() => {
+      const canvas = document.getElementById("frame") as HTMLCanvasElement;
+      const data = (canvas.getContext("2d") as CanvasRenderingContext2D).getImageData(0, 0, canvas.width, canvas.height);
+      return { width: canvas.width, height: canvas.height, data: Array.from(data.data) };
+    });
+  const sameAsRender = async (index: number) => {
+    const onPage = await canvasPixels();
+    const reference = pixels(renderFrame(project, "scenes/caption.ts", index));
+    assert.equal(onPage.width, reference.width);
+    assert.equal(onPage.height, reference.height);
+    let differ = 0;
+    for (let i = 0; i < reference.data.length; i++) if (onPage.data[i] !== reference.data[i]) differ++;
+    assert.equal(differ, 0, `frame ${index}: ${differ} channel values differ from render --frame ${index}`);
+  };
+
+  before(async () => {
+    project = makeProject({ "caption.ts": captionScene("the first caption") });
+    studio = await startStudio(project);
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+    });
+    page = await browser.newPage({ viewport: { width: 1200, height: 800 } });
+    await page.goto(studio.url);
+  });
+
+  after(async () => {
+    await browser?.close();
+    await studio?.stop();
+  });
+
+  test("the first frame appears and equals render --frame 0 at that size", async () => {
+    await until(async () => (await shown()).count > 0, "the first frame on the page");
+    assert.equal((await shown()).index, 0);
+    await sameAsRender(0);
+    assert.equal(await page.textContent("#index"), "frame 0 / 19");
+    const beats = await page.$$eval("#beats .beat", (marks) => marks.map((m) => (m as HTMLElement).title.split(":")[0]));
+    assert.deepEqual(beats, ["intro", "grow"]);
+  });
+
+  test("scrubbing to frame N shows frame N; the keys step by a frame and by a second", async () => {
+    await page.$eval("#scrubber", (input) => {
+      const range = input as HTMLInputElement;
+      range.value = "13";
+      range.dispatchEvent(new Event("input", { bubbles: true }));
+    });
+    await until(async () => (await shown()).index === 13, "frame 13 on the page");
+    await sameAsRender(13);
+    assert.equal(await page.textContent("#time"), "1.30 s / 2.00 s");
+    assert.equal(await page.textContent("#beat"), "beat: grow");
+    await page.keyboard.press("ArrowLeft");
+    await until(async () => (await shown()).index === 12, "frame 12 after ←");
+    await page.keyboard.press("Shift+ArrowLeft");
+    await until(async () => (await shown()).index === 2, "frame 2 after shift+←");
+    await page.keyboard.press("End");
+    await until(async () => (await shown()).index === 19, "the last frame after End");
+  });
+
+  test("play runs through the clip at the scene's fps", async () => {
+    await page.keyboard.press("Home");
+    await until(async () => (await shown()).index === 0, "frame 0");
+    const before = (await shown()).count;
+    await page.keyboard.press("Space");
+    await until(async () => (await shown()).index === 19, "the end of the clip while playing", 10_000);
+    const drawn = (await shown()).count - before;
+    assert.ok(drawn >= 5, `only ${drawn} frames were shown while playing 2 s at 10 fps`);
+    assert.equal(await page.getAttribute("#play", "aria-label"), "Play", "it stops at the end");
+  });
+
+  test("saving a caption edit redraws the frame without reloading the page", async () => {
+    await page.evaluate(() => {
+      (window as unknown as { marker: number }).marker = 42;
+    });
+    const file = path.join(project, "scenes/caption.ts");
+    const before = await shown();
+    writeFileSync(file, captionScene("a caption edited in the editor"));
+    await until(async () => (await shown()).version > before.version, "the redrawn frame");
+    assert.equal(await page.evaluate(() => (window as unknown as { marker?: number }).marker), 42, "no page reload");
+    assert.equal((await shown()).index, before.index, "the same frame, redrawn");
+    await sameAsRender(before.index);
+  });
+
+  test("a syntax error shows an overlay naming the line; fixing the file clears it", async () => {
+    const file = path.join(project, "scenes/caption.ts");
+    const good = readFileSync(file, "utf8");
+    writeFileSync(file, good.replace("const CAPTION = ", "const CAPTION = = "));
+    await page.waitForSelector("#overlay:not([hidden])", { timeout: 20_000 });
+    assert.equal(await page.textContent("#overlay-where"), "scenes/caption.ts:2:17");
+    assert.match((await page.textContent("#overlay-message")) ?? "", /failed to load/);
+    writeFileSync(file, good);
+    await page.waitForSelector("#overlay[hidden]", { state: "attached", timeout: 20_000 });
+  });
+});
