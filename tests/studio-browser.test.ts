@@ -8,10 +8,20 @@ import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { after, before, describe, test } from "node:test";
 import { type Browser, chromium, type Page } from "playwright-core";
-import { captionScene, makeProject, pixels, type RunningStudio, renderFrame, startStudio, until } from "./studio-helpers.ts";
+import {
+  captionScene,
+  makeProject,
+  pixels,
+  type RunningStudio,
+  renderFrame,
+  startStudio,
+  until,
+} from "./studio-helpers.ts";
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
-const skip = existsSync(CHROMIUM) ? false : `no Chromium at ${CHROMIUM} (apt-get install chromium, or set CHROMIUM_PATH)`;
+const skip = existsSync(CHROMIUM)
+  ? false
+  : `no Chromium at ${CHROMIUM} (apt-get install chromium, or set CHROMIUM_PATH)`;
 
 interface Shown {
   index: number;
@@ -29,7 +39,12 @@ describe("the studio's page in Chromium", { skip, timeout: 180_000 }, () => {
   const canvasPixels = () =>
     page.evaluate(() => {
       const canvas = document.getElementById("frame") as HTMLCanvasElement;
-      const data = (canvas.getContext("2d") as CanvasRenderingContext2D).getImageData(0, 0, canvas.width, canvas.height);
+      const data = (canvas.getContext("2d") as CanvasRenderingContext2D).getImageData(
+        0,
+        0,
+        canvas.width,
+        canvas.height,
+      );
       return { width: canvas.width, height: canvas.height, data: Array.from(data.data) };
     });
   const sameAsRender = async (index: number) => {
@@ -63,7 +78,9 @@ describe("the studio's page in Chromium", { skip, timeout: 180_000 }, () => {
     assert.equal((await shown()).index, 0);
     await sameAsRender(0);
     assert.equal(await page.textContent("#index"), "frame 0 / 19");
-    const beats = await page.$$eval("#beats .beat", (marks) => marks.map((m) => (m as HTMLElement).title.split(":")[0]));
+    const beats = await page.$$eval("#beats .beat", (marks) =>
+      marks.map((m) => (m as HTMLElement).title.split(":")[0]),
+    );
     assert.deepEqual(beats, ["intro", "grow"]);
   });
 

@@ -202,6 +202,29 @@ describe("netreel studio (over HTTP)", { timeout: 240_000 }, () => {
     }
   });
 
+  test("a version stuck in a loop while loading is dropped as soon as the fix is saved", async () => {
+    const file = path.join(project, "scenes/caption.ts");
+    const good = readFileSync(file, "utf8");
+    await fetch(`${studio.base}/api/scene?${view("scenes/caption.ts")}`);
+    const events = await collectEvents(studio.base);
+    try {
+      writeFileSync(file, good.replace("const CAPTION =", "while (Date.now() > 0) {}\nconst CAPTION ="));
+      await until(() => events.events.find((e) => e.type === "reloading"), "the reload of the looping version");
+      await new Promise((r) => setTimeout(r, 1000));
+      const fixed = Date.now();
+      writeFileSync(file, good.replace("the first caption", "fixed"));
+      await until(() => events.events.find((e) => e.type === "scene"), "the fixed version loaded", 15_000);
+      assert.ok(Date.now() - fixed < 10_000, "not held up by the loop (the load limit is 60 s)");
+      assert.ok(
+        !events.events.some((e) => e.type === "error" && e.error !== null),
+        "the dropped version reports nothing",
+      );
+    } finally {
+      events.close();
+      writeFileSync(file, good);
+    }
+  });
+
   test("a draw that throws gives the message and the scene's line, and the server goes on", async () => {
     const thrown = await fetch(`${studio.base}/api/frame?${view("scenes/throws.ts", "320x180")}&index=3`);
     assert.equal(thrown.status, 422);

@@ -117,6 +117,8 @@ export class Preview {
   private generation = 0;
   private lastView: View | null = null;
   private training: AbortController | null = null;
+  /** The process loading the newest version, while it does. */
+  private loading: SceneDrawer | null = null;
   private closed = false;
 
   constructor(options: PreviewOptions) {
@@ -180,8 +182,11 @@ export class Preview {
     if (this.closed) return;
     this.files++;
     if (codeOfNetreel) this.generation++;
-    // A training started by the old code is not waited for: the new code decides what to train.
+    // A load of the old code is not waited for (it may be stuck in a loop the save fixes), nor
+    // a training it started: the new code decides what to train.
     this.training?.abort();
+    const loading = this.loading;
+    if (loading && loading !== this.loaded?.drawer) void loading.kill();
     const view = this.lastView;
     if (!view) return;
     this.options.emit({ type: "reloading", scene: view.scene });
@@ -214,11 +219,13 @@ export class Preview {
     // Only the size or the theme changed: the same process prepares the scene again.
     const same = previous !== null && previous.id === view.scene && previous.files === files && previous.drawer.alive;
     const drawer = same ? previous.drawer : this.takeDrawer(file);
+    this.loading = drawer;
     const training = new AbortController();
     this.training = training;
     const t0 = performance.now();
     const trace = (what: string) => {
-      if (process.env.NETREEL_STUDIO_TRACE) process.stderr.write(`studio: ${what} at ${(performance.now() - t0).toFixed(0)} ms\n`);
+      if (process.env.NETREEL_STUDIO_TRACE)
+        process.stderr.write(`studio: ${what} at ${(performance.now() - t0).toFixed(0)} ms\n`);
     };
     try {
       const meta = same ? previous.meta : await drawer.load(file);
@@ -277,13 +284,14 @@ export class Preview {
       if (hadError) this.options.emit({ type: "error", error: null });
     } catch (error) {
       if (drawer !== previous?.drawer) void drawer.kill();
-      // Training stopped because a file changed: the next load follows at once.
-      if (training.signal.aborted && files !== this.files) return;
+      // A file changed while this version loaded: its failure no longer matters, the next load follows.
+      if (files !== this.files) return;
       const page = this.toPageError(view.scene, error);
       this.failure = { key, files, error: page };
       this.options.emit({ type: "error", error: page });
     } finally {
       if (this.training === training) this.training = null;
+      if (this.loading === drawer) this.loading = null;
       // Not at once: a new process starting would slow the frame the page is about to ask for.
       this.scheduleSpare();
     }
