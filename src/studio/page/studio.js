@@ -57,11 +57,14 @@ window.studio = {
   pause: () => setPlaying(false),
 };
 
-/** Scales the canvas (not its pixels) to fill the space between the header and the footer. */
+/**
+ * Shrinks the canvas (not its pixels) to the space between the header and the footer when the
+ * frame is larger; never enlarges it, which would blur the text (choose a larger size instead).
+ */
 function fit() {
   const main = document.querySelector("main");
   const room = { width: main.clientWidth - 28, height: main.clientHeight - 28 };
-  const scale = Math.min(room.width / canvas.width, room.height / canvas.height);
+  const scale = Math.min(1, room.width / canvas.width, room.height / canvas.height);
   canvas.style.width = `${Math.max(1, Math.floor(canvas.width * scale))}px`;
   canvas.style.height = `${Math.max(1, Math.floor(canvas.height * scale))}px`;
 }
