@@ -224,7 +224,14 @@ export class SceneDrawer {
     const { runKey, ...rest } = options;
     if (runKey !== undefined && runKey === this.heldRun) {
       const sent = { ...context, run: undefined };
-      return this.request("prepare", { type: "prepare", file: this.file, context: sent, encodings, ...rest, heldRun: runKey });
+      return this.request("prepare", {
+        type: "prepare",
+        file: this.file,
+        context: sent,
+        encodings,
+        ...rest,
+        heldRun: runKey,
+      });
     }
     return this.request("prepare", { type: "prepare", file: this.file, context, encodings, ...rest });
   }

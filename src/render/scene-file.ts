@@ -30,13 +30,22 @@ export async function loadScene(file: string): Promise<Scene> {
 
 /**
  * A load error in one line. A syntax error comes from esbuild (through tsx) as a header line
- * and one "file:line:column: ERROR: text" line per error; keep the places and the texts.
+ * and one "file:line:column: ERROR: text" line per error; keep the places (relative to the
+ * current folder, columns counted from 1 as editors do) and the texts.
  */
 function loadFailure(error: Error): string {
   const lines = String(error?.message ?? error)
     .replace(/^Transform failed with \d+ errors?:\n/, "")
     .split("\n")
-    .map((line) => line.replace(/: ERROR: /, ": ").trim())
+    .map((line) =>
+      line
+        .replace(/^(.+?):(\d+):(\d+): ERROR: /, (_, file: string, row: string, column: string) => {
+          const relative = path.relative(process.cwd(), file);
+          const shown = relative.startsWith("..") || path.isAbsolute(relative) ? file : relative;
+          return `${shown}:${row}:${Number(column) + 1}: `;
+        })
+        .trim(),
+    )
     .filter((line) => line !== "");
   return lines.join("; ");
 }

@@ -91,7 +91,9 @@ async function handle(request: Request): Promise<void> {
       try {
         encodings = request.encodings;
         const context =
-          request.heldRun !== undefined && held?.key === request.heldRun ? { ...request.context, run: held.run } : request.context;
+          request.heldRun !== undefined && held?.key === request.heldRun
+            ? { ...request.context, run: held.run }
+            : request.context;
         renderer = new FrameRenderer(scene as Scene, context, request.file);
         send({
           type: "prepared",

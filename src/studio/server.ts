@@ -23,6 +23,12 @@ const OUTPUT_TYPES: Record<string, string> = {
   ".gif": "image/gif",
   ".vtt": "text/vtt; charset=utf-8",
 };
+/** A file as messages name it: relative to the current folder when inside it. */
+function shortPath(file: string): string {
+  const relative = path.relative(process.cwd(), file);
+  return relative.startsWith("..") || path.isAbsolute(relative) ? file : relative;
+}
+
 /** Frame sizes the page offers besides the scene's own. */
 const MAX_SIDE = 3840;
 
@@ -163,9 +169,9 @@ export class Studio {
     } catch {}
     for (const name of names.sort()) {
       const file = path.join(dir, name);
-      found.set(this.idOf(file), file);
+      found.set(this.idOf(file), shortPath(file));
     }
-    if (this.extra) found.set(this.idOf(this.extra), this.extra);
+    if (this.extra) found.set(this.idOf(this.extra), shortPath(this.extra));
     const same = found.size === this.scenes.size && [...found.keys()].every((id) => this.scenes.has(id));
     this.scenes = found;
     return !same;
