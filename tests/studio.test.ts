@@ -3,7 +3,7 @@
 // a run whose training did not change, errors with their place, and Ctrl-C during a render.
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import net from "node:net";
 import path from "node:path";
 import { after, before, describe, test } from "node:test";
@@ -234,6 +234,43 @@ describe("netreel studio (over HTTP)", { timeout: 240_000 }, () => {
     assert.equal(body.where.line, 9);
     const next = await fetch(`${studio.base}/api/frame?${view("scenes/throws.ts", "320x180")}&index=4`);
     assert.equal(next.status, 200);
+  });
+
+  test("Save PNG writes the same file as render --frame N; Render MP4 reports progress and names the file", async () => {
+    const post = (route: string, body: object) =>
+      fetch(`${studio.base}${route}`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify(body),
+      });
+    const saved = await post("/api/save", { scene: "scenes/caption.ts", index: 7, theme: "light" });
+    assert.equal(saved.status, 200);
+    assert.deepEqual(await saved.json(), { file: "output/caption-frame7.png" });
+    const file = readFileSync(path.join(project, "output/caption-frame7.png"));
+    assert.ok(pixels(file).data.equals(pixels(renderFrame(project, "scenes/caption.ts", 7, "1280x720")).data));
+    const served = await fetch(`${studio.base}/output/caption-frame7.png`);
+    assert.ok(Buffer.from(await served.arrayBuffer()).equals(file), "the saved still is served from output/");
+    const past = await post("/api/save", { scene: "scenes/caption.ts", index: 99 });
+    assert.equal(past.status, 422);
+    assert.match(((await past.json()) as { message: string }).message, /past the last frame \(19\)/);
+
+    const events = await collectEvents(studio.base);
+    try {
+      const started = await post("/api/render", { scene: "scenes/caption.ts", format: "mp4" });
+      assert.equal(started.status, 202);
+      const done = await until(
+        () => events.events.find((e) => e.type === "render" && e.state === "done"),
+        "the render's end",
+        60_000,
+      );
+      assert.equal(done.file, "output/caption.mp4");
+      const progress = events.events.filter((e) => e.type === "render" && e.state === "rendering");
+      assert.ok(progress.length > 0 && progress.at(-1)?.done === 20, "progress up to the last of 20 frames");
+      assert.ok(readFileSync(path.join(project, "output/caption.mp4")).length > 1000);
+    } finally {
+      events.close();
+    }
+    for (const name of ["caption.mp4", "caption-frame7.png"]) rmSync(path.join(project, "output", name));
   });
 
   test("Ctrl-C during a render it started stops everything and leaves no file behind", async () => {
