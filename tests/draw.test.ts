@@ -76,7 +76,7 @@ describe("golden images of the drawing blocks (320x180)", () => {
     });
   }
 
-  test("looking along h2: its numbers, which switch sides of the box here, are faded out", () => {
+  test("looking along h2: its numbers, which switch sides of the box here, are left out", () => {
     const png = paint((ctx) => {
       const camera = new OrbitCamera({
         azimuth: -90,

@@ -205,7 +205,7 @@ describe("drawPanel3d keeps the box and its labels inside its rectangle", () => 
     // Labels that would not fit are left out, which would hide a bad fit: every label that
     // shows must have fitted.
     for (const label of axisLabels(camera, { unit: paint.unit })) {
-      if (label.kind === "mark" || label.legible < 1) continue;
+      if (label.kind === "mark" || !label.shown) continue;
       const inside =
         label.x - label.width / 2 >= rect.x &&
         label.x + label.width / 2 <= rect.x + rect.width &&
