@@ -104,7 +104,15 @@ export default defineScene({
       const state = stateAround(frame.run, at.epoch, { layer: LAYER, window: SMOOTHING });
       const plane = outputPlane(state);
       const axisLabels: [string, string, string] = ["h₁", "h₂", "h₃"];
-      drawPanel3d(paint, rect, { view: camera(frame.time), points: state.activations, labels, plane, axisLabels });
+      // The camera's path and the time, so tick numbers fade as the camera moves rather than pop.
+      drawPanel3d(paint, rect, {
+        view: camera,
+        time: frame.time,
+        points: state.activations,
+        labels,
+        plane,
+        axisLabels,
+      });
     });
     // The title card, with the data set in its input plane beside the title, fading out over the figure.
     const opacity = card(frame.time).titleOpacity;

@@ -18,6 +18,32 @@ import {
 import { drawPlot, withAlpha } from "../src/index.ts";
 
 const GHOSTS = [0, 1, 2, 4, 8];
+type Spec = Parameters<typeof Network.fromPlain>[0];
+
+/** The network's output over x, for a snapshot's (or an interpolated state's) weights. */
+function outputOf(spec: Spec, params: { weights: number[][][]; biases: number[][] }): (x: number) => number {
+  const net = Network.fromPlain(spec, params);
+  return (x) => feedforward(net, [x])[0] as number;
+}
+
+const specOf = (run: { config: { sizes: number[] } }): Spec => ({
+  sizes: run.config.sizes,
+  activation: "sigmoid",
+  outputActivation: "tanh",
+});
+
+/** `f`, remembering each value it gave: a plot samples the same xs every frame. */
+function remembered(f: (x: number) => number): (x: number) => number {
+  const values = new Map<number, number>();
+  return (x) => {
+    let y = values.get(x);
+    if (y === undefined) {
+      y = f(x);
+      values.set(x, y);
+    }
+    return y;
+  };
+}
 
 export default defineScene({
   name: "toy1d",
@@ -54,7 +80,12 @@ export default defineScene({
         ],
       },
     ),
-    spec: { sizes: run.config.sizes, activation: "sigmoid", outputActivation: "tanh" } as const,
+    // The faint earlier curves do not change from frame to frame: their networks are built once
+    // and each value remembered, so a frame reads them instead of running the network again.
+    ghosts: run.snapshots
+      .filter((s) => GHOSTS.includes(s.epoch))
+      .map((s) => ({ epoch: s.epoch, f: remembered(outputOf(specOf(run), s)) })),
+    spec: specOf(run),
     xs: run.data.X.map((p) => p[0] as number),
     ys: run.data.y,
   }),
@@ -62,22 +93,18 @@ export default defineScene({
   beats: (prepared) => prepared.figure.clock.beats,
   snapshots: ["start:0.5", "training:middle", "end"],
 
-  draw: (ctx, frame, { figure, spec, xs, ys }) => {
+  draw: (ctx, frame, { figure, ghosts, spec, xs, ys }) => {
     const paint = paintFor(ctx, frame, themeNamed(frame.theme));
     const { theme } = paint;
-    const outputOf = (params: { weights: number[][][]; biases: number[][] }) => {
-      const net = Network.fromPlain(spec, params);
-      return (x: number) => feedforward(net, [x])[0] as number;
-    };
     trainingFigure(paint, frame, figure, (rect, state) => {
-      const ghosts = frame.run.snapshots.filter((s) => GHOSTS.includes(s.epoch) && s.epoch < state.epoch - 0.01);
+      const earlier = ghosts.filter((g) => g.epoch < state.epoch - 0.01);
       drawPlot(paint, rect, {
         x: { range: [-5, 5], ticks: [-4, -2, 0, 2, 4], label: "input x" },
         y: { range: [-1.25, 1.25], ticks: [-1, 0, 1], label: "output a³" },
         series: [
-          ...ghosts.map((s) => ({ f: outputOf(s), color: withAlpha(theme.accent, 0.3), width: 2 })),
+          ...earlier.map((g) => ({ f: g.f, color: withAlpha(theme.accent, 0.3), width: 2 })),
           {
-            f: outputOf(state),
+            f: outputOf(spec, state),
             name: `network output (epoch ${state.epoch.toFixed(1)})`,
             color: theme.accent,
             width: 3.5,

@@ -19,6 +19,7 @@ import {
   frameLayout,
   LIGHT,
   niceTicks,
+  tickDecimals,
   OrbitCamera,
   paintFor,
   registerFonts,
@@ -76,7 +77,7 @@ describe("golden images of the drawing blocks (320x180)", () => {
     });
   }
 
-  test("looking along h2: its numbers, which switch sides of the box here, are faded out", () => {
+  test("looking along h2: its numbers, which switch sides of the box here, are left out", () => {
     const png = paint((ctx) => {
       const camera = new OrbitCamera({
         azimuth: -90,
@@ -301,6 +302,31 @@ describe("drawing geometry", () => {
     assert.deepEqual(niceTicks(0, 30, 4), [0, 10, 20, 30]);
     assert.deepEqual(niceTicks(0, 0.2, 3), [0, 0.1, 0.2]);
     assert.deepEqual(niceTicks(0.4, 1, 3), [0.4, 0.6, 0.8, 1]);
+  });
+
+  test("tick decimals print every tick exactly, not only the step", () => {
+    assert.equal(tickDecimals([0, 2.5, 5, 7.5]), 1);
+    assert.equal(tickDecimals([0, 0.25, 0.5]), 2);
+    assert.equal(tickDecimals([0, 5, 10]), 0);
+    assert.equal(tickDecimals([0.4, 0.6, 0.8, 1]), 1);
+    assert.equal(tickDecimals([-10, 0, 10, 20]), 0);
+    assert.equal(tickDecimals([0, 0.001, 0.002]), 3);
+    // Every tick of a nice list prints as itself, and no two alike.
+    for (const [low, high, count] of [
+      [0, 7.5, 3],
+      [0, 0.5, 2],
+      [-1, 1, 8],
+      [0, 1e-3, 4],
+      [0, 250, 4],
+    ] as const) {
+      const ticks = niceTicks(low, high, count);
+      const labels = ticks.map((t) => t.toFixed(tickDecimals(ticks)));
+      assert.deepEqual(labels.map(Number), ticks, `${labels}`);
+    }
+    // Values no decimal count prints exactly get the step's decimals, distinct.
+    const thirds = [0, 1 / 3, 2 / 3, 1];
+    assert.equal(new Set(thirds.map((t) => t.toFixed(tickDecimals(thirds)))).size, 4);
+    assert.ok(tickDecimals(thirds) <= 4);
   });
 });
 

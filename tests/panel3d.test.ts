@@ -1,14 +1,17 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import { type CanvasRenderingContext2D, createCanvas } from "canvas";
+import { type Canvas, type CanvasRenderingContext2D, createCanvas } from "canvas";
 import {
+  type AxisLabel,
   axisLabels,
   drawPanel3d,
   LIGHT,
+  type OrbitCamera,
   PanelSizeError,
   paintFor,
   registerFonts,
   type Vec3,
+  type View3d,
   withAlpha,
 } from "../src/draw/index.ts";
 import { stream } from "../src/random/index.ts";
@@ -202,7 +205,7 @@ describe("drawPanel3d keeps the box and its labels inside its rectangle", () => 
     // Labels that would not fit are left out, which would hide a bad fit: every label that
     // shows must have fitted.
     for (const label of axisLabels(camera, { unit: paint.unit })) {
-      if (label.kind === "mark" || label.legible < 1) continue;
+      if (label.kind === "mark" || !label.shown) continue;
       const inside =
         label.x - label.width / 2 >= rect.x &&
         label.x + label.width / 2 <= rect.x + rect.width &&
@@ -254,5 +257,228 @@ describe("drawPanel3d keeps the box and its labels inside its rectangle", () => 
         error.message ===
           "the 3-D panel's rectangle (40x30 px) is too small to hold its tick numbers and axis names: give it more room",
     );
+  });
+});
+
+/** A label the panel drew: its ink's box on the canvas and the opacity it was drawn with. */
+interface DrawnLabel {
+  x0: number;
+  y0: number;
+  x1: number;
+  y1: number;
+  alpha: number;
+  /** The label of `axisLabels` it is (the nearest by the centre of its ink). */
+  label: AxisLabel;
+  index: number;
+}
+
+const inkBoxes = new WeakMap<object, { x0: number; y0: number; x1: number; y1: number } | null>();
+
+/** The box of an image's visible pixels, in the image's own coordinates (null if blank). */
+function inkOf(image: Canvas): { x0: number; y0: number; x1: number; y1: number } | null {
+  let box = inkBoxes.get(image);
+  if (box !== undefined) return box;
+  const data = image.getContext("2d").getImageData(0, 0, image.width, image.height).data;
+  let [x0, y0, x1, y1] = [Number.POSITIVE_INFINITY, Number.POSITIVE_INFINITY, -1, -1];
+  for (let y = 0; y < image.height; y++) {
+    for (let x = 0; x < image.width; x++) {
+      if ((data[4 * (y * image.width + x) + 3] as number) < 24) continue;
+      x0 = Math.min(x0, x);
+      y0 = Math.min(y0, y);
+      x1 = Math.max(x1, x + 1);
+      y1 = Math.max(y1, y + 1);
+    }
+  }
+  box = x1 < 0 ? null : { x0, y0, x1, y1 };
+  inkBoxes.set(image, box);
+  return box;
+}
+
+/**
+ * Draws a 3-D panel with no points, so that every image it stamps is a tick number or axis
+ * name, and returns those as drawn: where their ink is and at what opacity.
+ */
+function drawnLabels(
+  ctx: CanvasRenderingContext2D,
+  draw: () => OrbitCamera,
+  unit: number,
+): { labels: DrawnLabel[]; camera: OrbitCamera } {
+  const stamps: { box: { x0: number; y0: number; x1: number; y1: number }; alpha: number }[] = [];
+  const recording = ctx as CanvasRenderingContext2D & Record<string, unknown>;
+  const original = ctx.drawImage;
+  recording.drawImage = (image: Canvas, dx: number, dy: number) => {
+    const ink = inkOf(image);
+    if (ink && ctx.globalAlpha > 0)
+      stamps.push({
+        box: { x0: dx + ink.x0, y0: dy + ink.y0, x1: dx + ink.x1, y1: dy + ink.y1 },
+        alpha: ctx.globalAlpha,
+      });
+    (original as (...args: unknown[]) => void).call(ctx, image, dx, dy);
+  };
+  let camera: OrbitCamera;
+  try {
+    camera = draw();
+  } finally {
+    recording.drawImage = original;
+  }
+  const known = axisLabels(camera, { unit, axisLabels: ["h₁", "h₂", "h₃"] });
+  const labels = stamps.map(({ box, alpha }) => {
+    const cx = (box.x0 + box.x1) / 2;
+    const cy = (box.y0 + box.y1) / 2;
+    let index = -1;
+    let best = Number.POSITIVE_INFINITY;
+    known.forEach((label, k) => {
+      const d = Math.hypot(label.x - cx, label.y - cy);
+      if (label.kind !== "mark" && d < best) {
+        best = d;
+        index = k;
+      }
+    });
+    assert.ok(best < 10 * unit, `a stamp at ${cx.toFixed(1)}, ${cy.toFixed(1)} is no label of the box`);
+    return { ...box, alpha, label: known[index] as AxisLabel, index };
+  });
+  return { labels, camera };
+}
+
+/** What is wrong with the labels of one view: overlaps, a stacked column of two axes' numbers. */
+function labelProblems(labels: DrawnLabel[], unit: number): string[] {
+  const problems: string[] = [];
+  const name = (d: DrawnLabel) => `${d.label.kind} ${d.label.text} of axis ${d.label.axis}`;
+  for (let i = 0; i < labels.length; i++) {
+    for (let j = i + 1; j < labels.length; j++) {
+      const a = labels[i] as DrawnLabel;
+      const b = labels[j] as DrawnLabel;
+      // Ink closer than a pixel at 720p reads as one smudge.
+      const gap = unit;
+      if (a.x0 < b.x1 + gap && b.x0 < a.x1 + gap && a.y0 < b.y1 + gap && b.y0 < a.y1 + gap)
+        problems.push(`${name(a)} overlaps ${name(b)}`);
+    }
+  }
+  // A horizontal axis whose numbers run on in the column of h3's numbers reads as h3 continued.
+  const column = labels.filter((d) => d.label.axis === 2 && d.label.kind === "tick");
+  if (column.length >= 2) {
+    const x0 = Math.min(...column.map((d) => d.x0));
+    const x1 = Math.max(...column.map((d) => d.x1));
+    for (const axis of [0, 1]) {
+      const inColumn = labels.filter((d) => d.label.axis === axis && d.label.kind === "tick" && d.x0 < x1 && x0 < d.x1);
+      if (inColumn.length >= 2) problems.push(`${inColumn.length} numbers of axis ${axis} run on in axis 2's column`);
+    }
+  }
+  return problems;
+}
+
+describe("the 3-D panel's tick numbers and axis names: legible or absent, never in each other's way", () => {
+  const width = 640;
+  const height = 360;
+  const rect = { x: 120, y: 50, width: 380, height: 250 };
+  const canvas = createCanvas(width, height);
+  const ctx = canvas.getContext("2d");
+  const paint = paintFor(ctx, { width, height }, LIGHT);
+  const none = { points: new Float64Array(0), labels: new Uint8Array(0), axisLabels: ["h₁", "h₂", "h₃"] as const };
+  const still = (view: View3d) =>
+    drawnLabels(
+      ctx,
+      () => {
+        ctx.fillStyle = LIGHT.background;
+        ctx.fillRect(0, 0, width, height);
+        return drawPanel3d(paint, rect, { ...none, axisLabels: ["h₁", "h₂", "h₃"], view });
+      },
+      paint.unit,
+    ).labels;
+  // The grid of the sweep above, and fine steps of azimuth around the views where the
+  // horizontal axes are seen end on (their numbers switch sides of the box there).
+  const views: View3d[] = [];
+  for (const azimuth of [-180, -135, -100, -60, -20, 0, 30, 45, 80, 120, 160])
+    for (const elevation of [-25, 0, 12, 30, 50, 75])
+      for (const zoom of [1, 1.5, 3])
+        for (const target of [
+          [0.5, 0.5, 0.5],
+          [0.15, 0.85, 0.3],
+        ] as Vec3[])
+          views.push({ azimuth, elevation, zoom, target, distance: 5 });
+  for (const end of [-90, 0, 90, 180])
+    for (let azimuth = end - 20; azimuth <= end + 20; azimuth += 0.5)
+      for (const elevation of [12, 24])
+        for (const target of [
+          [0.5, 0.5, 0.5],
+          [0.35, 0.4, 0.45],
+        ] as Vec3[])
+          views.push({ azimuth, elevation, zoom: 1.4, target, distance: 5 });
+  const where = (v: View3d) => `az ${v.azimuth} el ${v.elevation} zoom ${v.zoom} target ${v.target}`;
+
+  test("labels of different axes never overlap, nor run on in one column", () => {
+    const failures = views.flatMap((view) => {
+      const problems = labelProblems(still(view), paint.unit);
+      return problems.length ? [`${where(view)}: ${problems.join(", ")}`] : [];
+    });
+    assert.deepEqual(failures.slice(0, 20), [], `${failures.length} of ${views.length} views`);
+  });
+
+  test("from a still camera every label is drawn fully opaque or not at all (no ghosts)", () => {
+    const failures = views.flatMap((view) => {
+      const faint = still(view).filter((d) => Math.abs(d.alpha - 1) > 1e-9);
+      return faint.length
+        ? [`${where(view)}: ${faint.map((d) => `${d.label.text} at ${d.alpha.toFixed(2)}`).join(", ")}`]
+        : [];
+    });
+    assert.deepEqual(failures.slice(0, 20), [], `${failures.length} of ${views.length} views`);
+  });
+
+  test("along hidden.ts's camera path labels fade in or out within 0.4 s and never flicker", () => {
+    const run = train(hidden.train?.(hidden.seed));
+    const fps = 30;
+    const duration = hidden.duration ?? 12;
+    const frames = Math.round(duration * fps);
+    const context = {
+      run,
+      seed: hidden.seed,
+      width: 1280,
+      height: 720,
+      fps,
+      frames,
+      duration,
+      theme: "light" as const,
+    };
+    const camera = (hidden.prepare(context) as { camera: (time: number) => View3d }).camera;
+    // Opacity of each label (by its index in `axisLabels`) in every frame; 0 where not drawn.
+    const opacity: number[][] = [];
+    for (let index = 0; index < frames; index++) {
+      const time = index / fps;
+      const { labels } = drawnLabels(
+        ctx,
+        () => {
+          ctx.fillStyle = LIGHT.background;
+          ctx.fillRect(0, 0, width, height);
+          return drawPanel3d(paint, rect, { ...none, axisLabels: ["h₁", "h₂", "h₃"], view: camera, time });
+        },
+        paint.unit,
+      );
+      const row: number[] = [];
+      for (const d of labels) row[d.index] = d.alpha;
+      opacity.push(row);
+      const problems = labelProblems(labels, paint.unit);
+      assert.deepEqual(problems, [], `frame ${index}`);
+    }
+    const count = Math.max(...opacity.map((row) => row.length));
+    const failures: string[] = [];
+    for (let k = 0; k < count; k++) {
+      const alpha = opacity.map((row) => row[k] ?? 0);
+      let fading = 0;
+      let settled: { value: number; frame: number } | null = null;
+      for (let i = 0; i < frames; i++) {
+        const a = alpha[i] as number;
+        if (a > 1e-9 && a < 1 - 1e-9) {
+          fading++;
+          if (fading > 0.4 * fps) failures.push(`label ${k}: faint for over 0.4 s at frame ${i}`);
+          continue;
+        }
+        fading = 0;
+        const value = a > 0.5 ? 1 : 0;
+        if (settled && settled.value !== value && i - settled.frame < fps)
+          failures.push(`label ${k}: ${settled.value ? "off" : "on"} and back within 1 s at frame ${i}`);
+        if (!settled || settled.value !== value) settled = { value, frame: i };
+      }
+    }
+    assert.deepEqual([...new Set(failures)].slice(0, 20), []);
   });
 });

@@ -24,6 +24,11 @@ export interface AxesBoxOptions {
    * wholly inside is left out rather than cut in half by a clip or the canvas edge.
    */
   bounds?: Rect;
+  /**
+   * The opacity of each label of `axisLabels` from this camera, in its order, in place of its
+   * `shown` (1 or 0): `drawPanel3d` passes them to fade labels in time as the camera moves.
+   */
+  labelOpacity?: ArrayLike<number>;
 }
 
 const DEFAULT_TICKS = [0, 0.2, 0.4, 0.6, 0.8, 1];
@@ -145,19 +150,55 @@ export interface AxisLabel {
   /** Size of the text's box (0 for a mark). */
   width: number;
   height: number;
-  /** 0 to 1: labels of a horizontal axis fade out where they switch sides of the box. */
-  legible: number;
+  /**
+   * 0 to 1: the room a panel's fit keeps for it. The labels of a horizontal axis switch sides
+   * of the box where the camera crosses the box's middle along the other horizontal axis; their
+   * room shrinks to nothing within a few degrees of that, so the fit changes smoothly there.
+   */
+  room: number;
+  /** Whether it is drawn from this camera (`axisLabels` says which are). */
+  shown: boolean;
 }
 
+type Box = { x0: number; y0: number; x1: number; y1: number };
+
+const boxOf = (label: AxisLabel, pad: number): Box => ({
+  x0: label.x - label.width / 2 - pad,
+  y0: label.y - label.height / 2 - pad,
+  x1: label.x + label.width / 2 + pad,
+  y1: label.y + label.height / 2 + pad,
+});
+
+const meet = (a: Box, b: Box): boolean => a.x0 < b.x1 && b.x0 < a.x1 && a.y0 < b.y1 && b.y0 < a.y1;
+
 /**
- * Where the box's tick marks, numbers and axis names go from this camera. Each axis is
- * labelled on a box edge on the outline of the box: x and y on the front edges of the floor,
- * z on the left vertical edge. Labels sit a fixed number of pixels out from their edge, so
- * their offsets do not grow with the camera's scale.
+ * Where the box's tick marks, numbers and axis names go from this camera, and which of them
+ * show. Each axis is labelled on a box edge on the outline of the box: x and y on the front
+ * edges of the floor, z on the left vertical edge. Labels sit a fixed number of pixels out
+ * from their edge, so their offsets do not grow with the camera's scale.
+ *
+ * A label shows fully or not at all, so that a still camera shows no half-faded ghosts
+ * (`drawPanel3d` fades them in time as the camera moves):
+ * - a horizontal axis seen nearly end on, where its labels are about to switch sides of the
+ *   box, shows none;
+ * - the axes are placed longest on screen first (the most legible); an axis whose numbers
+ *   would run on in the column of an axis already placed (two or more in it) reads as that
+ *   axis continued, and shows none; nor does one whose name meets a placed label;
+ * - a single number that meets one already placed (at a corner two axes share) is left out,
+ *   as a reader takes the shared value from the other axis.
  */
 export function axisLabels(
   camera: OrbitCamera,
   options: Pick<AxesBoxOptions, "unit" | "ranges" | "ticks" | "axisLabels">,
+): AxisLabel[] {
+  return placeAxisLabels(camera, options, true);
+}
+
+/** `axisLabels`, with `shown` worked out or (for a fit, which needs only places) left false. */
+export function placeAxisLabels(
+  camera: OrbitCamera,
+  options: Pick<AxesBoxOptions, "unit" | "ranges" | "ticks" | "axisLabels">,
+  choose: boolean,
 ): AxisLabel[] {
   const { unit } = options;
   const ticks = options.ticks ?? DEFAULT_TICKS;
@@ -196,10 +237,7 @@ export function axisLabels(
     dx /= norm;
     dy /= norm;
     const [lo, hi] = ranges[a] as [number, number];
-    // As the camera turns, the labels of a horizontal axis jump to the box's other side where
-    // the camera crosses the box's middle along the other horizontal axis: fade them out
-    // within a few degrees of that crossing, so they leave and come back instead of jumping.
-    const legible = a === 2 ? 1 : smoothstep(0.03, 0.12, crossing(camera, a === 0 ? 1 : 0));
+    const room = a === 2 ? 1 : smoothstep(0.03, 0.12, crossing(camera, a === 0 ? 1 : 0));
     let widest = 0;
     for (const t of ticks) {
       const p = camera.project(at(t));
@@ -213,7 +251,8 @@ export function axisLabels(
         from,
         width: 0,
         height: 0,
-        legible,
+        room,
+        shown: false,
       });
       const text = (lo + t * (hi - lo)).toFixed(1);
       const w = measureTextCached(text, tickFont);
@@ -228,7 +267,8 @@ export function axisLabels(
         from,
         width: w + 4 * unit,
         height: 17 * unit,
-        legible,
+        room,
+        shown: false,
       });
     }
     const away = 20 * unit + Math.abs(dx) * (widest + 16 * unit) + Math.abs(dy) * 30 * unit;
@@ -240,72 +280,109 @@ export function axisLabels(
       x: mid.x + dx * away,
       y: mid.y + dy * away,
       from: { x: mid.x, y: mid.y },
-      width: measureTextCached(text, nameFont),
+      // An italic name's ink leans out past its advance width.
+      width: measureTextCached(text, nameFont) + 4 * unit,
       height: 22 * unit,
-      legible,
+      room,
+      shown: false,
     });
   }
+  if (choose) chooseShown(labels, camera, edges, unit);
   return labels;
 }
 
+/** Sets `shown` on the labels, by the rules `axisLabels` gives. */
+function chooseShown(
+  labels: AxisLabel[],
+  camera: OrbitCamera,
+  edges: Record<number, (t: number) => Vec3>,
+  unit: number,
+): void {
+  const span = (a: number) => {
+    const at = edges[a] as (t: number) => Vec3;
+    const p = camera.project(at(0));
+    const q = camera.project(at(1));
+    return { length: Math.hypot(q.x - p.x, q.y - p.y), steep: Math.abs(q.y - p.y) > Math.abs(q.x - p.x) };
+  };
+  const spans = [span(0), span(1), span(2)];
+  const of = (a: number, kind: AxisLabel["kind"]) => labels.filter((label) => label.axis === a && label.kind === kind);
+  // Which axes show: the longest on screen first.
+  const axes = ([0, 1, 2] as const)
+    .filter((a) => labels.find((label) => label.axis === a)?.room === 1)
+    .sort((a, b) => (spans[b]?.length ?? 0) - (spans[a]?.length ?? 0) || a - b);
+  const taken: Box[] = [];
+  const columns: { x0: number; x1: number }[] = [];
+  const accepted: number[] = [];
+  for (const a of axes) {
+    const numbers = of(a, "tick").map((label) => boxOf(label, 0));
+    const name = of(a, "name").map((label) => boxOf(label, 0));
+    const inColumn = (c: { x0: number; x1: number }) => numbers.filter((box) => box.x0 < c.x1 && c.x0 < box.x1).length;
+    if (columns.some((c) => inColumn(c) >= 2)) continue;
+    if (name.some((box) => taken.some((other) => meet(box, other)))) continue;
+    accepted.push(a);
+    taken.push(...numbers, ...name);
+    if (spans[a]?.steep) {
+      columns.push({ x0: Math.min(...numbers.map((b) => b.x0)), x1: Math.max(...numbers.map((b) => b.x1)) });
+    }
+  }
+  // Which of their labels show: the names, then the numbers in a fixed order of axes (so the
+  // number kept at a shared corner does not change as the camera turns), each clear of those
+  // placed before it; text of different axes keeps a small gap, so two numbers never read as one.
+  const gap = 1.5 * unit;
+  const placed: { box: Box; axis: number }[] = [];
+  const place = (label: AxisLabel) => {
+    const clear = placed.every(({ box }) => !meet(boxOf(label, gap), box));
+    if (clear) {
+      label.shown = true;
+      placed.push({ box: boxOf(label, 0), axis: label.axis });
+    }
+  };
+  for (const a of [2, 0, 1]) if (accepted.includes(a)) for (const name of of(a, "name")) place(name);
+  for (const a of [2, 0, 1]) {
+    if (!accepted.includes(a)) continue;
+    for (const mark of of(a, "mark")) mark.shown = true;
+    for (const number of of(a, "tick")) place(number);
+  }
+}
+
 /**
- * Tick marks, numbers and axis names, as `axisLabels` places them. Labels of different axes
- * meet at shared corners; a label that would overlap one already drawn is left out, as a
- * reader takes the shared value from the other axis.
+ * Tick marks, numbers and axis names, as `axisLabels` places them: those it shows, at
+ * `labelOpacity` (one value per label of `axisLabels`, in its order) when given. A label that
+ * would not fit wholly inside `bounds` is left out.
  */
 function drawTicks(ctx: CanvasRenderingContext2D, camera: OrbitCamera, options: AxesBoxOptions): void {
   const { theme, unit } = options;
-  const placed: { x0: number; y0: number; x1: number; y1: number }[] = [];
   const bounds = options.bounds ?? { x: 0, y: 0, width: ctx.canvas.width, height: ctx.canvas.height };
-  const inside = (x: number, y: number, w: number, h: number): boolean =>
-    x - w / 2 >= bounds.x &&
-    y - h / 2 >= bounds.y &&
-    x + w / 2 <= bounds.x + bounds.width &&
-    y + h / 2 <= bounds.y + bounds.height;
-  const fits = (x: number, y: number, w: number, h: number): boolean => {
-    if (!inside(x, y, w, h)) return false;
-    const box = { x0: x - w / 2, y0: y - h / 2, x1: x + w / 2, y1: y + h / 2 };
-    if (placed.some((p) => box.x0 < p.x1 && p.x0 < box.x1 && box.y0 < p.y1 && p.y0 < box.y1)) return false;
-    placed.push(box);
-    return true;
-  };
+  const inside = (label: AxisLabel): boolean =>
+    label.x - label.width / 2 >= bounds.x &&
+    label.y - label.height / 2 >= bounds.y &&
+    label.x + label.width / 2 <= bounds.x + bounds.width &&
+    label.y + label.height / 2 <= bounds.y + bounds.height;
   const labels = axisLabels(camera, options);
+  const opacityOf = (k: number): number =>
+    options.labelOpacity ? (options.labelOpacity[k] ?? 0) : (labels[k] as AxisLabel).shown ? 1 : 0;
   const tickFont = font(16 * unit);
   const nameFont = font(19 * unit, "normal", "italic");
   const opacity = ctx.globalAlpha;
-  for (const a of [0, 1, 2] as const) {
-    const mine = labels.filter((label) => label.axis === a);
-    const legible = mine[0]?.legible ?? 0;
-    ctx.globalAlpha = opacity * legible;
-    ctx.beginPath();
-    for (const mark of mine.filter((label) => label.kind === "mark")) {
-      ctx.moveTo(mark.from.x, mark.from.y);
-      ctx.lineTo(mark.x, mark.y);
+  ctx.strokeStyle = theme.edge;
+  ctx.lineWidth = 1.2 * unit;
+  labels.forEach((label, k) => {
+    const alpha = opacityOf(k);
+    if (!(alpha > 0)) return;
+    ctx.globalAlpha = opacity * alpha;
+    if (label.kind === "mark") {
+      ctx.beginPath();
+      ctx.moveTo(label.from.x, label.from.y);
+      ctx.lineTo(label.x, label.y);
+      ctx.stroke();
+    } else if (inside(label)) {
+      fillTextCached(ctx, label.text, label.x, label.y, {
+        font: label.kind === "tick" ? tickFont : nameFont,
+        color: label.kind === "tick" ? theme.muted : theme.ink,
+        align: "center",
+        baseline: "middle",
+      });
     }
-    ctx.strokeStyle = theme.edge;
-    ctx.lineWidth = 1.2 * unit;
-    ctx.stroke();
-    if (legible <= 0) continue;
-    for (const tick of mine.filter((label) => label.kind === "tick")) {
-      if (fits(tick.x, tick.y, tick.width, tick.height)) {
-        fillTextCached(ctx, tick.text, tick.x, tick.y, {
-          font: tickFont,
-          color: theme.muted,
-          align: "center",
-          baseline: "middle",
-        });
-      }
-    }
-    for (const name of mine.filter((label) => label.kind === "name")) {
-      if (inside(name.x, name.y, name.width, name.height)) {
-        fillTextCached(ctx, name.text, name.x, name.y, {
-          font: nameFont,
-          color: theme.ink,
-          align: "center",
-          baseline: "middle",
-        });
-      }
-    }
-  }
+  });
   ctx.globalAlpha = opacity;
 }

@@ -1,8 +1,9 @@
-import { type AxesBoxOptions, axisLabels } from "./axes3d.ts";
+import { type AxesBoxOptions, type AxisLabel, axisLabels, placeAxisLabels } from "./axes3d.ts";
 import { OrbitCamera } from "./camera.ts";
 import type { Rect, Vec3 } from "./geometry.ts";
 import { BOX_CORNERS } from "./geometry.ts";
 import type { Paint } from "./paint.ts";
+import { smoothstep } from "./smoothstep.ts";
 import { drawSpace3d, type Space3dOptions } from "./space3d.ts";
 
 /** Where a 3-D panel looks from; the panel finds the scale and placement. */
@@ -24,9 +25,22 @@ export interface View3d {
   projection?: "perspective" | "orthographic";
 }
 
-export interface Panel3dOptions extends Omit<Space3dOptions, "theme" | "unit" | "bounds"> {
-  view: View3d;
+export interface Panel3dOptions extends Omit<Space3dOptions, "theme" | "unit" | "bounds" | "labelOpacity"> {
+  /**
+   * Where the camera looks from; or its path, a view for each time, with `time` the frame's
+   * time. Tick numbers and axis names show fully or not at all from a still camera; along a
+   * path, those that appear or disappear as the camera moves fade in or out (`LABEL_FADE`).
+   */
+  view: View3d | ((time: number) => View3d);
+  /** The frame's time in seconds, when `view` is a path. */
+  time?: number;
 }
+
+/**
+ * Seconds of camera motion a label's fade is taken over: it fades in or out over about half of
+ * this, as a moving camera shows or hides it.
+ */
+export const LABEL_FADE = 0.6;
 
 /** A 3-D panel too small to hold its own tick numbers and axis names. */
 export class PanelSizeError extends Error {
@@ -44,9 +58,46 @@ const FIT_AZIMUTHS = Array.from({ length: 24 }, (_, k) => -180 + 15 * k);
  * zoom. Returns the camera it drew with.
  */
 export function drawPanel3d(paint: Paint, rect: Rect, options: Panel3dOptions): OrbitCamera {
-  const camera = panelCamera(paint, rect, options);
-  drawSpace3d(paint.ctx, camera, { ...options, theme: paint.theme, unit: paint.unit, bounds: rect });
+  const { view, time } = options;
+  if (typeof view === "function" && time === undefined)
+    throw new TypeError("drawPanel3d: a camera path as `view` needs the frame's `time`");
+  const at = (t: number): View3d => (typeof view === "function" ? view(t) : view);
+  const camera = panelCamera(paint, rect, { ...options, view: at(time ?? 0) });
+  const labelOpacity = typeof view === "function" ? fadedLabels(paint, rect, options, at, time ?? 0) : undefined;
+  drawSpace3d(paint.ctx, camera, { ...options, theme: paint.theme, unit: paint.unit, bounds: rect, labelOpacity });
   return camera;
+}
+
+/**
+ * The opacity of each label along a camera path. Its share of the `LABEL_FADE` seconds around
+ * `time` in which it shows (weighted to the middle) runs from 0 to 1 as the camera brings it in;
+ * it is drawn only over the upper half of that, so a label that leaves has gone before one that
+ * takes its place arrives (they never cross-fade on top of each other), and times its room now
+ * (nothing where it switches sides of the box). A still camera gives exactly 1 or 0. Labels are
+ * the same list, in the same order, from every camera, so they are matched by index.
+ */
+function fadedLabels(
+  paint: Pick<Paint, "unit">,
+  rect: Rect,
+  options: Omit<FitOptions, "view">,
+  at: (time: number) => View3d,
+  time: number,
+): number[] {
+  const steps = 8;
+  const shown: number[] = [];
+  let total = 0;
+  let now: AxisLabel[] = [];
+  for (let k = -steps; k <= steps; k++) {
+    const weight = steps + 1 - Math.abs(k);
+    const camera = panelCamera(paint, rect, { ...options, view: at(time + (k / steps) * (LABEL_FADE / 2)) });
+    const labels = axisLabels(camera, { ...options, unit: paint.unit });
+    if (k === 0) now = labels;
+    labels.forEach((label, i) => {
+      shown[i] = (shown[i] ?? 0) + (label.shown ? weight : 0);
+    });
+    total += weight;
+  }
+  return now.map((label, i) => smoothstep(0.5, 1, (shown[i] ?? 0) / total) * label.room);
 }
 
 /**
@@ -64,8 +115,9 @@ export function panelCamera(paint: Pick<Paint, "unit">, rect: Rect, options: Fit
       `the 3-D panel's rectangle (${size}) is too small to hold its tick numbers and axis names: give it more room`,
     );
   }
-  const scale = Math.min(fitAll * (view.zoom ?? 1), largestScale(paint, rect, options, view));
-  const box = extentAt(paint, options, view, scale);
+  const list = items(paint, options, view);
+  const scale = Math.min(fitAll * (view.zoom ?? 1), largestScale(paint, rect, options, view, list));
+  const box = bounds(list, scale);
   const place = (lo: number, size: number, min: number, max: number) => {
     const low = lo - min;
     const high = lo + size - max;
@@ -150,14 +202,15 @@ function items(paint: Pick<Paint, "unit">, options: FitOptions, view: View3d): I
     const p = camera.project(corner);
     return { x: 0, y: 0, dx: p.x, dy: p.y, halfWidth: pad, halfHeight: pad };
   });
-  // A fading label takes its room in step with its opacity, so the fit changes smoothly.
-  const labels = axisLabels(camera, { ...options, unit: paint.unit }).map((label) => ({
-    x: label.legible * (label.x - label.from.x),
-    y: label.legible * (label.y - label.from.y),
+  // Every label takes its room, shown or not, so the fit does not jump as labels come and go;
+  // near where they switch sides of the box the room shrinks smoothly to nothing.
+  const labels = placeAxisLabels(camera, { ...options, unit: paint.unit }, false).map((label) => ({
+    x: label.room * (label.x - label.from.x),
+    y: label.room * (label.y - label.from.y),
     dx: label.from.x,
     dy: label.from.y,
-    halfWidth: (label.legible * label.width) / 2 + 0.6 * paint.unit,
-    halfHeight: (label.legible * label.height) / 2 + 0.6 * paint.unit,
+    halfWidth: (label.room * label.width) / 2 + 0.6 * paint.unit,
+    halfHeight: (label.room * label.height) / 2 + 0.6 * paint.unit,
   }));
   return [...corners, ...labels];
 }
@@ -178,13 +231,14 @@ function bounds(list: Item[], scale: number): { x0: number; y0: number; x1: numb
   return { x0, y0, x1, y1 };
 }
 
-function extentAt(paint: Pick<Paint, "unit">, options: FitOptions, view: View3d, scale: number) {
-  return bounds(items(paint, options, view), scale);
-}
-
 /** The largest scale at which the box and its labels fit in `rect` from this view. */
-function largestScale(paint: Pick<Paint, "unit">, rect: Rect, options: FitOptions, view: View3d): number {
-  const list = items(paint, options, view);
+function largestScale(
+  paint: Pick<Paint, "unit">,
+  rect: Rect,
+  options: FitOptions,
+  view: View3d,
+  list = items(paint, options, view),
+): number {
   const fits = (scale: number) => {
     const b = bounds(list, scale);
     return b.x1 - b.x0 <= rect.width && b.y1 - b.y0 <= rect.height;

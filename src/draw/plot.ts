@@ -161,10 +161,7 @@ export function withMinusSigns(text: string): string {
   return text.replace(/(^|[\s([{=,;:<>/]|\de)-(?=\d|\.\d)/g, `$1${MINUS}`);
 }
 
-/**
- * The fewest decimals that print every value exactly: 0, 2.5, 5 needs 1, 0, 0.25, 0.5 needs 2.
- * (tickDecimals reads only the step, and prints a step of 2.5 as "3".)
- */
+/** The fewest decimals that print every value exactly: 0, 2.5, 5 needs 1, 0, 0.25, 0.5 needs 2. */
 export function decimalsFor(values: readonly number[]): number {
   for (let d = 0; d < 12; d++) {
     const scale = 10 ** d;

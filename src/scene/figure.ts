@@ -1,7 +1,6 @@
 import { drawClassMap } from "../draw/map2d.ts";
 import { font } from "../draw/fonts.ts";
 import type { Rect } from "../draw/geometry.ts";
-import { stack } from "../draw/layout.ts";
 import type { Paint } from "../draw/paint.ts";
 import { type Panels, panels } from "../draw/panels.ts";
 import { drawPlot, formatNumber } from "../draw/plot.ts";
@@ -224,17 +223,19 @@ export function trainingFigure(
   if (figure.main === "regions") map({ ...layout.main, height: layout.main.height - 30 * unit });
   else drawMain?.(layout.main, state, at);
 
-  const weights = figure.side.map((panel) =>
-    panel === "legend" ? legendWeight(figure) : panel === "regions" ? 1.6 : 1,
+  const names = { labels: figure.labels, ...(figure.classNames ? { names: figure.classNames } : {}) };
+  const entries = classLegend(theme, names, figure.boundary);
+  const rects = sideColumn(
+    layout.side,
+    figure.side.map((panel) =>
+      panel === "legend" ? { height: legendHeight(entries.length, unit) } : { weight: panel === "regions" ? 1.6 : 1 },
+    ),
+    22 * unit,
   );
-  const rects = stack(layout.side, weights, 22 * unit);
   figure.side.forEach((panel, i) => {
     const rect = rects[i] as Rect;
-    if (panel === "legend") {
-      const names = { labels: figure.labels, ...(figure.classNames ? { names: figure.classNames } : {}) };
-      const entries = classLegend(theme, names, figure.boundary);
-      drawLegend(ctx, { x: rect.x + 8 * unit, y: rect.y + 12 * unit }, entries, { theme, unit });
-    } else if (panel === "regions") map(rect, true);
+    if (panel === "legend") drawLegend(ctx, { x: rect.x + 8 * unit, y: rect.y + 12 * unit }, entries, { theme, unit });
+    else if (panel === "regions") map(rect, true);
     else drawCurve(paint, rect, figure, panel, state, i === figure.side.length - 1);
   });
 
@@ -249,10 +250,29 @@ function figureState(figure: TrainingFigure, run: Run, epoch: number): RunState 
   return figure.window ? stateAround(run, epoch, { window: figure.window }) : stateAt(run, epoch);
 }
 
-/** The legend's share of the side column: its lines (classes and the boundary). */
-function legendWeight(figure: TrainingFigure): number {
-  const classes = figure.classNames?.length ?? new Set(Array.from(figure.labels)).size;
-  return 0.15 * (classes + 1) - 0.1;
+/**
+ * The legend's height: its rows (28 px apart at 720p, drawn from 12 px below its top) and as
+ * much below the last, so the gap under it looks like the gaps between the other blocks.
+ */
+function legendHeight(rows: number, unit: number): number {
+  return (Math.max(1, rows) - 1) * 28 * unit + 24 * unit;
+}
+
+/**
+ * The side column's blocks top to bottom, `gap` apart: those of a fixed height (the legend,
+ * whose rows are fixed in pixels) get it, the others share the rest by weight.
+ */
+function sideColumn(rect: Rect, blocks: ({ height: number } | { weight: number })[], gap: number): Rect[] {
+  const fixed = blocks.reduce((sum, block) => sum + ("height" in block ? block.height : 0), 0);
+  const weights = blocks.reduce((sum, block) => sum + ("weight" in block ? block.weight : 0), 0);
+  const free = Math.max(0, rect.height - gap * (blocks.length - 1) - fixed);
+  let y = rect.y;
+  return blocks.map((block) => {
+    const height = "height" in block ? block.height : (free * block.weight) / (weights || 1);
+    const part = { x: rect.x, y, width: rect.width, height };
+    y += height + gap;
+    return part;
+  });
 }
 
 /** The run's loss or accuracy up to the frame's epoch. */
