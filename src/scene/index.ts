@@ -1,5 +1,13 @@
 export { clamp01, type Easing, easeInOutCubic, easeInOutSine, lerp, linear, smoothstep } from "./easing.ts";
-export { type Caption, captionAt } from "./captions.ts";
+export { type BeatCaption, beatCaptions, type Caption, captionAt } from "./captions.ts";
+export {
+  type CourseFigure,
+  type CourseFigureOptions,
+  courseFigure,
+  type FigureHeader,
+  prepareCourseFigure,
+  titleOpacity,
+} from "./course.ts";
 export { BeatError, type BeatRef, type Beats, type BeatSpec, beats } from "./beats.ts";
 export {
   type CloudCameraOptions,
@@ -27,7 +35,6 @@ export {
 } from "./scene.ts";
 export { type Phase, type Timeline, type TimelineOptions, type TimelineState, timeline } from "./timeline.ts";
 export {
-  type BeatCaption,
   boundaryLabel,
   FigureError,
   figureHeader,
