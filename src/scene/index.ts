@@ -20,6 +20,7 @@ export {
   stateAround,
 } from "./framing.ts";
 export { bracket, outputPlane, type RunState, stateAt } from "./interpolate.ts";
+export { runNetwork } from "./network.ts";
 export { classRegions } from "./regions.ts";
 export {
   defineScene,
