@@ -3,42 +3,27 @@
 // travels back (BP2), the gradients follow (BP3, BP4), and one weight takes a gradient step.
 // Every number is traceExample's (src/nn/trace.ts): the engine's own forward and backward pass.
 import {
-  beats,
-  captionAt,
+  courseFigure,
   defineScene,
-  drawCaption,
-  drawHeader,
   drawNetworkDiagram,
   drawTex,
-  drawTitleCard,
+  type Beats,
   type ExampleTrace,
+  fillTextCached,
   font,
   formatNumber,
-  frameLayout,
-  Network,
+  type Network,
   type Paint,
   paintFor,
+  prepareCourseFigure,
   type Rect,
   type Run,
+  runNetwork,
   smoothstep,
   stack,
-  themeNamed,
   traceExample,
   withAlpha,
 } from "../src/index.ts";
-
-const TITLE = "Backpropagation, one example";
-
-/** The network of the run's last snapshot. */
-export function trainedNetwork(run: Run): Network {
-  const last = run.snapshots.at(-1);
-  if (!last) throw new RangeError("the run has no snapshots");
-  const { sizes, activation = "sigmoid", outputActivation, loss } = run.config;
-  return Network.fromPlain(
-    { sizes, activation, ...(outputActivation ? { outputActivation } : {}), ...(loss ? { loss } : {}) },
-    last,
-  );
-}
 
 /**
  * The example shown: of those the trained network classifies right, the one with the largest
@@ -86,12 +71,12 @@ export default defineScene({
     snapshot: { layers: [] },
   }),
 
-  prepare: ({ run, duration }) => {
-    const net = trainedNetwork(run);
+  prepare: (context) => {
+    const { run } = context;
+    const net = runNetwork(run);
     const index = chosenExample(run, net);
-    const x = run.data.X[index] as number[];
     const label = run.data.y[index] as number;
-    const trace = traceExample(net, x, label);
+    const trace = traceExample(net, run.data.X[index] as number[], label);
     const edge = chosenWeight(trace);
     const L = net.depth;
     const eta = run.config.learningRate;
@@ -106,17 +91,11 @@ export default defineScene({
         ? layer.map((row, j) => row.map((v, c) => (j === edge.j && c === edge.k ? updated : v)))
         : layer,
     );
-    const clip = beats(duration, [
-      { name: "title", seconds: 1.5 },
-      { name: "forward" },
-      { name: "bp1" },
-      { name: "bp2", weight: 1.5 },
-      { name: "grads" },
-      { name: "update" },
-      { name: "hold", seconds: 1.5 },
-    ]);
-    const aL = trace.activations[L]?.[0] as number;
-    const zL = trace.zs[L]?.[0] as number;
+    const [aL, zL, dL] = [trace.activations[L]?.[0], trace.zs[L]?.[0], trace.deltas[L]?.[0]] as [
+      number,
+      number,
+      number,
+    ];
     const n = (v: number, d = 3) => formatNumber(v, d);
     const sub = (s: string) => [...s].map((c) => "₀₁₂₃₄₅₆₇₈₉"[Number(c)] ?? c).join("");
     const sup = (s: string) => [...s].map((c) => "⁰¹²³⁴⁵⁶⁷⁸⁹"[Number(c)] ?? c).join("");
@@ -124,121 +103,90 @@ export default defineScene({
     const aName = `a${sup(String(edge.layer - 1))}${sub(String(edge.k + 1))}`;
     const delta = trace.deltas[edge.layer]?.[edge.j] as number;
     const aPrev = trace.activations[edge.layer - 1]?.[edge.k] as number;
-    return {
-      clip,
-      trace,
-      index,
-      label,
-      edge,
-      eta,
-      w,
-      dw,
-      updated,
-      weights,
-      updatedWeights,
-      weightScale: Math.max(...weights.flat(2).map(Math.abs), Math.abs(updated)),
+    const data = "dataset" in run.config.data ? run.config.data.dataset : "its data";
+    const figure = prepareCourseFigure(context, {
+      title: "Backpropagation, one example",
+      subtitle: `The [${trace.sizes.join(", ")}] network, trained on ${data}, takes one point forward and back`,
+      beats: [
+        { name: "forward" },
+        { name: "bp1" },
+        { name: "bp2", weight: 1.5 },
+        { name: "grads" },
+        { name: "update" },
+        { name: "hold", seconds: 1.5 },
+      ],
       captions: [
         {
-          from: clip.time("forward"),
-          to: clip.time("bp1"),
+          at: "forward",
           text: `Forward: each layer computes z = W a + b and a = σ(z); the network outputs ${n(aL)} for y = ${label}.`,
         },
         {
-          from: clip.time("bp1"),
-          to: clip.time("bp2"),
-          text: `BP1 at the output: δ${sup(String(L))} = (${n(aL)} − ${label}) × σ′(${n(zL, 2)}) = ${n(trace.deltas[L]?.[0] as number)}.`,
+          at: "bp1",
+          text: `BP1 at the output: δ${sup(String(L))} = (${n(aL)} − ${label}) × σ′(${n(zL, 2)}) = ${n(dL)}.`,
         },
+        { at: "bp2", text: "BP2: δ travels back along the weights, scaled by σ′(z) at every unit." },
         {
-          from: clip.time("bp2"),
-          to: clip.time("grads"),
-          text: "BP2: δ travels back along the weights, scaled by σ′(z) at every unit.",
-        },
-        {
-          from: clip.time("grads"),
-          to: clip.time("update"),
+          at: "grads",
           text: `BP3, BP4: ∂C/∂${wName} = δ${sup(String(edge.layer))}${sub(String(edge.j + 1))} ${aName} = ${n(delta)} × ${n(aPrev)} = ${n(dw)}.`,
         },
         {
-          from: clip.time("update"),
-          to: clip.time("hold:end") + 1,
+          at: "update",
           text: `A step with η = ${eta}: ${wName} ← ${n(w, 2)} − ${eta} × (${n(dw)}) = ${n(updated, 2)}.`,
         },
       ],
-    };
+      columns: [{ diagram: 3 }, { side: 2 }],
+    });
+    const weightScale = Math.max(...weights.flat(2).map(Math.abs), Math.abs(updated));
+    return { figure, trace, index, label, edge, eta, w, dw, updated, weights, updatedWeights, weightScale };
   },
-  captions: ({ captions }) => captions,
-  beats: ({ clip }) => clip,
+  captions: (p) => p.figure.captions,
+  beats: (p) => p.figure.beats,
   snapshots: ["forward:end", "bp2:end", "update:end"],
 
   draw: (ctx, frame, prepared) => {
-    const { clip, trace, edge, captions } = prepared;
-    const paint = paintFor(ctx, frame, themeNamed(frame.theme));
-    const { theme, unit } = paint;
-    ctx.fillStyle = theme.background;
-    ctx.fillRect(0, 0, frame.width, frame.height);
-    const t = frame.time;
+    const { figure, trace, edge } = prepared;
+    const paint = paintFor(ctx, frame);
+    const shown = (beat: string) => figure.beats.progress(beat, frame.time);
     const L = trace.sizes.length - 1;
-    const titleOpacity = 1 - smoothstep(clip.time("title:0.6"), clip.time("title:end"), t);
-    const card = {
-      theme,
-      unit,
-      title: TITLE,
-      subtitle: `The [${trace.sizes.join(", ")}] network, trained on ${"dataset" in frame.run.config.data ? frame.run.config.data.dataset : "its data"}, takes one point forward and back`,
-    };
-    if (titleOpacity >= 1) return drawTitleCard(ctx, frame, { ...card, opacity: 1 });
-
-    const layout = frameLayout(frame.width, frame.height, { sideFraction: 0.4 });
     const x = trace.activations[0] as Float64Array;
-    drawHeader(ctx, layout.header, {
-      theme,
-      unit,
-      title: TITLE,
-      status: [
+    courseFigure(paint, frame, figure, (p) => {
+      // The passes: forward over its beat, then δ back from L + 1 (nothing yet) to 1.
+      const backward = shown("bp1") < 1 ? L + 1 - shown("bp1") : L - (L - 1) * shown("bp2");
+      drawNetworkDiagram(paint, p.diagram, {
+        sizes: trace.sizes,
+        weights: shown("update") > 0.5 ? prepared.updatedWeights : prepared.weights,
+        weightScale: prepared.weightScale,
+        trace,
+        titles: "symbols",
+        forward: L * shown("forward"),
+        ...(shown("bp1") > 0 ? { backward } : {}),
+        deltaLabels: true,
+        labels: { edges: [{ ...edge, show: shown("grads") > 0.15 ? ["w", "dC/dw"] : ["w"] }] },
+      });
+      drawEquations(paint, p.side, figure.beats, frame.time, prepared);
+      const status = [
         { label: "x =", value: `(${formatNumber(x[0] as number, 2)}, ${formatNumber(x[1] as number, 2)})` },
         { label: "y =", value: String(prepared.label) },
-        // The output and the cost once the forward pass has computed them (last, so nothing shifts).
-        ...(clip.progress("forward", t) >= 1
-          ? [
-              { label: "output", value: formatNumber(trace.activations[L]?.[0] as number, 3) },
-              { label: "cost C", value: formatNumber(trace.cost, 4) },
-            ]
-          : []),
-      ],
+      ];
+      // The output and the cost once the forward pass has computed them (last, so nothing shifts).
+      if (shown("forward") < 1) return { status };
+      const output = formatNumber(trace.activations[L]?.[0] as number, 3);
+      return {
+        status: [
+          ...status,
+          { label: "output", value: output },
+          { label: "cost C", value: formatNumber(trace.cost, 4) },
+        ],
+      };
     });
-
-    // The passes: forward over its beat, then δ back from L + 1 (nothing yet) to 1.
-    const forward = L * clip.progress("forward", t);
-    const backward =
-      clip.progress("bp1", t) < 1 ? L + 1 - clip.progress("bp1", t) : L - (L - 1) * clip.progress("bp2", t);
-    const started = clip.progress("bp1", t) > 0;
-    const gradsShown = clip.progress("grads", t) > 0.15;
-    const stepped = clip.progress("update", t) > 0.5;
-    drawNetworkDiagram(paint, layout.main, {
-      sizes: trace.sizes,
-      weights: stepped ? prepared.updatedWeights : prepared.weights,
-      weightScale: prepared.weightScale,
-      trace,
-      titles: "symbols",
-      forward,
-      ...(started ? { backward } : {}),
-      deltaLabels: true,
-      labels: { edges: [{ ...edge, show: gradsShown ? ["w", "dC/dw"] : ["w"] }] },
-    });
-    drawEquations(paint, layout.side, clip, t, prepared);
-    const caption = captionAt(captions, t);
-    drawCaption(ctx, layout.caption, caption.text, { theme, unit, opacity: caption.opacity });
-    if (titleOpacity > 0) drawTitleCard(ctx, frame, { ...card, opacity: titleOpacity });
   },
 });
-
-/** A number for TeX: fixed decimals, a TeX minus. */
-const tex = (v: number, decimals: number) => v.toFixed(decimals);
 
 /** The forward pass, BP1 to BP4 and the update, each appearing on its beat; the current one marked. */
 function drawEquations(
   paint: Paint,
   side: Rect,
-  clip: ReturnType<typeof beats>,
+  clip: Beats,
   t: number,
   numbers: { w: number; dw: number; updated: number; eta: number; edge: { layer: number; j: number; k: number } },
 ): void {
@@ -255,7 +203,7 @@ function drawEquations(
       tag: "step",
       tex: [
         String.raw`\begin{aligned} \w[W] &\leftarrow \w[W] - \eta\, \frac{\partial \C}{\partial \w[W]} \\`,
-        String.raw`\w^{${layer}}_{${j + 1}${k + 1}} &\leftarrow ${tex(numbers.w, 2)} - ${numbers.eta} \times (${tex(numbers.dw, 3)}) = ${tex(numbers.updated, 2)}`,
+        String.raw`\w^{${layer}}_{${j + 1}${k + 1}} &\leftarrow ${numbers.w.toFixed(2)} - ${numbers.eta} \times (${numbers.dw.toFixed(3)}) = ${numbers.updated.toFixed(2)}`,
         String.raw`\end{aligned}`,
       ].join(" "),
     },
@@ -265,7 +213,8 @@ function drawEquations(
     rows.map((r) => (r.beat === "update" ? 1.8 : r.beat === "grads" ? 1.15 : 1)) as number[],
     6 * unit,
   );
-  const current = clip.at(t).name;
+  // The newest step shown is marked (the forward pass until BP1 starts, the update to the end).
+  const current = rows.findLast((r) => clip.progress(r.beat, t) > 0)?.beat ?? "forward";
   const tagWidth = 54 * unit;
   rows.forEach((row, i) => {
     const cell = cells[i] as Rect;
@@ -273,17 +222,17 @@ function drawEquations(
     if (shown <= 0) return;
     ctx.save();
     ctx.globalAlpha = shown;
-    const active = current === row.beat || (current === "hold" && row.beat === "update");
-    if (active) {
+    if (row.beat === current) {
       ctx.fillStyle = withAlpha(theme.accent, 0.1);
       ctx.fillRect(cell.x, cell.y, cell.width, cell.height);
       ctx.fillStyle = theme.accent;
       ctx.fillRect(cell.x, cell.y, 4 * unit, cell.height);
     }
-    ctx.fillStyle = theme.muted;
-    ctx.font = font(16 * unit);
-    ctx.textBaseline = "middle";
-    ctx.fillText(row.tag, cell.x + 12 * unit, cell.y + cell.height / 2);
+    fillTextCached(ctx, row.tag, cell.x + 12 * unit, cell.y + cell.height / 2, {
+      font: font(16 * unit),
+      color: theme.muted,
+      baseline: "middle",
+    });
     drawTex(paint, row.tex, {
       x: cell.x + tagWidth + 8 * unit,
       y: cell.y + cell.height / 2,

@@ -5,33 +5,29 @@
 // gradientCheck's, computed in prepare from the run's snapshots.
 import {
   backpropBatch,
-  beats,
-  captionAt,
+  courseFigure,
   defineScene,
-  drawCaption,
-  drawHeader,
   drawPlot,
   drawTex,
-  drawTitleCard,
+  fillTextCached,
   font,
-  frameLayout,
   forwardBatch,
   fromRows,
   type GradientCheckOptions,
   gradientCheck,
-  Network,
+  networkLabel,
   type Paint,
   type PlotSeries,
   paintFor,
+  prepareCourseFigure,
+  runNetwork,
   type Rect,
   type Run,
   smoothstep,
   stack,
-  themeNamed,
   transpose,
 } from "../src/index.ts";
 
-const TITLE = "Checking backprop with finite differences";
 /** The check's batch: the first examples of the data set, the same at every step. */
 export const CHECK_BATCH = 20;
 export const EPS = 1e-7;
@@ -47,17 +43,6 @@ export const corruptedGradient: NonNullable<GradientCheckOptions["gradient"]> = 
   return g;
 };
 
-/** The network of a snapshot, as the run trained it. */
-export function networkAt(run: Run, index: number): Network {
-  const snapshot = run.snapshots[index];
-  if (!snapshot) throw new RangeError(`the run has no snapshot ${index}`);
-  const { sizes, activation = "sigmoid", outputActivation, loss } = run.config;
-  return Network.fromPlain(
-    { sizes, activation, ...(outputActivation ? { outputActivation } : {}), ...(loss ? { loss } : {}) },
-    snapshot,
-  );
-}
-
 /** The data set's name as the config gives it ("circles"), or a plain word for inline data. */
 export function dataName(run: Run): string {
   return "dataset" in run.config.data ? run.config.data.dataset : "its data";
@@ -71,24 +56,10 @@ export function checkBatch(run: Run): { X: ReturnType<typeof fromRows>; Y: Retur
   };
 }
 
-const SUPERSCRIPT: Record<string, string> = {
-  "-": "⁻",
-  "0": "⁰",
-  "1": "¹",
-  "2": "²",
-  "3": "³",
-  "4": "⁴",
-  "5": "⁵",
-  "6": "⁶",
-  "7": "⁷",
-  "8": "⁸",
-  "9": "⁹",
-};
-
 /** 3.0 × 10⁻⁸: two significant digits, as an instructor would write it. */
 export function sci(v: number): string {
   const [mantissa, exponent = "0"] = v.toExponential(1).split("e");
-  const power = [...exponent.replace("+", "")].map((c) => SUPERSCRIPT[c] ?? c).join("");
+  const power = [...exponent.replace("+", "")].map((c) => (c === "-" ? "⁻" : "⁰¹²³⁴⁵⁶⁷⁸⁹"[Number(c)])).join("");
   return `${mantissa} × 10${power}`;
 }
 
@@ -109,82 +80,46 @@ export default defineScene({
     snapshot: { layers: [], everyBatches: 10 },
   }),
 
-  prepare: ({ run, duration }) => {
+  prepare: (context) => {
+    const { run } = context;
     const batch = checkBatch(run);
     const steps = run.snapshots.map((s) => s.batch);
-    const clean = run.snapshots.map((_, i) => gradientCheck(networkAt(run, i), batch, { eps: EPS }).relativeError);
-    const corrupted = run.snapshots.map(
-      (_, i) => gradientCheck(networkAt(run, i), batch, { eps: EPS, gradient: corruptedGradient }).relativeError,
-    );
-    const clip = beats(duration, [
-      { name: "title", seconds: 1.5 },
-      { name: "check", weight: 1.2 },
-      { name: "bug" },
-      { name: "hold", seconds: 2 },
-    ]);
-    const worst = Math.max(...clean);
-    const lowestBug = Math.min(...corrupted);
-    return {
-      clip,
-      steps,
-      clean,
-      corrupted,
-      accuracy: run.snapshots.at(-1)?.accuracy ?? 0,
+    const check = (options: GradientCheckOptions) =>
+      run.snapshots.map((snapshot) => gradientCheck(runNetwork(run, snapshot), batch, options).relativeError);
+    const clean = check({ eps: EPS });
+    const corrupted = check({ eps: EPS, gradient: corruptedGradient });
+    const figure = prepareCourseFigure(context, {
+      title: "Checking backprop with finite differences",
+      subtitle: `A ${networkLabel(run.config)} network learns ${dataName(run)}; every ${steps[1] ?? 0} steps we check its gradient`,
+      beats: [{ name: "check", weight: 1.2 }, { name: "bug" }, { name: "hold", seconds: 2 }],
       captions: [
         {
-          from: clip.time("check"),
-          to: clip.time("bug"),
-          text: `Backprop agrees with the finite differences at all ${steps.length} checks: the largest error is ${sci(worst)}.`,
+          at: "check",
+          text: `Backprop agrees with the finite differences at all ${steps.length} checks: the largest error is ${sci(Math.max(...clean))}.`,
         },
         {
-          from: clip.time("bug"),
-          to: clip.time("hold:end") + 1,
-          text: `Make one term, ∂C/∂w²₁₂, 10% too large: the error never drops below ${sci(lowestBug)}. The check catches it.`,
+          at: "bug",
+          text: `Make one term, ∂C/∂w²₁₂, 10% too large: the error never drops below ${sci(Math.min(...corrupted))}. The check catches it.`,
         },
       ],
-    };
+      columns: [{ plot: 2 }, { side: 1 }],
+    });
+    return { figure, steps, clean, corrupted };
   },
-  captions: ({ captions }) => captions,
-  beats: ({ clip }) => clip,
+  captions: (p) => p.figure.captions,
+  beats: (p) => p.figure.beats,
   snapshots: ["check:middle", "bug:end", "hold:end"],
 
-  draw: (ctx, frame, prepared) => {
-    const { clip, steps, clean, corrupted, captions } = prepared;
-    const paint = paintFor(ctx, frame, themeNamed(frame.theme));
-    const { theme, unit } = paint;
-    ctx.fillStyle = theme.background;
-    ctx.fillRect(0, 0, frame.width, frame.height);
-    const t = frame.time;
-    const titleOpacity = 1 - smoothstep(clip.time("title:0.6"), clip.time("title:end"), t);
-    const card = {
-      theme,
-      unit,
-      title: TITLE,
-      subtitle: `A [${frame.run.config.sizes.join(", ")}] ${frame.run.config.activation ?? "sigmoid"} network learns ${dataName(frame.run)}; every ${steps[1] ?? 0} steps we check its gradient`,
-    };
-    if (titleOpacity >= 1) return drawTitleCard(ctx, frame, { ...card, opacity: 1 });
-
+  draw: (ctx, frame, { figure, steps, clean, corrupted }) => {
+    const paint = paintFor(ctx, frame);
     const last = steps.at(-1) ?? 1;
-    const checkUpTo = clip.progress("check", t) * last;
-    const bugUpTo = clip.progress("bug", t) * last;
+    const checkUpTo = figure.beats.progress("check", frame.time) * last;
+    const bugUpTo = figure.beats.progress("bug", frame.time) * last;
     // The status follows the series being drawn: the latest check at or before its pen.
     const showing = bugUpTo > 0 ? { upTo: bugUpTo, errors: corrupted } : { upTo: checkUpTo, errors: clean };
     const latest = Math.max(0, steps.filter((s) => s <= showing.upTo).length - 1);
-
-    const layout = frameLayout(frame.width, frame.height, { sideFraction: 0.33 });
-    drawHeader(ctx, layout.header, {
-      theme,
-      unit,
-      title: TITLE,
-      status: [
-        { label: "step", value: `${String(steps[latest] ?? 0).padStart(String(last).length, "\u2007")} / ${last}` },
-        { label: bugUpTo > 0 ? "relative error (bug)" : "relative error", value: sci(showing.errors[latest] ?? 0) },
-      ],
-    });
-    drawPlot(
-      paint,
-      { ...layout.main, height: layout.main.height - 12 * unit },
-      {
+    courseFigure(paint, frame, figure, (p) => {
+      drawPlot(paint, p.plot, {
         x: { range: [0, last], label: "training step (mini-batch updates)" },
         y: { range: [1e-11, 1], log: true, label: "relative error" },
         legend: "top-right",
@@ -193,12 +128,16 @@ export default defineScene({
           ...progressive(paint, "one term 10% too large", 1, steps, corrupted, bugUpTo),
         ],
         references: [{ y: EPS, label: "10⁻⁷: pass below" }],
-      },
-    );
-    drawEquations(paint, layout.side, smoothstep(0, 0.15, clip.progress("check", t)));
-    const caption = captionAt(captions, t);
-    drawCaption(ctx, layout.caption, caption.text, { theme, unit, opacity: caption.opacity });
-    if (titleOpacity > 0) drawTitleCard(ctx, frame, { ...card, opacity: titleOpacity });
+      });
+      drawEquations(paint, p.side, smoothstep(0, 0.15, figure.beats.progress("check", frame.time)));
+      const step = String(steps[latest] ?? 0).padStart(String(last).length, "\u2007");
+      return {
+        status: [
+          { label: "step", value: `${step} / ${last}` },
+          { label: bugUpTo > 0 ? "relative error (bug)" : "relative error", value: sci(showing.errors[latest] ?? 0) },
+        ],
+      };
+    });
   },
 });
 
@@ -222,30 +161,33 @@ function progressive(
 /** The check in TeX: the numeric gradient, then the relative error and the pass mark. */
 function drawEquations(paint: Paint, side: Rect, opacity: number): void {
   const { ctx, theme, unit } = paint;
-  const [first, second, third] = stack(side, [1, 1, 0.7], 12 * unit);
   const x = side.x + 10 * unit;
-  const maxWidth = side.width - 20 * unit;
+  const rows = [
+    {
+      note: "each weight or bias p, nudged both ways:",
+      tex: String.raw`\hat g_i = \frac{\C(p_i + \varepsilon) - \C(p_i - \varepsilon)}{2\varepsilon}`,
+    },
+    {
+      note: "against backprop's gradient g:",
+      tex: String.raw`\text{error} = \frac{\lVert g - \hat g \rVert}{\lVert g \rVert + \lVert \hat g \rVert}`,
+    },
+    {
+      note: `ε = 10⁻⁷, C summed over ${CHECK_BATCH} examples`,
+      tex: String.raw`\text{pass:}\ \ \text{error} < 10^{-7}`,
+    },
+  ];
   ctx.save();
   ctx.globalAlpha = opacity;
-  const note = (rect: Rect, text: string) => {
-    ctx.fillStyle = theme.muted;
-    ctx.font = font(17 * unit);
-    ctx.fillText(text, x, rect.y + 22 * unit);
-  };
-  const at = (rect: Rect) => ({ x, y: rect.y + rect.height * 0.6, size: 27, maxWidth, baseline: "middle" as const });
-  note(first as Rect, "each weight and bias p, nudged both ways:");
-  drawTex(
-    paint,
-    String.raw`\hat g_i = \frac{\C(p_i + \varepsilon) - \C(p_i - \varepsilon)}{2\varepsilon}`,
-    at(first as Rect),
-  );
-  note(second as Rect, "against backprop's gradient g:");
-  drawTex(
-    paint,
-    String.raw`\text{error} = \frac{\lVert g - \hat g \rVert}{\lVert g \rVert + \lVert \hat g \rVert}`,
-    at(second as Rect),
-  );
-  note(third as Rect, `ε = 10⁻⁷, C summed over ${CHECK_BATCH} examples`);
-  drawTex(paint, String.raw`\text{pass:}\ \ \text{error} < 10^{-7}`, at(third as Rect));
+  stack(side, [1, 1, 0.7], 12 * unit).forEach((rect, i) => {
+    const { note, tex } = rows[i] as (typeof rows)[number];
+    fillTextCached(ctx, note, x, rect.y + 22 * unit, { font: font(17 * unit), color: theme.muted });
+    drawTex(paint, tex, {
+      x,
+      y: rect.y + rect.height * 0.6,
+      size: 27,
+      maxWidth: side.width - 20 * unit,
+      baseline: "middle",
+    });
+  });
   ctx.restore();
 }

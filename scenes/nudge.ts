@@ -5,25 +5,19 @@
 // ∂z³/∂w³ = a², ∂a³/∂w³ = σ′(z³)a², ∂C₀/∂w³ = (a³ − y)σ′(z³)a² = δ³a², then for w¹ in the first,
 // where the chain runs through every layer and ∂C₀/∂w¹ = δ¹x. Weights: standard normal, seed 4.
 import {
-  beats,
-  captionAt,
+  courseFigure,
   defineScene,
-  drawCaption,
-  drawHeader,
   drawPlot,
   drawTex,
-  drawTitleCard,
   initNetwork,
-  niceTicks,
-  tickDecimals,
   Network,
+  niceTicks,
   paintFor,
-  panels,
+  prepareCourseFigure,
   smoothstep,
-  themeNamed,
+  tickDecimals,
   traceExample,
 } from "../src/index.ts";
-import type { Rect } from "../src/index.ts";
 
 export const EXAMPLE = { x: 1.5, y: 0 };
 export const RANGE = 3;
@@ -77,28 +71,23 @@ export default defineScene({
   name: "nudge",
   seed: 4,
   duration: 13,
-  prepare: ({ duration, seed }) => {
-    const clip = beats(duration, [
-      { name: "title", seconds: 1.5 },
-      { name: "w3", weight: 1 },
-      { name: "w1", weight: 1 },
-      { name: "end", seconds: 1 },
-    ]);
-    const texts = [
-      { at: "title:end", text: "Nudge the last layer's weight w³: z³, a³ and the cost C₀ all move." },
-      { at: "w3:0.5", text: "Each tangent's slope is the derivative backprop computes at that point." },
-      { at: "w1", text: "Now a first-layer weight w¹: the same slopes, through every layer of the chain." },
-    ];
-    const starts = texts.map((c) => clip.time(c.at));
-    const captions = texts.map((c, i) => ({
-      from: starts[i] as number,
-      to: starts[i + 1] ?? duration + 1,
-      text: c.text,
-    }));
+  prepare: (context) => {
+    const seed = Number(context.seed);
+    const figure = prepareCourseFigure(context, {
+      title: "Nudge a weight: the slope is the derivative",
+      subtitle: "A [1, 1, 1, 1] sigmoid network, one example (x = 1.5, y = 0)",
+      beats: [{ name: "w3" }, { name: "w1" }, { name: "end", seconds: 1 }],
+      captions: [
+        { at: "title:end", text: "Nudge the last layer's weight w³: z³, a³ and the cost C₀ all move." },
+        { at: "w3:0.5", text: "Each tangent's slope is the derivative backprop computes at that point." },
+        { at: "w1", text: "Now a first-layer weight w¹: the same slopes, through every layer of the chain." },
+      ],
+      columns: [{ rows: [{ z: 1 }, { a: 1 }, { C: 1 }], weight: 11, gap: 8 }, { math: 9 }],
+    });
     // Each panel's y axis, fixed per weight from the whole sweep so it never moves; tick labels
     // padded with figure spaces to one width, so the three linked panels' x axes line up.
     const axes = PHASES.map(({ layer }) => {
-      const sweep = Array.from({ length: 121 }, (_, i) => nudged(Number(seed), layer, RANGE * (i / 60 - 1)));
+      const sweep = Array.from({ length: 121 }, (_, i) => nudged(seed, layer, RANGE * (i / 60 - 1)));
       const rows = ROWS.map(({ key }) => {
         const [lo, hi] = [Math.min(...sweep.map((s) => s[key])), Math.max(...sweep.map((s) => s[key]))];
         const range: [number, number] = [lo - 0.15 * (hi - lo), hi + 0.15 * (hi - lo)];
@@ -112,98 +101,79 @@ export default defineScene({
         ticks: r.ticks.map((value) => ({ value, label: label(value).padStart(width, "\u2007") })),
       }));
     });
-    return { clip, captions, axes, seed: Number(seed) };
+    return { figure, axes, seed };
   },
-  captions: (p) => p.captions,
-  beats: (p) => p.clip,
+  captions: (p) => p.figure.captions,
+  beats: (p) => p.figure.beats,
   snapshots: ["w3:0.15", "w1:middle", "end"],
 
-  draw: (ctx, frame, { clip, captions, axes, seed }) => {
-    const paint = paintFor(ctx, frame, themeNamed(frame.theme));
+  draw: (ctx, frame, { figure, axes, seed }) => {
+    const paint = paintFor(ctx, frame);
     const { theme, unit } = paint;
+    const clip = figure.beats;
     const phase = clip.progress("w3", frame.time) < 1 ? 0 : 1;
     const { layer, tex } = PHASES[phase] as (typeof PHASES)[number];
-    const progress = clip.progress(phase === 0 ? "w3" : "w1", frame.time);
-    const nudge = RANGE * Math.sin(2 * Math.PI * smoothstep(0, 1, progress));
+    const nudge =
+      RANGE * Math.sin(2 * Math.PI * smoothstep(0, 1, clip.progress(phase === 0 ? "w3" : "w1", frame.time)));
     const now = nudged(seed, layer, nudge);
     const w0 = now.weight - nudge;
-    const p = panels(paint, {
-      columns: [{ rows: [{ z: 1 }, { a: 1 }, { C: 1 }], weight: 11, gap: 8 }, { math: 9 }],
-      header: true,
-      caption: true,
-    });
-    ctx.fillStyle = theme.background;
-    ctx.fillRect(0, 0, paint.width, paint.height);
-    const title = "Nudge a weight: the slope is the derivative";
-    const status = [
-      { label: "weight", value: layer === 3 ? "w³ (last layer)" : "w¹ (first layer)" },
-      {
-        label: "nudge",
-        value: `${["−", "\u2007", "+"][Math.sign(Math.round(nudge * 100)) + 1]}${Math.abs(nudge).toFixed(2)}`,
-      },
-      { label: "C₀", value: now.C.toFixed(4) },
-    ];
-    const header = p.header as Rect;
-    drawHeader(ctx, header, { theme, unit, title, status });
-    const cost = "\\C_0 = \\tfrac12(\\a^3 - y)^2,\\quad x = 1.5,\\ y = 0";
-    drawTex(paint, cost, {
-      x: header.x + header.width,
-      y: header.y + 64 * unit,
-      align: "right",
-      baseline: "middle",
-      size: 22,
-    });
-    // Dip to the background where w³ hands over to w¹, rather than cutting between the two sweeps.
-    ctx.save();
-    ctx.globalAlpha = smoothstep(0, 0.35, Math.abs(frame.time - clip.span("w1").start));
-    ROWS.forEach(({ key, label }, i) => {
-      const y0 = now[key];
-      const slope = now.slopes[key];
-      const h = RANGE / 4;
-      const plot = drawPlot(paint, p[key], {
-        x: {
-          range: [w0 - RANGE, w0 + RANGE],
-          ...(i === 2 ? { label: `${layer === 3 ? "w³" : "w¹"} + nudge` } : {}),
-          tickCount: 5,
-        },
-        y: { label, ...(axes[phase] as (typeof axes)[number])[i] },
-        series: [
-          { f: (w) => nudged(seed, layer, w - w0)[key], color: theme.ink, width: 2.5, samples: 80 },
-          { xs: [now.weight - h, now.weight + h], ys: [y0 - h * slope, y0 + h * slope], color: theme.accent, width: 3 },
-        ],
-        references: [{ x: w0, color: theme.muted, dash: [4, 4], ...(i === 0 ? { label: "no nudge" } : {}) }],
-        legend: "none",
-      });
-      const at = plot.toPixel(now.weight, y0);
-      ctx.beginPath();
-      ctx.arc(at.x, at.y, 6 * unit, 0, 2 * Math.PI);
-      ctx.fillStyle = theme.accent;
-      ctx.fill();
-    });
-    const m = p.math;
-    tex.forEach((t, i) => {
-      const { key } = ROWS[i] as (typeof ROWS)[number];
-      const row = p[key];
-      const y = row.y + row.height / 2;
-      drawTex(paint, `${t} = ${now.slopes[key].toFixed(4)}`, {
-        x: m.x,
-        y,
+    courseFigure(paint, frame, figure, (p) => {
+      const cost = "\\C_0 = \\tfrac12(\\a^3 - y)^2,\\quad x = 1.5,\\ y = 0";
+      const { header } = p;
+      drawTex(paint, cost, {
+        x: header.x + header.width,
+        y: header.y + 64 * unit,
+        align: "right",
         baseline: "middle",
-        size: 24,
-        maxWidth: m.width,
+        size: 22,
       });
-    });
-    ctx.restore();
-    const caption = captionAt(captions, frame.time);
-    drawCaption(ctx, p.caption as Rect, caption.text, { theme, unit, opacity: caption.opacity });
-    const { end } = clip.span("title");
-    const titleOpacity = 1 - smoothstep(end - 0.5, end, frame.time);
-    drawTitleCard(ctx, paint, {
-      theme,
-      unit,
-      title,
-      subtitle: "A [1, 1, 1, 1] sigmoid network, one example (x = 1.5, y = 0)",
-      opacity: titleOpacity,
+      // Dip to the background where w³ hands over to w¹, rather than cutting between the two sweeps.
+      ctx.save();
+      ctx.globalAlpha = smoothstep(0, 0.35, Math.abs(frame.time - clip.span("w1").start));
+      ROWS.forEach(({ key, label }, i) => {
+        const [y0, slope, h] = [now[key], now.slopes[key], RANGE / 4];
+        const plot = drawPlot(paint, p[key], {
+          x: {
+            range: [w0 - RANGE, w0 + RANGE],
+            ...(i === 2 ? { label: `${layer === 3 ? "w³" : "w¹"} + nudge` } : {}),
+            tickCount: 5,
+          },
+          y: { label, ...(axes[phase] as (typeof axes)[number])[i] },
+          series: [
+            { f: (w) => nudged(seed, layer, w - w0)[key], color: theme.ink, width: 2.5, samples: 80 },
+            {
+              xs: [now.weight - h, now.weight + h],
+              ys: [y0 - h * slope, y0 + h * slope],
+              color: theme.accent,
+              width: 3,
+            },
+          ],
+          references: [{ x: w0, color: theme.muted, dash: [4, 4], ...(i === 0 ? { label: "no nudge" } : {}) }],
+          legend: "none",
+        });
+        const at = plot.toPixel(now.weight, y0);
+        ctx.beginPath();
+        ctx.arc(at.x, at.y, 6 * unit, 0, 2 * Math.PI);
+        ctx.fillStyle = theme.accent;
+        ctx.fill();
+        const row = p[key];
+        drawTex(paint, `${tex[i]} = ${now.slopes[key].toFixed(4)}`, {
+          x: p.math.x,
+          y: row.y + row.height / 2,
+          baseline: "middle",
+          size: 24,
+          maxWidth: p.math.width,
+        });
+      });
+      ctx.restore();
+      const sign = ["−", "\u2007", "+"][Math.sign(Math.round(nudge * 100)) + 1];
+      return {
+        status: [
+          { label: "weight", value: layer === 3 ? "w³ (last layer)" : "w¹ (first layer)" },
+          { label: "nudge", value: `${sign}${Math.abs(nudge).toFixed(2)}` },
+          { label: "C₀", value: now.C.toFixed(4) },
+        ],
+      };
     });
   },
 });

@@ -85,7 +85,7 @@ describe("scenes/sigmoid.ts", () => {
     const captions = sigmoid.captions?.(state, context) ?? [];
     assert.deepEqual(
       captions.map((c) => c.from),
-      [state.clip.time("sigma"), state.clip.time("prime"), state.clip.time("peak")],
+      [state.figure.beats.time("sigma"), state.figure.beats.time("prime"), state.figure.beats.time("peak")],
     );
     assert.match(captions[2]?.text ?? "", /¼ at z = 0/);
   });

@@ -374,6 +374,24 @@ describe("drawPlot's parts", () => {
     assert.equal(render({ ...sigmoidFigure(LIGHT), legend: "none" }).frame.legendRect, undefined);
   });
 
+  test('legend "above" is one row above the data, right-aligned, inside the rect and clear of the data', () => {
+    const rect = { x: 20, y: 20, width: 600, height: 320 };
+    const { frame } = render({ ...sigmoidFigure(LIGHT), legend: "above" }, { rect });
+    const row = frame.legendRect as Rect;
+    assert.ok(row.y + row.height <= frame.plotRect.y, "above the data area");
+    assert.ok(row.y >= rect.y && row.x >= rect.x, "inside the rect");
+    assert.ok(Math.abs(row.x + row.width - (rect.x + rect.width)) < 1e-9, "right-aligned");
+    assert.ok(row.height < 30, "one row");
+    // The data area gives up the row only when there is no y axis title already holding it.
+    const corner = render(sigmoidFigure(LIGHT), { rect }).frame;
+    assert.ok(frame.plotRect.y > corner.plotRect.y);
+    const titled = { ...sigmoidFigure(LIGHT), y: { range: [0, 1] as [number, number], label: "a" } };
+    assert.equal(
+      render({ ...titled, legend: "above" }, { rect }).frame.plotRect.y,
+      render(titled, { rect }).frame.plotRect.y,
+    );
+  });
+
   test("a labelled point or callout off the plot draws nothing, not a label at the edge", () => {
     const base = sigmoidFigure(LIGHT);
     const plain = render(base).canvas.toBuffer("raw");

@@ -47,6 +47,7 @@ export {
   type TexOptions,
   type TexSize,
 } from "./tex.ts";
+export { fillTextCached, measureTextCached, type TextOptions } from "./textcache.ts";
 export { ClassCountError, DARK, LIGHT, MAX_CLASSES, type Theme, themeNamed, withAlpha } from "./theme.ts";
 export { niceTicks, tickDecimals } from "./ticks.ts";
 export { bestFitNormal, shortestTurn, viewAcrossPlane } from "./views.ts";

@@ -1,5 +1,5 @@
 import type { CanvasRenderingContext2D } from "canvas";
-import type { Theme } from "./theme.ts";
+import { type Theme, themeNamed } from "./theme.ts";
 
 /**
  * What every drawing call needs, passed once: the canvas context, the theme, and the scale.
@@ -15,7 +15,20 @@ export interface Paint {
   height: number;
 }
 
-/** The paint context for a frame of `width` x `height` pixels. */
-export function paintFor(ctx: CanvasRenderingContext2D, frame: { width: number; height: number }, theme: Theme): Paint {
-  return { ctx, theme, unit: frame.height / 720, width: frame.width, height: frame.height };
+/**
+ * The paint context for a frame of `width` x `height` pixels, in `theme`; without one, in the
+ * theme the render asked for (`frame.theme`, `--theme`), light when it names none.
+ */
+export function paintFor(
+  ctx: CanvasRenderingContext2D,
+  frame: { width: number; height: number; theme?: "light" | "dark" },
+  theme?: Theme,
+): Paint {
+  return {
+    ctx,
+    theme: theme ?? themeNamed(frame.theme ?? "light"),
+    unit: frame.height / 720,
+    width: frame.width,
+    height: frame.height,
+  };
 }

@@ -117,8 +117,12 @@ export interface PlotOptions {
   series?: readonly PlotSeries[];
   /** No title line when absent. */
   title?: string;
-  /** Where the legend goes: a corner, "auto" (where it covers least; the default) or "none". */
-  legend?: LegendCorner | "auto" | "none";
+  /**
+   * Where the legend goes: a corner, "auto" (where it covers least; the default), "above" (one
+   * row right-aligned above the data, on the y axis title's line: for data that fills the plot)
+   * or "none".
+   */
+  legend?: LegendCorner | "auto" | "above" | "none";
   references?: readonly ReferenceLine[];
   arrows?: readonly PlotArrow[];
   callouts?: readonly PlotCallout[];
@@ -383,9 +387,11 @@ export function drawPlot(paint: Paint, rect: Rect, options: PlotOptions): PlotFr
 
   const entries = legendEntries(series, theme);
   const legendRect =
-    entries.length > 0 && options.legend !== "none"
-      ? drawPlotLegend(paint, entries, plot, rect, options.legend ?? "auto", occupied, boxes)
-      : undefined;
+    entries.length === 0 || options.legend === "none"
+      ? undefined
+      : options.legend === "above"
+        ? drawLegendRow(paint, entries, rect, layout.yTitleY)
+        : drawPlotLegend(paint, entries, plot, rect, options.legend ?? "auto", occupied, boxes);
   ctx.restore();
   return legendRect ? { plotRect: plot, toPixel, legendRect } : { plotRect: plot, toPixel };
 }
@@ -432,7 +438,7 @@ function checkOptions(options: PlotOptions, series: readonly PlotSeries[]): void
     if (s.fraction !== undefined && !(s.fraction >= 0 && s.fraction <= 1))
       fail(`${what}: fraction must be between 0 and 1, got ${s.fraction}`);
   });
-  const legends = ["auto", "none", "top-left", "top-right", "bottom-left", "bottom-right"];
+  const legends = ["auto", "above", "none", "top-left", "top-right", "bottom-left", "bottom-right"];
   if (options.legend !== undefined && !legends.includes(options.legend))
     fail(`legend must be one of ${legends.join(", ")}, got "${options.legend}"`);
   (options.references ?? []).forEach((r, i) => {
@@ -506,7 +512,7 @@ function layoutPlot(paint: Paint, rect: Rect, options: PlotOptions, x: Axis, y: 
   const titleY = top;
   if (options.title) top += sizes.title * unit * 1.2 + 8 * unit;
   const yTitleY = top;
-  if (options.y.label) top += sizes.axisTitle * unit * 1.2 + 6 * unit;
+  if (options.y.label || options.legend === "above") top += sizes.axisTitle * unit * 1.2 + 6 * unit;
   // Room for the top y label's upper half (and its exponent, on a log axis).
   const plotTop = top + Math.max(sizes.bleed * unit, (y.log ? 0.8 : 0.6) * tickSize);
 
@@ -1249,30 +1255,52 @@ function drawPlotLegend(
   ctx.stroke();
   entries.forEach((e, i) => {
     const cy = box.y + pad + sizes.legend * unit * 0.5 + i * row;
-    const x0 = box.x + pad;
-    if (e.marker === "line") {
-      ctx.beginPath();
-      ctx.moveTo(x0, cy);
-      ctx.lineTo(x0 + sample, cy);
-      ctx.strokeStyle = e.color;
-      ctx.lineWidth = (e.width ?? 2.5) * unit;
-      ctx.lineCap = "butt";
-      ctx.setLineDash((e.dash ?? []).map((d) => d * unit));
-      ctx.stroke();
-      ctx.setLineDash([]);
-    } else {
-      ctx.beginPath();
-      ctx.arc(x0 + sample / 2, cy, 5.5 * unit, 0, 2 * Math.PI);
-      ctx.fillStyle = e.color;
-      ctx.fill();
-      ctx.strokeStyle = e.outline ?? theme.background;
-      ctx.lineWidth = 1 * unit;
-      ctx.stroke();
-    }
-    fillTextCached(ctx, e.label, x0 + sample + 9 * unit, cy + 0.365 * sizes.legend * unit, {
-      font: legendFont,
-      color: theme.ink,
-    });
+    drawLegendEntry(paint, e, box.x + pad, cy, sample);
   });
   return box;
+}
+
+/** The legend as one row, right-aligned on the line of the y axis title, above the data. */
+function drawLegendRow(paint: Paint, entries: LegendEntry[], rect: Rect, top: number): Rect {
+  const { unit } = paint;
+  const legendFont = font(sizes.legend * unit);
+  const sample = 28 * unit;
+  const widths = entries.map((e) => sample + 9 * unit + measureTextCached(e.label, legendFont));
+  const gap = 24 * unit;
+  const width = widths.reduce((sum, w) => sum + w, 0) + gap * (entries.length - 1);
+  const cy = top + sizes.axisTitle * unit * 0.55;
+  let x = rect.x + rect.width - width;
+  entries.forEach((e, i) => {
+    drawLegendEntry(paint, e, x, cy, sample);
+    x += (widths[i] as number) + gap;
+  });
+  return { x: rect.x + rect.width - width, y: top, width, height: sizes.axisTitle * unit * 1.2 };
+}
+
+/** One legend entry: its line sample (or dot) from `x0`, then its label, centred on `cy`. */
+function drawLegendEntry(paint: Paint, e: LegendEntry, x0: number, cy: number, sample: number): void {
+  const { ctx, theme, unit } = paint;
+  if (e.marker === "line") {
+    ctx.beginPath();
+    ctx.moveTo(x0, cy);
+    ctx.lineTo(x0 + sample, cy);
+    ctx.strokeStyle = e.color;
+    ctx.lineWidth = (e.width ?? 2.5) * unit;
+    ctx.lineCap = "butt";
+    ctx.setLineDash((e.dash ?? []).map((d) => d * unit));
+    ctx.stroke();
+    ctx.setLineDash([]);
+  } else {
+    ctx.beginPath();
+    ctx.arc(x0 + sample / 2, cy, 5.5 * unit, 0, 2 * Math.PI);
+    ctx.fillStyle = e.color;
+    ctx.fill();
+    ctx.strokeStyle = e.outline ?? theme.background;
+    ctx.lineWidth = 1 * unit;
+    ctx.stroke();
+  }
+  fillTextCached(ctx, e.label, x0 + sample + 9 * unit, cy + 0.365 * sizes.legend * unit, {
+    font: font(sizes.legend * unit),
+    color: theme.ink,
+  });
 }

@@ -1,3 +1,4 @@
+import type { BeatRef, Beats } from "./beats.ts";
 import { smoothstep } from "./easing.ts";
 
 /** A caption shown from `from` to `to` seconds. */
@@ -5,6 +6,22 @@ export interface Caption {
   from: number;
   to: number;
   text: string;
+}
+
+/** A caption placed by a beat (`"training:middle"`, see `beats`); it lasts until the next one starts. */
+export interface BeatCaption {
+  at: BeatRef;
+  text: string;
+}
+
+/**
+ * Captions placed by beats, in seconds: each lasts until the next one starts, and the last to
+ * the end (subtitles are clipped at the clip's end), so they stay with the motion at any
+ * `--duration`.
+ */
+export function beatCaptions(clip: Beats, captions: readonly BeatCaption[]): Caption[] {
+  const starts = captions.map((c) => clip.time(c.at));
+  return captions.map((c, i) => ({ from: starts[i] as number, to: starts[i + 1] ?? clip.duration + 1, text: c.text }));
 }
 
 /**

@@ -1,14 +1,12 @@
 import { drawClassMap } from "../draw/map2d.ts";
-import { font } from "../draw/fonts.ts";
 import type { Rect } from "../draw/geometry.ts";
 import type { Paint } from "../draw/paint.ts";
-import { type Panels, panels } from "../draw/panels.ts";
+import type { Panels } from "../draw/panels.ts";
 import { drawPlot, formatNumber } from "../draw/plot.ts";
-import { classLegend, drawCaption, drawHeader, drawLegend, drawTitleCard, trainingStatus } from "../draw/text.ts";
-import { fillTextCached } from "../draw/textcache.ts";
+import { classLegend, drawLegend, trainingStatus } from "../draw/text.ts";
 import { thresholdRule, type Run } from "../train/index.ts";
-import type { BeatRef } from "./beats.ts";
-import { type Caption, captionAt } from "./captions.ts";
+import type { BeatCaption } from "./captions.ts";
+import { type CourseFigure, courseFigure, prepareCourseFigure } from "./course.ts";
 import { stateAround } from "./framing.ts";
 import { type RunState, stateAt } from "./interpolate.ts";
 import { classRegions } from "./regions.ts";
@@ -17,11 +15,7 @@ import { type Timeline, type TimelineOptions, type TimelineState, timeline } fro
 /** A panel of the side column the figure can draw. */
 export type FigurePanel = "legend" | "loss" | "accuracy" | "regions";
 
-/** A caption placed by a beat (`"training:middle"`, see `beats`); it lasts until the next one starts. */
-export interface BeatCaption {
-  at: BeatRef;
-  text: string;
-}
+export type { BeatCaption } from "./captions.ts";
 
 /** What differs between training scenes; everything else comes from the run. */
 export interface TrainingFigureOptions {
@@ -43,10 +37,8 @@ export interface TrainingFigureOptions {
   window?: number;
 }
 
-/** What `prepareTrainingFigure` builds once per render, for every frame. */
-export interface TrainingFigure {
-  title: string;
-  subtitle?: string;
+/** What `prepareTrainingFigure` builds once per render, for every frame: a course figure whose body is the run's. */
+export interface TrainingFigure extends CourseFigure<"main" | "side"> {
   range: [number, number];
   side: FigurePanel[];
   main: "regions" | "scene";
@@ -63,8 +55,6 @@ export interface TrainingFigure {
   accuracies: number[];
   /** Top of the loss axis: the largest loss, up to a round tenth. */
   maxLoss: number;
-  /** The captions in seconds, for the frames and for the subtitles (`captions: (p) => p.figure.captions`). */
-  captions: Caption[];
   window?: number;
 }
 
@@ -114,17 +104,19 @@ export function prepareTrainingFigure(
   }
   const epochs = run.snapshots.at(-1)?.epoch ?? 0;
   const clock = timeline({ titleCard: 1.5, holdStart: 1.5, holdEnd: 2, ...options.timeline, duration, epochs });
-  const starts = (options.captions ?? []).map((c) => clock.beats.time(c.at));
-  const captions = (options.captions ?? []).map((c, i) => ({
-    from: starts[i] as number,
-    // The last caption stays to the end (subtitles are clipped at the clip's end).
-    to: starts[i + 1] ?? duration + 1,
-    text: c.text,
-  }));
   const losses = run.snapshots.map((s) => s.loss);
+  const { title, subtitle, captions = [] } = options;
   return {
-    title: options.title,
-    ...(options.subtitle !== undefined ? { subtitle: options.subtitle } : {}),
+    ...prepareCourseFigure(
+      { duration },
+      {
+        title,
+        ...(subtitle !== undefined ? { subtitle } : {}),
+        beats: clock.beats,
+        captions,
+        columns: [{ main: 7 }, { side: 3 }],
+      },
+    ),
     range: options.range,
     side,
     main: options.main ?? (side.includes("regions") ? "scene" : "regions"),
@@ -139,7 +131,6 @@ export function prepareTrainingFigure(
     losses,
     accuracies: run.snapshots.map((s) => s.accuracy),
     maxLoss: Math.ceil(Math.max(0.1, ...losses) * 10) / 10,
-    captions,
     ...(options.window ? { window: options.window } : {}),
   };
 }
@@ -181,30 +172,24 @@ export function trainingFigure(
   figure: TrainingFigure,
   drawMain?: (rect: Rect, state: RunState, at: TimelineState) => void,
 ): FigureFrame {
-  const { ctx, theme, unit } = paint;
   const at = figure.clock(frame.time);
   const state = figureState(figure, frame.run, at.epoch);
-  const layout = panels(paint, { columns: [{ main: 7 }, { side: 3 }], header: true, caption: true });
-  const result = { panels: layout, main: layout.main, at, state };
-  ctx.save();
-  ctx.fillStyle = theme.background;
-  ctx.fillRect(0, 0, paint.width, paint.height);
-  ctx.restore();
-  const card = { theme, unit, title: figure.title, ...(figure.subtitle ? { subtitle: figure.subtitle } : {}) };
-  if (at.titleOpacity >= 1) {
-    drawTitleCard(ctx, paint, { ...card, opacity: 1 });
-    return result;
-  }
-
-  const header = layout.header as Rect;
-  const { status, network } = figureHeader(figure, frame.run, frame.time);
-  drawHeader(ctx, header, { theme, unit, title: figure.title, status });
-  fillTextCached(ctx, network, header.x + header.width, header.y + 64 * unit, {
-    font: font(18 * unit),
-    color: theme.muted,
-    align: "right",
+  const layout = courseFigure(paint, frame, figure, (layout) => {
+    drawTrainingPanels(paint, layout, { figure, frame, state, at }, drawMain);
+    const { status, network } = figureHeader(figure, frame.run, frame.time);
+    return { status, aside: network };
   });
+  return { panels: layout, main: layout.main, at, state };
+}
 
+/** The training figure's body: the main panel (regions, or the scene's) and the side column. */
+function drawTrainingPanels(
+  paint: Paint,
+  layout: Panels<"main" | "side">,
+  { figure, frame, state, at }: { figure: TrainingFigure; frame: { run: Run }; state: RunState; at: TimelineState },
+  drawMain?: (rect: Rect, state: RunState, at: TimelineState) => void,
+): void {
+  const { ctx, theme, unit } = paint;
   const regions = () => {
     const size = Math.max(48, Math.round(128 * unit));
     return classRegions(frame.run, state, { range: figure.range, size });
@@ -238,11 +223,6 @@ export function trainingFigure(
     else if (panel === "regions") map(rect, true);
     else drawCurve(paint, rect, figure, panel, state, i === figure.side.length - 1);
   });
-
-  const caption = captionAt(figure.captions, frame.time);
-  drawCaption(ctx, layout.caption as Rect, caption.text, { theme, unit, opacity: caption.opacity });
-  if (at.titleOpacity > 0) drawTitleCard(ctx, paint, { ...card, opacity: at.titleOpacity });
-  return result;
 }
 
 /** The run at `epoch`, averaged over the figure's window if it has one. */

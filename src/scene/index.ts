@@ -1,5 +1,13 @@
 export { clamp01, type Easing, easeInOutCubic, easeInOutSine, lerp, linear, smoothstep } from "./easing.ts";
-export { type Caption, captionAt } from "./captions.ts";
+export { type BeatCaption, beatCaptions, type Caption, captionAt } from "./captions.ts";
+export {
+  type CourseFigure,
+  type CourseFigureOptions,
+  courseFigure,
+  type FigureHeader,
+  prepareCourseFigure,
+  titleOpacity,
+} from "./course.ts";
 export { BeatError, type BeatRef, type Beats, type BeatSpec, beats } from "./beats.ts";
 export {
   type CloudCameraOptions,
@@ -12,6 +20,7 @@ export {
   stateAround,
 } from "./framing.ts";
 export { bracket, outputPlane, type RunState, stateAt } from "./interpolate.ts";
+export { runNetwork } from "./network.ts";
 export { classRegions } from "./regions.ts";
 export {
   defineScene,
@@ -27,7 +36,6 @@ export {
 } from "./scene.ts";
 export { type Phase, type Timeline, type TimelineOptions, type TimelineState, timeline } from "./timeline.ts";
 export {
-  type BeatCaption,
   boundaryLabel,
   FigureError,
   figureHeader,
