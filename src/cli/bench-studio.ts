@@ -63,6 +63,7 @@ export async function benchStudio(): Promise<void> {
       // Let the warm process come up again after the previous reload, as between two saves.
       await new Promise((r) => setTimeout(r, 1500));
       const saved = Date.now();
+      if (process.env.NETREEL_STUDIO_TRACE) console.log(`saved at ${saved % 100000}`);
       writeFileSync(file, original.replace("Before training", `Before training (${round})`));
       const after = await waitFor((s) => s.version > before.version);
       latencies.push(after.at - saved);

@@ -161,7 +161,13 @@ export class Preview {
     if (!Number.isInteger(index) || index < 0 || index >= loaded.info.frames) {
       throw new PreviewRequestError(`frame ${index} is outside the clip (0 to ${loaded.info.frames - 1})`);
     }
+    const started = performance.now();
     const frame = await loaded.drawer.draw(index);
+    if (process.env.NETREEL_STUDIO_TRACE) {
+      process.stderr.write(
+        `studio: frame ${index} v${loaded.info.version} drawn in ${(performance.now() - started).toFixed(0)} ms at ${Date.now() % 100000}\n`,
+      );
+    }
     const png = Buffer.from(frame.png as Buffer);
     frame.release?.();
     return { png, version: loaded.info.version };
