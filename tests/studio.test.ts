@@ -333,6 +333,57 @@ function readSafe(file: string): string {
   }
 }
 
+// The warm process rehearses the scene (imports a copy and draws a frame) so that the next
+// version starts fast; the next version must still be read anew, and so must any file the
+// scene imports, whether the project compiles as ES modules or (no "type": "module") CommonJS.
+for (const kind of ["ES modules", "CommonJS"] as const) {
+  describe(`netreel studio reloads what changed (${kind})`, { timeout: 120_000 }, () => {
+    test("edits to the scene, then to a file it imports, then to the scene again each show", async () => {
+      const scene = (suffix: string) =>
+        captionScene("x").replace(
+          'const CAPTION = "x";',
+          `import { WORDS } from "./words.ts";\nconst CAPTION = WORDS + ${JSON.stringify(suffix)};`,
+        );
+      const project = makeProject({
+        "caption.ts": scene(" (first)"),
+        "words.ts": `export const WORDS = "words one";\n`,
+      });
+      if (kind === "ES modules") writeFileSync(path.join(project, "package.json"), '{ "type": "module" }\n');
+      const running = await startStudio(project, ["scenes/caption.ts"]);
+      const events = await collectEvents(running.base);
+      try {
+        let version = 0;
+        const check = async (what: string) => {
+          const scene = await until(
+            () => events.events.find((e) => e.type === "scene" && (e.scene as { version: number }).version > version),
+            what,
+          );
+          version = (scene.scene as { version: number }).version;
+          const response = await fetch(`${running.base}/api/frame?${view("scenes/caption.ts")}&index=4`);
+          const served = pixels(Buffer.from(await response.arrayBuffer()));
+          assert.ok(
+            served.data.equals(pixels(renderFrame(project, "scenes/caption.ts", 4)).data),
+            `${what}: the studio's frame is the file's`,
+          );
+          // Let the warm process come up and rehearse this version before the next edit.
+          await new Promise((r) => setTimeout(r, 2500));
+        };
+        await fetch(`${running.base}/api/scene?${view("scenes/caption.ts")}`);
+        await check("the first load");
+        writeFileSync(path.join(project, "scenes/caption.ts"), scene(" (second)"));
+        await check("the scene edited");
+        writeFileSync(path.join(project, "scenes/words.ts"), `export const WORDS = "words two";\n`);
+        await check("the imported file edited");
+        writeFileSync(path.join(project, "scenes/caption.ts"), scene(" (third)"));
+        await check("the scene edited again");
+      } finally {
+        events.close();
+        await running.stop();
+      }
+    });
+  });
+}
+
 describe("netreel studio (command line)", () => {
   test("a missing scene, a bad port and a port in use are one line and exit 2", async () => {
     const run = (args: string[]) =>

@@ -28,6 +28,7 @@ export interface SceneMeta {
 export type Request =
   | { type: "warm" }
   | { type: "hold-run"; key: string; run: Run }
+  | { type: "rehearse"; file: string; context: SceneContext<Run | undefined>; heldRun?: string; index: number }
   | { type: "load"; file: string }
   | { type: "train-config"; seed: Seed }
   | {
@@ -51,6 +52,7 @@ export type Request =
 export type Response =
   | { type: "ready" }
   | { type: "warm" }
+  | { type: "rehearsed" }
   | { type: "loaded"; meta: SceneMeta }
   | { type: "train-config"; config: unknown }
   | {
@@ -196,6 +198,27 @@ export class SceneDrawer {
     this.child.send({ type: "hold-run", key, run } satisfies Request, () => {});
   }
 
+  /**
+   * Runs a scene once, as a separate module (its file imported under another name), with the
+   * held run: prepare and one frame, all thrown away. The code it shares with the next version
+   * (netreel's kit, node-canvas, fonts) is then compiled and warm when that version loads. Never
+   * fails: a rehearsal that throws has still warmed what it reached.
+   */
+  rehearse(file: string, context: SceneContext<Run | undefined>, index: number, runKey?: string): Promise<void> {
+    const held = runKey !== undefined && runKey === this.heldRun;
+    const sent = held ? { ...context, run: undefined } : context;
+    return this.request("rehearse", {
+      type: "rehearse",
+      file,
+      context: sent,
+      index,
+      ...(held ? { heldRun: runKey } : {}),
+    }).then(
+      () => {},
+      () => {},
+    );
+  }
+
   /** Whether the process has exited (crashed, killed or closed). */
   get alive(): boolean {
     return !this.exited;
@@ -304,6 +327,9 @@ export class SceneDrawer {
       case "warm":
         this.settle("warm", (p) => p.resolve(undefined as never));
         return;
+      case "rehearsed":
+        this.settle("rehearse", (p) => p.resolve(undefined as never));
+        return;
       case "loaded":
         this.settle("load", (p) => p.resolve(message.meta as never));
         return;
@@ -391,7 +417,11 @@ export class SceneDrawer {
 }
 
 function stepName(key: string): string {
-  return key === "load" || key === "warm" ? "loading" : key === "prepare" ? "in prepare()" : "in train()";
+  return key === "load" || key === "warm" || key === "rehearse"
+    ? "loading"
+    : key === "prepare"
+      ? "in prepare()"
+      : "in train()";
 }
 
 /**

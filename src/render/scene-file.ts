@@ -4,8 +4,12 @@ import { pathToFileURL } from "node:url";
 import { isScene, type Scene } from "../scene/index.ts";
 import { SceneFailure, SceneFileError } from "./errors.ts";
 
-/** Imports a scene file and returns its scene; one clear error for each way it can fail. */
-export async function loadScene(file: string): Promise<Scene> {
+/**
+ * Imports a scene file and returns its scene; one clear error for each way it can fail.
+ * `variant` imports it as a separate module (`file.ts?variant`): the studio's warm process
+ * rehearses the scene under another name, so that the real import still reads the file anew.
+ */
+export async function loadScene(file: string, variant?: string): Promise<Scene> {
   let isFile = false;
   try {
     isFile = statSync(file).isFile();
@@ -16,7 +20,8 @@ export async function loadScene(file: string): Promise<Scene> {
     throw new SceneFileError(`scene file ${file} is not a file (a scene is one .ts file, e.g. scenes/hidden.ts)`);
   let module: { default?: unknown };
   try {
-    module = await import(pathToFileURL(path.resolve(file)).href);
+    const url = pathToFileURL(path.resolve(file)).href;
+    module = await import(variant === undefined ? url : `${url}?${variant}`);
   } catch (error) {
     throw new SceneFailure(`scene file ${file} failed to load: ${loadFailure(error as Error)}`, { cause: error });
   }

@@ -8,12 +8,16 @@
  * Control messages come and go over the IPC channel; frame bytes go back on fd 4, each as a
  * 12-byte header (index, raw length, PNG length, little-endian u32) and the bytes.
  */
+import { realpathSync } from "node:fs";
+import { createRequire } from "node:module";
 import net from "node:net";
+import path from "node:path";
 import { createCanvas } from "canvas";
 import { font, registerFonts } from "../draw/index.ts";
 import type { Scene } from "../scene/index.ts";
 import type { Run } from "../train/index.ts";
 import type { Request, Response, SceneMeta } from "./drawer.ts";
+import { SceneFailure } from "./errors.ts";
 import { FrameRenderer, messageOf } from "./frames.ts";
 import { placeOf } from "./place.ts";
 import { loadScene } from "./scene-file.ts";
@@ -22,6 +26,8 @@ const frames = new net.Socket({ fd: 4, readable: false, writable: true });
 let scene: Scene | null = null;
 let renderer: FrameRenderer | null = null;
 let encodings = { raw: true, png: false };
+/** The scene a rehearsal imported: the real import must be another module. */
+let rehearsal: Scene | null = null;
 /** A run handed over ahead of `prepare` (the studio's warm process). */
 let held: { key: string; run: Run } | null = null;
 
@@ -57,9 +63,29 @@ async function handle(request: Request): Promise<void> {
     case "hold-run":
       held = { key: request.key, run: request.run };
       return;
+    case "rehearse": {
+      try {
+        const rehearsed = await loadScene(request.file, "rehearsal");
+        rehearsal = rehearsed;
+        forgetCommonJs(request.file);
+        const context =
+          request.heldRun !== undefined && held?.key === request.heldRun
+            ? { ...request.context, run: held.run }
+            : request.context;
+        const trial = new FrameRenderer(rehearsed, context, request.file);
+        trial.draw(Math.min(request.index, context.frames - 1)).png();
+      } catch {}
+      send({ type: "rehearsed" });
+      return;
+    }
     case "load": {
       try {
         scene = await loadScene(request.file);
+        if (scene === rehearsal) {
+          throw new SceneFailure(
+            `the studio's warm process kept the rehearsed copy of ${request.file} instead of reading it again (a bug in netreel: please report it); save the file again`,
+          );
+        }
         const meta: SceneMeta = {
           name: scene.name,
           width: scene.width,
@@ -140,6 +166,20 @@ async function handle(request: Request): Promise<void> {
       return;
     }
   }
+}
+
+/**
+ * A scene outside a "type": "module" package is compiled as CommonJS, whose cache is keyed by
+ * the file alone (not the `?rehearsal` URL): forget the rehearsed copy so that the real
+ * import reads the file again.
+ */
+function forgetCommonJs(file: string): void {
+  const cache = createRequire(import.meta.url).cache;
+  const absolute = path.resolve(file);
+  delete cache[absolute];
+  try {
+    delete cache[realpathSync(absolute)];
+  } catch {}
 }
 
 /**

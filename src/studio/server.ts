@@ -219,7 +219,10 @@ export class Studio {
       this.pendingChanges.clear();
       const code = changes.some((c) => c.startsWith("code "));
       if (this.listScenes()) this.broadcast({ type: "scenes", scenes: [...this.scenes.keys()] });
-      this.preview.changed(changes[0]?.slice(changes[0].indexOf(" ") + 1) ?? "", code);
+      this.preview.changed(
+        changes.map((c) => c.slice(c.indexOf(" ") + 1)),
+        code,
+      );
     }, 25);
   }
 
