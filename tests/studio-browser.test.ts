@@ -113,6 +113,14 @@ describe("the studio's page in Chromium", { skip, timeout: 180_000 }, () => {
     assert.equal(await page.getAttribute("#play", "aria-label"), "Play", "it stops at the end");
   });
 
+  test("a path-traversal request from the page is refused", async () => {
+    const statuses = await page.evaluate(async () => {
+      const targets = ["/output/..%2F..%2Fpackage.json", "/%2e%2e/%2e%2e/etc/passwd", "/output/%2Fetc%2Fpasswd"];
+      return Promise.all(targets.map(async (t) => (await fetch(t)).status));
+    });
+    for (const status of statuses) assert.ok(status === 403 || status === 404, `status ${status}`);
+  });
+
   test("saving a caption edit redraws the frame without reloading the page", async () => {
     await page.evaluate(() => {
       (window as unknown as { marker: number }).marker = 42;
