@@ -4,9 +4,8 @@
 //
 // Training: 1000 circles points (factor 0.3, noise 0.1), standard-normal initialisation,
 // mini-batch SGD with batch size 50 and learning rate 5, reshuffled every epoch, 30 epochs.
-// With the default seed it passes 95% accuracy at about epoch 16 and ends at 100%. A snapshot every
-// 5 mini-batches (4 per epoch) keeps the motion short. The kit's training figure draws the header,
-// side column and captions; the scene draws the 3-D panel and the title card.
+// The default seed passes 95% accuracy at about epoch 16 and ends at 100%; a snapshot every 5
+// mini-batches. The kit's figure draws header, side column, captions; the scene, the 3-D panel.
 import {
   bestFitNormal,
   cloudCamera,
@@ -26,6 +25,7 @@ import {
 } from "../src/index.ts";
 
 const LAYER = 2;
+const AXES: [string, string, string] = ["h₁", "h₂", "h₃"];
 // Snapshots 5 mini-batches apart carry SGD noise: the figure averages the run over 1.5 epochs.
 const SMOOTHING = 1.5;
 
@@ -102,17 +102,9 @@ export default defineScene({
     const { title, subtitle, range, points, labels } = figure;
     trainingFigure(paint, frame, figure, (rect, _state, at) => {
       const state = stateAround(frame.run, at.epoch, { layer: LAYER, window: SMOOTHING });
-      const plane = outputPlane(state);
-      const axisLabels: [string, string, string] = ["h₁", "h₂", "h₃"];
       // The camera's path and the time, so tick numbers fade as the camera moves rather than pop.
-      drawPanel3d(paint, rect, {
-        view: camera,
-        time: frame.time,
-        points: state.activations,
-        labels,
-        plane,
-        axisLabels,
-      });
+      const panel = { view: camera, time: frame.time, labels, axisLabels: AXES };
+      drawPanel3d(paint, rect, { ...panel, points: state.activations, plane: outputPlane(state) });
     });
     // The title card, with the data set in its input plane beside the title, fading out over the figure.
     const opacity = card(frame.time).titleOpacity;
