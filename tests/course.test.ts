@@ -2,6 +2,7 @@
 // placed by beats, the title card that covers the frame before the scene's panels are drawn, and
 // the panels the scene draws in.
 import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
 import { describe, test } from "node:test";
 import { createCanvas } from "canvas";
 import {
@@ -85,4 +86,13 @@ describe("courseFigure", () => {
     assert.equal(paintFor(ctx, { width: 64, height: 36, theme: "dark" }).theme.background !== LIGHT.background, true);
     assert.equal(paintFor(ctx, { width: 64, height: 36 }).theme, LIGHT);
   });
+});
+
+test("the headline scenes stay as short as the issue asks: hidden.ts at most 120 lines, boundary.ts 60", () => {
+  const lines = (name: string) =>
+    readFileSync(new URL(`../scenes/${name}`, import.meta.url), "utf8")
+      .trimEnd()
+      .split("\n").length;
+  assert.ok(lines("hidden.ts") <= 120, `hidden.ts has ${lines("hidden.ts")} lines`);
+  assert.ok(lines("boundary.ts") <= 60, `boundary.ts has ${lines("boundary.ts")} lines`);
 });
