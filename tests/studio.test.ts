@@ -3,7 +3,7 @@
 // a run whose training did not change, errors with their place, and Ctrl-C during a render.
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import net from "node:net";
 import path from "node:path";
 import { after, before, describe, test } from "node:test";
@@ -49,10 +49,14 @@ describe("netreel studio (over HTTP)", { timeout: 240_000 }, () => {
     project = makeProject({
       "caption.ts": captionScene("the first caption"),
       "trains.ts": trainingScene("before"),
+      // A scene whose file name is not its name (outputs are named by the scene's name), and a
+      // helper module beside the scenes (not a scene: not listed).
+      "lecture-3.ts": captionScene("from lecture 3").replace('name: "caption"', 'name: "bars"'),
+      "words.ts": 'export const WORDS = "helper";\n',
       "throws.ts": throwingScene(),
     });
     writeFileSync(path.join(project, "secret.txt"), "not to be served");
-    studio = await startStudio(project, ["scenes/caption.ts"]);
+    studio = await startStudio(project, ["scenes/caption.ts", "--frame-timeout", "3"]);
   });
 
   after(async () => {
@@ -62,7 +66,12 @@ describe("netreel studio (over HTTP)", { timeout: 240_000 }, () => {
   test("listens on 127.0.0.1 only and lists the project's scenes", async () => {
     assert.match(studio.url, /^http:\/\/127\.0\.0\.1:\d+\/\?scene=scenes%2Fcaption\.ts$/);
     const state = (await (await fetch(`${studio.base}/api/state`)).json()) as { scenes: string[]; first: string };
-    assert.deepEqual(state.scenes, ["scenes/caption.ts", "scenes/throws.ts", "scenes/trains.ts"]);
+    assert.deepEqual(state.scenes, [
+      "scenes/caption.ts",
+      "scenes/lecture-3.ts",
+      "scenes/throws.ts",
+      "scenes/trains.ts",
+    ]);
     assert.equal(state.first, "scenes/caption.ts");
     const page = await fetch(`${studio.base}/`);
     assert.equal(page.status, 200);
@@ -98,6 +107,12 @@ describe("netreel studio (over HTTP)", { timeout: 240_000 }, () => {
       body: JSON.stringify({ scene: "scenes/caption.ts" }),
     });
     assert.equal(crossSite.status, 403);
+    const noOrigin = await fetch(`${studio.base}/api/save`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ scene: "scenes/caption.ts", index: 0 }),
+    });
+    assert.equal(noOrigin.status, 403, "a POST that does not say it comes from the page is refused");
   });
 
   test("a frame is the same image as render --frame N at that size", async () => {
@@ -225,6 +240,66 @@ describe("netreel studio (over HTTP)", { timeout: 240_000 }, () => {
     }
   });
 
+  test("a missing import names the import (no place in netreel's code); a removed scene says so; both recover", async () => {
+    const file = path.join(project, "scenes/caption.ts");
+    const good = readFileSync(file, "utf8");
+    await fetch(`${studio.base}/api/scene?${view("scenes/caption.ts")}`);
+    const events = await collectEvents(studio.base);
+    try {
+      writeFileSync(file, `import { NOPE } from "./nope.ts";\nvoid NOPE;\n${good}`);
+      const missing = await until(
+        () => events.events.find((e) => e.type === "error" && e.error !== null),
+        "the missing import's error",
+      );
+      const error = missing.error as { message: string; where?: unknown };
+      assert.match(error.message, /Cannot find module .*nope\.ts/);
+      assert.equal(error.where, undefined, "no place in netreel's own sources");
+      writeFileSync(file, good);
+      await until(() => events.events.find((e) => e.type === "error" && e.error === null), "the error cleared");
+
+      const before = events.events.length;
+      renameSync(file, `${file}.moved`);
+      const gone = await until(
+        () => events.events.slice(before).find((e) => e.type === "error" && e.error !== null),
+        "the removed scene's error",
+      );
+      assert.match((gone.error as { message: string }).message, /scenes\/caption\.ts is gone \(removed or renamed\)/);
+      renameSync(`${file}.moved`, file);
+      await until(() => events.events.slice(before).find((e) => e.type === "scene"), "the scene back");
+    } finally {
+      events.close();
+      if (existsSync(`${file}.moved`)) renameSync(`${file}.moved`, file);
+    }
+  });
+
+  test("a draw stuck in a loop is stopped at the frame limit, and saving the fix recovers at once", async () => {
+    const file = path.join(project, "scenes/throws.ts");
+    const good = readFileSync(file, "utf8");
+    await fetch(`${studio.base}/api/scene?${view("scenes/throws.ts", "320x180")}`);
+    const events = await collectEvents(studio.base);
+    try {
+      writeFileSync(file, good.replace('throw new Error("no frame three here")', "while (Date.now() > 0) {}"));
+      await until(() => events.events.find((e) => e.type === "scene"), "the looping version loaded");
+      const started = Date.now();
+      const stuck = await fetch(`${studio.base}/api/frame?${view("scenes/throws.ts", "320x180")}&index=3`);
+      assert.equal(stuck.status, 422);
+      assert.match(((await stuck.json()) as { message: string }).message, /took longer than 3 s drawing frame 3/);
+      assert.ok(Date.now() - started < 15_000);
+      // The warm process rehearses that version, frame 3 included: the fix must not wait for it.
+      await new Promise((r) => setTimeout(r, 1000));
+      const before = events.events.length;
+      const fixed = Date.now();
+      writeFileSync(file, good.replace('throw new Error("no frame three here")', "void 0"));
+      await until(() => events.events.slice(before).find((e) => e.type === "scene"), "the fixed version", 20_000);
+      const drawn = await fetch(`${studio.base}/api/frame?${view("scenes/throws.ts", "320x180")}&index=3`);
+      assert.equal(drawn.status, 200);
+      assert.ok(Date.now() - fixed < 6000, `the fix took ${Date.now() - fixed} ms to show`);
+    } finally {
+      events.close();
+      writeFileSync(file, good);
+    }
+  });
+
   test("a draw that throws gives the message and the scene's line, and the server goes on", async () => {
     const thrown = await fetch(`${studio.base}/api/frame?${view("scenes/throws.ts", "320x180")}&index=3`);
     assert.equal(thrown.status, 422);
@@ -240,15 +315,15 @@ describe("netreel studio (over HTTP)", { timeout: 240_000 }, () => {
     const post = (route: string, body: object) =>
       fetch(`${studio.base}${route}`, {
         method: "POST",
-        headers: { "content-type": "application/json" },
+        headers: { "content-type": "application/json", origin: studio.base },
         body: JSON.stringify(body),
       });
-    const saved = await post("/api/save", { scene: "scenes/caption.ts", index: 7, theme: "light" });
+    const saved = await post("/api/save", { scene: "scenes/lecture-3.ts", index: 7, theme: "light" });
     assert.equal(saved.status, 200);
-    assert.deepEqual(await saved.json(), { file: "output/caption-frame7.png" });
-    const file = readFileSync(path.join(project, "output/caption-frame7.png"));
-    assert.ok(pixels(file).data.equals(pixels(renderFrame(project, "scenes/caption.ts", 7, "1280x720")).data));
-    const served = await fetch(`${studio.base}/output/caption-frame7.png`);
+    assert.deepEqual(await saved.json(), { file: "output/bars-frame7.png" }, "named as render --frame 7 names it");
+    const file = readFileSync(path.join(project, "output/bars-frame7.png"));
+    assert.ok(pixels(file).data.equals(pixels(renderFrame(project, "scenes/lecture-3.ts", 7, "1280x720")).data));
+    const served = await fetch(`${studio.base}/output/bars-frame7.png`);
     assert.ok(Buffer.from(await served.arrayBuffer()).equals(file), "the saved still is served from output/");
     const past = await post("/api/save", { scene: "scenes/caption.ts", index: 99 });
     assert.equal(past.status, 422);
@@ -270,19 +345,19 @@ describe("netreel studio (over HTTP)", { timeout: 240_000 }, () => {
     } finally {
       events.close();
     }
-    for (const name of ["caption.mp4", "caption-frame7.png"]) rmSync(path.join(project, "output", name));
+    for (const name of ["caption.mp4", "bars-frame7.png"]) rmSync(path.join(project, "output", name));
   });
 
   test("Ctrl-C during a render it started stops everything and leaves no file behind", async () => {
     const started = await fetch(`${studio.base}/api/render`, {
       method: "POST",
-      headers: { "content-type": "application/json" },
+      headers: { "content-type": "application/json", origin: studio.base },
       body: JSON.stringify({ scene: "scenes/caption.ts", format: "mp4" }),
     });
     assert.equal(started.status, 202);
     const again = await fetch(`${studio.base}/api/render`, {
       method: "POST",
-      headers: { "content-type": "application/json" },
+      headers: { "content-type": "application/json", origin: studio.base },
       body: JSON.stringify({ scene: "scenes/caption.ts" }),
     });
     assert.equal(again.status, 409, "one render at a time");
@@ -376,6 +451,12 @@ for (const kind of ["ES modules", "CommonJS"] as const) {
         await check("the imported file edited");
         writeFileSync(path.join(project, "scenes/caption.ts"), scene(" (third)"));
         await check("the scene edited again");
+        // Saved as vim or sed -i save: a new file renamed over the old one, then in place again.
+        writeFileSync(path.join(project, "scenes/.caption.ts.swp"), scene(" (fourth, renamed over)"));
+        renameSync(path.join(project, "scenes/.caption.ts.swp"), path.join(project, "scenes/caption.ts"));
+        await check("the scene replaced by a rename");
+        writeFileSync(path.join(project, "scenes/caption.ts"), scene(" (fifth, in place)"));
+        await check("the scene edited in place after the rename");
       } finally {
         events.close();
         await running.stop();

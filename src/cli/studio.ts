@@ -96,7 +96,11 @@ export async function studioCommand(argv: string[]): Promise<number> {
 function openInBrowser(url: string): void {
   try {
     const child = spawn("xdg-open", [url], { stdio: "ignore", detached: true });
-    child.on("error", () => process.stderr.write(`netreel studio: could not open a browser; open ${url}\n`));
+    const failed = () => process.stderr.write(`netreel studio: could not open a browser (xdg-open); open ${url}\n`);
+    child.on("error", failed);
+    child.on("exit", (code) => {
+      if (code !== 0) failed();
+    });
     child.unref();
   } catch {}
 }

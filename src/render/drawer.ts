@@ -377,7 +377,9 @@ export class SceneDrawer {
     const seconds = (performance.now() - this.lastAnswer) / 1000;
     // A frame gets the frame limit; loading and preparing (tsx compiling the scene, node-canvas
     // starting, a busy machine) get at least a minute.
-    const limit = oldest.startsWith("draw ") ? this.options.timeoutSeconds : Math.max(this.options.timeoutSeconds, 60);
+    // A rehearsal is a prepare and one frame of code that already loaded once: the frame limit.
+    const drawing = oldest.startsWith("draw ") || oldest === "rehearse";
+    const limit = drawing ? this.options.timeoutSeconds : Math.max(this.options.timeoutSeconds, 60);
     if (seconds <= limit) return;
     const step = oldest.startsWith("draw ") ? `drawing frame ${oldest.slice(5)}` : stepName(oldest);
     this.failAll(

@@ -2,14 +2,15 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import type { SourcePlace } from "./errors.ts";
 
-/** netreel's own sources: a place inside them is reported only when no scene file is on the stack. */
+/** netreel's own sources: a place inside them is not the scene's, and is not reported. */
 const NETREEL_SRC = path.resolve(fileURLToPath(new URL("..", import.meta.url)));
 
 /**
  * Where a scene's error happened, for a person to open: the place esbuild names for a syntax
  * error, else the first stack frame in the scene's own code (not node, not a package, not
- * netreel), else the first in netreel's sources. Looks through `cause`s too: the render
- * wraps a scene's error in a SceneFailure whose own stack is the render's.
+ * netreel); none when its code is not on the stack (a missing import, a bad training config).
+ * Looks through `cause`s too: the render wraps a scene's error in a SceneFailure whose own
+ * stack is the render's.
  */
 export function placeOf(error: unknown): SourcePlace | undefined {
   const chain: unknown[] = [];
@@ -18,14 +19,12 @@ export function placeOf(error: unknown): SourcePlace | undefined {
     const syntax = syntaxPlace(e as Error);
     if (syntax) return syntax;
   }
-  let fallback: SourcePlace | undefined;
   for (const e of chain.reverse()) {
     for (const place of stackPlaces((e as Error).stack ?? "")) {
       if (!place.file.startsWith(NETREEL_SRC + path.sep)) return place;
-      fallback ??= place;
     }
   }
-  return fallback;
+  return undefined;
 }
 
 /** esbuild's "file:line:column: ERROR: text" (tsx compiling a scene with a syntax error). */

@@ -33,6 +33,8 @@ export interface RenderOptions {
   formats?: FormatName[];
   /** The output path; with several formats each gets its own extension. Default output/<scene name>.<ext>. */
   out?: string;
+  /** The folder of the default output paths (default "output", in the current folder). */
+  outputDir?: string;
   width?: number;
   height?: number;
   fps?: number;
@@ -379,21 +381,23 @@ export function renderSettings(options: RenderOptions, scene: SceneMeta): Render
  * output/<scene>-A-B<extension>; a single frame, output/<scene>-frameN.png).
  */
 export function outputTargets(
-  options: Pick<RenderOptions, "out" | "range" | "frame">,
+  options: Pick<RenderOptions, "out" | "range" | "frame" | "outputDir">,
   sceneName: string,
   formats: FormatName[],
 ): Map<FormatName, string> {
   const paths = new Map<FormatName, string>();
   if (options.frame !== undefined) {
     const which = typeof options.frame === "number" ? `frame${options.frame}` : options.frame.replaceAll(":", "-");
-    paths.set("png", options.out ?? path.join("output", `${sceneName}-${which}.png`));
+    paths.set("png", options.out ?? path.join(options.outputDir ?? "output", `${sceneName}-${which}.png`));
     return paths;
   }
   const name = options.range ? `${sceneName}-${options.range.first}-${options.range.last}` : sceneName;
   for (const format of formats) {
     if (options.out && formats.length === 1) paths.set(format, options.out);
     else {
-      const base = options.out ? options.out.replace(/(\.(mp4|gif|webm|png))$/i, "") : path.join("output", name);
+      const base = options.out
+        ? options.out.replace(/(\.(mp4|gif|webm|png))$/i, "")
+        : path.join(options.outputDir ?? "output", name);
       paths.set(format, `${base}${extensionOf(format)}`);
     }
   }

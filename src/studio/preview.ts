@@ -10,6 +10,7 @@ import {
 } from "../render/index.ts";
 import { messageOf } from "../render/frames.ts";
 import type { ThemeName } from "../scene/index.ts";
+import type { Frame } from "../video/index.ts";
 import type { TrainProgress } from "../train/index.ts";
 
 /** What the page looks at: a scene at a size, in a theme. */
@@ -84,6 +85,8 @@ interface Spare {
   runKey: string | undefined;
   /** The scene file it rehearsed (absolute), if it did. */
   rehearsed?: string;
+  /** Still rehearsing: that code may be stuck in a loop the next save fixes. */
+  rehearsing?: boolean;
 }
 
 export interface PreviewOptions {
@@ -166,7 +169,14 @@ export class Preview {
     }
     this.lastIndex = index;
     const started = performance.now();
-    const frame = await loaded.drawer.draw(index);
+    let frame: Frame;
+    try {
+      frame = await loaded.drawer.draw(index);
+    } catch (error) {
+      // A new version replaced this one while it drew: the frame is the new version's to draw.
+      if (this.loaded !== loaded && !this.closed) return this.frame(view, index);
+      throw error;
+    }
     if (process.env.NETREEL_STUDIO_TRACE) {
       process.stderr.write(
         `studio: frame ${index} v${loaded.info.version} drawn in ${(performance.now() - started).toFixed(0)} ms at ${Date.now() % 100000}\n`,
@@ -203,6 +213,11 @@ export class Preview {
     if (loading && loading !== this.loaded?.drawer) void loading.kill();
     const view = this.lastView;
     if (!view) return;
+    if (!this.options.fileOf(view.scene)) {
+      const message = `${view.scene} is gone (removed or renamed); choose a scene from the list`;
+      this.options.emit({ type: "error", error: { scene: view.scene, message } });
+      return;
+    }
     this.options.emit({ type: "reloading", scene: view.scene });
     void this.ready(view).catch(() => {});
   }
@@ -275,7 +290,8 @@ export class Preview {
       );
       trace("prepared");
       if (this.closed) throw new PreviewRequestError("the studio is stopping", 503);
-      if (previous && previous.drawer !== drawer) void previous.drawer.kill();
+      // The old version finishes the frames it was asked for (or is stopped within a second).
+      if (previous && previous.drawer !== drawer) void previous.drawer.close();
       this.version++;
       const info: SceneInfo = {
         id: view.scene,
@@ -314,7 +330,8 @@ export class Preview {
   private takeDrawer(file: string): SceneDrawer {
     const spare = this.spare;
     this.spare = null;
-    if (spare && spare.generation === this.generation && spare.drawer.alive) return spare.drawer;
+    // A process still rehearsing would make the new version wait behind the old one's frame.
+    if (spare && spare.generation === this.generation && spare.drawer.alive && !spare.rehearsing) return spare.drawer;
     if (spare) void spare.drawer.kill();
     return new SceneDrawer({ file, timeoutSeconds: this.options.frameTimeoutSeconds });
   }
@@ -364,7 +381,10 @@ export class Preview {
         duration: info.frames / meta.fps,
         theme: view.theme,
       };
-      void spare.drawer.rehearse(loaded.file, context, this.lastIndex, runKey);
+      spare.rehearsing = true;
+      void spare.drawer.rehearse(loaded.file, context, this.lastIndex, runKey).then(() => {
+        spare.rehearsing = false;
+      });
     }
   }
 

@@ -1,4 +1,4 @@
-import { createReadStream, readdirSync, readFileSync, realpathSync, statSync, watch, type FSWatcher } from "node:fs";
+import { createReadStream, existsSync, readdirSync, readFileSync, realpathSync, statSync } from "node:fs";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
 import path from "node:path";
@@ -7,6 +7,7 @@ import { renderScene, SceneFailure, SceneFileError } from "../render/index.ts";
 import { messageOf } from "../render/frames.ts";
 import type { ThemeName } from "../scene/index.ts";
 import type { FormatName } from "../video/index.ts";
+import { FolderWatcher } from "./watch.ts";
 import { type PageError, Preview, type PreviewEvent, PreviewRequestError, type View } from "./preview.ts";
 
 const PAGE_DIR = fileURLToPath(new URL("./page/", import.meta.url));
@@ -23,6 +24,15 @@ const OUTPUT_TYPES: Record<string, string> = {
   ".gif": "image/gif",
   ".vtt": "text/vtt; charset=utf-8",
 };
+/** Whether a file looks like a scene (it has a default export), without running it. */
+function isSceneLike(file: string): boolean {
+  try {
+    return /\bexport\s+default\b/.test(readFileSync(file, "utf8"));
+  } catch {
+    return false;
+  }
+}
+
 /** A file as messages name it: relative to the current folder when inside it. */
 function shortPath(file: string): string {
   const relative = path.relative(process.cwd(), file);
@@ -78,7 +88,7 @@ export class Studio {
   private readonly server: Server;
   private readonly sockets = new Set<Socket>();
   private readonly clients = new Set<ServerResponse>();
-  private readonly watchers: FSWatcher[] = [];
+  private watcher: FolderWatcher | null = null;
   private scenes = new Map<string, string>();
   private readonly extra: string | undefined;
   private render: RenderJob | null = null;
@@ -144,7 +154,7 @@ export class Studio {
 
   /** Stops the server, any render it started (its temporary files removed) and every scene process. */
   async close(): Promise<void> {
-    for (const watcher of this.watchers) watcher.close();
+    this.watcher?.close();
     if (this.debounce) clearTimeout(this.debounce);
     this.render?.controller.abort();
     for (const client of this.clients) client.end();
@@ -165,13 +175,16 @@ export class Studio {
     const dir = path.join(this.root, "scenes");
     let names: string[] = [];
     try {
-      names = readdirSync(dir).filter((name) => name.endsWith(".ts") && !name.endsWith(".d.ts"));
+      // A scene exports its scene as the default; a helper module beside the scenes does not.
+      names = readdirSync(dir).filter(
+        (name) => name.endsWith(".ts") && !name.endsWith(".d.ts") && isSceneLike(path.join(dir, name)),
+      );
     } catch {}
     for (const name of names.sort()) {
       const file = path.join(dir, name);
       found.set(this.idOf(file), shortPath(file));
     }
-    if (this.extra) found.set(this.idOf(this.extra), shortPath(this.extra));
+    if (this.extra && existsSync(this.extra)) found.set(this.idOf(this.extra), shortPath(this.extra));
     const same = found.size === this.scenes.size && [...found.keys()].every((id) => this.scenes.has(id));
     this.scenes = found;
     return !same;
@@ -194,19 +207,21 @@ export class Studio {
     if (this.extra) add(path.dirname(this.extra), false);
     add(path.join(this.root, "src"), true);
     add(NETREEL_SRC, true);
-    for (const [dir, code] of folders) {
-      try {
-        const watcher = watch(dir, { recursive: true }, (_event, name) => {
-          if (name && /\.(ts|js|mjs|json|csv)$/.test(name) && !name.includes("__snapshots__")) {
-            this.fileChanged(path.join(dir, name), code);
-          }
-        });
-        watcher.on("error", () => {});
-        this.watchers.push(watcher);
-      } catch (error) {
-        this.options.log?.(`studio: cannot watch ${dir} (${messageOf(error)}); saved files there will not reload`);
-      }
-    }
+    const codeFolders = [...folders].filter(([, code]) => code).map(([dir]) => dir + path.sep);
+    this.watcher = new FolderWatcher(
+      (file) => {
+        if (/\.(ts|js|mjs|cjs|json|csv)$/.test(file)) {
+          this.fileChanged(
+            file,
+            codeFolders.some((dir) => file.startsWith(dir)),
+          );
+        }
+      },
+      (dir) => /(^|[/\\])(node_modules|__snapshots__|\.git)$/.test(dir),
+      (dir, error) =>
+        this.options.log?.(`studio: cannot watch ${dir} (${messageOf(error)}); saved files there will not reload`),
+    );
+    for (const dir of folders.keys()) this.watcher.add(dir);
   }
 
   private fileChanged(file: string, code: boolean): void {
@@ -279,7 +294,7 @@ export class Studio {
     const allowed = [`127.0.0.1:${this.port}`, `localhost:${this.port}`, `[::1]:${this.port}`];
     if (!allowed.includes(host)) return `the studio answers only at http://127.0.0.1:${this.port}/`;
     const origin = request.headers.origin;
-    if (request.method !== "GET" && origin !== undefined && !allowed.some((h) => origin === `http://${h}`)) {
+    if (request.method !== "GET" && !allowed.some((h) => origin === `http://${h}`)) {
       return "the studio takes requests only from its own page";
     }
     const raw = request.url ?? "/";
@@ -387,8 +402,8 @@ export class Studio {
   }
 
   /**
-   * Saves a frame as output/<scene>-frame<N>.png at the scene's own size: the same file,
-   * byte for byte, as `netreel render <scene> --frame N` (with the page's theme).
+   * Saves a frame as output/<name>-frame<N>.png at the scene's own size: the same file, byte
+   * for byte, as `netreel render <scene> --frame N` (with the page's theme, `--theme`).
    */
   private async save(request: IncomingMessage, response: ServerResponse): Promise<void> {
     try {
@@ -404,12 +419,8 @@ export class Studio {
         frame: index,
         theme,
         runs: this.preview.runs,
+        outputDir: path.join(this.root, "output"),
         frameTimeoutSeconds: this.options.frameTimeoutSeconds ?? 10,
-        out: path.join(
-          this.root,
-          "output",
-          `${path.basename(file, ".ts")}-frame${index}${theme === "dark" ? "-dark" : ""}.png`,
-        ),
       });
       const target = result.outputs[0]?.target as string;
       this.options.log?.(`studio: saved ${path.relative(this.root, target)}`);
@@ -443,14 +454,13 @@ export class Studio {
     }
     const controller = new AbortController();
     const log = this.options.log ?? (() => {});
-    const out = path.join(this.root, "output", `${path.basename(file, ".ts")}.${format}`);
     const emit = (state: "training" | "rendering" | "done" | "failed" | "stopped", extra: object = {}) =>
       this.broadcast({ type: "render", scene, state, ...extra });
     let last = 0;
     const done = renderScene({
       scene: file,
       formats: [format],
-      out,
+      outputDir: path.join(this.root, "output"),
       theme,
       runs: this.preview.runs,
       signal: controller.signal,
@@ -481,8 +491,8 @@ export class Studio {
     );
     const job: RenderJob = { scene, controller, done: done.finally(() => (this.render = null)) };
     this.render = job;
-    log(`studio: rendering ${scene} to ${path.relative(this.root, out)}`);
-    this.json(response, 202, { file: path.relative(this.root, out).split(path.sep).join("/") });
+    log(`studio: rendering ${scene}`);
+    this.json(response, 202, { scene });
   }
 
   /** A file in output/ (a saved still, a finished render), by its name alone. */
@@ -490,7 +500,7 @@ export class Studio {
     const name = decodeURIComponent(url.pathname.slice("/output/".length));
     const type = OUTPUT_TYPES[path.extname(name).toLowerCase()];
     if (!/^[\w][\w.-]*$/.test(name) || !type) {
-      this.json(response, 404, { message: `no file ${name} in output/` });
+      this.json(response, 404, { message: name ? `no file ${name} in output/` : "name a file in output/" });
       return;
     }
     const dir = path.join(this.root, "output");

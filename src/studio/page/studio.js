@@ -76,6 +76,11 @@ function status(text, isError = false) {
   line.classList.toggle("error", isError);
 }
 
+/** Clears an error on the status line once things work again. */
+function clearError() {
+  if ($("status").classList.contains("error")) status("");
+}
+
 function busy(text) {
   const box = $("busy");
   box.hidden = !text;
@@ -141,6 +146,12 @@ function pump() {
   const sequence = ++state.sequence;
   state.asked = target;
   state.inFlight++;
+  // A frame that takes long (a slow draw, a loop the frame limit will stop) says so.
+  let slowShown = false;
+  const slow = setTimeout(() => {
+    slowShown = true;
+    busy(`drawing frame ${target.index}…`);
+  }, 500);
   fetch(`/api/frame?${viewQuery()}&index=${target.index}`)
     .then(async (response) => {
       if (response.ok) {
@@ -155,6 +166,7 @@ function pump() {
         }
         context.drawImage(bitmap, 0, 0);
         bitmap.close();
+        clearError();
         state.shown = { index: target.index, version, view: target.view, at: Date.now(), count: state.shown.count + 1 };
         state.drawError = null;
         if (state.info && version > state.info.version) await loadInfo();
@@ -169,6 +181,8 @@ function pump() {
     })
     .catch((error) => status(`the studio stopped answering (${error.message})`, true))
     .finally(() => {
+      clearTimeout(slow);
+      if (slowShown) busy(null);
       state.inFlight--;
       if (state.asked && sequence === state.sequence) state.asked = null;
       showOverlay();
@@ -205,7 +219,11 @@ function drawBeats() {
     mark.textContent = beat.name;
     mark.title = `${beat.name}: ${beat.start.toFixed(2)}–${beat.end.toFixed(2)} s (click to go there)`;
     mark.style.left = `calc(8px + (100% - 16px) * ${beat.start / duration})`;
-    mark.addEventListener("click", () => seek(Math.round(beat.start * info.fps)));
+    mark.addEventListener("click", () => {
+      setPlaying(false);
+      seek(Math.round(beat.start * info.fps));
+      syncUrl();
+    });
     box.append(mark);
     if (previous && previous.offsetLeft + previous.offsetWidth + 4 > mark.offsetLeft) previous.textContent = "";
     previous = mark;
@@ -235,6 +253,7 @@ async function loadInfo() {
 function acceptInfo(info) {
   state.info = info;
   busy(null);
+  clearError();
   $("scrubber").max = String(info.frames - 1);
   if (state.wanted > info.frames - 1) state.wanted = info.frames - 1;
   drawBeats();
@@ -260,6 +279,11 @@ function setView(changes) {
     state.info = null;
     state.wanted = changes.wanted ?? 0;
     setPlaying(false);
+    // Nothing of the previous scene stays on screen under the new one (or its error).
+    context.clearRect(0, 0, canvas.width, canvas.height);
+    state.shown = { ...state.shown, index: -1, view: "" };
+    $("beats").replaceChildren();
+    for (const id of ["time", "index", "epoch", "beat"]) $(id).textContent = "";
   }
   $("scene").value = state.scene;
   $("size").value = `${state.width}x${state.height}`;
@@ -383,7 +407,10 @@ function wire() {
     seek(Number(e.target.value));
   });
   $("scrubber").addEventListener("change", syncUrl);
-  $("play").addEventListener("click", () => setPlaying(!state.playing));
+  $("play").addEventListener("click", () => {
+    setPlaying(!state.playing);
+    syncUrl();
+  });
   $("save").addEventListener("click", async () => {
     status(`saving frame ${state.wanted}…`);
     const { ok, body } = await post("/api/save", { scene: state.scene, index: state.wanted, theme: state.theme });
