@@ -295,8 +295,13 @@ describe("netreel studio (over HTTP)", { timeout: 240_000 }, () => {
       assert.equal(drawn.status, 200);
       assert.ok(Date.now() - fixed < 6000, `the fix took ${Date.now() - fixed} ms to show`);
     } finally {
-      events.close();
+      // Put the scene back and wait for the studio to load it, for the next test.
+      const restored = events.events.length;
       writeFileSync(file, good);
+      await until(() => events.events.slice(restored).find((e) => e.type === "scene"), "the scene restored").catch(
+        () => {},
+      );
+      events.close();
     }
   });
 
