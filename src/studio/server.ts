@@ -345,8 +345,16 @@ export class Studio {
     return { scene, width, height, theme: theme as ThemeName };
   }
 
-  /** The scene for a view, loaded (trained, or its run reused): its clip, beats and version. */
-  private async scene(url: URL, response: ServerResponse): Promise<void> {
+  /**
+   * Answers a request about the page's view: a bad view is a 400 (an unknown scene a 404); a
+   * scene that fails is a 422 with its message and place (`failure`, by default the error's).
+   */
+  private async withView(
+    url: URL,
+    response: ServerResponse,
+    work: (view: View) => Promise<void>,
+    failure: (view: View, error: unknown) => PageError = (view, error) => this.preview.pageError(view.scene, error),
+  ): Promise<void> {
     let view: View;
     try {
       view = this.view(url);
@@ -354,25 +362,32 @@ export class Studio {
       return this.requestError(response, error);
     }
     try {
-      const loaded = await this.preview.ready(view);
-      // The newest code may have failed to load while the last good version still draws.
-      const error = this.preview.error?.scene === view.scene ? this.preview.error : null;
-      this.json(response, 200, { ...loaded.info, error });
+      await work(view);
     } catch (error) {
       if (error instanceof PreviewRequestError) return this.requestError(response, error);
-      this.json(response, 422, this.preview.error ?? this.preview.pageError(view.scene, error));
+      this.json(response, 422, failure(view, error));
     }
   }
 
-  private async frame(url: URL, response: ServerResponse): Promise<void> {
-    let view: View;
-    try {
-      view = this.view(url);
-    } catch (error) {
-      return this.requestError(response, error);
-    }
+  /** The scene for a view, loaded (trained, or its run reused): its clip, beats and version. */
+  private scene(url: URL, response: ServerResponse): Promise<void> {
+    return this.withView(
+      url,
+      response,
+      async (view) => {
+        const loaded = await this.preview.ready(view);
+        // The newest code may have failed to load while the last good version still draws.
+        const error = this.preview.error?.scene === view.scene ? this.preview.error : null;
+        this.json(response, 200, { ...loaded.info, error });
+      },
+      (view, error) => this.preview.error ?? this.preview.pageError(view.scene, error),
+    );
+  }
+
+  /** A frame of the view as PNG bytes, with the version of the code that drew it. */
+  private frame(url: URL, response: ServerResponse): Promise<void> {
     const index = Number(url.searchParams.get("index") ?? "0");
-    try {
+    return this.withView(url, response, async (view) => {
       const { png, version } = await this.preview.frame(view, index);
       response.writeHead(200, {
         "content-type": "image/png",
@@ -381,11 +396,7 @@ export class Studio {
         "x-netreel-index": String(index),
       });
       response.end(png);
-    } catch (error) {
-      if (error instanceof PreviewRequestError) return this.requestError(response, error);
-      const page: PageError = this.preview.pageError(view.scene, error);
-      this.json(response, 422, page);
-    }
+    });
   }
 
   private async body(request: IncomingMessage): Promise<Record<string, unknown>> {
