@@ -501,3 +501,75 @@ describe("drawPlot without a range takes it from the data, rounded out", () => {
     assert.ok(Math.abs(top.x - (r.x + r.width)) < 1e-9 && Math.abs(top.y - r.y) < 1e-9);
   });
 });
+
+describe("a function that jumps (breaks)", () => {
+  const step = (z: number) => (z < 0 ? 0 : 1);
+  /** Whether the step's colour is drawn at x = 0 halfway up the jump, at this frame width. */
+  const riserAt = (width: number, breaks?: number[]) => {
+    const height = Math.round((width * 9) / 16);
+    const canvas = createCanvas(width, height);
+    const ctx = canvas.getContext("2d");
+    const paint = paintFor(ctx, { width, height }, LIGHT);
+    ctx.fillStyle = LIGHT.background;
+    ctx.fillRect(0, 0, width, height);
+    const frame = drawPlot(
+      paint,
+      { x: 0, y: 0, width, height },
+      {
+        x: { range: [-3, 3] },
+        y: { range: [-0.5, 1.5] },
+        series: [{ f: step, color: "#ff0000", ...(breaks ? { breaks } : {}) }],
+      },
+    );
+    const at = frame.toPixel(0, 0.5);
+    const data = ctx.getImageData(Math.round(at.x) - 3, Math.round(at.y), 7, 1).data;
+    let red = false;
+    for (let i = 0; i < data.length; i += 4) if ((data[i] as number) > 200 && (data[i + 1] as number) < 80) red = true;
+    return red;
+  };
+
+  test("without breaks, a sampled step draws a riser at some sizes (what breaks are for)", () => {
+    assert.ok(
+      [640, 777, 1280].some((w) => riserAt(w)),
+      "no size drew the riser: this test shows nothing",
+    );
+  });
+
+  test("with breaks: [0], no riser at any size", () => {
+    for (const width of [640, 777, 1280, 1920]) assert.equal(riserAt(width, [0]), false, `a riser at ${width} px`);
+  });
+
+  test("breaks must be finite numbers on a function", () => {
+    const canvas = createCanvas(100, 100);
+    const paint = paintFor(canvas.getContext("2d"), { width: 100, height: 100 }, LIGHT);
+    assert.throws(
+      () =>
+        drawPlot(
+          paint,
+          { x: 0, y: 0, width: 100, height: 100 },
+          { x: { range: [0, 1] }, y: { range: [0, 1] }, series: [{ f: step, breaks: [Number.NaN] }] },
+        ),
+      /breaks are x values/,
+    );
+  });
+});
+
+test("an end marker appears only once some of the curve is drawn", () => {
+  const canvas = createCanvas(1280, 720);
+  const ctx = canvas.getContext("2d");
+  const paint = paintFor(ctx, { width: 1280, height: 720 }, LIGHT);
+  ctx.fillStyle = LIGHT.background;
+  ctx.fillRect(0, 0, 1280, 720);
+  const frame = drawPlot(
+    paint,
+    { x: 0, y: 0, width: 1280, height: 720 },
+    {
+      x: { range: [-3, 3] },
+      y: { range: [-1, 1] },
+      series: [{ f: () => 0, fraction: 0, endMarker: true, color: "#ff0000" }],
+    },
+  );
+  const at = frame.toPixel(-3, 0);
+  const [r, g] = ctx.getImageData(Math.round(at.x) + 2, Math.round(at.y), 1, 1).data;
+  assert.ok(!((r as number) > 200 && (g as number) < 80), "a marker at the start of a curve not yet drawn");
+});

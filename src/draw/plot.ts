@@ -40,6 +40,11 @@ export interface LineSeries {
   f?: (x: number) => number;
   /** Samples of `f` over the x range (evenly spaced; in log space on a log axis). Default: one per 2 px. */
   samples?: number;
+  /**
+   * Where `f` jumps (e.g. [0] for a step): the curve ends just before each and starts again
+   * just after, at every frame size (a NaN in `f` breaks the curve only where a sample lands).
+   */
+  breaks?: number[];
   /** Default: the theme's class colours, in series order. */
   color?: string;
   /** Line width at 720p. Default 2.5. */
@@ -437,6 +442,8 @@ function checkOptions(options: PlotOptions, series: readonly PlotSeries[]): void
     if (s.upTo !== undefined && s.fraction !== undefined) fail(`${what}: give upTo or fraction, not both`);
     if (s.fraction !== undefined && !(s.fraction >= 0 && s.fraction <= 1))
       fail(`${what}: fraction must be between 0 and 1, got ${s.fraction}`);
+    if (s.breaks !== undefined && (s.f === undefined || !s.breaks.every(Number.isFinite)))
+      fail(`${what}: breaks are x values (finite numbers) where a function f jumps`);
   });
   const legends = ["auto", "above", "none", "top-left", "top-right", "bottom-left", "bottom-right"];
   if (options.legend !== undefined && !legends.includes(options.legend))
@@ -714,9 +721,30 @@ function sampleXs(s: LineSeries, x: Axis, defaultCount: number): number[] {
   return xs;
 }
 
+/**
+ * Sample points with each break inside the range replaced by a point just before it, a gap
+ * (NaN: no point) and a point just after it, so the curve meets the jump from both sides.
+ */
+function withBreaks(xs: number[], breaks: number[], x: Axis): number[] {
+  const [low, high] = x.range;
+  const inside = [...breaks].filter((b) => b > low && b < high).sort((a, b) => a - b);
+  if (inside.length === 0) return xs;
+  const epsilon = (high - low) * 1e-9;
+  const out: number[] = [];
+  let next = 0;
+  for (const v of xs) {
+    while (next < inside.length && v >= (inside[next] as number) - epsilon) {
+      const b = inside[next++] as number;
+      out.push(b - epsilon, Number.NaN, b + epsilon);
+    }
+    if (!out.length || Math.abs(v - (out.at(-1) as number)) > epsilon * 2) out.push(v);
+  }
+  return out;
+}
+
 /** The whole series in pixels; null where it breaks (a value that is not finite or not on a log axis). */
 function seriesPixels(s: LineSeries, x: Axis, plot: Rect, toPixel: ToPixel): Pt[] {
-  const xs = s.f ? sampleXs(s, x, Math.ceil(plot.width / 2)) : Array.from(s.xs ?? []);
+  const xs = s.f ? withBreaks(sampleXs(s, x, Math.ceil(plot.width / 2)), s.breaks ?? [], x) : Array.from(s.xs ?? []);
   const ys = s.f ? xs.map((v) => (s.f as (x: number) => number)(v)) : Array.from(s.ys ?? []);
   return xs.map((xv, i) => {
     const p = toPixel(xv, ys[i] as number);
@@ -796,7 +824,9 @@ function drawLine(
   ctx.setLineDash((s.dash ?? []).map((d) => d * unit));
   ctx.stroke();
   ctx.restore();
-  if (s.endMarker && last && onPlot(last, plot)) {
+  // Nothing drawn yet (a fraction of 0, an upTo before the first point): no marker either.
+  const started = part.filter((p) => p !== null).length >= 2;
+  if (s.endMarker && started && last && onPlot(last, plot)) {
     ctx.beginPath();
     ctx.arc(last.x, last.y, 5 * unit, 0, 2 * Math.PI);
     ctx.fillStyle = color;
