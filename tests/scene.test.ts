@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import path from "node:path";
 import { describe, test } from "node:test";
 import { FrameRenderer } from "../src/render/index.ts";
 import {
@@ -290,4 +291,20 @@ describe("scenes/boundary.ts", () => {
     const run = train(boundary.train?.(boundary.seed));
     assert.ok((run.snapshots.at(-1)?.accuracy ?? 0) >= 0.95);
   });
+});
+
+test("default output names: by the scene's name; a dark render gets -dark so it does not replace the light one", async () => {
+  const { outputTargets } = await import("../src/render/index.ts");
+  const names = (options: Parameters<typeof outputTargets>[0], formats: ("mp4" | "gif" | "png")[] = ["mp4"]) => [
+    ...outputTargets(options, "lecture", formats).values(),
+  ];
+  assert.deepEqual(names({}), [path.join("output", "lecture.mp4")]);
+  assert.deepEqual(names({ theme: "dark" }), [path.join("output", "lecture-dark.mp4")]);
+  assert.deepEqual(names({ theme: "dark", frame: 12 }), [path.join("output", "lecture-frame12-dark.png")]);
+  assert.deepEqual(names({ frame: "training:middle" }), [path.join("output", "lecture-training-middle.png")]);
+  assert.deepEqual(names({ theme: "dark", out: "x.mp4" }), ["x.mp4"], "a name you give is kept");
+  assert.deepEqual(names({ theme: "dark", outputDir: "/tmp/o" }, ["mp4", "gif"]), [
+    "/tmp/o/lecture-dark.mp4",
+    "/tmp/o/lecture-dark.gif",
+  ]);
 });

@@ -200,7 +200,7 @@ export class SceneDrawer {
 
   /**
    * Runs a scene once, as a separate module (its file imported under another name), with the
-   * held run: prepare and one frame, all thrown away. The code it shares with the next version
+   * held run: prepare and frame `index` (none when -1), all thrown away. The code it shares with the next version
    * (netreel's kit, node-canvas, fonts) is then compiled and warm when that version loads. Never
    * fails: a rehearsal that throws has still warmed what it reached.
    */

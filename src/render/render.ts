@@ -378,20 +378,23 @@ export function renderSettings(options: RenderOptions, scene: SceneMeta): Render
 
 /**
  * Where each format's output goes: `out`, or output/<scene><extension> (with a range,
- * output/<scene>-A-B<extension>; a single frame, output/<scene>-frameN.png).
+ * output/<scene>-A-B<extension>; a single frame, output/<scene>-frameN.png; with the dark
+ * theme, -dark before the extension).
  */
 export function outputTargets(
-  options: Pick<RenderOptions, "out" | "range" | "frame" | "outputDir">,
+  options: Pick<RenderOptions, "out" | "range" | "frame" | "outputDir" | "theme">,
   sceneName: string,
   formats: FormatName[],
 ): Map<FormatName, string> {
   const paths = new Map<FormatName, string>();
+  // A dark render gets its own default name, so that it does not replace the light one.
+  const dark = options.theme === "dark" ? "-dark" : "";
   if (options.frame !== undefined) {
     const which = typeof options.frame === "number" ? `frame${options.frame}` : options.frame.replaceAll(":", "-");
-    paths.set("png", options.out ?? path.join(options.outputDir ?? "output", `${sceneName}-${which}.png`));
+    paths.set("png", options.out ?? path.join(options.outputDir ?? "output", `${sceneName}-${which}${dark}.png`));
     return paths;
   }
-  const name = options.range ? `${sceneName}-${options.range.first}-${options.range.last}` : sceneName;
+  const name = `${options.range ? `${sceneName}-${options.range.first}-${options.range.last}` : sceneName}${dark}`;
   for (const format of formats) {
     if (options.out && formats.length === 1) paths.set(format, options.out);
     else {

@@ -52,5 +52,7 @@ function loadFailure(error: Error): string {
         .trim(),
     )
     .filter((line) => line !== "");
-  return lines.join("; ");
+  // Node names files by absolute path ("Cannot find module '/home/.../scenes/x.ts'"): the
+  // rest of netreel's messages name them from the current folder.
+  return lines.join("; ").replaceAll(`${process.cwd()}${path.sep}`, "");
 }

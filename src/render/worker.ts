@@ -72,9 +72,17 @@ async function handle(request: Request): Promise<void> {
           request.heldRun !== undefined && held?.key === request.heldRun
             ? { ...request.context, run: held.run }
             : request.context;
+        const started = performance.now();
         const trial = new FrameRenderer(rehearsed, context, request.file);
-        trial.draw(Math.min(request.index, context.frames - 1)).png();
-      } catch {}
+        if (request.index >= 0) trial.draw(Math.min(request.index, context.frames - 1)).png();
+        if (process.env.NETREEL_STUDIO_TRACE) {
+          process.stderr.write(
+            `studio: rehearsed frame ${request.index} in ${(performance.now() - started).toFixed(0)} ms\n`,
+          );
+        }
+      } catch (error) {
+        if (process.env.NETREEL_STUDIO_TRACE) process.stderr.write(`studio: rehearsal failed: ${messageOf(error)}\n`);
+      }
       send({ type: "rehearsed" });
       return;
     }

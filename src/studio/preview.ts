@@ -43,6 +43,8 @@ export interface SceneInfo {
 export interface PageError {
   scene: string;
   message: string;
+  /** The scene's file is gone (removed or renamed): nothing to fix in it. */
+  gone?: boolean;
   where?: { file: string; line: number; column: number };
 }
 
@@ -75,6 +77,8 @@ interface Loaded {
   files: number;
   /** The key of the run it draws (RunCache), if any. */
   runKey: string | undefined;
+  /** The last frame this version drew without failing (-1: none yet). */
+  drawn: number;
 }
 
 interface Spare {
@@ -99,6 +103,8 @@ export interface PreviewOptions {
   /** The scene file of an id (the studio's list); undefined for an unknown id. */
   fileOf: (id: string) => string | undefined;
   emit: (event: PreviewEvent) => void;
+  /** Lines for the terminal: a version that fails to load. */
+  log?: (line: string) => void;
 }
 
 /** Longer than a rehearsal of any reasonable scene takes (hidden.ts: 0.2-0.4 s). */
@@ -126,7 +132,6 @@ export class Preview {
   /** Goes up with every change to netreel's (or the project's) src/: a warm process is then stale. */
   private generation = 0;
   private lastView: View | null = null;
-  private lastIndex = 0;
   private training: AbortController | null = null;
   /** The process loading the newest version, while it does. */
   private loading: SceneDrawer | null = null;
@@ -172,7 +177,6 @@ export class Preview {
     if (!Number.isInteger(index) || index < 0 || index >= loaded.info.frames) {
       throw new PreviewRequestError(`frame ${index} is outside the clip (0 to ${loaded.info.frames - 1})`);
     }
-    this.lastIndex = index;
     const started = performance.now();
     let frame: Frame;
     try {
@@ -181,6 +185,16 @@ export class Preview {
       // A new version replaced this one while it drew: the frame is the new version's to draw.
       if (this.loaded !== loaded && !this.closed) return this.frame(view, index);
       throw error;
+    }
+    loaded.drawn = index;
+    // This version's first frame is drawn: once it is on its way to the page, the next save's
+    // process can start (handing it the run blocks this process for ~0.1 s).
+    if (this.spareTimer) {
+      clearTimeout(this.spareTimer);
+      this.spareTimer = setTimeout(() => {
+        this.spareTimer = null;
+        this.refillSpare();
+      }, 50);
     }
     if (process.env.NETREEL_STUDIO_TRACE) {
       process.stderr.write(
@@ -220,7 +234,7 @@ export class Preview {
     if (!view) return;
     if (!this.options.fileOf(view.scene)) {
       const message = `${view.scene} is gone (removed or renamed); choose a scene from the list`;
-      this.options.emit({ type: "error", error: { scene: view.scene, message } });
+      this.options.emit({ type: "error", error: { scene: view.scene, message, gone: true } });
       return;
     }
     this.options.emit({ type: "reloading", scene: view.scene });
@@ -311,7 +325,7 @@ export class Preview {
         version: this.version,
         view,
       };
-      this.loaded = { key, id: view.scene, file, view, drawer, meta, info, files, runKey };
+      this.loaded = { key, id: view.scene, file, view, drawer, meta, info, files, runKey, drawn: -1 };
       const hadError = this.failure !== null;
       this.failure = null;
       this.options.emit({ type: "scene", scene: info });
@@ -323,6 +337,8 @@ export class Preview {
       const page = this.toPageError(view.scene, error);
       this.failure = { key, files, error: page };
       this.options.emit({ type: "error", error: page });
+      const where = page.where ? ` (${page.where.file}:${page.where.line}:${page.where.column})` : "";
+      this.options.log?.(`studio: ${page.message}${where}`);
     } finally {
       if (this.training === training) this.training = null;
       if (this.loading === drawer) this.loading = null;
@@ -339,9 +355,18 @@ export class Preview {
     // done, but not for one that runs on (the old code may loop where the new one is fixed).
     const stuck =
       spare?.rehearsing === true && spare.warmedAt !== undefined && performance.now() - spare.warmedAt > REHEARSAL_MS;
-    if (spare && spare.generation === this.generation && spare.drawer.alive && !stuck) return spare.drawer;
-    if (spare) void spare.drawer.kill();
-    return new SceneDrawer({ file, timeoutSeconds: this.options.frameTimeoutSeconds });
+    let drawer: SceneDrawer;
+    if (process.env.NETREEL_STUDIO_TRACE) {
+      process.stderr.write(
+        `studio: spare ${spare ? `gen ${spare.generation}/${this.generation} alive ${spare.drawer.alive} rehearsing ${spare.rehearsing} stuck ${stuck} rehearsed ${spare.rehearsed}` : "none"}\n`,
+      );
+    }
+    if (spare && spare.generation === this.generation && spare.drawer.alive && !stuck) drawer = spare.drawer;
+    else {
+      if (spare) void spare.drawer.kill();
+      drawer = new SceneDrawer({ file, timeoutSeconds: this.options.frameTimeoutSeconds });
+    }
+    return drawer;
   }
 
   private spareTimer: NodeJS.Timeout | null = null;
@@ -354,6 +379,29 @@ export class Preview {
     }, 700);
   }
 
+  /** Starts a process in reserve, importing netreel, unless one of today's code is there. */
+  private ensureSpare(): void {
+    if (this.closed) return;
+    if (this.spare && (this.spare.generation !== this.generation || !this.spare.drawer.alive)) {
+      void this.spare.drawer.kill();
+      this.spare = null;
+    }
+    if (this.spare) return;
+    const drawer = new SceneDrawer({
+      file: "(no scene yet)",
+      timeoutSeconds: this.options.frameTimeoutSeconds,
+      verbose: Boolean(process.env.NETREEL_STUDIO_TRACE),
+    });
+    const spare: Spare = { drawer, generation: this.generation, runKey: undefined };
+    drawer.warm().then(
+      () => {
+        spare.warmedAt = performance.now();
+      },
+      () => {},
+    );
+    this.spare = spare;
+  }
+
   /** Keeps a warm process ready, holding the run the page's scene draws (a save most likely keeps it). */
   private refillSpare(): void {
     if (this.closed) return;
@@ -361,17 +409,8 @@ export class Preview {
       void this.spare.drawer.kill();
       this.spare = null;
     }
-    if (!this.spare) {
-      const drawer = new SceneDrawer({ file: "(no scene yet)", timeoutSeconds: this.options.frameTimeoutSeconds });
-      const spare: Spare = { drawer, generation: this.generation, runKey: undefined };
-      drawer.warm().then(
-        () => {
-          spare.warmedAt = performance.now();
-        },
-        () => {},
-      );
-      this.spare = spare;
-    }
+    this.ensureSpare();
+    if (!this.spare) return;
     const loaded = this.loaded;
     const runKey = loaded?.runKey;
     const run = runKey !== undefined ? this.runs.get(runKey) : undefined;
@@ -396,7 +435,9 @@ export class Preview {
         theme: view.theme,
       };
       spare.rehearsing = true;
-      void spare.drawer.rehearse(loaded.file, context, this.lastIndex, runKey).then(() => {
+      // Only a frame this version has drawn: frames are pure, so it cannot loop in the rehearsal
+      // (a frame that never finished, the one the next save may fix, is never rehearsed).
+      void spare.drawer.rehearse(loaded.file, context, loaded.drawn, runKey).then(() => {
         spare.rehearsing = false;
       });
     }

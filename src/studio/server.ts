@@ -116,6 +116,7 @@ export class Studio {
       frameTimeoutSeconds: options.frameTimeoutSeconds ?? 10,
       fileOf: (id) => this.scenes.get(id),
       emit: (event) => this.broadcast(event),
+      ...(options.log ? { log: options.log } : {}),
     });
     this.server = createServer((request, response) => {
       this.handle(request, response).catch((error) => {

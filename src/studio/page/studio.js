@@ -94,6 +94,9 @@ function showOverlay() {
   const where = error.where ? `${error.where.file}:${error.where.line}:${error.where.column}` : "";
   $("overlay-where").textContent = where;
   $("overlay-message").textContent = error.message;
+  $("overlay-hint").textContent = error.gone
+    ? "Choose a scene from the list, or put the file back."
+    : "Fix the file and save it: the frame redraws by itself. The last good frame is shown underneath.";
 }
 
 function lastFrame() {
@@ -279,6 +282,7 @@ function setView(changes) {
     state.info = null;
     state.wanted = changes.wanted ?? 0;
     setPlaying(false);
+    status("");
     // Nothing of the previous scene stays on screen under the new one (or its error).
     context.clearRect(0, 0, canvas.width, canvas.height);
     state.shown = { ...state.shown, index: -1, view: "" };
