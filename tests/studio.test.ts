@@ -294,6 +294,23 @@ describe("netreel studio (over HTTP)", { timeout: 240_000 }, () => {
       const drawn = await fetch(`${studio.base}/api/frame?${view("scenes/throws.ts", "320x180")}&index=3`);
       assert.equal(drawn.status, 200);
       assert.ok(Date.now() - fixed < 6000, `the fix took ${Date.now() - fixed} ms to show`);
+
+      // Again, but the fix is saved while the page still waits for the looping frame: that
+      // request gets the fixed version's frame.
+      const again = events.events.length;
+      writeFileSync(file, good.replace('throw new Error("no frame three here")', "while (Date.now() > 0) {}"));
+      await until(() => events.events.slice(again).find((e) => e.type === "scene"), "the looping version again");
+      const pending = fetch(`${studio.base}/api/frame?${view("scenes/throws.ts", "320x180")}&index=3`);
+      await new Promise((r) => setTimeout(r, 1000));
+      const savedFix = Date.now();
+      writeFileSync(file, good.replace('throw new Error("no frame three here")', "void 1"));
+      const answer = await pending;
+      assert.equal(
+        answer.status,
+        200,
+        `the pending frame is drawn by the fixed version: ${answer.status === 200 ? "" : await answer.text()}`,
+      );
+      assert.ok(Date.now() - savedFix < 3000, `it took ${Date.now() - savedFix} ms after the fix`);
     } finally {
       // Put the scene back and wait for the studio to load it, for the next test.
       const restored = events.events.length;

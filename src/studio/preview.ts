@@ -172,18 +172,24 @@ export class Preview {
   }
 
   /** Frame `index` of `view` as PNG bytes, drawn by the scene's own process. */
-  async frame(view: View, index: number): Promise<{ png: Buffer; version: number }> {
+  async frame(view: View, index: number, retried = false): Promise<{ png: Buffer; version: number }> {
     const loaded = await this.ready(view);
     if (!Number.isInteger(index) || index < 0 || index >= loaded.info.frames) {
       throw new PreviewRequestError(`frame ${index} is outside the clip (0 to ${loaded.info.frames - 1})`);
     }
     const started = performance.now();
+    const files = this.files;
     let frame: Frame;
     try {
       frame = await loaded.drawer.draw(index);
     } catch (error) {
-      // A new version replaced this one while it drew: the frame is the new version's to draw.
-      if (this.loaded !== loaded && !this.closed) return this.frame(view, index);
+      // A file was saved (or a new version loaded) while this one drew: the frame is the new
+      // version's to draw (the old one may have been stuck in the loop the save fixes).
+      if ((this.loaded !== loaded || this.files !== files) && !this.closed) return this.frame(view, index);
+      // Its process was stopped from outside (not by its own frame limit) as versions changed
+      // hands: one more try, in the process drawing now.
+      const killed = !loaded.drawer.alive && !/took longer than/.test(messageOf(error));
+      if (killed && !retried && !this.closed) return this.frame(view, index, true);
       throw error;
     }
     loaded.drawn = index;
@@ -225,6 +231,11 @@ export class Preview {
     // other file changed may be one of them, and that process would draw with the old copy.
     const rehearsed = this.spare?.rehearsed;
     if (rehearsed !== undefined && files.some((f) => path.resolve(f) !== rehearsed)) this.generation++;
+    // A rehearsal under way may be reading the file just saved: code never checked, which may loop.
+    if (this.spare?.rehearsing) {
+      void this.spare.drawer.kill();
+      this.spare = null;
+    }
     // A load of the old code is not waited for (it may be stuck in a loop the save fixes), nor
     // a training it started: the new code decides what to train.
     this.training?.abort();
@@ -420,7 +431,8 @@ export class Preview {
     }
     // A first run of today's scene in the warm process makes the next version's first frame
     // (and its prepare) about 100 ms faster: the kit's code is compiled by then.
-    if (loaded && this.spare.rehearsed === undefined) {
+    // (The rehearsal imports the file as it is on disk: only while that is the version loaded.)
+    if (loaded && this.spare.rehearsed === undefined && loaded.files === this.files) {
       const spare = this.spare;
       spare.rehearsed = path.resolve(loaded.file);
       const { meta, info, view } = loaded;
