@@ -4,11 +4,14 @@ import { parseArgs } from "node:util";
 import pixelmatch from "pixelmatch";
 import { PNG } from "pngjs";
 import { writeFileAtomically } from "../files/index.ts";
-import { renderSnapshots, SNAPSHOT_SIZE, type SnapshotFrame } from "../render/render.ts";
+import { MOTION } from "../render/motion.ts";
+import { renderSnapshots, SNAPSHOT_SIZE, type SnapshotFrame } from "../render/session.ts";
 import { EXIT, parseArgsError, report, UsageError } from "./errors.ts";
 import { InterruptWatch } from "./interrupts.ts";
+import { checkSceneMotion } from "./motion.ts";
 
 export const TEST_HELP = `Usage: npx netreel test [SCENES...] [--update]
+       npx netreel test --motion [SCENES...]
        npm run test:scenes -- [SCENES...] [--update]
 
 Renders each scene's key frames (its snapshots: frame numbers, times such as "4.5s"
@@ -22,8 +25,16 @@ A mismatch writes <name>.actual.png and <name>.diff.png beside the snapshot and
 names all three. A missing snapshot is written (and reported), except when the CI
 environment variable is set: then it is a failure.
 
+With --motion: instead of the snapshots, draws every frame of each scene at
+${SNAPSHOT_SIZE.width}x${SNAPSHOT_SIZE.height} and reports frames whose change stands out from the change
+around them, in any ${MOTION.cell}x${MOTION.cell} part of the frame: a jump (something appears, vanishes or
+moves at once) or a flicker (something changes for a frame and comes back). Each finding
+names the frames, the place and the size, and writes a strip of the frames around it to
+output/motion/<scene>/motion-<frame>.png. A beat marked { cut: true } is an intended cut.
+
 Options:
   --update      rewrite the snapshots of the scenes given (only those), listing each change
+  --motion      run the motion check instead of comparing snapshots
   --verbose     print stack traces with errors
   --help        show this help
 
@@ -48,6 +59,7 @@ export async function testCommand(argv: string[]): Promise<number> {
       allowPositionals: true,
       options: {
         update: { type: "boolean", default: false },
+        motion: { type: "boolean", default: false },
         verbose: { type: "boolean", default: false },
         help: { type: "boolean", default: false },
       },
@@ -59,6 +71,8 @@ export async function testCommand(argv: string[]): Promise<number> {
     }
     const scenes = positionals.length > 0 ? positionals : scenesIn("scenes");
     if (scenes.length === 0) throw new UsageError("no scenes to test: scenes/ has no .ts files; name scene files");
+    if (values.motion && values.update) throw new UsageError("--motion has no snapshots to update; drop --update");
+    if (values.motion) return await motionCommand(scenes, interrupts.signal, verbose);
     let passed = 0;
     let failed = 0;
     for (const scene of scenes) {
@@ -95,6 +109,28 @@ export async function testCommand(argv: string[]): Promise<number> {
   } finally {
     interrupts.close();
   }
+}
+
+/** `netreel test --motion`: the motion check on each scene; exit 1 when any scene has a finding. */
+async function motionCommand(scenes: string[], signal: AbortSignal, verbose: boolean): Promise<number> {
+  let failed = 0;
+  for (const scene of scenes) {
+    const folder = path.join("output", "motion", path.basename(scene).replace(/\.ts$/, ""));
+    try {
+      const { frames, events } = await checkSceneMotion(scene, { folder, signal });
+      for (const event of events) process.stdout.write(`  ${event.line}\n`);
+      process.stdout.write(
+        `${scene}: ${frames} frames checked for motion, ${events.length === 0 ? "nothing stands out" : `${events.length} finding${events.length === 1 ? "" : "s"}`}\n`,
+      );
+      if (events.length > 0) failed++;
+    } catch (error) {
+      if (signal.aborted) throw error;
+      failed++;
+      report("test", error, verbose);
+    }
+  }
+  process.stdout.write(`${scenes.length - failed} scenes passed the motion check, ${failed} failed\n`);
+  return failed > 0 ? EXIT.failure : EXIT.ok;
 }
 
 /** The scene files in a folder, sorted: every .ts file whose name does not start with a dot. */

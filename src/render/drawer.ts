@@ -75,7 +75,8 @@ export type Response =
 
 /** A scene's beats and the epoch each frame shows, for a scrubber. */
 export interface SceneTimeline {
-  beats: { name: string; start: number; end: number }[] | null;
+  /** `cut`: the beat starts with an intended cut (the motion check skips its first frame). */
+  beats: { name: string; start: number; end: number; cut?: boolean }[] | null;
   /** The epoch at each frame, when the scene's beats know it (a training timeline). */
   epochs: number[] | null;
 }

@@ -35,3 +35,27 @@ export class Interrupted extends Error {
     super("interrupted");
   }
 }
+
+/** The error a stopped render throws: the signal's own reason, or a plain Ctrl-C. */
+export function interruptedBy(signal: AbortSignal): Interrupted {
+  return signal.reason instanceof Interrupted ? signal.reason : new Interrupted();
+}
+
+/** Waits for `promise`, or rejects at once when the signal aborts. */
+export function abortable<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(interruptedBy(signal));
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(interruptedBy(signal));
+    signal.addEventListener("abort", onAbort, { once: true });
+    promise.then(
+      (value) => {
+        signal.removeEventListener("abort", onAbort);
+        resolve(value);
+      },
+      (error) => {
+        signal.removeEventListener("abort", onAbort);
+        reject(error);
+      },
+    );
+  });
+}

@@ -2,6 +2,7 @@ import { type Canvas, createCanvas } from "canvas";
 import { registerFonts } from "../draw/index.ts";
 import type { Beats, Caption, Scene, SceneContext, SnapshotRef } from "../scene/index.ts";
 import type { Run } from "../train/index.ts";
+import type { SceneTimeline } from "./drawer.ts";
 import { SceneFailure } from "./errors.ts";
 
 /** A drawn frame: its raw BGRA pixels, and PNG bytes on demand. */
@@ -93,7 +94,7 @@ export class FrameRenderer<State = unknown> {
   }
 
   /** The scene's beats (in seconds) and the epoch at each frame, when its beats know it. */
-  timeline(): { beats: { name: string; start: number; end: number }[] | null; epochs: number[] | null } {
+  timeline(): SceneTimeline {
     if (!this.scene.beats) return { beats: null, epochs: null };
     let clip: Beats;
     try {
@@ -101,7 +102,8 @@ export class FrameRenderer<State = unknown> {
     } catch (error) {
       throw new SceneFailure(`scene ${this.sceneFile} threw in beats(): ${messageOf(error)}`, { cause: error });
     }
-    const beats = clip.names.map((name) => ({ name, ...clip.span(name) }));
+    const cuts = new Set(clip.cuts ?? []);
+    const beats = clip.names.map((name) => ({ name, ...clip.span(name), ...(cuts.has(name) ? { cut: true } : {}) }));
     const { frames, fps } = this.context;
     const epochAt = clip.epochAt;
     const epochs = epochAt ? Array.from({ length: frames }, (_, i) => epochAt(i / fps)) : null;

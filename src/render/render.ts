@@ -23,7 +23,7 @@ import {
 import { writeFileAtomically } from "../files/index.ts";
 import { type ProcessUsage, type SceneMeta, SceneDrawer } from "./drawer.ts";
 import { RunCache } from "./runs.ts";
-import { Interrupted, RenderRequestError, SceneFailure } from "./errors.ts";
+import { abortable, Interrupted, interruptedBy, RenderRequestError, SceneFailure } from "./errors.ts";
 
 /** A render: a scene file and what to change of its defaults. Every field but `scene` is optional. */
 export interface RenderOptions {
@@ -420,29 +420,6 @@ function checkEncoders(sinks: Sink[], available: Set<string>, ffmpegPath: string
   }
 }
 
-function interruptedBy(signal: AbortSignal): Interrupted {
-  return signal.reason instanceof Interrupted ? signal.reason : new Interrupted();
-}
-
-/** Waits for `promise`, or rejects at once when the signal aborts. */
-function abortable<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
-  if (signal.aborted) return Promise.reject(interruptedBy(signal));
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(interruptedBy(signal));
-    signal.addEventListener("abort", onAbort, { once: true });
-    promise.then(
-      (value) => {
-        signal.removeEventListener("abort", onAbort);
-        resolve(value);
-      },
-      (error) => {
-        signal.removeEventListener("abort", onAbort);
-        reject(error);
-      },
-    );
-  });
-}
-
 /** The size in bytes of a written output (a folder's is the sum of its files). */
 export function outputSize(target: string): number {
   const stat = statSync(target);
@@ -450,60 +427,4 @@ export function outputSize(target: string): number {
   let sum = 0;
   for (const name of readdirSync(target)) sum += statSync(path.join(target, name)).size;
   return sum;
-}
-
-/** The frame size `netreel test` renders snapshots at: small, and the same on every machine. */
-export const SNAPSHOT_SIZE = { width: 640, height: 360 } as const;
-
-/** A scene's key frame, rendered for `netreel test`. */
-export interface SnapshotFrame {
-  /** The snapshot's name: "first", "training-middle", "4.5s", "frame-120". */
-  name: string;
-  index: number;
-  png: Buffer;
-}
-
-/**
- * Renders a scene's key frames (its `snapshots`, or the first, middle and last frames) as
- * PNGs at SNAPSHOT_SIZE, with the scene's own fps, duration and seed and the light theme,
- * through the same process split and checks as a render.
- */
-export async function renderSnapshots(options: {
-  scene: string;
-  signal?: AbortSignal;
-  frameTimeoutSeconds?: number;
-  log?: (line: string) => void;
-}): Promise<{ scene: SceneMeta; frames: SnapshotFrame[] }> {
-  const signal = options.signal ?? new AbortController().signal;
-  const wait = <T>(promise: Promise<T>) => abortable(promise, signal);
-  const drawer = new SceneDrawer({
-    file: options.scene,
-    timeoutSeconds: options.frameTimeoutSeconds ?? DEFAULT_FRAME_TIMEOUT,
-  });
-  try {
-    const meta = await wait(drawer.load());
-    const frames = Math.max(1, Math.round(meta.duration * meta.fps));
-    const context: Holding = {
-      run: await sceneRun(drawer, { scene: options.scene, log: options.log ?? (() => {}) }, meta, meta.seed, signal),
-      seed: meta.seed,
-      ...SNAPSHOT_SIZE,
-      fps: meta.fps,
-      frames,
-      duration: frames / meta.fps,
-      theme: "light",
-    };
-    const { snapshots } = await wait(drawer.prepare(handOver(context), { raw: false, png: true }, { snapshots: true }));
-    const rendered: SnapshotFrame[] = [];
-    for (const { name, index } of snapshots ?? []) {
-      const frame = await wait(drawer.draw(index));
-      rendered.push({ name, index, png: Buffer.from(frame.png as Buffer) });
-    }
-    await drawer.close();
-    return { scene: meta, frames: rendered };
-  } catch (error) {
-    if (signal.aborted) throw interruptedBy(signal);
-    throw error;
-  } finally {
-    await drawer.kill();
-  }
 }

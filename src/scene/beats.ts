@@ -12,6 +12,11 @@ export interface BeatSpec {
   seconds?: number;
   /** A share of the time the fixed beats leave (default 1 when `seconds` is not given). */
   weight?: number;
+  /**
+   * The beat starts with an intended cut (a new picture at once): the motion check does not
+   * report the change into its first frame.
+   */
+  cut?: boolean;
 }
 
 /**
@@ -30,6 +35,8 @@ export interface Beats {
   readonly duration: number;
   /** The beats' names, in order. */
   readonly names: readonly string[];
+  /** The beats that start with an intended cut (`cut: true`). */
+  readonly cuts?: readonly string[];
   /** Where a beat starts and ends, in seconds. */
   span(name: string): { start: number; end: number };
   /** The moment a reference names, in seconds. */
@@ -94,6 +101,7 @@ export function beats(duration: number, specs: readonly BeatSpec[], options: { m
   return {
     duration,
     names,
+    cuts: specs.filter((s) => s.cut).map((s) => s.name),
     span,
     time(ref) {
       if (typeof ref === "number") return ref;

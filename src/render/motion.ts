@@ -1,0 +1,290 @@
+/**
+ * The motion check: finds frames whose change from the previous frame stands out from the
+ * change around them, in any small part of the frame. A whole-frame average hides a label that
+ * jumps, so the frame is cut into cells and each cell is judged on its own:
+ *
+ * - a **jump**: a cell changes in one frame many times more than it changes in the frames
+ *   around it (something appears, vanishes or moves at once: a title popping off, tick labels
+ *   swapping box edges, a highlight cut instead of faded);
+ * - a **flicker**: frame t differs from both its neighbours while they hardly differ from each
+ *   other (something moves or bulges for a frame and comes back: a noisy region, a twitch).
+ *
+ * A cell's change is the sum over its pixels of the largest channel difference, in units of one
+ * pixel changing fully (255): it grows smoothly with speed, so a thin line sliding across pixel
+ * boundaries does not flicker in the measure the way a count of changed pixels does. A frame is
+ * reported when its flagged cells together changed at least `minChange` such pixels: the size
+ * of a short label appearing at 640x360 (a status number ticking over changes less). A beat the
+ * scene marks as a cut (`{ name, cut: true }`) makes the change into its first frame intended.
+ */
+
+/** One frame's pixels, 4 bytes a pixel (any channel order). */
+export interface MotionFrame {
+  width: number;
+  height: number;
+  data: Uint8Array;
+}
+
+export interface MotionFinding {
+  /** The frame that changes (from frame - 1). */
+  frame: number;
+  kind: "jump" | "flicker";
+  /** Where, in the checked frame's pixels: the box around the pixels that changed in the flagged cells. */
+  box: { x: number; y: number; width: number; height: number };
+  /** How much changed in the flagged cells (in fully changed pixels), and how many times the usual change that is. */
+  pixels: number;
+  ratio: number;
+}
+
+/** Tuning, in pixels of a 640x360 frame; see the module's comment. */
+export const MOTION = {
+  cell: 16,
+  /** A block of 4x4 pixels is part of the change's box when its mean moves by more than this (of 255). */
+  boxStep: 16,
+  /** A cell's change counts only from this much change (fully changed pixels). */
+  minCell: 6,
+  /** A frame is reported when its flagged cells changed at least this much together. */
+  minChange: 50,
+  /** Frames each side whose change is the cell's usual change. */
+  around: 4,
+  /** A jump: this many times the usual change (with the usual change at least `floor` pixels). */
+  ratio: 4,
+  floor: 2,
+  /** A jump also changes its cell this many times the usual change of the cell's neighbourhood. */
+  passing: 2,
+  /** More frames than this in a row that jump are steady fast motion, not pops. */
+  longestJump: 3,
+  /** A flicker: both changes at least this many times the change from t - 1 to t + 1. */
+  back: 4,
+} as const;
+
+/**
+ * A frame averaged over BLOCK x BLOCK squares (3 channels): a line that slides by a pixel
+ * changes a block a little, a label that jumps changes it fully, so jumps stand out from motion.
+ */
+interface Shrunk {
+  width: number;
+  height: number;
+  data: Float32Array;
+}
+
+const BLOCK = 4;
+
+function shrink(frame: MotionFrame): Shrunk {
+  const width = Math.ceil(frame.width / BLOCK);
+  const height = Math.ceil(frame.height / BLOCK);
+  const data = new Float32Array(width * height * 3);
+  const src = frame.data;
+  for (let y = 0; y < frame.height; y++) {
+    const row = Math.floor(y / BLOCK) * width;
+    let i = y * frame.width * 4;
+    for (let x = 0; x < frame.width; x++, i += 4) {
+      const o = (row + Math.floor(x / BLOCK)) * 3;
+      data[o] = (data[o] as number) + (src[i] as number);
+      data[o + 1] = (data[o + 1] as number) + (src[i + 1] as number);
+      data[o + 2] = (data[o + 2] as number) + (src[i + 2] as number);
+    }
+  }
+  const area = BLOCK * BLOCK;
+  for (let k = 0; k < data.length; k++) data[k] = (data[k] as number) / area;
+  return { width, height, data };
+}
+
+interface CellChange {
+  /** Per cell: the change, in fully changed pixels. */
+  count: Float64Array;
+  /** Per cell: min x, min y, max x, max y of the changed pixels. */
+  box: Int32Array;
+}
+
+/**
+ * Collects the frames of a clip in order (`push`), keeping only per-cell change counts (two
+ * frames of pixels at a time), and judges them at the end (`findings`).
+ */
+export class MotionCheck {
+  private previous: Shrunk | null = null;
+  private beforePrevious: Shrunk | null = null;
+  /** changes[t]: frame t against t - 1 (changes[0] is empty). */
+  private readonly changes: CellChange[] = [];
+  /** skips[t]: frame t + 1 against t - 1. */
+  private readonly skips: Float64Array[] = [];
+  private columns = 0;
+  private rows = 0;
+  private width = 0;
+  private height = 0;
+
+  push(frame: MotionFrame): void {
+    const small = shrink(frame);
+    if (!this.previous) {
+      this.width = frame.width;
+      this.height = frame.height;
+      this.columns = Math.ceil(frame.width / MOTION.cell);
+      this.rows = Math.ceil(frame.height / MOTION.cell);
+      this.changes.push({ count: new Float64Array(this.cells), box: new Int32Array(this.cells * 4) });
+    } else {
+      this.changes.push(this.compare(this.previous, small, true));
+      if (this.beforePrevious) this.skips[this.changes.length - 2] = this.compare(this.beforePrevious, small, false).count;
+    }
+    this.beforePrevious = this.previous;
+    this.previous = small;
+  }
+
+  private get cells(): number {
+    return this.columns * this.rows;
+  }
+
+  /** Per cell, the change from `a` to `b` (shrunk frames), in fully changed pixels of the frame. */
+  private compare(a: Shrunk, b: Shrunk, boxes: boolean): CellChange {
+    const { columns } = this;
+    const { width, height } = a;
+    const blocksPerCell = MOTION.cell / BLOCK;
+    const count = new Float64Array(this.cells);
+    const box = new Int32Array(boxes ? this.cells * 4 : 0);
+    if (boxes) for (let c = 0; c < this.cells; c++) box.set([this.width, this.height, -1, -1], c * 4);
+    const da = a.data;
+    const db = b.data;
+    const weight = (BLOCK * BLOCK) / 255;
+    for (let y = 0; y < height; y++) {
+      const rowCell = Math.floor(y / blocksPerCell) * columns;
+      let i = y * width * 3;
+      for (let x = 0; x < width; x++, i += 3) {
+        const d = Math.max(
+          Math.abs((da[i] as number) - (db[i] as number)),
+          Math.abs((da[i + 1] as number) - (db[i + 1] as number)),
+          Math.abs((da[i + 2] as number) - (db[i + 2] as number)),
+        );
+        if (d === 0) continue;
+        const c = rowCell + Math.floor(x / blocksPerCell);
+        count[c] = (count[c] as number) + d * weight;
+        if (boxes && d > MOTION.boxStep) {
+          const k = c * 4;
+          box[k] = Math.min(box[k] as number, x * BLOCK);
+          box[k + 1] = Math.min(box[k + 1] as number, y * BLOCK);
+          box[k + 2] = Math.max(box[k + 2] as number, x * BLOCK + BLOCK - 1);
+          box[k + 3] = Math.max(box[k + 3] as number, y * BLOCK + BLOCK - 1);
+        }
+      }
+    }
+    return { count, box };
+  }
+
+  /**
+   * The frames that stand out, one finding per frame (its flagged cells together), in order.
+   * A run of more than MOTION.longestJump frames in a row that each "jump" is steady fast motion
+   * (a line turning, a dot sliding across cells), not a pop: only its flickers are reported.
+   */
+  findings(options: { cuts?: ReadonlySet<number> } = {}): MotionFinding[] {
+    const n = this.changes.length;
+    const jumps: (MotionFinding | null)[] = [];
+    const flickers: (MotionFinding | null)[] = [];
+    for (let t = 1; t < n; t++) {
+      const jump: Flagged[] = [];
+      const flicker: Flagged[] = [];
+      for (let c = 0; c < this.cells; c++) {
+        const a = this.count(t, c);
+        if (a < MOTION.minCell) continue;
+        const usual = Math.max(MOTION.floor, median(this.around(t, c)));
+        if (a >= MOTION.ratio * usual && a >= MOTION.passing * median(this.nearby(t, c))) {
+          jump.push({ cell: c, ratio: a / usual });
+        }
+        const skip = Math.max(this.skips[t]?.[c] ?? Number.POSITIVE_INFINITY, 1);
+        const b = this.count(t + 1, c);
+        if (Math.min(a, b) >= MOTION.back * skip) flicker.push({ cell: c, ratio: Math.min(a, b) / skip });
+      }
+      const skipped = options.cuts?.has(t) ?? false;
+      jumps[t] = skipped ? null : this.finding(t, "jump", jump);
+      flickers[t] = skipped ? null : this.finding(t, "flicker", flicker);
+    }
+    const found: MotionFinding[] = [];
+    let runStart = 1;
+    for (let t = 1; t < n; t++) {
+      if (!jumps[t]) runStart = t + 1;
+      const runEnd = (() => {
+        let end = t;
+        while (end + 1 < n && jumps[end + 1]) end++;
+        return end;
+      })();
+      const steady = jumps[t] && runEnd - runStart + 1 > MOTION.longestJump;
+      const finding = (!steady && jumps[t]) || flickers[t];
+      if (finding) found.push(finding);
+    }
+    return found;
+  }
+
+  /** One frame's finding from its flagged cells, when they changed enough together. */
+  private finding(t: number, kind: MotionFinding["kind"], flagged: Flagged[]): MotionFinding | null {
+    const change = this.changes[t] as CellChange;
+    let [x0, y0, x1, y1] = [this.width, this.height, -1, -1];
+    let pixels = 0;
+    for (const { cell } of flagged) {
+      pixels += change.count[cell] as number;
+      if ((change.box[cell * 4 + 2] as number) < 0) continue;
+      x0 = Math.min(x0, change.box[cell * 4] as number);
+      y0 = Math.min(y0, change.box[cell * 4 + 1] as number);
+      x1 = Math.max(x1, change.box[cell * 4 + 2] as number);
+      y1 = Math.max(y1, change.box[cell * 4 + 3] as number);
+    }
+    if (pixels < MOTION.minChange || x1 < 0) return null;
+    const ratio = Math.max(...flagged.map((f) => f.ratio));
+    const box = { x: x0, y: y0, width: x1 - x0 + 1, height: y1 - y0 + 1 };
+    return { frame: t, kind, box, pixels: Math.round(pixels), ratio };
+  }
+
+  private count(t: number, c: number): number {
+    return (this.changes[t]?.count[c] as number | undefined) ?? 0;
+  }
+
+  /**
+   * Like `around`, but each frame's value is the most any of the cell and its eight neighbours
+   * changed: something moving across cells (a dot, a thin line sliding) keeps changing this
+   * neighbourhood, so its arrival in one cell is passing motion, not a jump.
+   */
+  private nearby(t: number, c: number): number[] {
+    const cx = c % this.columns;
+    const cy = Math.floor(c / this.columns);
+    const values: number[] = [];
+    for (let k = t - MOTION.around; k <= t + MOTION.around + 1; k++) {
+      if (k < 1 || k >= this.changes.length || k === t || k === t + 1) continue;
+      let most = 0;
+      for (let y = Math.max(0, cy - 1); y <= Math.min(this.rows - 1, cy + 1); y++) {
+        for (let x = Math.max(0, cx - 1); x <= Math.min(this.columns - 1, cx + 1); x++) {
+          most = Math.max(most, this.count(k, y * this.columns + x));
+        }
+      }
+      values.push(most);
+    }
+    return values;
+  }
+
+  /** The cell's change in the frames around t (not t itself, nor a flicker's return at t + 1). */
+  private around(t: number, c: number): number[] {
+    const values: number[] = [];
+    for (let k = t - MOTION.around; k <= t + MOTION.around + 1; k++) {
+      if (k >= 1 && k < this.changes.length && k !== t && k !== t + 1) values.push(this.count(k, c));
+    }
+    return values;
+  }
+}
+
+interface Flagged {
+  cell: number;
+  ratio: number;
+}
+
+function median(values: number[]): number {
+  if (values.length === 0) return 0;
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? (sorted[mid] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
+}
+
+/** Findings in consecutive frames (at most `gap` apart) as one event: "frames 168-172". */
+export function motionEvents(findings: MotionFinding[], gap = 2): MotionFinding[][] {
+  const events: MotionFinding[][] = [];
+  for (const finding of findings) {
+    const last = events.at(-1);
+    const previous = last?.at(-1);
+    if (last && previous && finding.frame - previous.frame <= gap) last.push(finding);
+    else events.push([finding]);
+  }
+  return events;
+}
