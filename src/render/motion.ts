@@ -43,7 +43,7 @@ export const MOTION = {
   /** A cell's change counts only from this much change (fully changed pixels). */
   minCell: 6,
   /** A frame is reported when its flagged cells changed at least this much together. */
-  minChange: 50,
+  minChange: 60,
   /** Frames each side whose change is the cell's usual change. */
   around: 4,
   /** A jump: this many times the usual change (with the usual change at least `floor` pixels). */
@@ -51,6 +51,10 @@ export const MOTION = {
   floor: 2,
   /** A jump also changes its cell this many times the usual change of the cell's neighbourhood. */
   passing: 2,
+  /** The neighbourhood: cells this far each way (1: a 3x3 block of 48x48 pixels). */
+  reach: 1,
+  /** Jumps are judged only with at least this many frames of change on each side of t. */
+  edge: 2,
   /** More frames than this in a row that jump are steady fast motion, not pops. */
   longestJump: 3,
   /** A flicker: both changes at least this many times the change from t - 1 to t + 1. */
@@ -183,7 +187,8 @@ export class MotionCheck {
         const a = this.count(t, c);
         if (a < MOTION.minCell) continue;
         const usual = Math.max(MOTION.floor, median(this.around(t, c)));
-        if (a >= MOTION.ratio * usual && a >= MOTION.passing * median(this.nearby(t, c))) {
+        const judged = t - 1 >= MOTION.edge && n - 1 - t >= MOTION.edge;
+        if (judged && a >= MOTION.ratio * usual && a >= MOTION.passing * median(this.nearby(t, c))) {
           jump.push({ cell: c, ratio: a / usual });
         }
         const skip = Math.max(this.skips[t]?.[c] ?? Number.POSITIVE_INFINITY, 1);
@@ -204,7 +209,9 @@ export class MotionCheck {
         return end;
       })();
       const steady = jumps[t] && runEnd - runStart + 1 > MOTION.longestJump;
-      const finding = (!steady && jumps[t]) || flickers[t];
+      // A change that comes back is a flicker, and its return is part of it, not a second jump.
+      const returning = flickers[t - 1] && !flickers[t];
+      const finding = flickers[t] ?? (!steady && !returning ? jumps[t] : null);
       if (finding) found.push(finding);
     }
     return found;
@@ -234,34 +241,37 @@ export class MotionCheck {
   }
 
   /**
-   * Like `around`, but each frame's value is the most any of the cell and its eight neighbours
+   * Like `around`, but each frame's value is the most any cell within `reach` of it
    * changed: something moving across cells (a dot, a thin line sliding) keeps changing this
    * neighbourhood, so its arrival in one cell is passing motion, not a jump.
    */
   private nearby(t: number, c: number): number[] {
     const cx = c % this.columns;
     const cy = Math.floor(c / this.columns);
-    const values: number[] = [];
-    for (let k = t - MOTION.around; k <= t + MOTION.around + 1; k++) {
-      if (k < 1 || k >= this.changes.length || k === t || k === t + 1) continue;
+    return this.window(t).map((k) => {
       let most = 0;
-      for (let y = Math.max(0, cy - 1); y <= Math.min(this.rows - 1, cy + 1); y++) {
-        for (let x = Math.max(0, cx - 1); x <= Math.min(this.columns - 1, cx + 1); x++) {
+      const r = MOTION.reach;
+      for (let y = Math.max(0, cy - r); y <= Math.min(this.rows - 1, cy + r); y++) {
+        for (let x = Math.max(0, cx - r); x <= Math.min(this.columns - 1, cx + r); x++) {
           most = Math.max(most, this.count(k, y * this.columns + x));
         }
       }
-      values.push(most);
-    }
-    return values;
+      return most;
+    });
   }
 
-  /** The cell's change in the frames around t (not t itself, nor a flicker's return at t + 1). */
-  private around(t: number, c: number): number[] {
-    const values: number[] = [];
+  /** The frames whose change is compared with frame t's: MOTION.around each side, not t itself nor t + 1 (a flicker's return). */
+  private window(t: number): number[] {
+    const frames: number[] = [];
     for (let k = t - MOTION.around; k <= t + MOTION.around + 1; k++) {
-      if (k >= 1 && k < this.changes.length && k !== t && k !== t + 1) values.push(this.count(k, c));
+      if (k >= 1 && k < this.changes.length && k !== t && k !== t + 1) frames.push(k);
     }
-    return values;
+    return frames;
+  }
+
+  /** The cell's change in the frames around t (`window`). */
+  private around(t: number, c: number): number[] {
+    return this.window(t).map((k) => this.count(k, c));
   }
 }
 
