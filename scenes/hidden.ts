@@ -71,6 +71,7 @@ export default defineScene({
       side: ["legend", "loss", "regions"],
       main: "scene",
       timeline: { titleCard: 2, holdStart: 1.5, holdEnd: 2.2 },
+      ownTitleCard: true, // the title card, with the data beside the title, is drawn below
       window: SMOOTHING,
       captions: [
         { at: "title:end", text: `Before training, random weights squeeze all ${n} points into a small cloud.` },
@@ -79,9 +80,8 @@ export default defineScene({
         { at: "end", text: closing[1] },
       ],
     });
-    // This scene's title card shows the data beside the title (drawn below), so the figure's is off.
-    const clock = Object.assign((time: number) => ({ ...made.clock(time), titleOpacity: 0 }), made.clock);
-    const figure = { ...made, clock, boundary: "decision plane (output = ½)" };
+    const figure = { ...made, boundary: "decision plane (output = ½)" };
+    const { clock } = figure;
     // The camera starts facing the untrained cloud (a flat patch: the input plane's image) and ends
     // across the final plane; it orbits 60° at the data's pace, closer while the cloud is small.
     const first = run.snapshots[0]?.activations[String(LAYER)] ?? [];
@@ -92,12 +92,12 @@ export default defineScene({
     const end = viewAcrossPlane(normal, { tilt: 14, elevations: [12, 30], prefer });
     const from = clock.phases.titleEnd;
     const camera = cloudCamera({ run, clock, layer: LAYER, duration, from, start, end, window: SMOOTHING });
-    return { figure, card: made.clock, camera, captions: figure.captions };
+    return { figure, camera, captions: figure.captions };
   },
   captions: (prepared) => prepared.captions,
   beats: (prepared) => prepared.figure.clock.beats,
   snapshots: ["title:middle", "start", "training:middle", "end"],
-  draw: (ctx, frame, { figure, card, camera }) => {
+  draw: (ctx, frame, { figure, camera }) => {
     const paint = paintFor(ctx, frame, themeNamed(frame.theme));
     const { title, subtitle, range, points, labels } = figure;
     trainingFigure(paint, frame, figure, (rect, _state, at) => {
@@ -107,7 +107,7 @@ export default defineScene({
       drawPanel3d(paint, rect, { ...panel, points: state.activations, plane: outputPlane(state) });
     });
     // The title card, with the data set in its input plane beside the title, fading out over the figure.
-    const opacity = card(frame.time).titleOpacity;
+    const opacity = figure.clock(frame.time).titleOpacity;
     if (opacity <= 0) return;
     const { width, height } = frame;
     const rect = { x: width * 0.56, y: height * 0.18, width: height * 0.62, height: height * 0.68 };

@@ -81,6 +81,24 @@ describe("courseFigure", () => {
     assert.ok(Math.abs(layout.plot.width / layout.side.width - 2) < 1e-9, "2 : 1 by weight");
   });
 
+  test("with ownTitleCard the figure draws no card of its own: the body is drawn from the first frame, so a scene's card is the only one", () => {
+    const own = prepareCourseFigure({ duration: 10 }, { ...options, ownTitleCard: true });
+    const pixels = (f: typeof figure, time: number) => {
+      courseFigure(paint, { time }, f, () => undefined);
+      return Buffer.from(paint.ctx.getImageData(0, 0, 1280, 720).data);
+    };
+    let calls = 0;
+    courseFigure(paint, { time: 0.5 }, own, () => {
+      calls++;
+      return undefined;
+    });
+    assert.equal(calls, 1, "the body is drawn under the scene's own card");
+    // While the default card fades out (1.2 s and 1.4 s of a 1.5 s card) the frame changes; with
+    // ownTitleCard it is the figure alone, the same at both moments.
+    assert.ok(!pixels(figure, 1.2).equals(pixels(figure, 1.4)));
+    assert.ok(pixels(own, 1.2).equals(pixels(own, 1.4)));
+  });
+
   test("the paint context takes the render's theme when none is given", () => {
     const ctx = canvas.getContext("2d");
     assert.equal(paintFor(ctx, { width: 64, height: 36, theme: "dark" }).theme.background !== LIGHT.background, true);

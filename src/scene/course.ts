@@ -23,6 +23,12 @@ export interface CourseFigureOptions<N extends string> {
   beats: readonly BeatSpec[] | Beats;
   /** Seconds of title card when `beats` is a list (0 for none). Default 1.5. */
   titleCard?: number;
+  /**
+   * The scene draws its own title card over the figure (say, with the data beside the title),
+   * at `titleOpacity(figure.beats, time)`: the figure draws none of its own and draws its body
+   * from the first frame, so the two never show at once.
+   */
+  ownTitleCard?: boolean;
   /** Captions placed by beats; each lasts until the next starts. */
   captions?: readonly BeatCaption[];
   /** The panels between the header and the caption band, by weight, left to right (as for `panels`)... */
@@ -41,6 +47,8 @@ export interface CourseFigure<N extends string = string> {
   captions: Caption[];
   /** The panel layout, with the header and caption bands. */
   layout: PanelSpec<N>;
+  /** The scene draws the title card itself (`ownTitleCard`). */
+  ownTitleCard?: boolean;
 }
 
 /** The header's second line, returned by the scene's drawing: status items, and a note at its right. */
@@ -72,6 +80,7 @@ export function prepareCourseFigure<const N extends string>(
     beats: clip,
     captions: beatCaptions(clip, options.captions ?? []),
     layout,
+    ...(options.ownTitleCard ? { ownTitleCard: true } : {}),
   };
 }
 
@@ -93,7 +102,7 @@ export function courseFigure<N extends string>(
   ctx.fillStyle = theme.background;
   ctx.fillRect(0, 0, paint.width, paint.height);
   ctx.restore();
-  const opacity = titleOpacity(figure.beats, frame.time);
+  const opacity = figure.ownTitleCard ? 0 : titleOpacity(figure.beats, frame.time);
   const card = { title: figure.title, ...(figure.subtitle ? { subtitle: figure.subtitle } : {}) };
   if (opacity >= 1) {
     drawTitleCard(paint, paint, { ...card, opacity: 1 });

@@ -35,6 +35,8 @@ export interface TrainingFigureOptions {
   timeline?: Omit<TimelineOptions, "duration" | "epochs">;
   /** Epochs the run is averaged over around each moment (`stateAround`), for noisy snapshots. Default 0: none. */
   window?: number;
+  /** The scene draws its own title card (see `CourseFigureOptions.ownTitleCard`). */
+  ownTitleCard?: boolean;
 }
 
 /** What `prepareTrainingFigure` builds once per render, for every frame: a course figure whose body is the run's. */
@@ -115,6 +117,7 @@ export function prepareTrainingFigure(
         beats: clock.beats,
         captions,
         columns: [{ main: 7 }, { side: 3 }],
+        ...(options.ownTitleCard ? { ownTitleCard: true } : {}),
       },
     ),
     range: options.range,
