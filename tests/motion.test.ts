@@ -148,3 +148,24 @@ describe("netreel test --motion", () => {
     assert.match(uncut.stdout, /frame 29→30 .*a jump/);
   });
 });
+
+describe("netreel sheet", () => {
+  test("writes one PNG: a grid of frames at the scene's ratio, each labelled; bad options exit 2 with one line", async () => {
+    const dir = course();
+    const run = (args: string[]) =>
+      spawnSync(process.execPath, [path.join(root, "scripts/netreel.js"), "sheet", ...args], { cwd: dir, encoding: "utf8" });
+    const made = run(["scenes/motion.ts", "--count", "6", "--columns", "3", "--width", "160"]);
+    assert.equal(made.status, 0, made.stderr);
+    assert.equal(made.stdout, "wrote output/motion-sheet.png\n");
+    const { PNG } = await import("pngjs");
+    const png = PNG.sync.read(readFileSync(path.join(dir, "output/motion-sheet.png")));
+    // 3 columns of 160 px and 2 rows of 90 px (320x180 scene), 12 px gaps and a 22 px label line.
+    assert.equal(png.width, 12 + 3 * (160 + 12));
+    assert.equal(png.height, 12 + 2 * (90 + 22 + 12));
+    for (const bad of [["scenes/motion.ts", "--count", "0"], ["scenes/motion.ts", "--out", "x.mp4"], []]) {
+      const refused = run(bad);
+      assert.equal(refused.status, 2, refused.stderr);
+      assert.equal(refused.stderr.trim().split("\n").length, 1, refused.stderr);
+    }
+  });
+});

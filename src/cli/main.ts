@@ -7,7 +7,8 @@ const HELP = `Usage: netreel <command> [options]
 Commands:
   render <scene.ts>     render a scene to MP4, GIF, WebM or PNG frames
   train <config.json>   train a network and write its run as JSON
-  test [scenes...]      compare scenes' key frames with their snapshot images
+  test [scenes...]      compare scenes' key frames with their snapshot images (--motion: find jumps)
+  sheet <scene.ts>      one PNG of small frames spread over the clip, labelled with time and beat
   studio [scene.ts]     a live preview in the browser that redraws when a file is saved
 
 Examples:
@@ -16,6 +17,8 @@ Examples:
   netreel render scenes/hidden.ts --frame 300      # one frame as a PNG
   netreel train config.json --out run.json
   netreel test                                     # every scene in scenes/
+  netreel test --motion scenes/hidden.ts           # frames that pop, jump or flicker
+  netreel sheet scenes/hidden.ts                   # output/hidden-sheet.png
   netreel studio scenes/hidden.ts                  # prints http://127.0.0.1:PORT/
 
 Run 'netreel <command> --help' for a command's options; 'netreel --version' for the version.
@@ -36,6 +39,10 @@ export async function main(argv: string[]): Promise<number> {
     case "test": {
       const { testCommand } = await import("./test.ts");
       return testCommand(rest);
+    }
+    case "sheet": {
+      const { sheetCommand } = await import("./sheet.ts");
+      return sheetCommand(rest);
     }
     case "studio": {
       const { studioCommand } = await import("./studio.ts");

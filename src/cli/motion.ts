@@ -4,6 +4,7 @@ import { createCanvas, ImageData } from "canvas";
 import { writeFileAtomically } from "../files/index.ts";
 import { type MotionFinding, MotionCheck, motionEvents } from "../render/motion.ts";
 import { SceneSession, SNAPSHOT_SIZE } from "../render/session.ts";
+import { rgba } from "./sheet.ts";
 import type { Frame } from "../video/index.ts";
 
 /** One event the motion check found in a scene: its frames, and the strip image written of it. */
@@ -107,7 +108,7 @@ async function stripOf(session: SceneSession, findings: MotionFinding[], frames:
   const scratch = createCanvas(width, height);
   for (let index = first; index <= last; index++) {
     const frame = await session.draw(index);
-    scratch.getContext("2d").putImageData(new ImageData(bgraToRgba(frame.raw as Buffer), width, height), 0, 0);
+    scratch.getContext("2d").putImageData(new ImageData(rgba(frame.raw as Buffer), width, height), 0, 0);
     frame.release?.();
     const left = (index - first) * (w + 4);
     ctx.drawImage(scratch, left, label, w, h);
@@ -123,16 +124,4 @@ async function stripOf(session: SceneSession, findings: MotionFinding[], frames:
     }
   }
   return canvas.toBuffer("image/png");
-}
-
-/** node-canvas's raw bytes are BGRA (little-endian ARGB words); ImageData wants RGBA. */
-function bgraToRgba(raw: Buffer): Uint8ClampedArray {
-  const out = new Uint8ClampedArray(raw.length);
-  for (let i = 0; i < raw.length; i += 4) {
-    out[i] = raw[i + 2] as number;
-    out[i + 1] = raw[i + 1] as number;
-    out[i + 2] = raw[i] as number;
-    out[i + 3] = raw[i + 3] as number;
-  }
-  return out;
 }

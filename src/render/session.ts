@@ -12,6 +12,8 @@ export interface SessionOptions {
   /** Frame size; default the scene's own. */
   width?: number;
   height?: number;
+  /** Instead of a size: this width, and the height that keeps the scene's aspect ratio. */
+  fitWidth?: number;
   /** Frames per second; default the scene's own. */
   fps?: number;
   /** Seconds; default the scene's own. */
@@ -60,8 +62,10 @@ export class SceneSession {
       const run: Run | undefined = await sceneRun(drawer, { scene: options.scene, log }, meta, seed, signal);
       const context = {
         seed,
-        width: options.width ?? meta.width,
-        height: options.height ?? meta.height,
+        width: options.fitWidth ?? options.width ?? meta.width,
+        height: options.fitWidth
+          ? Math.max(1, Math.round((options.fitWidth * meta.height) / meta.width))
+          : (options.height ?? meta.height),
         fps,
         frames,
         duration: frames / fps,
