@@ -161,21 +161,28 @@ export default defineScene({
         forward: L * shown("forward"),
         ...(shown("bp1") > 0 ? { backward } : {}),
         deltaLabels: true,
-        labels: { edges: [{ ...edge, show: shown("grads") > 0.15 ? ["w", "dC/dw"] : ["w"] }] },
+        // The weight's label grows a second line, its gradient, by cross-fading into it.
+        labels: {
+          edges: [
+            { ...edge, show: ["w"], opacity: 1 - smoothstep(0.1, 0.25, shown("grads")) },
+            { ...edge, show: ["w", "dC/dw"], opacity: smoothstep(0.1, 0.25, shown("grads")) },
+          ],
+        },
       });
       drawEquations(paint, p.side, figure.beats, frame.time, prepared);
       const status = [
         { label: "x =", value: `(${formatNumber(x[0] as number, 2)}, ${formatNumber(x[1] as number, 2)})` },
         { label: "y =", value: String(prepared.label) },
       ];
-      // The output and the cost once the forward pass has computed them (last, so nothing shifts).
-      if (shown("forward") < 1) return { status };
+      // The output and the cost fade in as the forward pass computes them (last, so nothing shifts).
+      const computed = smoothstep(0.85, 1, shown("forward"));
+      if (computed <= 0) return { status };
       const output = formatNumber(trace.activations[L]?.[0] as number, 3);
       return {
         status: [
           ...status,
-          { label: "output", value: output },
-          { label: "cost C", value: formatNumber(trace.cost, 4) },
+          { label: "output", value: output, opacity: computed },
+          { label: "cost C", value: formatNumber(trace.cost, 4), opacity: computed },
         ],
       };
     });
@@ -213,8 +220,14 @@ function drawEquations(
     rows.map((r) => (r.beat === "update" ? 1.8 : r.beat === "grads" ? 1.15 : 1)) as number[],
     6 * unit,
   );
-  // The newest step shown is marked (the forward pass until BP1 starts, the update to the end).
-  const current = rows.findLast((r) => clip.progress(r.beat, t) > 0)?.beat ?? "forward";
+  // The newest step shown is marked (the forward pass until BP1 starts, the update to the end):
+  // the mark fades in as its beat starts and out as the next step's starts.
+  const steps = [...new Set(rows.map((r) => r.beat))];
+  const marked = (beat: string) => {
+    const next = steps[steps.indexOf(beat) + 1];
+    const fadeIn = beat === steps[0] ? 1 : smoothstep(0, 0.25, clip.progress(beat, t));
+    return fadeIn * (next ? 1 - smoothstep(0, 0.25, clip.progress(next, t)) : 1);
+  };
   const tagWidth = 54 * unit;
   rows.forEach((row, i) => {
     const cell = cells[i] as Rect;
@@ -222,10 +235,11 @@ function drawEquations(
     if (shown <= 0) return;
     ctx.save();
     ctx.globalAlpha = shown;
-    if (row.beat === current) {
-      ctx.fillStyle = withAlpha(theme.accent, 0.1);
+    const mark = marked(row.beat);
+    if (mark > 0) {
+      ctx.fillStyle = withAlpha(theme.accent, 0.1 * mark);
       ctx.fillRect(cell.x, cell.y, cell.width, cell.height);
-      ctx.fillStyle = theme.accent;
+      ctx.fillStyle = withAlpha(theme.accent, mark);
       ctx.fillRect(cell.x, cell.y, 4 * unit, cell.height);
     }
     fillTextCached(ctx, row.tag, cell.x + 12 * unit, cell.y + cell.height / 2, {

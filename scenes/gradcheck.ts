@@ -91,11 +91,18 @@ export default defineScene({
     const figure = prepareCourseFigure(context, {
       title: "Checking backprop with finite differences",
       subtitle: `A ${networkLabel(run.config)} network learns ${dataName(run)}; every ${steps[1] ?? 0} steps we check its gradient`,
-      beats: [{ name: "check", weight: 1.2 }, { name: "bug" }, { name: "hold", seconds: 2 }],
+      // "bug" starts a second series: the status line switches to it at once, by design (a cut).
+      beats: [
+        { name: "check", weight: 1.2 },
+        { name: "checked", seconds: 1.5 },
+        { name: "bug", cut: true },
+        { name: "hold", seconds: 2 },
+      ],
       captions: [
+        { at: "check", text: `Every ${steps[1] ?? 0} steps, backprop's gradient is compared with finite differences...` },
         {
-          at: "check",
-          text: `Backprop agrees with the finite differences at all ${steps.length} checks: the largest error is ${sci(Math.max(...clean))}.`,
+          at: "checked",
+          text: `...and agrees at all ${steps.length} checks: the largest error is ${sci(Math.max(...clean))}.`,
         },
         {
           at: "bug",

@@ -9,6 +9,7 @@
 // in the equations are computed from the identity run's weights at the frame's epoch.
 import {
   courseFigure,
+  defaultWindow,
   defineScene,
   drawPlot,
   drawTex,
@@ -17,7 +18,7 @@ import {
   prepareCourseFigure,
   type Run,
   runNetwork,
-  stateAt,
+  stateAround,
   timeline,
   train,
 } from "../src/index.ts";
@@ -51,9 +52,15 @@ export function collapse(p: { weights: number[][][]; biases: number[][] }): { W:
   return { W: (W[0] as number[])[0] as number, b: b[0] as number };
 }
 
+/** A number with `digits` decimals and room for a minus sign, so an entry keeps its width when its sign changes. */
+const signed = (v: number, digits: number) => {
+  const text = v.toFixed(digits);
+  return text.startsWith("-") && Number(text) !== 0 ? text : `\\phantom{-}${text.replace(/^-/, "")}`;
+};
+
 /** Matrix entries with 3 decimals: enough that their product is W* to 0.001 and that training visibly moves them. */
 const matrix = (rows: number[][]) =>
-  `\\begin{bmatrix}${rows.map((r) => r.map((v) => v.toFixed(3)).join(" & ")).join(" \\\\ ")}\\end{bmatrix}`;
+  `\\begin{bmatrix}${rows.map((r) => r.map((v) => signed(v, 3)).join(" & ")).join(" \\\\ ")}\\end{bmatrix}`;
 
 export default defineScene({
   name: "linear",
@@ -81,17 +88,19 @@ export default defineScene({
       columns: [{ plot: 11 }, { math: 9 }],
     });
     const identity: Run = train(config(Number(seed), "identity"));
-    return { figure, clock, identity, xs: run.data.X.map((p) => p[0] as number), ys: run.data.y };
+    const window = defaultWindow(20, clock.phases.trainEnd - clock.phases.trainStart);
+    return { figure, clock, identity, window, xs: run.data.X.map((p) => p[0] as number), ys: run.data.y };
   },
   captions: (p) => p.figure.captions,
   beats: (p) => p.figure.beats,
   snapshots: ["start:0.5", "training:middle", "end"],
 
-  draw: (ctx, frame, { figure, clock, identity, xs, ys }) => {
+  draw: (ctx, frame, { figure, clock, identity, window, xs, ys }) => {
     const paint = paintFor(ctx, frame);
     const { theme, unit } = paint;
     const { epoch } = clock(frame.time);
-    const [lin, sig] = [stateAt(identity, epoch), stateAt(frame.run, epoch)];
+    // Both runs averaged over half a second of training: mini-batches of 4 make them noisy.
+    const [lin, sig] = [stateAround(identity, epoch, { window }), stateAround(frame.run, epoch, { window })];
     const outputOf = (run: Run, state: typeof lin) => {
       const net = runNetwork(run, state);
       return (x: number) => feedforward(net, [x])[0] as number;
@@ -114,10 +123,10 @@ export default defineScene({
         drawTex(paint, tex, { x: m.x, y: m.y + y * unit, size, maxWidth: m.width });
       line("\\text{identity: } \\a^l = \\z^l = \\w[W]^l\\a^{l-1} + \\b^l", 40);
       line("\\a^3 = \\w[W]^{*} x + \\b^{*}", 110, 30);
-      line(`\\w[W]^{*} = \\w[W]^3\\,\\w[W]^2\\,\\w[W]^1 = ${W.toFixed(3)}`, 190);
+      line(`\\w[W]^{*} = \\w[W]^3\\,\\w[W]^2\\,\\w[W]^1 = ${signed(W, 3)}`, 190);
       const [W1, W2, W3] = lin.weights as [number[][], number[][], number[][]];
       line(`= ${matrix(W3)}${matrix(W2)}${matrix(W1)}`, 265, 24);
-      line(`\\b^{*} = \\w[W]^3(\\w[W]^2\\b^1 + \\b^2) + \\b^3 = ${b.toFixed(4)}`, 345);
+      line(`\\b^{*} = \\w[W]^3(\\w[W]^2\\b^1 + \\b^2) + \\b^3 = ${signed(b, 4)}`, 345);
       return {
         status: [
           { label: "epoch", value: `${epoch.toFixed(1).padStart(4, "\u2007")} / 20` },

@@ -97,15 +97,18 @@ export default defineScene({
     const paint = paintFor(ctx, frame, themeNamed(frame.theme));
     const { theme } = paint;
     trainingFigure(paint, frame, figure, (rect, state) => {
-      const earlier = ghosts.filter((g) => g.epoch < state.epoch - 0.01);
+      // An earlier epoch's curve fades in over an epoch and a half once the network has passed it.
+      const earlier = ghosts.filter((g) => g.epoch < state.epoch);
+      const shown = (epoch: number) => 0.3 * Math.min(1, (state.epoch - epoch) / 1.5);
       drawPlot(paint, rect, {
         x: { range: [-5, 5], ticks: [-4, -2, 0, 2, 4], label: "input x" },
         y: { range: [-1.25, 1.25], ticks: [-1, 0, 1], label: "output a³" },
         series: [
-          ...earlier.map((g) => ({ f: g.f, color: withAlpha(theme.accent, 0.3), width: 2 })),
+          ...earlier.map((g) => ({ f: g.f, color: withAlpha(theme.accent, shown(g.epoch)), width: 2 })),
           {
             f: outputOf(spec, state),
-            name: `network output (epoch ${state.epoch.toFixed(1)})`,
+            // A figure space before one-digit epochs keeps the legend's width when 9.9 becomes 10.0.
+            name: `network output (epoch ${state.epoch.toFixed(1).padStart(4, "\u2007")})`,
             color: theme.accent,
             width: 3.5,
           },

@@ -9,6 +9,7 @@ import {
   boundaryLabel,
   captionAt,
   FigureError,
+  feedforward,
   figureHeader,
   LIGHT,
   networkLabel,
@@ -18,6 +19,7 @@ import {
   prepareTrainingFigure,
   type Rect,
   registerFonts,
+  runNetwork,
   type Run,
   stateAround,
   stateAt,
@@ -114,30 +116,56 @@ describe("the training figure's text comes from the run", () => {
       assert.equal(status[2]?.value.trim(), `${(100 * snapshot.accuracy).toFixed(1)}%`);
       assert.equal(status[0]?.value.replaceAll("\u2007", " ").trim(), `${snapshot.epoch.toFixed(1)} / 40`);
     }
-    assert.deepEqual(
-      figure.losses,
-      run.snapshots.map((s) => s.loss),
-    );
+    // boundary.ts trains with cross-entropy: the figure's loss is that cost, computed here
+    // independently from each snapshot's weights (the snapshots record the quadratic cost).
+    assert.equal(run.config.loss, "cross-entropy");
+    const crossEntropy = run.snapshots.map((s) => {
+      const net = runNetwork(run, s);
+      let sum = 0;
+      run.data.X.forEach((x, i) => {
+        const a = feedforward(net, x)[0] as number;
+        const y = run.data.y[i] as number;
+        sum += -(y * Math.log(a) + (1 - y) * Math.log(1 - a));
+      });
+      return sum / run.data.X.length;
+    });
+    figure.losses.forEach((l, i) => assert.ok(Math.abs(l - (crossEntropy[i] as number)) < 1e-12, `snapshot ${i}`));
+    assert.equal(figure.lossTitle, "loss (mean cross-entropy)");
     // The header the figure draws: at the last frame, the run's final numbers and its config.
     const last = run.snapshots.at(-1) as Run["snapshots"][number];
     const header = figureHeader(figure, run, 10 - 1 / 30);
     assert.equal(header.network, "[2, 8, 8, 1] tanh → sigmoid");
     assert.deepEqual(
       header.status.map((s) => `${s.label} ${s.value.replaceAll("\u2007", "")}`),
-      ["epoch 40.0 / 40", `loss ${last.loss.toFixed(4)}`, `accuracy ${(100 * last.accuracy).toFixed(1)}%`],
+      [
+        "epoch 40.0 / 40",
+        `loss ${(crossEntropy.at(-1) as number).toFixed(4)}`,
+        `accuracy ${(100 * last.accuracy).toFixed(1)}%`,
+      ],
     );
-    // Mid-training: the interpolated state at the clock's epoch.
+    // Mid-training: the curve's value at the clock's epoch, between the snapshots around it.
     const mid = figure.clock(6);
     assert.ok(mid.epoch > 0 && mid.epoch < 40);
-    assert.equal(figureHeader(figure, run, 6).status[1]?.value, stateAt(run, mid.epoch).loss.toFixed(4));
+    const k = run.snapshots.findIndex((s) => s.epoch > mid.epoch) - 1;
+    const [e0, e1] = [run.snapshots[k]?.epoch as number, run.snapshots[k + 1]?.epoch as number];
+    const t = (mid.epoch - e0) / (e1 - e0);
+    const expected = (crossEntropy[k] as number) * (1 - t) + (crossEntropy[k + 1] as number) * t;
+    assert.equal(figureHeader(figure, run, 6).status[1]?.value, expected.toFixed(4));
   });
 
-  test("a window shows the run averaged over that many epochs around each moment (stateAround)", () => {
+  test("a window averages the picture's run over that many epochs (stateAround); the numbers read the curve drawn", () => {
     const figure = prepareTrainingFigure({ run, duration: 10 }, { title: "t", range: [-1.6, 2.6], window: 1.5 });
     const { epoch } = figure.clock(6);
     const mean = stateAround(run, epoch, { window: 1.5 });
     assert.notEqual(mean.loss, stateAt(run, epoch).loss);
-    assert.equal(figureHeader(figure, run, 6).status[1]?.value, mean.loss.toFixed(4));
+    const canvas = createCanvas(640, 360);
+    const frame = trainingFigure(paintFor(canvas.getContext("2d"), canvas, LIGHT), { time: 6, run }, figure);
+    assert.deepEqual(frame.state.weights, mean.weights);
+    // By default a noisy run is averaged too: half a second of training, at least an epoch.
+    const plain = prepareTrainingFigure({ run, duration: 10 }, { title: "t", range: [-1.6, 2.6] });
+    const { trainStart, trainEnd } = plain.clock.phases;
+    assert.equal(plain.window, Math.max(1, (0.5 * 40) / (trainEnd - trainStart)));
+    assert.equal(prepareTrainingFigure({ run, duration: 10 }, { title: "t", range: [-1.6, 2.6], window: 0 }).window, 0);
   });
 
   test("draws at 320x180 and 1920x1080; an unknown side panel is a one-line error", () => {

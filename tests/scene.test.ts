@@ -67,14 +67,22 @@ describe("timeline", () => {
     assert.equal(short(2).epoch, 10);
   });
 
-  test("captions fade in and out", () => {
+  test("captions fade in and out, and each is fully shown from its own moment on", () => {
     const captions = [
-      { from: 0, to: 2, text: "a" },
+      { from: 1, to: 2, text: "a" },
       { from: 2, to: 4, text: "b" },
     ];
+    assert.deepEqual(captionAt(captions, 1.5), { text: "a", opacity: 1 });
+    // A still at a caption's moment shows it whole (it faded in over the 0.2 s before).
     assert.deepEqual(captionAt(captions, 1), { text: "a", opacity: 1 });
-    assert.equal(captionAt(captions, 2.1).text, "b");
-    assert.ok(captionAt(captions, 2.1).opacity < 0.5);
+    assert.deepEqual(captionAt(captions, 2), { text: "b", opacity: 1 });
+    assert.equal(captionAt(captions, 0.9).text, "a");
+    assert.ok(captionAt(captions, 0.9).opacity > 0 && captionAt(captions, 0.9).opacity < 1);
+    // The one before gives way: fading out, then the next fading in, never both.
+    assert.equal(captionAt(captions, 1.7).text, "a");
+    assert.ok(captionAt(captions, 1.7).opacity < 1);
+    assert.equal(captionAt(captions, 1.85).text, "b");
+    assert.ok(captionAt(captions, 1.85).opacity < 1);
     assert.equal(captionAt(captions, 5).text, "");
   });
 });

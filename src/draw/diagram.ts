@@ -40,6 +40,8 @@ export interface EdgeLabel {
   show?: readonly ("w" | "dC/dw")[];
   /** Where along the edge, 0 at the left unit, 1 at the right. Default 0.5. */
   at?: number;
+  /** The label's opacity (0 to 1), for cross-fading one label into another. Default 1. */
+  opacity?: number;
 }
 
 /** Labels beside unit j of layer `layer` (indices from 0), one line per quantity. */
@@ -744,7 +746,7 @@ function drawEdgeLabel(paint: Paint, rect: Rect, label: EdgeLabel, c: LabelConte
   const t = label.at ?? 0.5;
   const x = e.x0 + (e.x1 - e.x0) * t;
   const y = e.y0 + (e.y1 - e.y0) * t;
-  ctx.globalAlpha = c.opacity(l);
+  ctx.globalAlpha = c.opacity(l) * (label.opacity ?? 1);
   drawCallout(paint, rect, lines, { x, y, align: "center", anchor: { x, y } });
   ctx.globalAlpha = 1;
 }

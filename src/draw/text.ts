@@ -28,10 +28,17 @@ function unpack(target: TextTarget, options: Styled, what: string): { ctx: Canva
 }
 
 /** The title line (what this is) and the status line (numbers, in tabular figures). */
+/** One item of a header's status line: a label, its value, and how much it is shown (default 1, for fading one in). */
+export interface StatusItem {
+  label: string;
+  value: string;
+  opacity?: number;
+}
+
 export function drawHeader(
   target: TextTarget,
   rect: Rect,
-  options: Styled & { title: string; status?: { label: string; value: string }[] },
+  options: Styled & { title: string; status?: StatusItem[] },
 ): void {
   const { ctx, theme, unit } = unpack(target, options, "drawHeader");
   ctx.save();
@@ -42,7 +49,8 @@ export function drawHeader(
   const y = rect.y + 64 * unit;
   const labelFont = font(20 * unit);
   const valueFont = font(20 * unit, "bold");
-  for (const { label, value } of options.status ?? []) {
+  for (const { label, value, opacity = 1 } of options.status ?? []) {
+    ctx.globalAlpha = opacity;
     fillTextCached(ctx, label, x, y, { font: labelFont, color: theme.muted });
     x += measureTextCached(`${label} `, labelFont);
     // Digit by digit: every digit has the same advance, so values never shift, and the

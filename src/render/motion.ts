@@ -55,14 +55,14 @@ export const MOTION = {
   reach: 1,
   /** Jumps are judged only with at least this many frames of change on each side of t. */
   edge: 2,
-  /** More frames than this in a row that jump are steady fast motion, not pops. */
+  /** More frames than this that jump in a row (one quiet frame between two allowed) are steady fast motion, not pops. */
   longestJump: 3,
   /** A flicker: both changes at least this many times the change from t - 1 to t + 1. */
   back: 4,
 } as const;
 
 /**
- * A frame averaged over BLOCK x BLOCK squares (3 channels): a line that slides by a pixel
+ * A frame smoothed and sampled every BLOCK pixels (3 channels): a line that slides by a pixel
  * changes a block a little, a label that jumps changes it fully, so jumps stand out from motion.
  */
 interface Shrunk {
@@ -71,25 +71,63 @@ interface Shrunk {
   data: Float32Array;
 }
 
-const BLOCK = 4;
+const BLOCK = 8;
 
 function shrink(frame: MotionFrame): Shrunk {
   const width = Math.ceil(frame.width / BLOCK);
   const height = Math.ceil(frame.height / BLOCK);
-  const data = new Float32Array(width * height * 3);
   const src = frame.data;
+  // A tent filter BLOCK pixels each way, sampled every BLOCK pixels: a line that slides changes
+  // the samples in proportion to how far it moved, never in steps as it crosses a block's edge.
+  const taps = Array.from({ length: 2 * BLOCK - 1 }, (_, k) => (BLOCK - Math.abs(k - BLOCK + 1)) / BLOCK);
+  const rows = new Float32Array(frame.height * width * 3);
   for (let y = 0; y < frame.height; y++) {
-    const row = Math.floor(y / BLOCK) * width;
-    let i = y * frame.width * 4;
-    for (let x = 0; x < frame.width; x++, i += 4) {
-      const o = (row + Math.floor(x / BLOCK)) * 3;
-      data[o] = (data[o] as number) + (src[i] as number);
-      data[o + 1] = (data[o + 1] as number) + (src[i + 1] as number);
-      data[o + 2] = (data[o + 2] as number) + (src[i + 2] as number);
+    for (let i = 0; i < width; i++) {
+      const centre = i * BLOCK + BLOCK / 2;
+      let r = 0;
+      let g = 0;
+      let b = 0;
+      let total = 0;
+      for (let k = 0; k < taps.length; k++) {
+        const x = centre + k - BLOCK + 1;
+        if (x < 0 || x >= frame.width) continue;
+        const w = taps[k] as number;
+        const p = (y * frame.width + x) * 4;
+        r += w * (src[p] as number);
+        g += w * (src[p + 1] as number);
+        b += w * (src[p + 2] as number);
+        total += w;
+      }
+      const o = (y * width + i) * 3;
+      rows[o] = r / total;
+      rows[o + 1] = g / total;
+      rows[o + 2] = b / total;
     }
   }
-  const area = BLOCK * BLOCK;
-  for (let k = 0; k < data.length; k++) data[k] = (data[k] as number) / area;
+  const data = new Float32Array(width * height * 3);
+  for (let j = 0; j < height; j++) {
+    const centre = j * BLOCK + BLOCK / 2;
+    for (let i = 0; i < width; i++) {
+      let r = 0;
+      let g = 0;
+      let b = 0;
+      let total = 0;
+      for (let k = 0; k < taps.length; k++) {
+        const y = centre + k - BLOCK + 1;
+        if (y < 0 || y >= frame.height) continue;
+        const w = taps[k] as number;
+        const p = (y * width + i) * 3;
+        r += w * (rows[p] as number);
+        g += w * (rows[p + 1] as number);
+        b += w * (rows[p + 2] as number);
+        total += w;
+      }
+      const o = (j * width + i) * 3;
+      data[o] = r / total;
+      data[o + 1] = g / total;
+      data[o + 2] = b / total;
+    }
+  }
   return { width, height, data };
 }
 
@@ -200,19 +238,28 @@ export class MotionCheck {
       flickers[t] = skipped ? null : this.finding(t, "flicker", flicker);
     }
     const found: MotionFinding[] = [];
-    let runStart = 1;
+    // Runs of jumps of any size, allowing one quiet frame between two: a run of more than
+    // `longestJump` frames is steady fast motion (of which only some frames may be large).
+    const steady = new Set<number>();
+    for (let t = 1; t < n; ) {
+      if (!jumps[t]) {
+        t++;
+        continue;
+      }
+      const run = [t];
+      let next = t + 1;
+      while (next < n && (jumps[next] || (next + 1 < n && jumps[next + 1]))) {
+        if (jumps[next]) run.push(next);
+        next++;
+      }
+      if (run.length > MOTION.longestJump) for (const k of run) steady.add(k);
+      t = next;
+    }
     for (let t = 1; t < n; t++) {
-      if (!jumps[t]) runStart = t + 1;
-      const runEnd = (() => {
-        let end = t;
-        while (end + 1 < n && jumps[end + 1]) end++;
-        return end;
-      })();
-      const steady = jumps[t] && runEnd - runStart + 1 > MOTION.longestJump;
       // A change that comes back is a flicker, and its return is part of it, not a second jump.
       const returning = flickers[t - 1] && !flickers[t];
-      const finding = flickers[t] ?? (!steady && !returning ? jumps[t] : null);
-      if (finding) found.push(finding);
+      const finding = flickers[t] ?? (!steady.has(t) && !returning ? jumps[t] : null);
+      if (finding && finding.pixels >= MOTION.minChange) found.push(finding);
     }
     return found;
   }
@@ -230,7 +277,7 @@ export class MotionCheck {
       x1 = Math.max(x1, change.box[cell * 4 + 2] as number);
       y1 = Math.max(y1, change.box[cell * 4 + 3] as number);
     }
-    if (pixels < MOTION.minChange || x1 < 0) return null;
+    if (flagged.length === 0 || x1 < 0) return null;
     const ratio = Math.max(...flagged.map((f) => f.ratio));
     const box = { x: x0, y: y0, width: x1 - x0 + 1, height: y1 - y0 + 1 };
     return { frame: t, kind, box, pixels: Math.round(pixels), ratio };

@@ -25,13 +25,16 @@ export function beatCaptions(clip: Beats, captions: readonly BeatCaption[]): Cap
 }
 
 /**
- * The caption on screen at `time` and its opacity: each fades in and out over `fade`
- * seconds, so one caption gives way to the next without a jump.
+ * The caption on screen at `time` and its opacity. A caption is fully shown from its `from`
+ * (a still taken at a caption's beat shows it): it fades in over the `fade / 2` seconds before,
+ * and fades out over the `fade / 2` seconds before those, so one gives way to the next
+ * without a jump and the two never share the band.
  */
 export function captionAt(captions: Caption[], time: number, fade = 0.4): { text: string; opacity: number } {
+  const half = fade / 2;
   for (const c of captions) {
-    if (time >= c.from && time < c.to) {
-      const opacity = Math.min(smoothstep(c.from, c.from + fade, time), 1 - smoothstep(c.to - fade, c.to, time));
+    if (time >= c.from - half && time < c.to - half) {
+      const opacity = Math.min(smoothstep(c.from - half, c.from, time), 1 - smoothstep(c.to - fade, c.to - half, time));
       return { text: c.text, opacity };
     }
   }

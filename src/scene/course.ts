@@ -1,7 +1,7 @@
 import { font } from "../draw/fonts.ts";
 import type { Paint } from "../draw/paint.ts";
 import { type PanelCell, type Panels, type PanelSpec, panels } from "../draw/panels.ts";
-import { drawCaption, drawHeader, drawTitleCard } from "../draw/text.ts";
+import { drawCaption, drawHeader, drawTitleCard, type StatusItem } from "../draw/text.ts";
 import { fillTextCached } from "../draw/textcache.ts";
 import { BeatError, type Beats, type BeatSpec, beats } from "./beats.ts";
 import { type BeatCaption, type Caption, beatCaptions, captionAt } from "./captions.ts";
@@ -54,7 +54,7 @@ export interface CourseFigure<N extends string = string> {
 /** The header's second line, returned by the scene's drawing: status items, and a note at its right. */
 export interface FigureHeader {
   /** Label and value pairs (values in bold, fixed decimals so they do not shift). */
-  status?: { label: string; value: string }[];
+  status?: StatusItem[];
   /** Muted text at the right end of the status line (e.g. the network's label). */
   aside?: string;
 }

@@ -4,11 +4,15 @@ import type { Paint } from "../draw/paint.ts";
 import type { Panels } from "../draw/panels.ts";
 import { drawPlot, formatNumber } from "../draw/plot.ts";
 import { classLegend, drawLegend, trainingStatus } from "../draw/text.ts";
+import { feedforward } from "../nn/example.ts";
+import { loss as lossNamed } from "../nn/loss.ts";
+import { encodeDataset } from "../train/targets.ts";
 import { thresholdRule, type Run } from "../train/index.ts";
 import type { BeatCaption } from "./captions.ts";
 import { type CourseFigure, courseFigure, prepareCourseFigure } from "./course.ts";
 import { stateAround } from "./framing.ts";
 import { type RunState, stateAt } from "./interpolate.ts";
+import { runNetwork } from "./network.ts";
 import { classRegions } from "./regions.ts";
 import { type Timeline, type TimelineOptions, type TimelineState, timeline } from "./timeline.ts";
 
@@ -33,7 +37,10 @@ export interface TrainingFigureOptions {
   main?: "regions" | "scene";
   /** The clip's layout; the training phase takes what the others leave. Default 1.5 s title card, 1.5 s holds. */
   timeline?: Omit<TimelineOptions, "duration" | "epochs">;
-  /** Epochs the run is averaged over around each moment (`stateAround`), for noisy snapshots. Default 0: none. */
+  /**
+   * Epochs the run is averaged over around each moment (`stateAround`): regions, curves and the
+   * main panel's state. Default `defaultWindow`: half a second of training, at least one epoch; 0 shows each snapshot as it is.
+   */
   window?: number;
   /** The scene draws its own title card (see `CourseFigureOptions.ownTitleCard`). */
   ownTitleCard?: boolean;
@@ -57,7 +64,10 @@ export interface TrainingFigure extends CourseFigure<"main" | "side"> {
   accuracies: number[];
   /** Top of the loss axis: the largest loss, up to a round tenth. */
   maxLoss: number;
-  window?: number;
+  /** The loss panel's title: the loss the run trains with. */
+  lossTitle: string;
+  /** Epochs the run is averaged over (0: none). */
+  window: number;
 }
 
 /** A figure asked for something it cannot draw: a beat or panel that does not exist. */
@@ -106,7 +116,7 @@ export function prepareTrainingFigure(
   }
   const epochs = run.snapshots.at(-1)?.epoch ?? 0;
   const clock = timeline({ titleCard: 1.5, holdStart: 1.5, holdEnd: 2, ...options.timeline, duration, epochs });
-  const losses = run.snapshots.map((s) => s.loss);
+  const losses = trainedLosses(run);
   const { title, subtitle, captions = [] } = options;
   return {
     ...prepareCourseFigure(
@@ -134,7 +144,8 @@ export function prepareTrainingFigure(
     losses,
     accuracies: run.snapshots.map((s) => s.accuracy),
     maxLoss: Math.ceil(Math.max(0.1, ...losses) * 10) / 10,
-    ...(options.window ? { window: options.window } : {}),
+    lossTitle: (run.config.loss ?? "quadratic") === "quadratic" ? "loss (mean ½‖a − y‖²)" : "loss (mean cross-entropy)",
+    window: options.window ?? defaultWindow(epochs, clock.phases.trainEnd - clock.phases.trainStart),
   };
 }
 
@@ -144,12 +155,12 @@ export function prepareTrainingFigure(
  */
 export function figureHeader(
   figure: TrainingFigure,
-  run: Run,
+  _run: Run,
   time: number,
 ): { status: { label: string; value: string }[]; network: string } {
   const at = figure.clock(time);
-  const state = figureState(figure, run, at.epoch);
-  return { status: trainingStatus({ ...state, epoch: at.epoch, epochs: figure.epochs }), network: figure.network };
+  const values = { loss: curveAt(figure, figure.losses, at.epoch), accuracy: curveAt(figure, figure.accuracies, at.epoch) };
+  return { status: trainingStatus({ ...values, epoch: at.epoch, epochs: figure.epochs }), network: figure.network };
 }
 
 /** What a frame of the figure is showing, and where the scene may draw. */
@@ -228,7 +239,53 @@ function drawTrainingPanels(
   });
 }
 
-/** The run at `epoch`, averaged over the figure's window if it has one. */
+/**
+ * Epochs the figure averages the run over by default: the epochs the training beat passes in
+ * half a second (at its mean pace), and at least one. Snapshots a few mini-batches
+ * apart carry SGD noise, and a clip that passes several of them a frame shows it as regions
+ * and curves that jump and come back; averaged over that window the learning stays and the
+ * noise goes. The first and last snapshots still show exactly (the window shrinks at the ends).
+ */
+export function defaultWindow(epochs: number, trainingSeconds: number): number {
+  return trainingSeconds > 0 ? Math.max(1, (0.5 * epochs) / trainingSeconds) : 1;
+}
+
+/**
+ * The loss the run trained with, at each snapshot. Snapshots record the quadratic cost
+ * whatever trains (so runs compare); a figure of a cross-entropy run shows the cost it minimises.
+ */
+export function trainedLosses(run: Run): number[] {
+  const name = run.config.loss ?? "quadratic";
+  if (name === "quadratic") return run.snapshots.map((s) => s.loss);
+  const { cost } = lossNamed(name);
+  const outputs = run.config.sizes.at(-1) ?? 1;
+  const { Y } = encodeDataset(run.data, outputs);
+  return run.snapshots.map((snapshot) => {
+    const net = runNetwork(run, snapshot);
+    let sum = 0;
+    run.data.X.forEach((x, i) => {
+      sum += cost(feedforward(net, x), Y.subarray(i * outputs, (i + 1) * outputs));
+    });
+    return sum / run.data.X.length;
+  });
+}
+
+/**
+ * A curve's value at `epoch`, between the snapshots around it: the header's numbers and the
+ * curve's end dot read the curve drawn, so the dot sits on it.
+ */
+function curveAt(figure: TrainingFigure, values: number[], epoch: number): number {
+  const epochs = figure.snapshotEpochs;
+  let k = 0;
+  while (k + 1 < epochs.length && (epochs[k + 1] as number) <= epoch) k++;
+  const e0 = epochs[k] as number;
+  const e1 = epochs[k + 1];
+  if (e1 === undefined || e1 === e0) return values[k] as number;
+  const t = Math.min(1, Math.max(0, (epoch - e0) / (e1 - e0)));
+  return (values[k] as number) * (1 - t) + (values[k + 1] as number) * t;
+}
+
+/** The run at `epoch`, averaged over the figure's window (0: the run as it is). */
 function figureState(figure: TrainingFigure, run: Run, epoch: number): RunState {
   return figure.window ? stateAround(run, epoch, { window: figure.window }) : stateAt(run, epoch);
 }
@@ -270,7 +327,7 @@ function drawCurve(
   const loss = panel === "loss";
   const { ctx, theme, unit } = paint;
   const plot = drawPlot(paint, rect, {
-    title: loss ? "loss (mean ½‖a − y‖²)" : "accuracy",
+    title: loss ? figure.lossTitle : "accuracy",
     x: { range: [0, figure.epochs], ...(last ? { label: "epoch" } : {}) },
     y: loss ? { range: [0, figure.maxLoss] } : { range: [0, 1], ticks: [0, 0.5, 1] },
     series: [
@@ -285,7 +342,7 @@ function drawCurve(
     legend: "none",
   });
   // The current epoch in the model's colour, at the run's interpolated value.
-  const end = plot.toPixel(state.epoch, loss ? state.loss : state.accuracy);
+  const end = plot.toPixel(state.epoch, curveAt(figure, loss ? figure.losses : figure.accuracies, state.epoch));
   ctx.save();
   ctx.beginPath();
   ctx.arc(end.x, end.y, 5 * unit, 0, 2 * Math.PI);

@@ -37,6 +37,7 @@ export {
 export { type Phase, type Timeline, type TimelineOptions, type TimelineState, timeline } from "./timeline.ts";
 export {
   boundaryLabel,
+  defaultWindow,
   FigureError,
   figureHeader,
   type FigureFrame,
