@@ -73,6 +73,8 @@ export default defineScene({
         side: ["loss", "accuracy"],
         main: "scene",
         timeline: { titleCard: 1.5, holdStart: 2, holdEnd: 1.5 },
+        // SGD one example at a time is noisy: the run is averaged over 3 epochs.
+        window: 3,
         captions: [
           { at: "title:end", text: "Labels: −1 for x < 0, +1 for x > 0. The untrained output barely changes with x." },
           { at: "training:start", text: "Each epoch the output bends towards the labels (faint: earlier epochs)." },

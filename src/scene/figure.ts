@@ -244,7 +244,7 @@ function drawTrainingPanels(
  * half a second (at its mean pace), and at least one. Snapshots a few mini-batches
  * apart carry SGD noise, and a clip that passes several of them a frame shows it as regions
  * and curves that jump and come back; averaged over that window the learning stays and the
- * noise goes. The first and last snapshots still show exactly (the window shrinks at the ends).
+ * noise goes. The first and last snapshots still show exactly (`stateAround`).
  */
 export function defaultWindow(epochs: number, trainingSeconds: number): number {
   return trainingSeconds > 0 ? Math.max(1, (0.5 * epochs) / trainingSeconds) : 1;

@@ -62,22 +62,27 @@ export function framingAt(
 /**
  * The epochs at which to sample a run, and their weights, for the mean over the `window`
  * epochs centred on `epoch` of anything interpolated linearly between snapshots: the window's
- * ends and the snapshots inside it. The window shrinks near the first and last snapshots, so
- * those show exactly; a window of 0 gives `epoch` alone.
+ * ends and the snapshots inside it (cut at the first and last snapshots, blended with `epoch`
+ * alone near them, so those show exactly); a window of 0 gives `epoch` alone.
  */
 function windowOf(run: Run, epoch: number, window: number): { at: number; weight: number }[] {
   const first = run.snapshots[0]?.epoch ?? 0;
   const last = run.snapshots.at(-1)?.epoch ?? 0;
-  const half = Math.max(0, Math.min(window / 2, epoch - first, last - epoch));
-  if (!(half > 0)) return [{ at: epoch, weight: 1 }];
-  const from = epoch - half;
-  const to = epoch + half;
+  const half = window / 2;
+  const from = Math.max(first, epoch - half);
+  const to = Math.min(last, epoch + half);
+  if (!(half > 0) || !(to > from)) return [{ at: epoch, weight: 1 }];
+  // Near the first or last snapshot the mean is blended with the run as it is, so those show
+  // exactly; the blend grows with the distance from them, so the picture never speeds up there
+  // (a window that shrank to fit would move its mean at a rate of 1 / that distance).
+  const blend = Math.min(1, Math.max(0, Math.min(epoch - first, last - epoch) / half));
   const breaks = [from, ...run.snapshots.map((s) => s.epoch).filter((e) => e > from && e < to), to];
   // Each piece between breaks is linear: its mean is that of its ends, half its length each.
-  return breaks.map((at, k) => ({
+  const mean = breaks.map((at, k) => ({
     at,
-    weight: ((breaks[k + 1] ?? at) - (breaks[k - 1] ?? at)) / 2 / (to - from),
+    weight: (blend * ((breaks[k + 1] ?? at) - (breaks[k - 1] ?? at))) / 2 / (to - from),
   }));
+  return blend < 1 ? [{ at: epoch, weight: 1 - blend }, ...mean] : mean;
 }
 
 export interface PaceOptions {
@@ -184,8 +189,9 @@ function boxBlur(values: Float64Array, r: number): Float64Array {
 }
 
 /**
- * The run around `epoch`: the mean of `stateAt` over the `window` epochs centred there (the
- * window shrinks towards the first and last snapshots, so those show exactly). Snapshots a few
+ * The run around `epoch`: the mean of `stateAt` over the `window` epochs centred there (cut
+ * at the first and last snapshots, and blended towards the run as it is near them, so those
+ * show exactly). Snapshots a few
  * mini-batches apart differ by SGD noise as well as by learning; a clip that passes one or
  * more of them per frame shows that noise as single-frame twitches of the plane and points.
  * Averaging over about an epoch keeps the learning and drops the flicker. Exact: between
