@@ -144,8 +144,9 @@ describe("subtitles", () => {
     const byTime = path.join(work, "time.png");
     assert.match(render(["--frame", "2s", "--out", byTime]).stdout, /frame 20 \(2s\) of 40/);
     assert.ok(readFileSync(byBeat).equals(readFileSync(byTime)), "the same frame either way");
+    // A moment the command line names that the scene does not have is a bad command line: 2.
     const missing = render(["--frame", "mian", "--quiet"]);
-    assert.equal(missing.status, 1);
+    assert.equal(missing.status, 2);
     assert.match(
       missing.stderr,
       /the moment "mian" cannot be found: there is no beat named "mian"; the beats are intro, main, outro/,

@@ -110,8 +110,9 @@ describe("render formats (hidden.ts, 1.5 s at 320x180, 10 fps)", () => {
     const gif = probe(`${base}.gif`);
     assert.equal(gif.codec_name, "gif");
     assert.equal(gif.pix_fmt, "bgra");
-    assert.equal(`${gif.width}x${gif.height}`, "640x360");
-    assert.equal(gif.nb_read_frames, "15");
+    // The size and rate asked for are the GIF's too (never shrunk without a word).
+    assert.equal(`${gif.width}x${gif.height}`, "1280x720");
+    assert.equal(gif.nb_read_frames, "30");
     assert.ok(Math.abs(Number(gif.duration) - 1) < 0.02, `duration ${gif.duration}`);
     assert.equal(decodeErrors(`${base}.gif`), "");
     const mp4 = probe(`${base}.mp4`);
@@ -120,7 +121,7 @@ describe("render formats (hidden.ts, 1.5 s at 320x180, 10 fps)", () => {
     assert.deepEqual(leftovers(work), []);
   });
 
-  test("a GIF alone is drawn at its own size and rate: 640x360, 15 fps", () => {
+  test("a GIF alone is drawn at its own size and rate: 640x360, 15 fps; with --size, at that size", () => {
     const out = path.join(work, "alone.gif");
     const result = render(["scenes/hidden.ts", "--format", "gif", "--duration", "1", "--out", out, "--quiet"]);
     assert.equal(result.status, 0, result.stderr);
@@ -128,6 +129,22 @@ describe("render formats (hidden.ts, 1.5 s at 320x180, 10 fps)", () => {
     assert.equal(`${gif.width}x${gif.height}`, "640x360");
     assert.equal(gif.nb_read_frames, "15");
     assert.equal(decodeErrors(out), "");
+    const large = path.join(work, "large.gif");
+    const asked = render([
+      "scenes/hidden.ts",
+      "--format",
+      "gif",
+      "--size",
+      "960x540",
+      "--duration",
+      "1",
+      "--out",
+      large,
+      "--quiet",
+    ]);
+    assert.equal(asked.status, 0, asked.stderr);
+    assert.equal(`${probe(large).width}x${probe(large).height}`, "960x540");
+    assert.equal(probe(large).nb_read_frames, "15");
   });
 
   test("a folder of PNG frames, and --frame N gives the same picture as frame N of the folder", () => {
@@ -260,6 +277,18 @@ export default defineScene({ name: "bad-config", draw: () => {},
       /MP4 needs an even width and height .* try 322x182/,
     ],
     ["a frame past the end", ["scenes/hidden.ts", "--frame", "9999"], 2, /--frame 9999 is past the last frame \(359\)/],
+    [
+      "a time past the end",
+      ["scenes/hidden.ts", "--frame", "99s"],
+      2,
+      /the moment "99s" is past the end of the 12 s clip/,
+    ],
+    [
+      "a beat the scene does not have",
+      ["scenes/hidden.ts", "--frame", "trainig:middle"],
+      2,
+      /the moment "trainig:middle" cannot be found: there is no beat named "trainig"; the beats are title, start, training, end/,
+    ],
     [
       "frames past the end",
       ["scenes/hidden.ts", "--frames", "300-400"],

@@ -4,7 +4,7 @@ import type { Seed } from "../random/index.ts";
 import type { Caption, SceneContext, SnapshotRef } from "../scene/index.ts";
 import type { Run } from "../train/index.ts";
 import type { Frame } from "../video/index.ts";
-import { SceneFailure, SceneFileError, type SourcePlace } from "./errors.ts";
+import { RenderRequestError, SceneFailure, SceneFileError, type SourcePlace } from "./errors.ts";
 
 /** What the supervisor learns of a scene without running any of its code itself. */
 export interface SceneMeta {
@@ -363,6 +363,7 @@ export class SceneDrawer {
     let error: Error;
     if (message.name === "SceneFileError") error = new SceneFileError(message.message);
     else if (message.name === "SceneFailure") error = new SceneFailure(message.message);
+    else if (message.name === "RenderRequestError") error = new RenderRequestError(message.message);
     else if (message.phase === "train-config")
       error = new SceneFailure(`scene ${file} threw in train(): ${message.message}`);
     else error = new SceneFailure(`scene ${file} failed: ${message.message}`);

@@ -3,7 +3,7 @@ import { registerFonts } from "../draw/index.ts";
 import type { Beats, Caption, Scene, SceneContext, SnapshotRef } from "../scene/index.ts";
 import type { Run } from "../train/index.ts";
 import type { SceneTimeline } from "./drawer.ts";
-import { SceneFailure } from "./errors.ts";
+import { RenderRequestError, SceneFailure } from "./errors.ts";
 
 /** A drawn frame: its raw BGRA pixels, and PNG bytes on demand. */
 export interface DrawnFrame {
@@ -71,14 +71,22 @@ export class FrameRenderer<State = unknown> {
     const at = (seconds: number) => Math.min(last, Math.max(0, Math.round(seconds * fps)));
     let clip: Beats | null = null;
     return refs.map((ref) => {
-      const bad = (problem: string) =>
-        new SceneFailure(`scene ${this.sceneFile}: the ${what} ${JSON.stringify(ref)} ${problem}`);
+      // A moment asked for on the command line (--frame) is a bad request (exit 2); one the
+      // scene names itself (its snapshots) is the scene's own failure.
+      const bad = (problem: string) => {
+        const message = `scene ${this.sceneFile}: the ${what} ${JSON.stringify(ref)} ${problem}`;
+        return what === "moment" ? new RenderRequestError(message) : new SceneFailure(message);
+      };
       if (typeof ref === "number") {
         if (ref > last) throw bad(`is past the last frame (${last})`);
         return { name: `frame-${ref}`, index: ref };
       }
       const seconds = /^(\d+(?:\.\d+)?)s$/.exec(ref);
-      if (seconds) return { name: ref, index: at(Number(seconds[1])) };
+      if (seconds) {
+        const length = frames / fps;
+        if (Number(seconds[1]) > length) throw bad(`is past the end of the ${length} s clip`);
+        return { name: ref, index: at(Number(seconds[1])) };
+      }
       if (!this.scene.beats) {
         throw bad(
           "names a beat, but the scene has no beats; add beats: (prepared) => prepared.clock.beats (or your own beats(...))",

@@ -178,7 +178,14 @@ export async function renderScene(options: RenderOptions): Promise<RenderResult>
     const available = await wait(encoders);
     const ffmpegPath = ffmpeg?.path ?? "ffmpeg";
     for (const [format, target] of targets) {
-      sinks.push(openSink({ format, target, width, height, fps, ffmpegPath, preview: options.preview ?? false }));
+      // A size or rate asked for is the GIF's too: never shrunk without a word.
+      const capped = gifGeometry(width, height, fps);
+      const gif = {
+        ...(options.width === undefined ? { width: capped.width, height: capped.height } : { width, height }),
+        fps: options.fps === undefined ? capped.fps : fps,
+      };
+      const preview = options.preview ?? false;
+      sinks.push(openSink({ format, target, width, height, fps, ffmpegPath, preview, gif }));
     }
     checkEncoders(sinks, available, ffmpegPath);
     const { captions } = await wait(

@@ -17,8 +17,9 @@ export function needsEvenSize(format: FormatName): boolean {
 }
 
 /**
- * GIF frames are scaled to at most 640 px wide and 15 fps: a 12-second 640x360 GIF of a
- * scene stays under ~10 MB, while MP4 keeps the full size.
+ * By default GIF frames are scaled to at most 640 px wide and 15 fps: a 12-second 640x360 GIF
+ * of a scene stays under ~10 MB, while MP4 keeps the full size. An explicit --size or --fps
+ * is honoured instead (the render's own size and rate).
  */
 export function gifGeometry(
   width: number,

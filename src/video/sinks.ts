@@ -50,6 +50,8 @@ export interface SinkOptions {
   fps: number;
   ffmpegPath: string;
   preview: boolean;
+  /** A GIF's own size and rate; default the GIF cap of the frames' (`gifGeometry`). */
+  gif?: { width: number; height: number; fps: number };
 }
 
 export function openSink(options: SinkOptions): Sink {
@@ -127,7 +129,7 @@ class GifSink implements Sink {
     this.target = options.target;
     this.output = new AtomicOutput(options.target);
     this.palette = new AtomicOutput(`${options.target}.palette.png`);
-    const gif = gifGeometry(options.width, options.height, options.fps);
+    const gif = options.gif ?? gifGeometry(options.width, options.height, options.fps);
     this.scaleTo = `scale=${gif.width}:${gif.height}:flags=lanczos`;
     this.gifFps = gif.fps;
   }
