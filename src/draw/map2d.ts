@@ -4,7 +4,7 @@ import type { Rect } from "./geometry.ts";
 import { stampsFor } from "./dots.ts";
 import { font } from "./fonts.ts";
 import type { Paint } from "./paint.ts";
-import { fillTextCached } from "./textcache.ts";
+import { fillTextCached, measureTextCached } from "./textcache.ts";
 import { ClassCountError, MAX_CLASSES, type Theme } from "./theme.ts";
 
 /**
@@ -32,6 +32,11 @@ export interface ClassRegions {
 /** What a class map shows; drawn with `drawClassMap(paint, rect, options)`. */
 export interface ClassMapFigure {
   title?: string;
+  /**
+   * Where the title goes: centred over the map (default), or at the rectangle's left edge, in
+   * line with the headings of a column it sits in.
+   */
+  titleAlign?: "map" | "left";
   /** The square region of the plane shown: [low, high] on both axes. */
   range: [number, number];
   /** Points (flat x, y pairs) and their classes. */
@@ -82,11 +87,12 @@ function drawMap(ctx: CanvasRenderingContext2D, rect: Rect, options: ClassMapOpt
   const box: Rect = { x: rect.x + (rect.width - side) / 2, y: rect.y + titleHeight, width: side, height: side };
 
   if (options.title) {
-    fillTextCached(ctx, options.title, rect.x, rect.y, {
-      font: font(18 * unit, "bold"),
-      color: theme.ink,
-      baseline: "top",
-    });
+    // Centred over the map, but kept inside the rectangle when it is wider than the map.
+    const titleFont = font(18 * unit, "bold");
+    const width = measureTextCached(options.title, titleFont);
+    const centred = Math.max(rect.x, Math.min(box.x + (box.width - width) / 2, rect.x + rect.width - width));
+    const left = options.titleAlign === "left" ? rect.x : centred;
+    fillTextCached(ctx, options.title, left, rect.y, { font: titleFont, color: theme.ink, baseline: "top" });
   }
   ctx.save();
   ctx.fillStyle = theme.pane;
@@ -100,6 +106,10 @@ function drawMap(ctx: CanvasRenderingContext2D, rect: Rect, options: ClassMapOpt
   ctx.lineWidth = 1 * unit;
   ctx.strokeRect(box.x, box.y, box.width, box.height);
 
+  // Points outside `range` are cut at the map's border, never drawn past it.
+  ctx.beginPath();
+  ctx.rect(box.x, box.y, box.width, box.height);
+  ctx.clip();
   ctx.globalAlpha *= 0.9;
   const dots = dotLayer(points, labels, box, range, theme, (options.radius ?? 2.6) * unit, 0.6 * unit);
   ctx.drawImage(dots.image, dots.x, dots.y);

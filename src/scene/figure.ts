@@ -211,7 +211,7 @@ function drawTrainingPanels(
   // In the side column the regions are a small second view: titled, with smaller dots.
   const map = (rect: Rect, side = false) =>
     drawClassMap(paint, rect, {
-      ...(side ? { title: "input space: its boundary" } : {}),
+      ...(side ? { title: "input space: its boundary", titleAlign: "left" as const } : {}),
       range: figure.range,
       points: figure.points,
       labels: figure.labels,
