@@ -80,7 +80,7 @@ export default defineScene({
         { at: "end", text: closing[1] },
       ],
     });
-    const figure = { ...made, boundary: "decision plane (output = ½)" };
+    const figure = { ...made, boundary: "decision plane (output = ½)", boundaryMarker: "square" as const };
     const { clock } = figure;
     // The camera starts facing the untrained cloud (a flat patch: the input plane's image) and ends
     // across the final plane; it orbits 60° at the data's pace, closer while the cloud is small.

@@ -35,6 +35,7 @@ export {
   drawLegend,
   drawTitleCard,
   FIGURE_SPACE,
+  type LegendEntry,
   type StatusItem,
   trainingStatus,
 } from "./text.ts";

@@ -97,10 +97,18 @@ export function drawCaption(
 }
 
 /** A legend: a dot in each class colour and its name, one entry per line. */
+/** One row of a legend: a class's dot, a plane's square, or a boundary's line, and its label. */
+export interface LegendEntry {
+  label: string;
+  color: string;
+  outline: string;
+  marker?: "dot" | "square" | "line";
+}
+
 export function drawLegend(
   target: TextTarget,
   at: { x: number; y: number },
-  entries: { label: string; color: string; outline: string; marker?: "dot" | "square" }[],
+  entries: LegendEntry[],
   options: Styled = {},
 ): void {
   const { ctx, theme, unit } = unpack(target, options, "drawLegend");
@@ -108,13 +116,22 @@ export function drawLegend(
   entries.forEach((entry, i) => {
     const y = at.y + i * 28 * unit;
     ctx.beginPath();
-    if (entry.marker === "square") ctx.rect(at.x - 7 * unit, y - 7 * unit, 14 * unit, 14 * unit);
-    else ctx.arc(at.x, y, 6 * unit, 0, 2 * Math.PI);
-    ctx.fillStyle = entry.color;
-    ctx.fill();
-    ctx.strokeStyle = entry.outline;
-    ctx.lineWidth = 1 * unit;
-    ctx.stroke();
+    if (entry.marker === "line") {
+      // A boundary drawn as a line is keyed by a line, as wide as the line on the map.
+      ctx.moveTo(at.x - 8 * unit, y);
+      ctx.lineTo(at.x + 8 * unit, y);
+      ctx.strokeStyle = entry.color;
+      ctx.lineWidth = 2 * unit;
+      ctx.stroke();
+    } else {
+      if (entry.marker === "square") ctx.rect(at.x - 7 * unit, y - 7 * unit, 14 * unit, 14 * unit);
+      else ctx.arc(at.x, y, 6 * unit, 0, 2 * Math.PI);
+      ctx.fillStyle = entry.color;
+      ctx.fill();
+      ctx.strokeStyle = entry.outline;
+      ctx.lineWidth = 1 * unit;
+      ctx.stroke();
+    }
     fillTextCached(ctx, entry.label, at.x + 16 * unit, y, {
       font: font(17 * unit),
       color: theme.ink,
@@ -206,7 +223,9 @@ export function classLegend(
   theme: Theme,
   classes: string[] | { labels: ArrayLike<number>; names?: string[] },
   boundary?: string,
-): { label: string; color: string; outline: string; marker?: "dot" | "square" }[] {
+  /** How the boundary is drawn: a line in a plane (default), or a plane in 3-D (a square). */
+  boundaryMarker: "line" | "square" = "line",
+): LegendEntry[] {
   const names = Array.isArray(classes) ? classes : classNames(classes.labels, classes.names);
   if (names.length > MAX_CLASSES) throw new ClassCountError("classLegend", names.length);
   const entries = names.map((label, k) => ({
@@ -217,7 +236,9 @@ export function classLegend(
   if (boundary === undefined) return entries;
   return [
     ...entries,
-    { label: boundary, color: withAlpha(theme.accent, 0.25), outline: theme.accent, marker: "square" },
+    boundaryMarker === "line"
+      ? { label: boundary, color: theme.accent, outline: theme.accent, marker: "line" }
+      : { label: boundary, color: withAlpha(theme.accent, 0.25), outline: theme.accent, marker: "square" },
   ];
 }
 

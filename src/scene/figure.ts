@@ -57,6 +57,8 @@ export interface TrainingFigure extends CourseFigure<"main" | "side"> {
   network: string;
   classNames?: string[];
   boundary: string;
+  /** The boundary's legend key: a line (default, as the maps draw it), or a square for a plane in 3-D. */
+  boundaryMarker?: "line" | "square";
   points: Float64Array;
   labels: ArrayLike<number>;
   snapshotEpochs: number[];
@@ -223,7 +225,7 @@ function drawTrainingPanels(
   else drawMain?.(layout.main, state, at);
 
   const names = { labels: figure.labels, ...(figure.classNames ? { names: figure.classNames } : {}) };
-  const entries = classLegend(theme, names, figure.boundary);
+  const entries = classLegend(theme, names, figure.boundary, figure.boundaryMarker);
   const rects = sideColumn(
     layout.side,
     figure.side.map((panel) =>
