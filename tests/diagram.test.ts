@@ -325,3 +325,19 @@ function render(theme: Theme, width: number, height: number, options: NetworkDia
   drawNetworkDiagram(paint, { x: mx, y: my, width: width - 2 * mx, height: height - 2 * my }, options);
   return canvas.toBuffer("image/png");
 }
+
+describe("one symbol palette", () => {
+  test("the diagram's symbols are TeX's colours, in the light and the dark variant, each at least 3:1 on its background", async () => {
+    const { diagramColours } = await import("../src/draw/diagram.ts");
+    const { symbolColors, contrastRatio } = await import("../src/draw/colour.ts");
+    const { LIGHT: light, DARK: dark } = await import("../src/draw/theme.ts");
+    for (const theme of [light, dark]) {
+      const diagram = diagramColours(theme);
+      const tex = symbolColors(theme);
+      for (const symbol of ["w", "b", "a", "z", "C"] as const) {
+        assert.equal(diagram[symbol], tex[symbol], `${symbol} on ${theme.background}`);
+        assert.ok(contrastRatio(tex[symbol], theme.background) >= 3, `${symbol} ${tex[symbol]} on ${theme.background}`);
+      }
+    }
+  });
+});

@@ -1,10 +1,11 @@
 import type { ActivationName } from "../nn/activation.ts";
+import { contrastRatio, isDarkBackground, mix, symbolColors, withAlpha } from "./colour.ts";
 import { font } from "./fonts.ts";
 import type { Rect } from "./geometry.ts";
 import type { Paint } from "./paint.ts";
 import { clamp01, smoothstep } from "./smoothstep.ts";
 import { fillTextCached, measureTextCached } from "./textcache.ts";
-import { type Theme, withAlpha } from "./theme.ts";
+import type { Theme } from "./theme.ts";
 
 /** The widest layer a diagram draws: more circles than this no longer read at 720p. */
 export const MAX_DIAGRAM_UNITS = 10;
@@ -121,32 +122,19 @@ export interface DiagramColours {
   active: string;
 }
 
-/** Symbol and edge colours for a theme (the light set on light backgrounds, the dark set otherwise). */
+/**
+ * Symbol and edge colours for a theme: the symbols in the course's one palette (`symbolColors`,
+ * the same as TeX's), δ in the accent, units' activity in green.
+ */
 export function diagramColours(theme: Theme): DiagramColours {
-  const light = luminance(theme.background) > 0.5;
-  return light
-    ? {
-        w: "#0072B2",
-        b: "#A6508A",
-        a: "#00805D",
-        z: "#A65F00",
-        C: "#C04A00",
-        delta: theme.accent,
-        positive: "#0072B2",
-        negative: "#D55E00",
-        active: "#009E73",
-      }
-    : {
-        w: "#56B4E9",
-        b: "#CC79A7",
-        a: "#2EC4A0",
-        z: "#E69F00",
-        C: "#E8743B",
-        delta: theme.accent,
-        positive: "#56B4E9",
-        negative: "#E8743B",
-        active: "#009E73",
-      };
+  const dark = isDarkBackground(theme.background);
+  return {
+    ...symbolColors(theme),
+    delta: theme.accent,
+    positive: dark ? "#56B4E9" : "#0072B2",
+    negative: dark ? "#E8743B" : "#D55E00",
+    active: "#009E73",
+  };
 }
 
 /** What the layout depends on: the same for every frame of a pass, so the diagram never jumps. */
@@ -576,38 +564,7 @@ function rampColour(value: number, range: readonly [number, number], theme: Them
 
 /** Ink or background, whichever reads better on `fill`. */
 function readableOn(fill: string, theme: Theme): string {
-  const l = luminance(fill);
-  const onInk = contrast(l, luminance(theme.ink));
-  const onBackground = contrast(l, luminance(theme.background));
-  return onInk >= onBackground ? theme.ink : theme.background;
-}
-
-function contrast(a: number, b: number): number {
-  return (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
-}
-
-function rgb(colour: string): [number, number, number] {
-  const m = /^rgb\((\d+),(\d+),(\d+)\)$/.exec(colour);
-  if (m) return [Number(m[1]), Number(m[2]), Number(m[3])];
-  const n = Number.parseInt(colour.slice(1), 16);
-  return [(n >> 16) & 255, (n >> 8) & 255, n & 255];
-}
-
-/** The colour t of the way from a to b (t in [0, 1]). */
-function mix(a: string, b: string, t: number): string {
-  const p = rgb(a);
-  const q = rgb(b);
-  const c = p.map((v, i) => Math.round(v + ((q[i] as number) - v) * t));
-  return `rgb(${c[0]},${c[1]},${c[2]})`;
-}
-
-/** WCAG relative luminance of #rrggbb or rgb(r,g,b). */
-function luminance(colour: string): number {
-  const [r, g, b] = rgb(colour).map((v) => {
-    const s = v / 255;
-    return s <= 0.03928 ? s / 12.92 : ((s + 0.055) / 1.055) ** 2.4;
-  }) as [number, number, number];
-  return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+  return contrastRatio(fill, theme.ink) >= contrastRatio(fill, theme.background) ? theme.ink : theme.background;
 }
 
 /** The largest font (at most 18 px at 720p) in which "−0.00" fits inside a unit; null below 13 px, too small to read. */

@@ -50,6 +50,7 @@ export {
   type TexSize,
 } from "./tex.ts";
 export { fillTextCached, measureTextCached, type TextOptions } from "./textcache.ts";
+export { contrastRatio, isDarkBackground, mix, relativeLuminance, rgbOf } from "./colour.ts";
 export { ClassCountError, DARK, LIGHT, MAX_CLASSES, type Theme, themeNamed, withAlpha } from "./theme.ts";
 export { niceTicks, tickDecimals } from "./ticks.ts";
 export { bestFitNormal, shortestTurn, viewAcrossPlane } from "./views.ts";

@@ -1,5 +1,6 @@
 import { type Canvas, type CanvasRenderingContext2D, createCanvas } from "canvas";
 import { classColours } from "./classes.ts";
+import { rgbOf } from "./colour.ts";
 import type { Rect } from "./geometry.ts";
 import { stampsFor } from "./dots.ts";
 import { font } from "./fonts.ts";
@@ -227,10 +228,7 @@ function drawTint(ctx: CanvasRenderingContext2D, regions: ClassRegions, theme: T
   }
   const tctx = image.getContext("2d");
   const pixels = tctx.createImageData(side, side);
-  const rgb = theme.classes.map((hex) => {
-    const n = Number.parseInt(hex.slice(1), 16);
-    return [(n >> 16) & 255, (n >> 8) & 255, n & 255];
-  });
+  const rgb = theme.classes.map(rgbOf);
   for (let row = 0; row < side; row++) {
     const i = Math.min(size - 1, Math.max(0, row - 1));
     for (let column = 0; column < side; column++) {

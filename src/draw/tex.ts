@@ -2,10 +2,10 @@ import { createRequire } from "node:module";
 import { Image } from "canvas";
 import type { LiteElement, LiteNode } from "mathjax-full/js/adaptors/lite/Element.js";
 import type { LiteAdaptor } from "mathjax-full/js/adaptors/liteAdaptor.js";
+import { type SymbolColors, symbolColors } from "./colour.ts";
 import type { Rect } from "./geometry.ts";
 import type { Paint } from "./paint.ts";
 import { clamp01, smoothstep } from "./smoothstep.ts";
-import type { Theme } from "./theme.ts";
 
 /**
  * TeX equations drawn on the frame: MathJax 3 turns TeX into SVG with every glyph a path, and
@@ -32,33 +32,7 @@ export class TexError extends Error {
 }
 
 /** The notebook's colour for each kind of symbol (STYLE.md): one per TeX macro `\w \b \a \z \C`. */
-export interface SymbolColors {
-  /** Weights w: blue. */
-  w: string;
-  /** Biases b: purple. */
-  b: string;
-  /** Activations a: green. */
-  a: string;
-  /** Weighted inputs z: orange. */
-  z: string;
-  /** The cost C: red. */
-  C: string;
-}
-
-/**
- * Okabe–Ito hues, darkened on white and lightened on dark so that thin math strokes keep a
- * contrast of at least 3:1 (orange #E69F00 itself is 2.3:1 on white). On light, blue is the
- * theme's first class colour; on dark, the dark theme's.
- */
-export const SYMBOL_COLORS: { light: SymbolColors; dark: SymbolColors } = {
-  light: { w: "#0072B2", b: "#B45A96", a: "#008A62", z: "#C98500", C: "#B8320A" },
-  dark: { w: "#56B4E9", b: "#E08DC4", a: "#1DB587", z: "#F2B53A", C: "#F0643C" },
-};
-
-/** The symbol colours that read on `theme`'s background (dark set on a dark background). */
-export function symbolColors(theme: Theme): SymbolColors {
-  return relativeLuminance(theme.background) < 0.4 ? SYMBOL_COLORS.dark : SYMBOL_COLORS.light;
-}
+export { SYMBOL_COLORS, type SymbolColors, symbolColors } from "./colour.ts";
 
 export interface TexOptions {
   /** Where the equation goes, in frame pixels; what the point means is set by `align` and `baseline`. */
@@ -416,16 +390,6 @@ function pixelAndQuarter(v: number): [number, number] {
     quarter = 0;
   }
   return [whole, quarter];
-}
-
-/** WCAG relative luminance of a #rrggbb colour. */
-function relativeLuminance(hex: string): number {
-  const n = Number.parseInt(hex.slice(1, 7), 16);
-  const channel = (c: number) => {
-    const v = c / 255;
-    return v <= 0.04045 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4;
-  };
-  return 0.2126 * channel((n >> 16) & 255) + 0.7152 * channel((n >> 8) & 255) + 0.0722 * channel(n & 255);
 }
 
 /** TeX for a one-line message: whitespace runs (a multi-line environment's newlines) as one space. */

@@ -61,8 +61,4 @@ export function themeNamed(name: "light" | "dark"): Theme {
   return name === "dark" ? DARK : LIGHT;
 }
 
-/** rgba() of a #rrggbb colour with an alpha. */
-export function withAlpha(hex: string, alpha: number): string {
-  const n = Number.parseInt(hex.slice(1), 16);
-  return `rgba(${(n >> 16) & 255},${(n >> 8) & 255},${n & 255},${alpha})`;
-}
+export { withAlpha } from "./colour.ts";
