@@ -111,7 +111,7 @@ export default defineScene({
         y: { range: [-1.5, 1.5], ticks: [-1, 0, 1], label: "output a³" },
         series: [
           { f: outputOf(identity, lin), name: "identity activations", color: theme.muted, width: 3.5 },
-          { f: outputOf(frame.run, sig), name: "sigmoid, tanh output", color: theme.accent, width: 3.5 },
+          { f: outputOf(frame.run, sig), name: "sigmoid, tanh output", color: theme.series[0], width: 3.5 },
           { kind: "scatter", xs, ys, classes: ys.map((y) => (y > 0 ? 1 : 0)), radius: 5 },
         ],
         // Above the plot: inside, it would cover the lines, which cross every corner.

@@ -144,7 +144,7 @@ export default defineScene({
             {
               xs: [now.weight - h, now.weight + h],
               ys: [y0 - h * slope, y0 + h * slope],
-              color: theme.accent,
+              color: theme.series[0],
               width: 3,
             },
           ],
@@ -154,7 +154,7 @@ export default defineScene({
         const at = plot.toPixel(now.weight, y0);
         ctx.beginPath();
         ctx.arc(at.x, at.y, 6 * unit, 0, 2 * Math.PI);
-        ctx.fillStyle = theme.accent;
+        ctx.fillStyle = theme.series[0] as string;
         ctx.fill();
         const row = p[key];
         drawTex(paint, `${tex[i]} = ${now.slopes[key].toFixed(4)}`, {

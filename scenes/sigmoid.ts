@@ -99,7 +99,7 @@ function plotOptions(paint: Paint, drawn: { sigma: number; prime: number }, mark
     ...(marked
       ? {
           references: [{ y: sigmaPrime(0), label: "σ′(z) ≤ ¼" }],
-          points: [{ at: [0, sigmaPrime(0)] as const, label: "maximum ¼ at z = 0", color: paint.theme.classes[1] }],
+          points: [{ at: [0, sigmaPrime(0)] as const, label: "maximum ¼ at z = 0", color: paint.theme.series[1] }],
         }
       : {}),
   };

@@ -106,12 +106,12 @@ export default defineScene({
         x: { range: [-5, 5], ticks: [-4, -2, 0, 2, 4], label: "input x" },
         y: { range: [-1.25, 1.25], ticks: [-1, 0, 1], label: "output a³" },
         series: [
-          ...earlier.map((g) => ({ f: g.f, color: withAlpha(theme.accent, shown(g.epoch)), width: 2 })),
+          ...earlier.map((g) => ({ f: g.f, color: withAlpha(theme.series[0] as string, shown(g.epoch)), width: 2 })),
           {
             f: outputOf(spec, state),
             // A figure space before one-digit epochs keeps the legend's width when 9.9 becomes 10.0.
             name: `network output (epoch ${state.epoch.toFixed(1).padStart(4, "\u2007")})`,
-            color: theme.accent,
+            color: theme.series[0],
             width: 3.5,
           },
           {

@@ -40,7 +40,7 @@ function sigmoidFigure(theme: Theme, fraction?: number): PlotOptions {
       { name: "σ′(z)", f: sigmaPrime, ...progress },
     ],
     references: [{ y: 0.25 }],
-    points: [{ at: [0, 0.25], label: "maximum ¼ at z = 0", color: theme.classes[1] as string }],
+    points: [{ at: [0, 0.25], label: "maximum ¼ at z = 0", color: theme.series[1] as string }],
   };
 }
 
@@ -325,11 +325,12 @@ describe("drawPlot's parts", () => {
   test("a series drawn to 60% ends at 60% of its range, with a marker in its colour there", () => {
     const { ctx, frame } = render(sigmoidFigure(LIGHT, 0.6), { width: 1280, height: 720 });
     const end = frame.toPixel(1, sigma(1));
-    assert.ok(near(pixel(ctx, end.x, end.y), rgb(LIGHT.classes[0] as string)));
+    // A series without a colour takes the theme's first series colour (not a class colour).
+    assert.ok(near(pixel(ctx, end.x, end.y), rgb(LIGHT.series[0] as string)));
     const beyond = frame.toPixel(3, sigma(3));
     assert.ok(near(pixel(ctx, beyond.x, beyond.y), rgb(LIGHT.background)));
     const drawn = frame.toPixel(-2, sigma(-2));
-    assert.ok(near(pixel(ctx, drawn.x, drawn.y), rgb(LIGHT.classes[0] as string), 60));
+    assert.ok(near(pixel(ctx, drawn.x, drawn.y), rgb(LIGHT.series[0] as string), 60));
   });
 
   test("a curve leaving the y range stops at the edge of the data area", () => {
@@ -339,7 +340,7 @@ describe("drawPlot's parts", () => {
     );
     const top = frame.plotRect.y;
     const exit = frame.toPixel(0.5, 0.5);
-    assert.ok(near(pixel(ctx, exit.x - 1, top + 1), rgb(LIGHT.classes[0] as string), 60), "drawn up to the edge");
+    assert.ok(near(pixel(ctx, exit.x - 1, top + 1), rgb(LIGHT.series[0] as string), 60), "drawn up to the edge");
     // Unclipped, the line would go on up and to the right through this patch above the edge.
     for (let y = Math.round(top - 8 * paint.unit); y < top - 2.5 * paint.unit; y++)
       for (let x = Math.round(exit.x); x < exit.x + 10 * paint.unit; x++)
@@ -351,9 +352,9 @@ describe("drawPlot's parts", () => {
       { x: { range: [0, 10] }, y: { range: [0, 10] }, series: [{ xs: [0, 10], ys: [5, 5], upTo: 4, endMarker: true }] },
       { width: 1280, height: 720 },
     );
-    const blue = rgb(LIGHT.classes[0] as string);
-    assert.ok(near(pixel(ctx, frame.toPixel(2, 5).x, frame.toPixel(2, 5).y), blue));
-    assert.ok(near(pixel(ctx, frame.toPixel(4, 5).x, frame.toPixel(4, 5).y), blue));
+    const colour = rgb(LIGHT.series[0] as string);
+    assert.ok(near(pixel(ctx, frame.toPixel(2, 5).x, frame.toPixel(2, 5).y), colour));
+    assert.ok(near(pixel(ctx, frame.toPixel(4, 5).x, frame.toPixel(4, 5).y), colour));
     assert.ok(near(pixel(ctx, frame.toPixel(6, 5).x, frame.toPixel(6, 5).y), rgb(LIGHT.background)));
   });
 

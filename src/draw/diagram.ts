@@ -80,6 +80,11 @@ export interface NetworkDiagramOptions {
    * for a whole video so that widths compare across frames.
    */
   weightScale?: number;
+  /**
+   * A key under the diagram naming the edges' colours and width ("w > 0", "w < 0", "width
+   * |w|"), in the space it keeps free at the bottom. Default true when weights are drawn.
+   */
+  edgeKey?: boolean;
   /** Forward pass progress in [0, L]: layer l and its incoming edges light up as it goes from l − 1 to l. Default L (all lit). */
   forward?: number;
   /**
@@ -131,14 +136,19 @@ export function diagramColours(theme: Theme): DiagramColours {
   return {
     ...symbolColors(theme),
     delta: theme.accent,
-    positive: dark ? "#56B4E9" : "#0072B2",
-    negative: dark ? "#E8743B" : "#D55E00",
+    // Edges by sign: positive in w's blue, negative in a neutral grey, so that no edge takes
+    // the colour of another symbol (orange is z's); the key under the diagram says which.
+    positive: symbolColors(theme).w,
+    negative: dark ? "#9aa1ab" : "#6b7280",
     active: "#009E73",
   };
 }
 
 /** What the layout depends on: the same for every frame of a pass, so the diagram never jumps. */
-export type DiagramLayoutOptions = Pick<NetworkDiagramOptions, "sizes" | "titles" | "trace" | "target" | "deltaLabels">;
+export type DiagramLayoutOptions = Pick<
+  NetworkDiagramOptions,
+  "sizes" | "titles" | "trace" | "target" | "deltaLabels" | "weights" | "edgeKey"
+>;
 
 /**
  * The geometry of a diagram in `rect`, as `drawNetworkDiagram` lays it out: layers left to
@@ -153,7 +163,7 @@ export function diagramLayout(paint: Pick<Paint, "unit">, rect: Rect, options: D
   const widest = Math.max(...sizes);
   const deltaLabels = options.deltaLabels ?? false;
   const titleBand = (options.titles ?? false) !== false ? 40 * unit : 0;
-  const below = deltaLabels ? DELTA_LABEL_GAP * unit : 0;
+  const below = (deltaLabels ? DELTA_LABEL_GAP * unit : 0) + edgeKeyHeight(options, unit);
   const right = showsTarget(options) ? 16 * unit + measureTextCached("y = 0", font(18 * unit)) : 0;
   const bodyTop = rect.y + titleBand;
   const bodyHeight = Math.max(1, rect.height - titleBand - below);
@@ -204,6 +214,8 @@ export function drawNetworkDiagram(paint: Paint, rect: Rect, options: NetworkDia
   const showDeltas = options.backward !== undefined && (options.deltaLabels ?? false);
   const layout = diagramLayout(paint, rect, options);
   const { centres, radius } = layout;
+  const keyHeight = edgeKeyHeight(options, unit);
+  if (keyHeight > 0) drawEdgeKey(paint, { x: rect.x, y: rect.y + rect.height - keyHeight / 2 }, colours);
 
   const forward = Math.min(L, Math.max(0, options.forward ?? L));
   const backward = options.backward === undefined ? L + 1 : Math.min(L + 1, Math.max(1, options.backward));
@@ -491,6 +503,29 @@ function endpoints(
 }
 
 /** The part of an edge from fraction `from` to `to` (0 at the left unit). */
+/** The band the edges' key keeps free at the bottom of the diagram's rectangle (0 without one). */
+function edgeKeyHeight(options: Pick<NetworkDiagramOptions, "edgeKey" | "weights">, unit: number): number {
+  return (options.edgeKey ?? true) && options.weights !== undefined ? 24 * unit : 0;
+}
+
+/** "— w > 0   — w < 0   width |w|": the edges' key, one line at `at` (its vertical middle). */
+function drawEdgeKey(paint: Paint, at: { x: number; y: number }, colours: DiagramColours): void {
+  const { ctx, theme, unit } = paint;
+  const keyFont = font(14 * unit);
+  let x = at.x;
+  const sample = 18 * unit;
+  for (const [colour, text] of [
+    [colours.positive, "w > 0"],
+    [colours.negative, "w < 0"],
+  ] as const) {
+    line(ctx, { x0: x, y0: at.y, x1: x + sample, y1: at.y }, 0, 1, colour, 3 * unit);
+    x += sample + 6 * unit;
+    fillTextCached(ctx, text, x, at.y, { font: keyFont, color: theme.muted, baseline: "middle" });
+    x += measureTextCached(text, keyFont) + 16 * unit;
+  }
+  fillTextCached(ctx, "width: |w|", x, at.y, { font: keyFont, color: theme.muted, baseline: "middle" });
+}
+
 function line(
   ctx: Paint["ctx"],
   e: { x0: number; y0: number; x1: number; y1: number },

@@ -780,9 +780,10 @@ function visiblePart(points: Pt[], s: LineSeries, toPixel: ToPixel, x: Axis): Pt
   return part;
 }
 
+/** A line's colour: its own, or the theme's series colours in order (not the class colours). */
 function lineColor(paint: Paint, s: LineSeries, index: number): string {
-  const classes = paint.theme.classes;
-  return s.color ?? (classes[index % classes.length] as string);
+  const series = paint.theme.series;
+  return s.color ?? (series[index % series.length] as string);
 }
 
 function drawLine(
@@ -1231,7 +1232,7 @@ function legendEntries(series: readonly PlotSeries[], theme: Paint["theme"]): Le
     if (s.name)
       entries.push({
         label: s.name,
-        color: s.color ?? (theme.classes[i % theme.classes.length] as string),
+        color: s.color ?? (theme.series[i % theme.series.length] as string),
         width: s.width ?? 2.5,
         dash: s.dash ?? [],
         marker: "line",

@@ -13,8 +13,18 @@ export interface Theme {
   classes: string[];
   /** Darker outlines of the class colours. */
   classOutlines: string[];
-  /** "The model": the decision plane, the boundary, the current-epoch marker. */
+  /**
+   * "The model": the decision plane, the boundary, the current-epoch marker, δ in the network
+   * diagram. A dark slate (a light one on dark): not a hue of any class or symbol, so it is
+   * never a second purple beside the biases' or a second blue beside the weights'.
+   */
   accent: string;
+  /**
+   * Curves of a plot that are not classes (σ and σ′, three learning rates, a network's output):
+   * Paul Tol's "muted" scheme, whose hues sit apart from the Okabe–Ito class colours, so a
+   * curve never looks like class 0. drawPlot's default for a series without its own colour.
+   */
+  series: string[];
 }
 
 export const LIGHT: Theme = {
@@ -26,7 +36,8 @@ export const LIGHT: Theme = {
   edge: "#9aa1ab",
   classes: ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#F0E442", "#000000"],
   classOutlines: ["#004a75", "#8a3d00", "#00664b", "#8a4f70", "#995f00", "#2d7aa3", "#8f8826", "#000000"],
-  accent: "#7a3fb0",
+  accent: "#37474F",
+  series: ["#332288", "#44AA99", "#882255", "#999933", "#88CCEE", "#CC6677", "#117733", "#DDCC77"],
 };
 
 export const DARK: Theme = {
@@ -40,7 +51,9 @@ export const DARK: Theme = {
   // black would vanish there, so white takes its place.
   classes: ["#56B4E9", "#E69F00", "#009E73", "#CC79A7", "#F0E442", "#0072B2", "#D55E00", "#FFFFFF"],
   classOutlines: ["#1f6d99", "#8a5e00", "#00664b", "#8a4f70", "#8f8826", "#004a75", "#8a3d00", "#9aa1ab"],
-  accent: "#c39bff",
+  accent: "#CFD8DC",
+  // The muted scheme's light members first: its indigo and wine are too dark on this background.
+  series: ["#88CCEE", "#44AA99", "#DDCC77", "#CC6677", "#AA4499", "#999933", "#6699CC", "#EE99AA"],
 };
 
 /** How many classes a figure tells apart by colour: Okabe–Ito's eight. */
