@@ -83,10 +83,9 @@ export function drawAxesBoxBack(ctx: CanvasRenderingContext2D, camera: OrbitCame
   ctx.globalAlpha = options.opacity ?? 1;
   ctx.lineJoin = "round";
 
-  for (let a = 0; a < 3; a++) {
+  for (const [a, va] of insidePanes(camera, back)) {
     const b = (a + 1) % 3;
     const c = (a + 2) % 3;
-    const va = back[a] as number;
     const corners = [
       point(a, va, b, 0, c, 0),
       point(a, va, b, 1, c, 0),
@@ -119,11 +118,31 @@ export function drawAxesBoxBack(ctx: CanvasRenderingContext2D, camera: OrbitCame
   ctx.restore();
 }
 
-/** The three edges that meet at the corner nearest the camera, drawn over the data. */
+/**
+ * The panes whose inside faces the camera, as [axis, side]. Through a perspective camera whose
+ * position lies between a box's two faces on an axis (above the box, say) both faces show their
+ * inside, like the walls of a corridor, and both are drawn; drawing only the one on the far
+ * side of the middle made a pane vanish in one frame as the camera crossed it.
+ */
+function insidePanes(camera: OrbitCamera, back: number[]): [number, number][] {
+  const panes: [number, number][] = [];
+  for (let a = 0; a < 3; a++) {
+    const p = camera.position[a] as number;
+    if (camera.perspective && p > 0 && p < 1) panes.push([a, 0], [a, 1]);
+    else panes.push([a, back[a] as number]);
+  }
+  return panes;
+}
+
+/**
+ * The three edges that meet at the corner nearest the camera, drawn over the data, in the
+ * same line as the back edges: as the camera turns past a corner an edge passes from front
+ * to back, and it must not change its look in that one frame.
+ */
 export function drawAxesBoxFront(ctx: CanvasRenderingContext2D, camera: OrbitCamera, options: AxesBoxOptions): void {
   const corner = cameraSides(camera);
   ctx.save();
-  ctx.globalAlpha = 0.55 * (options.opacity ?? 1);
+  ctx.globalAlpha = options.opacity ?? 1;
   ctx.beginPath();
   for (let a = 0; a < 3; a++) {
     const other: [number, number, number] = [...corner];
@@ -131,7 +150,8 @@ export function drawAxesBoxFront(ctx: CanvasRenderingContext2D, camera: OrbitCam
     line(ctx, camera, corner, other);
   }
   ctx.strokeStyle = options.theme.edge;
-  ctx.lineWidth = 1 * options.unit;
+  ctx.lineWidth = 1.2 * options.unit;
+  ctx.lineJoin = "round";
   ctx.stroke();
   ctx.restore();
 }
@@ -151,13 +171,21 @@ export interface AxisLabel {
   width: number;
   height: number;
   /**
-   * 0 to 1: the room a panel's fit keeps for it. The labels of a horizontal axis switch sides
-   * of the box where the camera crosses the box's middle along the other horizontal axis; their
-   * room shrinks to nothing within a few degrees of that, so the fit changes smoothly there.
+   * 0 to 1: the room a panel's fit keeps for it. The marks and numbers of a horizontal axis
+   * switch sides of the box where the camera crosses the box's middle along the other
+   * horizontal axis; their room shrinks to nothing within a few degrees of that, so the fit
+   * changes smoothly there. A name's is always 1.
    */
   room: number;
   /** Whether it is drawn from this camera (`axisLabels` says which are). */
   shown: boolean;
+  /**
+   * The label belongs to an edge the axis is not labelled on from this camera, but may be from
+   * another: every candidate edge keeps its own labels, in a fixed order, so that a panel
+   * fading labels along a camera path cross-fades them from edge to edge instead of moving
+   * them in one frame. Never shown; a fit leaves it out.
+   */
+  alternative?: boolean;
 }
 
 type Box = { x0: number; y0: number; x1: number; y1: number };
@@ -220,72 +248,92 @@ export function placeAxisLabels(
     1: (t) => [front[0] as number, t, back[2] as number],
     2: (t) => [zEdge[0], zEdge[1], t],
   };
+  // Every edge an axis can be labelled on, in a fixed order (the chosen one among them).
+  const candidates: Record<number, { at: (t: number) => Vec3; chosen: boolean }[]> = {
+    0: [0, 1].map((y) => ({ at: (t: number): Vec3 => [t, y, back[2] as number], chosen: y === front[1] })),
+    1: [0, 1].map((x) => ({ at: (t: number): Vec3 => [x, t, back[2] as number], chosen: x === front[0] })),
+    2: [
+      [0, 0],
+      [0, 1],
+      [1, 0],
+      [1, 1],
+    ].map(([x, y]) => ({
+      at: (t: number): Vec3 => [x as number, y as number, t],
+      chosen: x === zEdge[0] && y === zEdge[1],
+    })),
+  };
   const tickFont = font(16 * unit);
   const nameFont = font(19 * unit, "normal", "italic");
   const labels: AxisLabel[] = [];
   for (const a of [0, 1, 2] as const) {
-    const at = edges[a] as (t: number) => Vec3;
-    const mid = camera.project(at(0.5));
-    let dx = mid.x - centre.x;
-    let dy = mid.y - centre.y;
-    if (a === 2) {
-      // The vertical axis is labelled straight out to its side.
-      dx = Math.sign(dx) || -1;
-      dy = 0;
-    }
-    const norm = Math.hypot(dx, dy) || 1;
-    dx /= norm;
-    dy /= norm;
     const [lo, hi] = ranges[a] as [number, number];
     const room = a === 2 ? 1 : smoothstep(0.03, 0.12, crossing(camera, a === 0 ? 1 : 0));
-    let widest = 0;
-    for (const t of ticks) {
-      const p = camera.project(at(t));
-      const from = { x: p.x, y: p.y };
+    for (const { at, chosen } of candidates[a] ?? []) {
+      const alternative = chosen ? {} : { alternative: true };
+      const mid = camera.project(at(0.5));
+      let dx = mid.x - centre.x;
+      let dy = mid.y - centre.y;
+      if (a === 2) {
+        // The vertical axis is labelled straight out to its side.
+        dx = Math.sign(dx) || -1;
+        dy = 0;
+      }
+      const norm = Math.hypot(dx, dy) || 1;
+      dx /= norm;
+      dy /= norm;
+      let widest = 0;
+      for (const t of ticks) {
+        const p = camera.project(at(t));
+        const from = { x: p.x, y: p.y };
+        labels.push({
+          kind: "mark",
+          axis: a,
+          text: "",
+          x: p.x + dx * 6 * unit,
+          y: p.y + dy * 6 * unit,
+          from,
+          width: 0,
+          height: 0,
+          room,
+          shown: false,
+          ...alternative,
+        });
+        const text = (lo + t * (hi - lo)).toFixed(1);
+        const w = measureTextCached(text, tickFont);
+        widest = Math.max(widest, w);
+        const away = 12 * unit + Math.abs(dx) * (w / 2) + Math.abs(dy) * 8 * unit;
+        labels.push({
+          kind: "tick",
+          axis: a,
+          text,
+          x: p.x + dx * away,
+          y: p.y + dy * away,
+          from,
+          width: w + 4 * unit,
+          height: 17 * unit,
+          room,
+          shown: false,
+          ...alternative,
+        });
+      }
+      const away = 20 * unit + Math.abs(dx) * (widest + 16 * unit) + Math.abs(dy) * 30 * unit;
+      const text = names[a] as string;
       labels.push({
-        kind: "mark",
-        axis: a,
-        text: "",
-        x: p.x + dx * 6 * unit,
-        y: p.y + dy * 6 * unit,
-        from,
-        width: 0,
-        height: 0,
-        room,
-        shown: false,
-      });
-      const text = (lo + t * (hi - lo)).toFixed(1);
-      const w = measureTextCached(text, tickFont);
-      widest = Math.max(widest, w);
-      const away = 12 * unit + Math.abs(dx) * (w / 2) + Math.abs(dy) * 8 * unit;
-      labels.push({
-        kind: "tick",
+        kind: "name",
         axis: a,
         text,
-        x: p.x + dx * away,
-        y: p.y + dy * away,
-        from,
-        width: w + 4 * unit,
-        height: 17 * unit,
-        room,
+        x: mid.x + dx * away,
+        y: mid.y + dy * away,
+        from: { x: mid.x, y: mid.y },
+        // An italic name's ink leans out past its advance width.
+        width: measureTextCached(text, nameFont) + 4 * unit,
+        height: 22 * unit,
+        // A name keeps its room where its axis's numbers give theirs up: every axis is named.
+        room: 1,
         shown: false,
+        ...alternative,
       });
     }
-    const away = 20 * unit + Math.abs(dx) * (widest + 16 * unit) + Math.abs(dy) * 30 * unit;
-    const text = names[a] as string;
-    labels.push({
-      kind: "name",
-      axis: a,
-      text,
-      x: mid.x + dx * away,
-      y: mid.y + dy * away,
-      from: { x: mid.x, y: mid.y },
-      // An italic name's ink leans out past its advance width.
-      width: measureTextCached(text, nameFont) + 4 * unit,
-      height: 22 * unit,
-      room,
-      shown: false,
-    });
   }
   if (choose) chooseShown(labels, camera, edges, unit);
   return labels;
@@ -305,8 +353,9 @@ function chooseShown(
     return { length: Math.hypot(q.x - p.x, q.y - p.y), steep: Math.abs(q.y - p.y) > Math.abs(q.x - p.x) };
   };
   const spans = [span(0), span(1), span(2)];
-  const of = (a: number, kind: AxisLabel["kind"]) => labels.filter((label) => label.axis === a && label.kind === kind);
-  // Which axes show: the longest on screen first.
+  const of = (a: number, kind: AxisLabel["kind"]) =>
+    labels.filter((label) => label.axis === a && label.kind === kind && !label.alternative);
+  // Which axes show their numbers: the longest on screen first.
   const axes = ([0, 1, 2] as const)
     .filter((a) => labels.find((label) => label.axis === a)?.room === 1)
     .sort((a, b) => (spans[b]?.length ?? 0) - (spans[a]?.length ?? 0) || a - b);
@@ -325,9 +374,11 @@ function chooseShown(
       columns.push({ x0: Math.min(...numbers.map((b) => b.x0)), x1: Math.max(...numbers.map((b) => b.x1)) });
     }
   }
-  // Which of their labels show: the names, then the numbers in a fixed order of axes (so the
-  // number kept at a shared corner does not change as the camera turns), each clear of those
-  // placed before it; text of different axes keeps a small gap, so two numbers never read as one.
+  // Which of their labels show: the names of every axis (so no axis goes unnamed, even one
+  // seen end on, whose numbers are left out), then the numbers in a fixed order of axes (so
+  // the number kept at a shared corner does not change as the camera turns), each clear of
+  // those placed before it; text of different axes keeps a small gap, so two numbers never
+  // read as one.
   const gap = 1.5 * unit;
   const placed: { box: Box; axis: number }[] = [];
   const place = (label: AxisLabel) => {
@@ -338,6 +389,7 @@ function chooseShown(
     }
   };
   for (const a of [2, 0, 1]) if (accepted.includes(a)) for (const name of of(a, "name")) place(name);
+  for (const a of [2, 0, 1]) if (!accepted.includes(a)) for (const name of of(a, "name")) place(name);
   for (const a of [2, 0, 1]) {
     if (!accepted.includes(a)) continue;
     for (const mark of of(a, "mark")) mark.shown = true;

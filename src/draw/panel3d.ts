@@ -72,8 +72,9 @@ export function drawPanel3d(paint: Paint, rect: Rect, options: Panel3dOptions): 
  * The opacity of each label along a camera path. Its share of the `LABEL_FADE` seconds around
  * `time` in which it shows (weighted to the middle) runs from 0 to 1 as the camera brings it in;
  * it is drawn only over the upper half of that, so a label that leaves has gone before one that
- * takes its place arrives (they never cross-fade on top of each other), and times its room now
- * (nothing where it switches sides of the box). A still camera gives exactly 1 or 0. Labels are
+ * takes its place arrives (they never cross-fade on top of each other: a name moving to another
+ * edge of the box fades out there and in here), and times its room now (nothing where numbers
+ * switch sides of the box; a name keeps its room, so every axis is named from a still camera). A still camera gives exactly 1 or 0. Labels are
  * the same list, in the same order, from every camera, so they are matched by index.
  */
 function fadedLabels(
@@ -204,7 +205,8 @@ function items(paint: Pick<Paint, "unit">, options: FitOptions, view: View3d): I
   });
   // Every label takes its room, shown or not, so the fit does not jump as labels come and go;
   // near where they switch sides of the box the room shrinks smoothly to nothing.
-  const labels = placeAxisLabels(camera, { ...options, unit: paint.unit }, false).map((label) => ({
+  const placed = placeAxisLabels(camera, { ...options, unit: paint.unit }, false);
+  const labels = placed.filter((label) => !label.alternative).map((label) => ({
     x: label.room * (label.x - label.from.x),
     y: label.room * (label.y - label.from.y),
     dx: label.from.x,
