@@ -75,7 +75,7 @@ function windowOf(run: Run, epoch: number, window: number): { at: number; weight
   // Near the first or last snapshot the mean is blended with the run as it is, so those show
   // exactly; the blend grows with the distance from them, so the picture never speeds up there
   // (a window that shrank to fit would move its mean at a rate of 1 / that distance).
-  const blend = Math.min(1, Math.max(0, Math.min(epoch - first, last - epoch) / half));
+  const blend = Math.min(1, Math.max(0, Math.min(epoch - first, last - epoch) / (half / 4)));
   const breaks = [from, ...run.snapshots.map((s) => s.epoch).filter((e) => e > from && e < to), to];
   // Each piece between breaks is linear: its mean is that of its ends, half its length each.
   const mean = breaks.map((at, k) => ({
