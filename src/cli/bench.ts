@@ -242,10 +242,40 @@ async function timeEncodeFromPipe(ffmpeg: string, args: string[], raw: string): 
 }
 
 /** `npm run bench [-- train|render|studio]`. */
+/**
+ * The motion check of scenes/hidden.ts (every frame at 640x360, its own 30 fps) against a
+ * preview render of it (640x360 at 15 fps, MP4), each the whole command in a fresh process,
+ * alternating, three times; the target is at most 2x.
+ */
+function benchMotion(): void {
+  const work = mkdtempSync(path.join(tmpdir(), "netreel-bench-motion-"));
+  const cli = (args: string[]) => {
+    const started = performance.now();
+    spawnSync(process.execPath, ["scripts/netreel.js", ...args], { encoding: "utf8", maxBuffer: 1 << 22 });
+    return (performance.now() - started) / 1000;
+  };
+  try {
+    const preview: number[] = [];
+    const motion: number[] = [];
+    for (let i = 0; i < 3; i++) {
+      preview.push(cli(["render", "scenes/hidden.ts", "--preview", "--out", path.join(work, "p.mp4"), "--quiet"]));
+      motion.push(cli(["test", "--motion", "scenes/hidden.ts"]));
+    }
+    const median = (values: number[]) => [...values].sort((a, b) => a - b)[1] as number;
+    const ratio = median(motion) / median(preview);
+    console.log(
+      `motion check, hidden.ts (360 frames at 640x360): ${median(motion).toFixed(2)} s; preview render (180 frames at 640x360, MP4): ${median(preview).toFixed(2)} s; ${ratio.toFixed(2)}x (target <= 2x: ${ratio <= 2 ? "met" : "NOT met"})`,
+    );
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
 export async function benchCommand(argv: string[]): Promise<number> {
   const only = argv[0];
   if (only === undefined || only === "train") benchTraining();
   if (only === undefined || only === "render") await benchRender();
+  if (only === undefined || only === "motion") benchMotion();
   if (only === undefined || only === "studio") {
     const { benchStudio } = await import("./bench-studio.ts");
     await benchStudio();
