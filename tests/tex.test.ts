@@ -4,6 +4,7 @@ import { type CanvasRenderingContext2D, createCanvas, Image } from "canvas";
 import pixelmatch from "pixelmatch";
 import {
   DARK,
+  paintFor,
   drawTex,
   LIGHT,
   measureTex,
@@ -277,6 +278,45 @@ describe("TeX equations: behaviour", () => {
       for (let i = 0; i < data.length; i += 4)
         if (Math.abs(data[i]! - r!) + Math.abs(data[i + 1]! - g!) + Math.abs(data[i + 2]! - b!) <= 3) found = true;
       assert.ok(found, `no pixel of ${want} on ${theme.background}`);
+    }
+  });
+});
+
+describe("\\hl: a theme-aware highlight", () => {
+  test("draws a pale band behind its part on light, a dim one on dark, and nothing elsewhere", () => {
+    registerFonts();
+    for (const [theme, band] of [
+      [LIGHT, [0xfd, 0xec, 0xa6]],
+      [DARK, [0x4a, 0x44, 0x24]],
+    ] as const) {
+      const canvas = createCanvas(640, 200);
+      const ctx = canvas.getContext("2d");
+      ctx.fillStyle = theme.background;
+      ctx.fillRect(0, 0, 640, 200);
+      const paint = paintFor(ctx, { width: 1280, height: 720 }, theme);
+      drawTex(paint, String.raw`\begin{bmatrix} 0.12 & \hl{0.40} \\ 1.30 & \hl{0.75} \end{bmatrix}`, { x: 20, y: 100, size: 40 });
+      const data = ctx.getImageData(0, 0, 640, 200).data;
+      let banded = 0;
+      for (let i = 0; i < data.length; i += 4) {
+        if (data[i] === band[0] && data[i + 1] === band[1] && data[i + 2] === band[2]) banded++;
+      }
+      // Two cells' bands, each some hundreds of pixels of the exact highlight colour.
+      assert.ok(banded > 400, `${banded} pixels of the highlight on ${theme.background}`);
+      const plain = createCanvas(640, 200);
+      const pctx = plain.getContext("2d");
+      pctx.fillStyle = theme.background;
+      pctx.fillRect(0, 0, 640, 200);
+      drawTex(paintFor(pctx, { width: 1280, height: 720 }, theme), String.raw`\begin{bmatrix} 0.12 & 0.40 \\ 1.30 & 0.75 \end{bmatrix}`, {
+        x: 20,
+        y: 100,
+        size: 40,
+      });
+      const none = pctx.getImageData(0, 0, 640, 200).data;
+      let found = 0;
+      for (let i = 0; i < none.length; i += 4) {
+        if (none[i] === band[0] && none[i + 1] === band[1] && none[i + 2] === band[2]) found++;
+      }
+      assert.equal(found, 0, "without \\hl, no highlight");
     }
   });
 });

@@ -2,7 +2,7 @@ import { createRequire } from "node:module";
 import { Image } from "canvas";
 import type { LiteElement, LiteNode } from "mathjax-full/js/adaptors/lite/Element.js";
 import type { LiteAdaptor } from "mathjax-full/js/adaptors/liteAdaptor.js";
-import { type SymbolColors, symbolColors } from "./colour.ts";
+import { isDarkBackground, type SymbolColors, symbolColors } from "./colour.ts";
 import type { Rect } from "./geometry.ts";
 import type { Paint } from "./paint.ts";
 import { clamp01, smoothstep } from "./smoothstep.ts";
@@ -80,7 +80,11 @@ export function drawTex(paint: Paint, tex: string, options: TexOptions): Rect {
   const converted = convert(tex, display);
   const sizePx = fittedSize(converted, (options.size ?? 32) * paint.unit, options.maxWidth);
   const box = placeBox(converted, sizePx, options);
-  const colors = { ink: options.color ?? paint.theme.ink, ...symbolColors(paint.theme) };
+  const colors = {
+    ink: options.color ?? paint.theme.ink,
+    highlight: highlightColor(paint.theme),
+    ...symbolColors(paint.theme),
+  };
   const reveal = clamp01(options.reveal ?? 1);
   const { ctx } = paint;
   const layers: { layer: Layer; opacity: number }[] = [];
@@ -158,7 +162,17 @@ const SYMBOLS = ["w", "b", "a", "z", "C"] as const;
 const MACROS: Record<string, [string, number, string] | [string, number]> = {
   ...Object.fromEntries(SYMBOLS.map((s) => [s, [`{\\color{${COLOR_TOKEN}${s}}{#1}}`, 1, s]])),
   term: [`\\class{${TERM_CLASS}}{#1}`, 1],
+  // A theme-aware highlight behind part of an equation (an entry of a matrix, a term).
+  hl: ["{\\bbox[nrhl,2pt]{#1}}", 1],
 };
+
+/** The colours an equation is drawn in: its ink, the highlight behind `\hl{...}`, the symbols. */
+type TexColors = SymbolColors & { ink: string; highlight: string };
+
+/** `\hl`'s background: a pale yellow on light backgrounds, a dim olive on dark ones. */
+function highlightColor(theme: { background: string }): string {
+  return isDarkBackground(theme.background) ? "#4a4424" : "#fdeca6";
+}
 
 interface Jax {
   adaptor: LiteAdaptor;
@@ -296,13 +310,13 @@ function rasterised(
   converted: Converted,
   layer: Layer,
   sizePx: number,
-  colors: SymbolColors & { ink: string },
+  colors: TexColors,
   box: Rect,
 ): Stamp {
   const pad = Math.ceil(sizePx * 0.2) + 1;
   const [x, ox] = pixelAndQuarter(box.x - pad);
   const [y, oy] = pixelAndQuarter(box.y - pad);
-  const colorKey = `${colors.ink},${SYMBOLS.map((s) => colors[s]).join(",")}`;
+  const colorKey = `${colors.ink},${colors.highlight},${SYMBOLS.map((s) => colors[s]).join(",")}`;
   const key = `${converted.id}|${layer}|${sizePx}|${ox}|${oy}|${colorKey}`;
   let entry = images.get(key);
   if (entry) {
@@ -329,9 +343,10 @@ function rasterised(
 }
 
 /** The SVG content for one layer, with colours filled in. */
-function layerContent(content: string, layer: Layer, colors: SymbolColors & { ink: string }): string {
-  return content.replace(/currentColor|nrsym([wbazC])|nrvis-(root|\d+)/g, (match, symbol?: string, vis?: string) => {
+function layerContent(content: string, layer: Layer, colors: TexColors): string {
+  return content.replace(/currentColor|nrhl|nrsym([wbazC])|nrvis-(root|\d+)/g, (match, symbol?: string, vis?: string) => {
     if (match === "currentColor") return colors.ink;
+    if (match === "nrhl") return colors.highlight;
     if (symbol) return colors[symbol as keyof SymbolColors];
     if (vis === "root") return layer === "whole" || layer === "base" ? "visible" : "hidden";
     if (layer === "whole") return "inherit";
