@@ -298,7 +298,9 @@ export function placeAxisLabels(
           shown: false,
           ...alternative,
         });
-        const text = (lo + t * (hi - lo)).toFixed(1);
+        // A true minus sign, and no "−0.0".
+        const value = lo + t * (hi - lo);
+        const text = (Math.abs(value) < 0.05 ? 0 : value).toFixed(1).replace("-", "−");
         const w = measureTextCached(text, tickFont);
         widest = Math.max(widest, w);
         const away = 12 * unit + Math.abs(dx) * (w / 2) + Math.abs(dy) * 8 * unit;

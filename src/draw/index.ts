@@ -22,7 +22,16 @@ export { type PanelCell, PanelError, type Panels, type PanelSpec, panels } from 
 export { type Paint, paintFor } from "./paint.ts";
 export { type ClassMapFigure, type ClassMapOptions, type ClassRegions, drawClassMap } from "./map2d.ts";
 export { type ClassColours, classColours } from "./classes.ts";
-export { drawPanel3d, type Panel3dOptions, PanelSizeError, panelCamera, type View3d } from "./panel3d.ts";
+export {
+  type Box3d,
+  drawPanel3d,
+  type Panel3dOptions,
+  PanelDataError,
+  PanelSizeError,
+  panelCamera,
+  UNIT_BOX,
+  type View3d,
+} from "./panel3d.ts";
 export { clipPlaneToBox, drawPolygon3d, type PolygonStyle } from "./plane3d.ts";
 export * from "./plot.ts";
 export { drawLinePlot, type LinePlotOptions } from "./plot2d.ts";

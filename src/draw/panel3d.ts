@@ -25,7 +25,30 @@ export interface View3d {
   projection?: "perspective" | "orthographic";
 }
 
+/** A 3-D panel's box in its points' own units: [low, high] on each axis. */
+export type Box3d = readonly [readonly [number, number], readonly [number, number], readonly [number, number]];
+
+/** The unit box, the default: a sigmoid layer's range. */
+export const UNIT_BOX: Box3d = [
+  [0, 1],
+  [0, 1],
+  [0, 1],
+];
+
+/** Points a 3-D panel cannot show as given: outside its box, or not one label per point. */
+export class PanelDataError extends Error {
+  override name = "PanelDataError";
+}
+
 export interface Panel3dOptions extends Omit<Space3dOptions, "theme" | "unit" | "bounds" | "labelOpacity"> {
+  /**
+   * The box shown, in the points' and the plane's own units (a tanh layer's [−1, 1], a ReLU
+   * layer's [0, top], a projection's range): the ticks count in those units. Choose it once
+   * for the whole run (`panelBox(run, layer)`), so it does not breathe. Points outside a box
+   * given here are left out (clipped); without one the box is [0, 1]³, and a point outside it
+   * is an error, said in one line: nothing is ever drawn outside the panel.
+   */
+  box?: Box3d;
   /**
    * Where the camera looks from; or its path, a view for each time, with `time` the frame's
    * time. Tick numbers and axis names show fully or not at all from a still camera; along a
@@ -61,11 +84,98 @@ export function drawPanel3d(paint: Paint, rect: Rect, options: Panel3dOptions): 
   const { view, time } = options;
   if (typeof view === "function" && time === undefined)
     throw new TypeError("drawPanel3d: a camera path as `view` needs the frame's `time`");
+  const inUnitBox = inBox(options);
   const at = (t: number): View3d => (typeof view === "function" ? view(t) : view);
-  const camera = panelCamera(paint, rect, { ...options, view: at(time ?? 0) });
-  const labelOpacity = typeof view === "function" ? fadedLabels(paint, rect, options, at, time ?? 0) : undefined;
-  drawSpace3d(paint.ctx, camera, { ...options, theme: paint.theme, unit: paint.unit, bounds: rect, labelOpacity });
+  const camera = panelCamera(paint, rect, { ...inUnitBox, view: at(time ?? 0) });
+  const labelOpacity = typeof view === "function" ? fadedLabels(paint, rect, inUnitBox, at, time ?? 0) : undefined;
+  const { ctx } = paint;
+  ctx.save();
+  // Nothing is drawn outside the panel, whatever the camera.
+  ctx.beginPath();
+  ctx.rect(rect.x, rect.y, rect.width, rect.height);
+  ctx.clip();
+  drawSpace3d(ctx, camera, { ...inUnitBox, theme: paint.theme, unit: paint.unit, bounds: rect, labelOpacity });
+  ctx.restore();
   return camera;
+}
+
+/**
+ * The panel's options with the points and the plane taken from the box's units into the unit
+ * box the drawing works in, points outside a given box left out, and the ticks labelled in
+ * the box's units.
+ */
+function inBox(options: Panel3dOptions): Panel3dOptions {
+  const { points, labels } = options;
+  const n = labels.length;
+  if (points.length !== 3 * n) {
+    throw new PanelDataError(
+      `drawPanel3d: ${points.length / 3} points (${points.length} coordinates) but ${n} labels; give one label per point`,
+    );
+  }
+  const given = options.box;
+  const box = given ?? UNIT_BOX;
+  for (const [a, [lo, hi]] of box.entries()) {
+    if (!(hi > lo)) throw new PanelDataError(`drawPanel3d: box axis ${a + 1} is [${lo}, ${hi}]; low must be below high`);
+  }
+  const kept: number[] = [];
+  const unit = new Float64Array(points.length);
+  for (let i = 0; i < n; i++) {
+    let inside = true;
+    for (let a = 0; a < 3; a++) {
+      const [lo, hi] = box[a] as [number, number];
+      const v = points[3 * i + a] as number;
+      const u = (v - lo) / (hi - lo);
+      unit[3 * i + a] = u;
+      if (!(u >= -1e-9 && u <= 1 + 1e-9)) inside = false;
+    }
+    if (inside) kept.push(i);
+    else if (!given) {
+      const p = [0, 1, 2].map((a) => Number((points[3 * i + a] as number).toPrecision(3)));
+      throw new PanelDataError(
+        `drawPanel3d: point ${i} (${p.join(", ")}) lies outside the [0, 1]³ box the panel assumes; give box: panelBox(run, layer) (a tanh layer is in [−1, 1])`,
+      );
+    }
+  }
+  const shown = kept.length === n ? unit : Float64Array.from(kept.flatMap((i) => [0, 1, 2].map((a) => unit[3 * i + a] as number)));
+  const shownLabels = kept.length === n ? labels : kept.map((i) => labels[i] as number);
+  const plane = options.plane && given ? planeInUnitBox(options.plane, box) : options.plane;
+  return {
+    ...options,
+    points: shown,
+    labels: shownLabels,
+    ...(plane ? { plane } : {}),
+    ...(given && !options.ranges
+      ? { ranges: box.map(([lo, hi]) => [lo, hi]) as [[number, number], [number, number], [number, number]] }
+      : {}),
+    ...(given && !options.ticks ? { ticks: roundTicks(box) } : {}),
+  };
+}
+
+/**
+ * Tick positions (fractions of the box) at round values of its first axis: four to six steps
+ * of 1, 2, 2.5 or 5 times a power of ten ([−1, 1]: every 0.5; [0, 5]: every 1).
+ */
+function roundTicks(box: Box3d): number[] {
+  const [lo, hi] = box[0];
+  const span = hi - lo;
+  const round = (step: number) => {
+    const mantissa = step / 10 ** Math.floor(Math.log10(step) + 1e-9);
+    return [1, 2, 2.5, 5, 10].some((m) => Math.abs(mantissa - m) < 1e-9);
+  };
+  const count = [5, 4, 6].find((c) => round(span / c)) ?? 5;
+  return Array.from({ length: count + 1 }, (_, k) => k / count);
+}
+
+/** n·p + c = 0 in the box's units, as the same plane in the unit box: p = lo + u ∘ (hi − lo). */
+function planeInUnitBox<P extends { normal: Vec3; offset: number }>(plane: P, box: Box3d): P {
+  const scale = box.map(([lo, hi]) => hi - lo) as [number, number, number];
+  const low = box.map(([lo]) => lo) as [number, number, number];
+  const [nx, ny, nz] = plane.normal;
+  return {
+    ...plane,
+    normal: [nx * scale[0], ny * scale[1], nz * scale[2]],
+    offset: plane.offset + nx * low[0] + ny * low[1] + nz * low[2],
+  };
 }
 
 /**

@@ -44,6 +44,11 @@ export interface TrainingFigureOptions {
   window?: number;
   /** The scene draws its own title card (see `CourseFigureOptions.ownTitleCard`). */
   ownTitleCard?: boolean;
+  /**
+   * The hidden layer whose points the main panel shows: the state handed to the main panel's
+   * function then holds that layer's activations (`state.activations`), averaged like the rest.
+   */
+  layer?: number;
 }
 
 /** What `prepareTrainingFigure` builds once per render, for every frame: a course figure whose body is the run's. */
@@ -70,6 +75,8 @@ export interface TrainingFigure extends CourseFigure<"main" | "side"> {
   lossTitle: string;
   /** Epochs the run is averaged over (0: none). */
   window: number;
+  /** The layer whose activations the state carries, when the scene asked for one. */
+  layer?: number;
 }
 
 /** A figure asked for something it cannot draw: a beat or panel that does not exist. */
@@ -148,6 +155,7 @@ export function prepareTrainingFigure(
     maxLoss: Math.ceil(Math.max(0.1, ...losses) * 10) / 10,
     lossTitle: (run.config.loss ?? "quadratic") === "quadratic" ? "loss (mean ½‖a − y‖²)" : "loss (mean cross-entropy)",
     window: options.window ?? defaultWindow(epochs, clock.phases.trainEnd - clock.phases.trainStart),
+    ...(options.layer !== undefined ? { layer: checkedLayer(run, options.layer) } : {}),
   };
 }
 
@@ -289,7 +297,24 @@ function curveAt(figure: TrainingFigure, values: number[], epoch: number): numbe
 
 /** The run at `epoch`, averaged over the figure's window (0: the run as it is). */
 function figureState(figure: TrainingFigure, run: Run, epoch: number): RunState {
-  return figure.window ? stateAround(run, epoch, { window: figure.window }) : stateAt(run, epoch);
+  const { layer } = figure;
+  return figure.window
+    ? stateAround(run, epoch, { window: figure.window, ...(layer !== undefined ? { layer } : {}) })
+    : stateAt(run, epoch, layer);
+}
+
+/** `layer`, when the run's snapshots carry its activations; else one line saying how to get them. */
+function checkedLayer(run: Run, layer: number): number {
+  const last = run.config.sizes.length - 1;
+  if (!Number.isInteger(layer) || layer < 1 || layer >= last) {
+    throw new FigureError(`trainingFigure: layer ${layer} is no hidden layer of ${networkLabel(run.config)}; use 1 to ${last - 1}`);
+  }
+  if (!run.snapshots[0]?.activations[String(layer)]) {
+    throw new FigureError(
+      `trainingFigure: the run's snapshots have no activations of layer ${layer}; add snapshot: { layers: [${layer}] } to its training config`,
+    );
+  }
+  return layer;
 }
 
 /**

@@ -1,8 +1,59 @@
 import type { Vec3 } from "../draw/geometry.ts";
-import type { View3d } from "../draw/panel3d.ts";
+import { type Box3d, UNIT_BOX, type View3d } from "../draw/panel3d.ts";
 import type { Run } from "../train/index.ts";
 import { clamp01, lerp, smoothstep } from "./easing.ts";
 import { bracket, type RunState, stateAt } from "./interpolate.ts";
+
+/**
+ * The box a 3-D panel shows a layer in, for the whole run (so it does not breathe): [0, 1]³ for
+ * a sigmoid layer, [−1, 1]³ for tanh, otherwise the layer's range over every snapshot rounded
+ * out to five round steps on each axis (a ReLU layer's [0, 4], say), so the ticks are round.
+ */
+export function panelBox(run: Run, layer: number): Box3d {
+  const sizes = run.config.sizes;
+  const output = layer === sizes.length - 1;
+  const hidden = run.config.activation ?? "sigmoid";
+  const activation = output ? (run.config.outputActivation ?? hidden) : hidden;
+  if (activation === "sigmoid") return UNIT_BOX;
+  if (activation === "tanh") {
+    return [
+      [-1, 1],
+      [-1, 1],
+      [-1, 1],
+    ];
+  }
+  const low = [Number.POSITIVE_INFINITY, Number.POSITIVE_INFINITY, Number.POSITIVE_INFINITY];
+  const high = [Number.NEGATIVE_INFINITY, Number.NEGATIVE_INFINITY, Number.NEGATIVE_INFINITY];
+  for (const snapshot of run.snapshots) {
+    const points = snapshot.activations[String(layer)];
+    if (!points) {
+      throw new RangeError(
+        `panelBox: the run has no activations of layer ${layer}; snapshot it (snapshot: { layers: [${layer}] })`,
+      );
+    }
+    for (const p of points) {
+      for (let a = 0; a < 3; a++) {
+        low[a] = Math.min(low[a] as number, p[a] as number);
+        high[a] = Math.max(high[a] as number, p[a] as number);
+      }
+    }
+  }
+  return [0, 1, 2].map((a) => roundOut(low[a] as number, high[a] as number)) as unknown as Box3d;
+}
+
+/** [lo, lo + 5 steps] covering [min, max], with a round step (1, 2 or 5 times a power of ten). */
+function roundOut(min: number, max: number): [number, number] {
+  const span = Math.max(max - min, 1e-6);
+  let power = 10 ** Math.floor(Math.log10(span / 5));
+  for (;;) {
+    for (const m of [1, 2, 5]) {
+      const step = m * power;
+      const lo = Math.floor(min / step) * step;
+      if (lo + 5 * step >= max) return [lo, lo + 5 * step];
+    }
+    power *= 10;
+  }
+}
 
 /** Where a layer's cloud of points sits and how big it is, per snapshot. */
 export interface CloudFraming {
@@ -11,7 +62,7 @@ export interface CloudFraming {
   extent: number;
 }
 
-export function cloudFramings(run: Run, layer: number): CloudFraming[] {
+export function cloudFramings(run: Run, layer: number, box: Box3d = UNIT_BOX): CloudFraming[] {
   let values = new Float64Array(0);
   return run.snapshots.map((snapshot) => {
     const points = snapshot.activations[String(layer)] ?? [];
@@ -20,7 +71,9 @@ export function cloudFramings(run: Run, layer: number): CloudFraming[] {
     const centre: [number, number, number] = [0, 0, 0];
     let extent = 0;
     for (let k = 0; k < 3; k++) {
-      for (let j = 0; j < n; j++) values[j] = (points[j] as number[])[k] as number;
+      // In the unit box the panel draws in: the camera frames the panel's box.
+      const [low, high] = box[k] as [number, number];
+      for (let j = 0; j < n; j++) values[j] = (((points[j] as number[])[k] as number) - low) / (high - low);
       values.sort();
       const lo = values[Math.floor(0.02 * (n - 1))] ?? 0;
       const hi = values[Math.ceil(0.98 * (n - 1))] ?? 0;
@@ -229,6 +282,8 @@ export interface CloudCameraOptions extends PaceOptions {
   /** The views at the start and end of the orbit (degrees); it turns the short way round. */
   start: { azimuth: number; elevation: number };
   end: { azimuth: number; elevation: number };
+  /** The panel's box (`drawPanel3d`'s `box`), so the camera frames the same box. Default [0, 1]³. */
+  box?: Box3d;
   /** Epochs the cloud's framing is averaged over, as for `stateAround`. Default 0. */
   window?: number;
   /** How close the camera comes to a small cloud (`framingAt`). Default 1.5. */
@@ -245,7 +300,7 @@ export interface CloudCameraOptions extends PaceOptions {
 export function cloudCamera(options: CloudCameraOptions): (time: number) => View3d {
   const { run, clock, layer, start, end, window = 0, maxZoom, distance = 5 } = options;
   const pace = calmPace(options);
-  const framings = cloudFramings(run, layer);
+  const framings = cloudFramings(run, layer, options.box);
   const turn = ((((end.azimuth - start.azimuth) % 360) + 540) % 360) - 180;
   return (time) => {
     const orbit = pace(time);

@@ -15,6 +15,7 @@ export {
   calmPace,
   cloudCamera,
   cloudFramings,
+  panelBox,
   framingAt,
   type PaceOptions,
   stateAround,
