@@ -65,7 +65,7 @@ export type Response =
   | { type: "usage"; usage: ProcessUsage }
   | {
       type: "error";
-      phase: "load" | "train-config" | "prepare" | "draw";
+      phase: "warm" | "load" | "train-config" | "prepare" | "draw";
       index?: number | undefined;
       name: string;
       message: string;
@@ -134,7 +134,8 @@ export class SceneDrawer {
   private readonly options: DrawerOptions;
   /** The scene file, as the user named it; set by `load` for a process started ahead of its scene. */
   private file: string;
-  private readonly pending = new Map<string, Pending>();
+  /** Requests waiting for their answer, by key, oldest first: the same frame asked twice gets two answers. */
+  private readonly pending = new Map<string, Pending[]>();
   private readonly order: string[] = [];
   private stderrTail = "";
   private heldRun: string | null = null;
@@ -299,7 +300,9 @@ export class SceneDrawer {
     if (this.exited) return Promise.reject(this.crashed(this.child.exitCode, this.child.signalCode));
     return new Promise<T>((resolve, reject) => {
       if (this.order.length === 0) this.lastAnswer = performance.now();
-      this.pending.set(key, { what: key, resolve: resolve as (value: never) => void, reject });
+      const waiting = this.pending.get(key) ?? [];
+      waiting.push({ what: key, resolve: resolve as (value: never) => void, reject });
+      this.pending.set(key, waiting);
       this.order.push(key);
       this.child.send(message, (error) => {
         if (error && !this.exited)
@@ -311,9 +314,10 @@ export class SceneDrawer {
   }
 
   private settle(key: string, action: (pending: Pending) => void): void {
-    const pending = this.pending.get(key);
+    const waiting = this.pending.get(key);
+    const pending = waiting?.shift();
     if (!pending) return;
-    this.pending.delete(key);
+    if (waiting?.length === 0) this.pending.delete(key);
     const at = this.order.indexOf(key);
     if (at >= 0) this.order.splice(at, 1);
     this.lastAnswer = performance.now();

@@ -56,7 +56,8 @@ async function handle(request: Request): Promise<void> {
         warmCanvas();
         send({ type: "warm" });
       } catch (error) {
-        fail("load", error);
+        // Under its own phase: the supervisor waits for "warm", and would otherwise wait until its watchdog fired.
+        fail("warm", error);
       }
       return;
     }
