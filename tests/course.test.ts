@@ -93,10 +93,11 @@ describe("courseFigure", () => {
       return undefined;
     });
     assert.equal(calls, 1, "the body is drawn under the scene's own card");
-    // While the default card fades out (1.2 s and 1.4 s of a 1.5 s card) the frame changes; with
-    // ownTitleCard it is the figure alone, the same at both moments.
-    assert.ok(!pixels(figure, 1.2).equals(pixels(figure, 1.4)));
-    assert.ok(pixels(own, 1.2).equals(pixels(own, 1.4)));
+    // While the default card fades out (1.1 s and 1.25 s of a 1.5 s card; the first caption
+    // fades in only from 1.3 s) the frame changes; with ownTitleCard it is the figure alone, the
+    // same at both moments.
+    assert.ok(!pixels(figure, 1.1).equals(pixels(figure, 1.25)));
+    assert.ok(pixels(own, 1.1).equals(pixels(own, 1.25)));
   });
 
   test("the paint context takes the render's theme when none is given", () => {
