@@ -294,7 +294,11 @@ describe("\\hl: a theme-aware highlight", () => {
       ctx.fillStyle = theme.background;
       ctx.fillRect(0, 0, 640, 200);
       const paint = paintFor(ctx, { width: 1280, height: 720 }, theme);
-      drawTex(paint, String.raw`\begin{bmatrix} 0.12 & \hl{0.40} \\ 1.30 & \hl{0.75} \end{bmatrix}`, { x: 20, y: 100, size: 40 });
+      drawTex(paint, String.raw`\begin{bmatrix} 0.12 & \hl{0.40} \\ 1.30 & \hl{0.75} \end{bmatrix}`, {
+        x: 20,
+        y: 100,
+        size: 40,
+      });
       const data = ctx.getImageData(0, 0, 640, 200).data;
       let banded = 0;
       for (let i = 0; i < data.length; i += 4) {
@@ -306,17 +310,61 @@ describe("\\hl: a theme-aware highlight", () => {
       const pctx = plain.getContext("2d");
       pctx.fillStyle = theme.background;
       pctx.fillRect(0, 0, 640, 200);
-      drawTex(paintFor(pctx, { width: 1280, height: 720 }, theme), String.raw`\begin{bmatrix} 0.12 & 0.40 \\ 1.30 & 0.75 \end{bmatrix}`, {
-        x: 20,
-        y: 100,
-        size: 40,
-      });
+      drawTex(
+        paintFor(pctx, { width: 1280, height: 720 }, theme),
+        String.raw`\begin{bmatrix} 0.12 & 0.40 \\ 1.30 & 0.75 \end{bmatrix}`,
+        {
+          x: 20,
+          y: 100,
+          size: 40,
+        },
+      );
       const none = pctx.getImageData(0, 0, 640, 200).data;
       let found = 0;
       for (let i = 0; i < none.length; i += 4) {
         if (none[i] === band[0] && none[i + 1] === band[1] && none[i + 2] === band[2]) found++;
       }
       assert.equal(found, 0, "without \\hl, no highlight");
+    }
+  });
+});
+
+describe("stretched brackets", () => {
+  test("a bmatrix bracket is one even stroke top to bottom at 720p and 1080p (no dark seams where its pieces meet)", () => {
+    registerFonts();
+    for (const [w, h] of [
+      [1280, 720],
+      [1920, 1080],
+    ] as const) {
+      const canvas = createCanvas(300, 400);
+      const ctx = canvas.getContext("2d");
+      ctx.fillStyle = "#ffffff";
+      ctx.fillRect(0, 0, 300, 400);
+      drawTex(
+        paintFor(ctx, { width: w, height: h }, LIGHT),
+        String.raw`\begin{bmatrix} 0.12 \\ 0.40 \\ 1.30 \\ 0.75 \end{bmatrix}`,
+        {
+          x: 20,
+          y: 200,
+          size: 24,
+        },
+      );
+      const data = ctx.getImageData(0, 0, 300, 400).data;
+      const ink = (x: number, y: number) => 255 - (data[(y * 300 + x) * 4] as number);
+      // The bracket's stroke: from the first inked column, a few pixels wide.
+      let x0 = 0;
+      while (x0 < 300 && [...Array(400).keys()].every((y) => ink(x0, y) < 40)) x0++;
+      const rows: number[] = [];
+      for (let y = 0; y < 400; y++) {
+        let sum = 0;
+        for (let x = x0; x < x0 + 5; x++) sum += ink(x, y);
+        if (sum > 0) rows.push(sum);
+      }
+      // Leave out the corners' horizontal bars at each end.
+      const stroke = rows.slice(6, -6);
+      assert.ok(stroke.length > 50, `${stroke.length} rows of stroke at ${w}x${h}`);
+      const [low, high] = [Math.min(...stroke), Math.max(...stroke)];
+      assert.ok(high <= low * 1.05, `the stroke's ink per row runs from ${low} to ${high} at ${w}x${h}`);
     }
   });
 });

@@ -259,8 +259,20 @@ function convertNow(tex: string, display: boolean): Converted {
     width: width ?? 0,
     height: height ?? 0,
     terms: terms.length,
-    content: adaptor.innerHTML(svg),
+    content: crispBrackets(adaptor.innerHTML(svg)),
   };
+}
+
+/**
+ * MathJax draws a stretched square bracket (`bmatrix`, `\left[`) from three pieces, top corner,
+ * scaled middle and bottom corner, that overlap by a tenth of an em so no gap shows. Smoothed
+ * apart, the overlaps came out as dark bands across the stroke (its edge pixels covered twice)
+ * and the stroke looked lighter between them. A bracket's pieces are only vertical and
+ * horizontal lines, so they are drawn without smoothing (crisp edges): one even stroke, top to
+ * bottom, at any size.
+ */
+function crispBrackets(content: string): string {
+  return content.replace(/<path data-c="(23A[1-6])"/g, '<path shape-rendering="crispEdges" data-c="$1"');
 }
 
 /** Collects the `\term` groups in document order; refuses nested terms and MathJax error nodes. */
