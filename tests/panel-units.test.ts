@@ -190,3 +190,13 @@ describe("the training figure's layer and the camera's box", () => {
     }
   });
 });
+
+test("a training figure whose range leaves out more than 2% of the data says so in one line, with the data's extent", () => {
+  const run = layerRun("tanh");
+  assert.throws(
+    () => prepareTrainingFigure({ run, duration: 6 }, { title: "t", range: [-0.5, 0.5] }),
+    (error: Error) =>
+      error instanceof FigureError && /points lie outside range \[-0.5, 0.5\] \(the data spans x₁ \[/.test(error.message),
+  );
+  assert.doesNotThrow(() => prepareTrainingFigure({ run, duration: 6 }, { title: "t", range: [-1.5, 1.5] }));
+});

@@ -123,6 +123,7 @@ export function prepareTrainingFigure(
       throw new FigureError(`trainingFigure: there is no side panel "${panel}"; use ${PANELS.join(", ")}`);
     }
   }
+  checkRange(run, options.range);
   const epochs = run.snapshots.at(-1)?.epoch ?? 0;
   const clock = timeline({ titleCard: 1.5, holdStart: 1.5, holdEnd: 2, ...options.timeline, duration, epochs });
   const losses = trainedLosses(run);
@@ -301,6 +302,27 @@ function figureState(figure: TrainingFigure, run: Run, epoch: number): RunState 
   return figure.window
     ? stateAround(run, epoch, { window: figure.window, ...(layer !== undefined ? { layer } : {}) })
     : stateAt(run, epoch, layer);
+}
+
+/**
+ * The figure's maps show the input plane over `range` and cut points outside it at their
+ * border: more than 2% of the data outside is a mistake, said in one line with the data's own
+ * extent, rather than classes silently missing from the picture.
+ */
+function checkRange(run: Run, range: [number, number]): void {
+  const [lo, hi] = range;
+  if (!(hi > lo)) throw new FigureError(`trainingFigure: range [${lo}, ${hi}] must run from low to high`);
+  const xs = run.data.X;
+  if (xs.length === 0 || (xs[0]?.length ?? 0) !== 2) return;
+  const outside = xs.filter((p) => p.some((v) => v < lo || v > hi)).length;
+  if (outside <= 0.02 * xs.length) return;
+  const extent = (k: number) => {
+    const values = xs.map((p) => p[k] as number);
+    return `[${Math.min(...values).toFixed(1)}, ${Math.max(...values).toFixed(1)}]`;
+  };
+  throw new FigureError(
+    `trainingFigure: ${outside} of ${xs.length} points lie outside range [${lo}, ${hi}] (the data spans x₁ ${extent(0)}, x₂ ${extent(1)}); widen range so the maps show them`,
+  );
 }
 
 /** `layer`, when the run's snapshots carry its activations; else one line saying how to get them. */
