@@ -21,10 +21,22 @@ export class InterruptWatch {
     return this.controller.signal;
   }
 
-  /** The command is done; without an interrupt, signals go back to their defaults. */
+  /**
+   * The command is done, its clean-up too. A signal from now on ends the process at once with
+   * 130 or 143: the signal's own default would end it "killed by SIGINT", with no exit code,
+   * when a second Ctrl-C lands in the moment between the clean-up and the exit (seen in CI
+   * under load, when an encoder had reported the interruption before the first signal's
+   * handler ran).
+   */
   close(): void {
     if (this.controller.signal.aborted) return;
     process.removeListener("SIGINT", this.handler);
     process.removeListener("SIGTERM", this.handler);
+    process.on("SIGINT", exitInterrupted);
+    process.on("SIGTERM", exitInterrupted);
   }
+}
+
+function exitInterrupted(signal: NodeJS.Signals): void {
+  process.exit(signal === "SIGTERM" ? 143 : 130);
 }
