@@ -129,7 +129,9 @@ describe("the training figure's text comes from the run", () => {
       });
       return sum / run.data.X.length;
     });
-    figure.losses.forEach((l, i) => assert.ok(Math.abs(l - (crossEntropy[i] as number)) < 1e-12, `snapshot ${i}`));
+    for (const [i, l] of figure.losses.entries()) {
+      assert.ok(Math.abs(l - (crossEntropy[i] as number)) < 1e-12, `snapshot ${i}`);
+    }
     assert.equal(figure.lossTitle, "loss (mean cross-entropy)");
     // The header the figure draws: at the last frame, the run's final numbers and its config.
     const last = run.snapshots.at(-1) as Run["snapshots"][number];
