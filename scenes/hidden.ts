@@ -19,6 +19,7 @@ import {
   prepareTrainingFigure,
   stateAround,
   themeNamed,
+  titleCardInk,
   trainingFigure,
   type Vec3,
   viewAcrossPlane,
@@ -102,18 +103,17 @@ export default defineScene({
     const { title, subtitle, range, points, labels } = figure;
     trainingFigure(paint, frame, figure, (rect, _state, at) => {
       const state = stateAround(frame.run, at.epoch, { layer: LAYER, window: SMOOTHING });
-      // The camera's path and the time, so tick numbers fade as the camera moves rather than pop.
-      const panel = { view: camera, time: frame.time, labels, axisLabels: AXES };
+      const panel = { view: camera, time: frame.time, labels, axisLabels: AXES }; // a path: labels fade, never pop
       drawPanel3d(paint, rect, { ...panel, points: state.activations, plane: outputPlane(state) });
     });
-    // The title card, with the data set in its input plane beside the title, fading out over the figure.
+    // The title card, with the data set beside the title; its text and picture fade out first.
     const opacity = figure.clock(frame.time).titleOpacity;
     if (opacity <= 0) return;
-    const { width, height } = frame;
-    const rect = { x: width * 0.56, y: height * 0.18, width: height * 0.62, height: height * 0.68 };
+    const [w, h] = [frame.width, frame.height];
+    const rect = { x: w * 0.56, y: h * 0.18, width: h * 0.62, height: h * 0.68 };
     drawTitleCard(ctx, paint, { theme: paint.theme, unit: paint.unit, title, subtitle, opacity, figure: rect });
     ctx.save();
-    ctx.globalAlpha = opacity;
+    ctx.globalAlpha = titleCardInk(opacity);
     drawClassMap(paint, rect, { title: `the data: ${labels.length} points`, range, points, labels, radius: 3 });
     ctx.restore();
   },

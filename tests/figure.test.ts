@@ -163,10 +163,17 @@ describe("the training figure's text comes from the run", () => {
     const canvas = createCanvas(640, 360);
     const frame = trainingFigure(paintFor(canvas.getContext("2d"), canvas, LIGHT), { time: 6, run }, figure);
     assert.deepEqual(frame.state.weights, mean.weights);
-    // By default a noisy run is averaged too: half a second of training, at least an epoch.
+    // By default a noisy run is averaged too, over the epochs the clip passes in half a second
+    // around the moment (a shutter): the picture at time 6 is the run averaged over those.
     const plain = prepareTrainingFigure({ run, duration: 10 }, { title: "t", range: [-1.6, 2.6] });
-    const { trainStart, trainEnd } = plain.clock.phases;
-    assert.equal(plain.window, Math.max(1, (0.5 * 40) / (trainEnd - trainStart)));
+    assert.equal(plain.window, undefined);
+    const shutter = Math.abs(plain.clock(6.25).epoch - plain.clock(5.75).epoch);
+    assert.ok(shutter > 1, `${shutter} epochs in half a second mid-training`);
+    const drawn = trainingFigure(paintFor(canvas.getContext("2d"), canvas, LIGHT), { time: 6, run }, plain);
+    assert.deepEqual(drawn.state.weights, stateAround(run, plain.clock(6).epoch, { window: shutter }).weights);
+    // In the holds the clip passes no epochs: the run shows as it is.
+    const held = trainingFigure(paintFor(canvas.getContext("2d"), canvas, LIGHT), { time: 2, run }, plain);
+    assert.deepEqual(held.state.weights, stateAt(run, 0).weights);
     assert.equal(prepareTrainingFigure({ run, duration: 10 }, { title: "t", range: [-1.6, 2.6], window: 0 }).window, 0);
   });
 

@@ -139,21 +139,45 @@ describe("stateAround: the run averaged over a window of epochs", () => {
   const run = train(hidden.train?.(hidden.seed));
   const bias = (state: { biases: number[][] }) => state.biases.at(-1)?.[0] as number;
 
-  test("is the mean of the interpolated run over the window (checked by a fine Riemann sum)", () => {
-    for (const epoch of [0.9, 7.5, 15.1]) {
+  test("is the tent-weighted mean of the interpolated run around the epoch (checked by a fine Riemann sum)", () => {
+    // A tent 1 at the epoch and 0 at 1.5 epochs either side.
+    for (const epoch of [1.9, 7.5, 15.1]) {
       let sum = 0;
       let activation = 0;
-      const n = 4000;
+      let total = 0;
+      const n = 8000;
       for (let i = 0; i < n; i++) {
-        const state = stateAt(run, epoch - 0.75 + (1.5 * (i + 0.5)) / n, 2);
-        sum += bias(state) / n;
-        activation += (state.activations[3 * 17 + 2] as number) / n;
+        const offset = -1.5 + (3 * (i + 0.5)) / n;
+        const weight = 1 - Math.abs(offset) / 1.5;
+        const state = stateAt(run, epoch + offset, 2);
+        sum += weight * bias(state);
+        activation += weight * (state.activations[3 * 17 + 2] as number);
+        total += weight;
       }
       const mean = stateAround(run, epoch, { layer: 2, window: 1.5 });
-      assert.ok(Math.abs(bias(mean) - sum) < 1e-6, `epoch ${epoch}: ${bias(mean)} vs ${sum}`);
-      assert.ok(Math.abs((mean.activations[3 * 17 + 2] as number) - activation) < 1e-6);
+      assert.ok(Math.abs(bias(mean) - sum / total) < 1e-6, `epoch ${epoch}: ${bias(mean)} vs ${sum / total}`);
+      assert.ok(Math.abs((mean.activations[3 * 17 + 2] as number) - activation / total) < 1e-6);
       assert.equal(mean.epoch, epoch);
     }
+  });
+
+  test("a sudden change moves the mean smoothly: no sharp start or stop, as a box's mean would have", () => {
+    // A run whose only bias steps from 0 to 1 at epoch 5: a box's mean would move at a constant
+    // speed that starts and stops at once; the tent's speed rises and falls linearly.
+    const step = {
+      ...run,
+      snapshots: [0, 4.9, 5.1, 10].map((epoch) => ({
+        ...(run.snapshots[0] as (typeof run.snapshots)[number]),
+        epoch,
+        biases: (run.snapshots[0]?.biases ?? []).map((row) => row.map(() => (epoch > 5 ? 1 : 0))),
+      })),
+    };
+    const at = (epoch: number) => bias(stateAround(step, epoch, { window: 2 }));
+    const speeds = Array.from({ length: 41 }, (_, k) => (at(3 + (k + 1) * 0.1) - at(3 + k * 0.1)) / 0.1);
+    // The speed never changes by more than a small part of its peak in one step.
+    const peak = Math.max(...speeds);
+    for (let k = 1; k < speeds.length; k++)
+      assert.ok(Math.abs((speeds[k] as number) - (speeds[k - 1] as number)) < 0.15 * peak, `step ${k}: ${speeds}`);
   });
 
   test("shows the first and last snapshots exactly, and a window of 0 is stateAt", () => {
@@ -431,7 +455,7 @@ describe("the 3-D panel's tick numbers and axis names: legible or absent, never 
     assert.deepEqual(failures.slice(0, 20), [], `${failures.length} of ${views.length} views`);
   });
 
-  test("along hidden.ts's camera path labels fade in or out within 0.4 s and never flicker", () => {
+  test("along hidden.ts's camera path labels fade in or out within 0.4 s, never flicker, and every axis stays named", () => {
     const run = train(hidden.train?.(hidden.seed));
     const fps = 30;
     const duration = hidden.duration ?? 12;
@@ -450,6 +474,7 @@ describe("the 3-D panel's tick numbers and axis names: legible or absent, never 
     // Opacity of each label (by its index in `axisLabels`) in every frame; 0 where not drawn.
     const opacity: number[][] = [];
     const jumps: string[] = [];
+    const unnamed: string[] = [];
     let previous = new Map<number, { x: number; y: number }>();
     for (let index = 0; index < frames; index++) {
       const time = index / fps;
@@ -474,6 +499,15 @@ describe("the 3-D panel's tick numbers and axis names: legible or absent, never 
           jumps.push(`label ${k} jumped ${Math.hypot(now.x - before.x, now.y - before.y).toFixed(0)} px at frame ${index}`);
       }
       previous = place;
+      // Every axis is named at every moment: a name moving to another edge cross-fades, so
+      // the opacities of an axis's names add up to 1 (they dipped to near 0 at 86-87 and
+      // 299-300 when a name faded out before its replacement faded in).
+      for (const axis of [0, 1, 2]) {
+        const named = labels
+          .filter((d) => d.label.kind === "name" && d.label.axis === axis)
+          .reduce((sum, d) => sum + d.alpha, 0);
+        if (named < 0.99) unnamed.push(`frame ${index}: axis ${axis + 1}'s name at ${named.toFixed(2)}`);
+      }
       const problems = labelProblems(labels, paint.unit);
       assert.deepEqual(problems, [], `frame ${index}`);
     }
@@ -499,5 +533,6 @@ describe("the 3-D panel's tick numbers and axis names: legible or absent, never 
     }
     assert.deepEqual([...new Set(failures)].slice(0, 20), []);
     assert.deepEqual(jumps.slice(0, 20), []);
+    assert.deepEqual(unnamed.slice(0, 20), [], `${unnamed.length} frames with an axis not fully named`);
   });
 });

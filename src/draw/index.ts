@@ -43,6 +43,8 @@ export {
   drawHeader,
   drawLegend,
   drawTitleCard,
+  titleCardInk,
+  titleCardVeil,
   FIGURE_SPACE,
   type LegendEntry,
   type StatusItem,

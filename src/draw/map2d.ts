@@ -5,6 +5,7 @@ import type { Rect } from "./geometry.ts";
 import { stampsFor } from "./dots.ts";
 import { font } from "./fonts.ts";
 import type { Paint } from "./paint.ts";
+import { smoothstep } from "./smoothstep.ts";
 import { fillTextCached, measureTextCached } from "./textcache.ts";
 import { ClassCountError, MAX_CLASSES, type Theme } from "./theme.ts";
 
@@ -100,8 +101,10 @@ function drawMap(ctx: CanvasRenderingContext2D, rect: Rect, options: ClassMapOpt
   ctx.fillRect(box.x, box.y, box.width, box.height);
   if (regions) {
     drawTint(ctx, regions, theme, box);
-    if (regions.units === 1) drawContour(ctx, regions, box, theme.accent, 2 * unit);
-    else drawClassBoundaries(ctx, regions, box, theme.accent, 2 * unit);
+    const pen = new FadingPen(regions);
+    if (regions.units === 1) traceContour(pen, regions, box);
+    else traceClassBoundaries(pen, regions, box);
+    pen.stroke(ctx, theme.accent, 2 * unit);
   }
   ctx.strokeStyle = theme.edge;
   ctx.lineWidth = 1 * unit;
@@ -208,6 +211,16 @@ function mapRegions(options: ClassMapOptions): ClassRegions | undefined {
   return { size, range, units: 1, values, threshold, classes, certainty };
 }
 
+/**
+ * The tint's opacity at a grid point of this certainty: 0.28 where the network is sure, and
+ * nothing where it is not. Its floor of 0.08 comes in over the first fifth of certainty, so
+ * a map whose outputs all lie near the threshold (an untrained network's ½ everywhere) is
+ * nearly blank instead of flipping its whole colour in one frame as the mean output crosses ½.
+ */
+export function tintAlpha(certainty: number): number {
+  return 0.08 * smoothstep(0, 0.2, certainty) + 0.2 * certainty;
+}
+
 /** Reusable small canvases for the field image, one per grid size. */
 const tintCanvases = new Map<number, Canvas>();
 
@@ -239,7 +252,7 @@ function drawTint(ctx: CanvasRenderingContext2D, regions: ClassRegions, theme: T
       pixels.data[o] = c[0] as number;
       pixels.data[o + 1] = c[1] as number;
       pixels.data[o + 2] = c[2] as number;
-      pixels.data[o + 3] = Math.round(255 * (0.08 + 0.2 * (certainty[k] as number)));
+      pixels.data[o + 3] = Math.round(255 * tintAlpha(certainty[k] as number));
     }
   }
   tctx.putImageData(pixels, 0, 0);
@@ -260,13 +273,7 @@ function drawTint(ctx: CanvasRenderingContext2D, regions: ClassRegions, theme: T
  * a cell's two crossings are joined by a segment, and where three or four classes meet in a
  * cell, its crossings are joined at their mean point.
  */
-function drawClassBoundaries(
-  ctx: CanvasRenderingContext2D,
-  regions: ClassRegions,
-  box: Rect,
-  color: string,
-  lineWidth: number,
-): void {
+function traceClassBoundaries(pen: FadingPen, regions: ClassRegions, box: Rect): void {
   const { values, size, classes } = regions;
   const plane = size * size;
   const cell = box.width / size;
@@ -282,7 +289,6 @@ function drawClassBoundaries(
     [1, 0],
   ] as const;
   const seen = new Set<number>();
-  ctx.beginPath();
   for (let i = 0; i < size - 1; i++) {
     for (let j = 0; j < size - 1; j++) {
       const top = i * size + j;
@@ -312,8 +318,8 @@ function drawClassBoundaries(
       if (n === 2 || (n === 4 && seen.size === 2)) {
         // One segment, or a saddle of two classes: two, paired around the cell.
         for (let k = 0; k + 1 < n; k += 2) {
-          ctx.moveTo(x0 + (xs[k] as number) * cell, y0 + (ys[k] as number) * cell);
-          ctx.lineTo(x0 + (xs[k + 1] as number) * cell, y0 + (ys[k + 1] as number) * cell);
+          const [ax, ay] = [x0 + (xs[k] as number) * cell, y0 + (ys[k] as number) * cell];
+          pen.segment(i, j, ax, ay, x0 + (xs[k + 1] as number) * cell, y0 + (ys[k + 1] as number) * cell);
         }
       } else {
         let mx = 0;
@@ -323,26 +329,15 @@ function drawClassBoundaries(
           my += (ys[k] as number) / n;
         }
         for (let k = 0; k < n; k++) {
-          ctx.moveTo(x0 + mx * cell, y0 + my * cell);
-          ctx.lineTo(x0 + (xs[k] as number) * cell, y0 + (ys[k] as number) * cell);
+          pen.segment(i, j, x0 + mx * cell, y0 + my * cell, x0 + (xs[k] as number) * cell, y0 + (ys[k] as number) * cell);
         }
       }
     }
   }
-  ctx.strokeStyle = color;
-  ctx.lineWidth = lineWidth;
-  ctx.lineCap = "round";
-  ctx.stroke();
 }
 
 /** Marching squares: the line where the field crosses its threshold, linearly interpolated. */
-function drawContour(
-  ctx: CanvasRenderingContext2D,
-  regions: ClassRegions,
-  box: Rect,
-  color: string,
-  lineWidth: number,
-): void {
+function traceContour(pen: FadingPen, regions: ClassRegions, box: Rect): void {
   const { values, size } = regions;
   const threshold = regions.threshold as number;
   const cell = box.width / size;
@@ -350,7 +345,6 @@ function drawContour(
   const x0 = box.x + 0.5 * cell;
   const y0 = box.y + 0.5 * cell;
   const crossings = new Float64Array(8);
-  ctx.beginPath();
   for (let i = 0; i < size - 1; i++) {
     for (let j = 0; j < size - 1; j++) {
       // Corners clockwise from the top left, and the cell's four edges between them.
@@ -377,13 +371,64 @@ function drawContour(
       }
       // Two crossings: one segment; four (a saddle): two, paired around the cell.
       for (let k = 0; k + 3 < n; k += 4) {
-        ctx.moveTo(x0 + (crossings[k] as number) * cell, y0 + (crossings[k + 1] as number) * cell);
-        ctx.lineTo(x0 + (crossings[k + 2] as number) * cell, y0 + (crossings[k + 3] as number) * cell);
+        pen.segment(
+          i,
+          j,
+          x0 + (crossings[k] as number) * cell,
+          y0 + (crossings[k + 1] as number) * cell,
+          x0 + (crossings[k + 2] as number) * cell,
+          y0 + (crossings[k + 3] as number) * cell,
+        );
       }
     }
   }
-  ctx.strokeStyle = color;
-  ctx.lineWidth = lineWidth;
-  ctx.lineCap = "round";
-  ctx.stroke();
+}
+
+/**
+ * Collects a boundary's segments and strokes each as firmly as the boundary is drawn there:
+ * fully where the outputs cross steeply, fading out where they are nearly flat. There the
+ * boundary is where an almost flat output happens to cross, and a tiny change of weights
+ * throws it across the map or folds it in one frame; drawn faintly, it neither claims more
+ * than the network knows nor jumps. Steepness is the slope of the certainty across the cell
+ * (signed by side), times the grid's size: how far certainty would rise across the whole map
+ * at that slope; under ¼ the line is not drawn, from 1 it is drawn fully.
+ */
+class FadingPen {
+  /** Opacity steps a segment is rounded to; each is one path, stroked once. */
+  static readonly LEVELS = 16;
+  private readonly levels: number[][] = Array.from({ length: FadingPen.LEVELS + 1 }, () => []);
+  constructor(private readonly regions: ClassRegions) {}
+
+  segment(i: number, j: number, ax: number, ay: number, bx: number, by: number): void {
+    const { certainty, classes, size } = this.regions;
+    // Certainty signed by the side of the boundary each corner is on (its class against the
+    // top left's), so its slope across the cell is the output's rise, wherever the line crosses.
+    const top = i * size + j;
+    const signed = (p: number) => (classes[p] === classes[top] ? 1 : -1) * (certainty[p] as number);
+    const [a, b, c, d] = [signed(top), signed(top + 1), signed(top + size + 1), signed(top + size)];
+    const rise = Math.hypot((b - a + (c - d)) / 2, (d - a + (c - b)) / 2) * size;
+    const level = Math.round(FadingPen.LEVELS * smoothstep(0.25, 1, rise));
+    if (level > 0) this.levels[level]?.push(ax, ay, bx, by);
+  }
+
+  stroke(ctx: CanvasRenderingContext2D, color: string, lineWidth: number): void {
+    ctx.save();
+    ctx.strokeStyle = color;
+    ctx.lineWidth = lineWidth;
+    const opacity = ctx.globalAlpha;
+    this.levels.forEach((xy, level) => {
+      if (xy.length === 0) return;
+      ctx.globalAlpha = (opacity * level) / FadingPen.LEVELS;
+      // Round caps join a firm line's segments; on a faint one, where two steps of opacity
+      // meet, they would overlap and show as beads.
+      ctx.lineCap = level === FadingPen.LEVELS ? "round" : "butt";
+      ctx.beginPath();
+      for (let k = 0; k < xy.length; k += 4) {
+        ctx.moveTo(xy[k] as number, xy[k + 1] as number);
+        ctx.lineTo(xy[k + 2] as number, xy[k + 3] as number);
+      }
+      ctx.stroke();
+    });
+    ctx.restore();
+  }
 }

@@ -179,13 +179,14 @@ function planeInUnitBox<P extends { normal: Vec3; offset: number }>(plane: P, bo
 }
 
 /**
- * The opacity of each label along a camera path. Its share of the `LABEL_FADE` seconds around
- * `time` in which it shows (weighted to the middle) runs from 0 to 1 as the camera brings it in;
- * it is drawn only over the upper half of that, so a label that leaves has gone before one that
- * takes its place arrives (they never cross-fade on top of each other: a name moving to another
- * edge of the box fades out there and in here), and times its room now (nothing where numbers
- * switch sides of the box; a name keeps its room, so every axis is named from a still camera). A still camera gives exactly 1 or 0. Labels are
- * the same list, in the same order, from every camera, so they are matched by index.
+ * The opacity of each label along a camera path, from its share of the `LABEL_FADE` seconds
+ * around `time` in which it shows (weighted to the middle), which runs from 0 to 1 as the
+ * camera brings it in. A name moving to another edge of the box cross-fades over the middle
+ * half of that share, so every axis is named at every moment; tick marks and numbers show
+ * only over its top quarter, so a number never meets a name that is leaving or arriving, nor
+ * a number of the edge it replaces. Numbers are timed by their room now (nothing where they
+ * switch sides of the box). A still camera gives exactly 1 or 0. Labels are the same list, in
+ * the same order, from every camera, so they are matched by index.
  */
 function fadedLabels(
   paint: Pick<Paint, "unit">,
@@ -208,7 +209,15 @@ function fadedLabels(
     });
     total += weight;
   }
-  return now.map((label, i) => smoothstep(0.5, 1, (shown[i] ?? 0) / total) * label.room);
+  return now.map((label, i) => {
+    const share = (shown[i] ?? 0) / total;
+    // A name cross-fades over the middle of its share: its old and new places share the
+    // samples, and smoothstep(¼, ¾, s) + smoothstep(¼, ¾, 1 − s) = 1, so its axis is fully
+    // named at every moment. Numbers show only over the top quarter, once the name that
+    // leaves their place (or arrives at it) has gone: the two never meet.
+    if (label.kind === "name") return smoothstep(0.25, 0.75, share);
+    return smoothstep(0.75, 1, share) * label.room;
+  });
 }
 
 /**

@@ -154,9 +154,10 @@ export function drawTitleCard(
   const { ctx, theme, unit } = unpack(target, options, "drawTitleCard");
   const { figure } = options;
   ctx.save();
-  ctx.globalAlpha = options.opacity;
+  ctx.globalAlpha = titleCardVeil(options.opacity);
   ctx.fillStyle = theme.background;
   ctx.fillRect(0, 0, size.width, size.height);
+  ctx.globalAlpha = titleCardInk(options.opacity);
   const left = size.width * 0.05;
   const x = figure ? left : size.width / 2;
   const align = figure ? "left" : "center";
@@ -180,6 +181,21 @@ export function drawTitleCard(
     }
   }
   ctx.restore();
+}
+
+/**
+ * A title card fades out through the background rather than dissolving into what follows:
+ * over the first half of its fade (`opacity` 1 to ½) its text and picture fade out on a
+ * blank page (this is their opacity), and over the second half (½ to 0) the page clears to
+ * show the figure (`titleCardVeil`). A title never lies over a plot.
+ */
+export function titleCardInk(opacity: number): number {
+  return Math.min(1, Math.max(0, 2 * opacity - 1));
+}
+
+/** The opacity of the title card's blank page: see `titleCardInk`. */
+export function titleCardVeil(opacity: number): number {
+  return Math.min(1, Math.max(0, 2 * opacity));
 }
 
 /** A reducer that packs words into lines no wider than `width`. */

@@ -4,7 +4,6 @@ import type { Paint } from "../draw/paint.ts";
 import type { Panels } from "../draw/panels.ts";
 import { drawPlot, formatNumber } from "../draw/plot.ts";
 import { classLegend, drawLegend, trainingStatus } from "../draw/text.ts";
-import { feedforward } from "../nn/example.ts";
 import { loss as lossNamed } from "../nn/loss.ts";
 import { encodeDataset } from "../train/targets.ts";
 import { thresholdRule, type Run } from "../train/index.ts";
@@ -12,7 +11,7 @@ import type { BeatCaption } from "./captions.ts";
 import { type CourseFigure, courseFigure, prepareCourseFigure } from "./course.ts";
 import { stateAround } from "./framing.ts";
 import { type RunState, stateAt } from "./interpolate.ts";
-import { runNetwork } from "./network.ts";
+import { shutterWindow, snapshotOutputs } from "./pace.ts";
 import { classRegions } from "./regions.ts";
 import { type Timeline, type TimelineOptions, type TimelineState, timeline } from "./timeline.ts";
 
@@ -39,7 +38,8 @@ export interface TrainingFigureOptions {
   timeline?: Omit<TimelineOptions, "duration" | "epochs">;
   /**
    * Epochs the run is averaged over around each moment (`stateAround`): regions, curves and the
-   * main panel's state. Default `defaultWindow`: half a second of training, at least one epoch; 0 shows each snapshot as it is.
+   * main panel's state. Default: the epochs the clip passes in half a second around the moment
+   * (`shutterWindow`); 0 shows each snapshot as it is.
    */
   window?: number;
   /** The scene draws its own title card (see `CourseFigureOptions.ownTitleCard`). */
@@ -73,8 +73,8 @@ export interface TrainingFigure extends CourseFigure<"main" | "side"> {
   maxLoss: number;
   /** The loss panel's title: the loss the run trains with. */
   lossTitle: string;
-  /** Epochs the run is averaged over (0: none). */
-  window: number;
+  /** Epochs the run is averaged over (0: none; undefined: half a second of the clip, `shutterWindow`). */
+  window?: number;
   /** The layer whose activations the state carries, when the scene asked for one. */
   layer?: number;
 }
@@ -125,8 +125,8 @@ export function prepareTrainingFigure(
   }
   checkRange(run, options.range);
   const epochs = run.snapshots.at(-1)?.epoch ?? 0;
-  const clock = timeline({ titleCard: 1.5, holdStart: 1.5, holdEnd: 2, ...options.timeline, duration, epochs });
   const losses = trainedLosses(run);
+  const clock = timeline({ titleCard: 1.5, holdStart: 1.5, holdEnd: 2, ...options.timeline, duration, epochs });
   const { title, subtitle, captions = [] } = options;
   return {
     ...prepareCourseFigure(
@@ -155,7 +155,7 @@ export function prepareTrainingFigure(
     accuracies: run.snapshots.map((s) => s.accuracy),
     maxLoss: Math.ceil(Math.max(0.1, ...losses) * 10) / 10,
     lossTitle: (run.config.loss ?? "quadratic") === "quadratic" ? "loss (mean ½‖a − y‖²)" : "loss (mean cross-entropy)",
-    window: options.window ?? defaultWindow(epochs, clock.phases.trainEnd - clock.phases.trainStart),
+    ...(options.window !== undefined ? { window: options.window } : {}),
     ...(options.layer !== undefined ? { layer: checkedLayer(run, options.layer) } : {}),
   };
 }
@@ -198,7 +198,7 @@ export function trainingFigure(
   drawMain?: (rect: Rect, state: RunState, at: TimelineState) => void,
 ): FigureFrame {
   const at = figure.clock(frame.time);
-  const state = figureState(figure, frame.run, at.epoch);
+  const state = figureState(figure, frame.run, at.epoch, frame.time);
   const layout = courseFigure(paint, frame, figure, (layout) => {
     drawTrainingPanels(paint, layout, { figure, frame, state, at }, drawMain);
     const { status, network } = figureHeader(figure, frame.run, frame.time);
@@ -265,19 +265,19 @@ export function defaultWindow(epochs: number, trainingSeconds: number): number {
  * The loss the run trained with, at each snapshot. Snapshots record the quadratic cost
  * whatever trains (so runs compare); a figure of a cross-entropy run shows the cost it minimises.
  */
-export function trainedLosses(run: Run): number[] {
+export function trainedLosses(run: Run, outputs?: Float64Array[]): number[] {
   const name = run.config.loss ?? "quadratic";
   if (name === "quadratic") return run.snapshots.map((s) => s.loss);
   const { cost } = lossNamed(name);
-  const outputs = run.config.sizes.at(-1) ?? 1;
-  const { Y } = encodeDataset(run.data, outputs);
-  return run.snapshots.map((snapshot) => {
-    const net = runNetwork(run, snapshot);
+  const units = run.config.sizes.at(-1) ?? 1;
+  const { Y } = encodeDataset(run.data, units);
+  const n = run.data.X.length;
+  return (outputs ?? snapshotOutputs(run)).map((values) => {
     let sum = 0;
-    run.data.X.forEach((x, i) => {
-      sum += cost(feedforward(net, x), Y.subarray(i * outputs, (i + 1) * outputs));
-    });
-    return sum / run.data.X.length;
+    for (let i = 0; i < n; i++) {
+      sum += cost(values.subarray(i * units, (i + 1) * units), Y.subarray(i * units, (i + 1) * units));
+    }
+    return sum / n;
   });
 }
 
@@ -296,11 +296,12 @@ function curveAt(figure: TrainingFigure, values: number[], epoch: number): numbe
   return (values[k] as number) * (1 - t) + (values[k + 1] as number) * t;
 }
 
-/** The run at `epoch`, averaged over the figure's window (0: the run as it is). */
-function figureState(figure: TrainingFigure, run: Run, epoch: number): RunState {
+/** The run at `epoch`, averaged over the figure's window at `time` (0: the run as it is). */
+function figureState(figure: TrainingFigure, run: Run, epoch: number, time: number): RunState {
   const { layer } = figure;
-  return figure.window
-    ? stateAround(run, epoch, { window: figure.window, ...(layer !== undefined ? { layer } : {}) })
+  const window = figure.window ?? shutterWindow(figure.clock, time);
+  return window > 0
+    ? stateAround(run, epoch, { window, ...(layer !== undefined ? { layer } : {}) })
     : stateAt(run, epoch, layer);
 }
 

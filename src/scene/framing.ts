@@ -113,29 +113,43 @@ export function framingAt(
 }
 
 /**
- * The epochs at which to sample a run, and their weights, for the mean over the `window`
- * epochs centred on `epoch` of anything interpolated linearly between snapshots: the window's
- * ends and the snapshots inside it (cut at the first and last snapshots, blended with `epoch`
- * alone near them, so those show exactly); a window of 0 gives `epoch` alone.
+ * The epochs at which to sample a run, and their weights, for the mean around `epoch` of
+ * anything interpolated linearly between snapshots, weighted by a tent: 1 at `epoch`, falling
+ * to 0 at `window` epochs either side (its width at half height is `window`, as a box's of
+ * that width would be). A tent rather than a box: where the run changes suddenly, a box's
+ * mean starts and stops moving in one frame as the change enters and leaves its ends; a
+ * tent's eases in and out. A window of 0 gives `epoch` alone.
  */
 function windowOf(run: Run, epoch: number, window: number): { at: number; weight: number }[] {
   const first = run.snapshots[0]?.epoch ?? 0;
   const last = run.snapshots.at(-1)?.epoch ?? 0;
-  const half = window / 2;
-  const from = Math.max(first, epoch - half);
-  const to = Math.min(last, epoch + half);
-  if (!(half > 0) || !(to > from)) return [{ at: epoch, weight: 1 }];
-  // Near the first or last snapshot the mean is blended with the run as it is, so those show
-  // exactly; the blend grows with the distance from them, so the picture never speeds up there
-  // (a window that shrank to fit would move its mean at a rate of 1 / that distance).
-  const blend = Math.min(1, Math.max(0, Math.min(epoch - first, last - epoch) / (half / 4)));
-  const breaks = [from, ...run.snapshots.map((s) => s.epoch).filter((e) => e > from && e < to), to];
-  // Each piece between breaks is linear: its mean is that of its ends, half its length each.
-  const mean = breaks.map((at, k) => ({
-    at,
-    weight: (blend * ((breaks[k + 1] ?? at) - (breaks[k - 1] ?? at))) / 2 / (to - from),
-  }));
-  return blend < 1 ? [{ at: epoch, weight: 1 - blend }, ...mean] : mean;
+  // Near the first or last snapshot the tent narrows, staying centred on `epoch`: the mean of a
+  // steady change over a centred window is its value at the centre, so the picture neither
+  // runs ahead nor speeds up there (a window cut at one end would average the run ahead of
+  // `epoch`), and the first and last snapshots show exactly.
+  const half = Math.min(window, epoch - first, last - epoch);
+  if (!(half > 0)) return [{ at: epoch, weight: 1 }];
+  const from = epoch - half;
+  const to = epoch + half;
+  const tent = (at: number) => Math.max(0, 1 - Math.abs(at - epoch) / half);
+  const inside = run.snapshots.map((s) => s.epoch).filter((e) => e > from && e < to && e !== epoch);
+  const breaks = [from, ...inside, ...(epoch > from && epoch < to ? [epoch] : []), to].sort((a, b) => a - b);
+  // Between breaks the state and the tent are both linear, so their product is quadratic and
+  // Simpson's rule on each piece (its ends and middle) is exact.
+  const weights = new Map<number, number>();
+  const add = (at: number, weight: number) => weights.set(at, (weights.get(at) ?? 0) + weight);
+  let total = 0;
+  for (let k = 0; k + 1 < breaks.length; k++) {
+    const a = breaks[k] as number;
+    const b = breaks[k + 1] as number;
+    const m = (a + b) / 2;
+    const length = b - a;
+    add(a, (tent(a) * length) / 6);
+    add(m, (4 * tent(m) * length) / 6);
+    add(b, (tent(b) * length) / 6);
+    total += ((tent(a) + 4 * tent(m) + tent(b)) * length) / 6;
+  }
+  return [...weights].filter(([, w]) => w > 0).map(([at, w]) => ({ at, weight: w / total }));
 }
 
 export interface PaceOptions {
@@ -242,13 +256,13 @@ function boxBlur(values: Float64Array, r: number): Float64Array {
 }
 
 /**
- * The run around `epoch`: the mean of `stateAt` over the `window` epochs centred there (cut
- * at the first and last snapshots, and blended towards the run as it is near them, so those
- * show exactly). Snapshots a few
- * mini-batches apart differ by SGD noise as well as by learning; a clip that passes one or
+ * The run around `epoch`: the mean of `stateAt` weighted by a tent 1 there and 0 at `window`
+ * epochs either side (its width at half height is `window`), narrowed near the first and last
+ * snapshots so it stays centred and those show exactly. Snapshots a
+ * few mini-batches apart differ by SGD noise as well as by learning; a clip that passes one or
  * more of them per frame shows that noise as single-frame twitches of the plane and points.
  * Averaging over about an epoch keeps the learning and drops the flicker. Exact: between
- * snapshots the state is linear, so its mean there is the mean of the two ends.
+ * snapshots the state is linear (`windowOf`).
  */
 export function stateAround(run: Run, epoch: number, options: { layer?: number; window?: number } = {}): RunState {
   const { layer, window = 1 } = options;

@@ -49,3 +49,4 @@ export {
   type TrainingFigureOptions,
   trainingFigure,
 } from "./figure.ts";
+export { shutterWindow, snapshotOutputs } from "./pace.ts";
