@@ -58,3 +58,58 @@ test("the title is centred over a map narrower than its rectangle", () => {
   const centre = (Math.min(...columns) + Math.max(...columns)) / 2;
   assert.ok(Math.abs(centre - 300) < 4, `title centred at ${centre}`);
 });
+
+/** A map of one output over [−1, 1]² whose value at (x, y) is `f(x, y)`, drawn on white. */
+function mapOf(f: (x: number, y: number) => number): Uint8ClampedArray {
+  const size = 64;
+  const values = new Float64Array(size * size);
+  for (let i = 0; i < size; i++)
+    for (let j = 0; j < size; j++) values[i * size + j] = f(-1 + (2 * (j + 0.5)) / size, 1 - (2 * (i + 0.5)) / size);
+  const canvas = createCanvas(300, 330);
+  const ctx = canvas.getContext("2d");
+  const paint = paintFor(ctx, canvas, LIGHT);
+  drawClassMap(paint, { x: 0, y: 0, width: 300, height: 300 }, {
+    range: [-1, 1],
+    points: new Float64Array(0),
+    labels: new Uint8Array(0),
+    field: { values, size, threshold: 0.5 },
+  });
+  return ctx.getImageData(0, 0, 300, 300).data;
+}
+
+/** The mean absolute difference of two images' colour channels, in levels of 255. */
+function meanDifference(a: Uint8ClampedArray, b: Uint8ClampedArray): number {
+  let sum = 0;
+  for (let i = 0; i < a.length; i++) if (i % 4 !== 3) sum += Math.abs((a[i] as number) - (b[i] as number));
+  return sum / ((a.length * 3) / 4);
+}
+
+test("a network unsure everywhere leaves the map nearly blank: its colour cannot flip in a frame", () => {
+  // An untrained network's output near ½ everywhere, on one side of it and then the other (the
+  // headline's side map flipped from blue to orange as its mean output crossed ½).
+  const below = mapOf(() => 0.49);
+  const above = mapOf(() => 0.51);
+  assert.ok(meanDifference(below, above) < 1, `${meanDifference(below, above).toFixed(2)} levels apart`);
+  // Where it is sure, the two classes are far apart.
+  assert.ok(meanDifference(mapOf(() => 0.05), mapOf(() => 0.95)) > 20);
+});
+
+test("the boundary is firm where the output crosses steeply and faint where it is nearly flat", () => {
+  // The same line x = 0 through a steep and a nearly flat output: how much darker the line's
+  // columns are than columns a few pixels either side of it.
+  const line = (data: Uint8ClampedArray) => {
+    const darkness = (x: number) => {
+      let sum = 0;
+      for (let y = 40; y < 260; y++) {
+        const i = 4 * (y * 300 + x);
+        sum += 255 * 3 - ((data[i] as number) + (data[i + 1] as number) + (data[i + 2] as number));
+      }
+      return sum;
+    };
+    return darkness(149) + darkness(150) + darkness(151) - 1.5 * (darkness(141) + darkness(159));
+  };
+  const steep = line(mapOf((x) => 0.5 + 0.45 * Math.tanh(4 * x)));
+  const flat = line(mapOf((x) => 0.5 + 0.03 * x));
+  assert.ok(steep > 0, "a steep boundary is drawn");
+  assert.ok(flat < 0.1 * steep, `flat ${flat} against steep ${steep}`);
+});

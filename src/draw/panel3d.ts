@@ -132,7 +132,7 @@ function inBox(options: Panel3dOptions): Panel3dOptions {
     else if (!given) {
       const p = [0, 1, 2].map((a) => Number((points[3 * i + a] as number).toPrecision(3)));
       throw new PanelDataError(
-        `drawPanel3d: point ${i} (${p.join(", ")}) lies outside the [0, 1]³ box the panel assumes; give box: panelBox(run, layer) (a tanh layer is in [−1, 1])`,
+        `drawPanel3d: point ${i} (${p.join(", ")}) lies outside the [0, 1]³ box the panel assumes; give box: panelBox(run, layer), the layer's own box (a tanh layer's [−1, 1]³, or a ReLU layer's range over the run)`,
       );
     }
   }
