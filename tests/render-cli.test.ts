@@ -476,3 +476,24 @@ test("the scene in the README renders", () => {
     rmSync(file, { force: true });
   }
 });
+
+test("misuse refused before any work: a forgotten -- under npm, a stray word among the scenes, --frame into a video name", () => {
+  const dir = mkdtempSync(path.join(work, "misuse-"));
+  const video = path.join(dir, "lecture.mp4");
+  writeFileSync(video, "the lecture");
+  // `npm run render scenes/hidden.ts --frame 3`: npm keeps --frame and passes "3" on.
+  const npm = { ...process.env, npm_lifecycle_event: "render", npm_config_frame: "true" };
+  const forgotten = render(["scenes/hidden.ts", "3", "--out", video], npm);
+  assert.equal(forgotten.status, 2, forgotten.stderr);
+  assert.match(forgotten.stderr, /npm took --frame for itself: put -- before the scene and its options/);
+  // The same words without npm: "3" is no scene, and nothing is rendered before that is said.
+  const stray = render(["scenes/hidden.ts", "3", ...SMALL]);
+  assert.equal(stray.status, 2, stray.stderr);
+  assert.match(stray.stderr, /scene file 3 does not exist \(a number where a scene should be/);
+  assert.doesNotMatch(stray.stderr, /trained|rendered/);
+  const frame = render(["scenes/hidden.ts", "--frame", "30", "--out", video, ...SMALL]);
+  assert.equal(frame.status, 2, frame.stderr);
+  assert.match(frame.stderr, /--frame writes one PNG image, so --out must end in \.png; got .*lecture\.mp4/);
+  assert.equal(readFileSync(video, "utf8"), "the lecture");
+  assert.deepEqual(readdirSync(dir), ["lecture.mp4"]);
+});

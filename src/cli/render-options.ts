@@ -99,7 +99,26 @@ function joinNegativeValues(argv: string[]): string[] {
   return joined;
 }
 
-export function parseRenderArgs(argv: string[]): RenderArgs {
+/** The options of `render`, as npm names them in `npm_config_*` when it takes one for itself. */
+const NPM_TAKEN = ["out", "format", "size", "fps", "duration", "seed", "theme", "frame", "frames", "preview"];
+
+/**
+ * `npm run render scenes/x.ts --frame 3` (the `--` forgotten) hands npm the option: npm keeps
+ * it in its own environment and passes the script only its value, which would then be taken
+ * for a second scene after the first had been rendered in full. Refused before any work.
+ */
+function refuseOptionsNpmTook(env: NodeJS.ProcessEnv): void {
+  if (env.npm_lifecycle_event === undefined) return;
+  const taken = NPM_TAKEN.filter((name) => env[`npm_config_${name}`] !== undefined);
+  if (taken.length === 0) return;
+  const names = taken.map((name) => `--${name}`).join(", ");
+  throw new UsageError(
+    `npm took ${names} for itself: put -- before the scene and its options, e.g. npm run ${env.npm_lifecycle_event} -- scenes/hidden.ts --frame 3`,
+  );
+}
+
+export function parseRenderArgs(argv: string[], env: NodeJS.ProcessEnv = process.env): RenderArgs {
+  refuseOptionsNpmTook(env);
   const { values, positionals } = parseArgs({
     args: joinNegativeValues(argv),
     allowPositionals: true,
@@ -166,6 +185,9 @@ export function parseRenderArgs(argv: string[]): RenderArgs {
         `--frame must be a frame number (0, 1, ...), a time such as 6s, or a beat such as training:middle; got '${values.frame}'`,
       );
     }
+  }
+  if (values.frame !== undefined && values.out !== undefined && path.extname(values.out).toLowerCase() !== ".png") {
+    throw new UsageError(`--frame writes one PNG image, so --out must end in .png; got ${values.out}`);
   }
   if (values.frames !== undefined) {
     if (values.frame !== undefined) throw new UsageError("--frame and --frames both given; use one");

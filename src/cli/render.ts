@@ -1,6 +1,7 @@
+import { existsSync } from "node:fs";
 import { outputSize, type RenderResult, renderScene } from "../render/render.ts";
 import { type FormatName, gifGeometry } from "../video/index.ts";
-import { EXIT, parseArgsError, report } from "./errors.ts";
+import { EXIT, parseArgsError, report, UsageError } from "./errors.ts";
 import { count, formatBytes, formatDuration } from "./format.ts";
 import { InterruptWatch } from "./interrupts.ts";
 import { Progress, trainingProgress } from "./progress.ts";
@@ -17,6 +18,9 @@ export async function renderCommand(argv: string[]): Promise<number> {
       process.stdout.write(RENDER_HELP);
       return EXIT.ok;
     }
+    // Every scene named must exist before the first is rendered: a stray word would otherwise
+    // fail only after the scenes before it had been rendered and written.
+    for (const scene of args.scenes) missingScene(scene);
     for (const scene of args.scenes) await render({ ...args, scene }, interrupts.signal);
     return EXIT.ok;
   } catch (error) {
@@ -24,6 +28,15 @@ export async function renderCommand(argv: string[]): Promise<number> {
   } finally {
     interrupts.close();
   }
+}
+
+/** A scene argument that names no file: a bad command line, with a hint for a stray number. */
+function missingScene(scene: string): void {
+  if (existsSync(scene)) return;
+  const hint = /^\d+(\.\d+)?s?$/.test(scene)
+    ? " (a number where a scene should be: an option's value? with npm run, put -- before the options)"
+    : "";
+  throw new UsageError(`scene file ${scene} does not exist${hint}`);
 }
 
 async function render(args: RenderArgs, signal: AbortSignal): Promise<void> {
