@@ -10,6 +10,8 @@ export const RENDER_HELP = `Usage: npm run render <scene.ts> [more scenes...] [o
 Renders a scene script to video. With no options: output/<scene>.mp4 at the
 scene's size (1280x720 unless it says otherwise), 30 fps. Several scenes are
 rendered one after another with the same options (each to its own default name).
+Through npm, options go after a --: npm run render -- scenes/hidden.ts --frame 30
+(without it npm keeps the options for itself; netreel refuses that before any work).
 
 Options:
   --out PATH         output file (with several formats: each gets its own extension)
