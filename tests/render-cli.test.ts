@@ -315,7 +315,7 @@ export default defineScene({ name: "bad-config", draw: () => {},
   for (const [what, args, code, message, env] of cases) {
     test(what, () => {
       const dir = mkdtempSync(path.join(work, "err-"));
-      const out = path.join(dir, "target.mp4");
+      const out = path.join(dir, args.includes("--frame") ? "target.png" : "target.mp4");
       const result = render([...args, "--out", out, "--quiet"], env);
       assert.equal(result.status, code, result.stderr);
       assert.match(result.stderr, message);
@@ -493,7 +493,7 @@ test("misuse refused before any work: a forgotten -- under npm, a stray word amo
   assert.doesNotMatch(stray.stderr, /trained|rendered/);
   const frame = render(["scenes/hidden.ts", "--frame", "30", "--out", video, ...SMALL]);
   assert.equal(frame.status, 2, frame.stderr);
-  assert.match(frame.stderr, /--frame writes one PNG image, so --out must end in \.png; got .*lecture\.mp4/);
+  assert.match(frame.stderr, /--frame writes one PNG image, not a \.mp4: give --out a \.png name; got .*lecture\.mp4/);
   assert.equal(readFileSync(video, "utf8"), "the lecture");
   assert.deepEqual(readdirSync(dir), ["lecture.mp4"]);
 });

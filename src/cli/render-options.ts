@@ -188,8 +188,9 @@ export function parseRenderArgs(argv: string[], env: NodeJS.ProcessEnv = process
       );
     }
   }
-  if (values.frame !== undefined && values.out !== undefined && path.extname(values.out).toLowerCase() !== ".png") {
-    throw new UsageError(`--frame writes one PNG image, so --out must end in .png; got ${values.out}`);
+  const named = values.out === undefined ? "" : path.extname(values.out).slice(1).toLowerCase();
+  if (values.frame !== undefined && isFormat(named) && named !== "png") {
+    throw new UsageError(`--frame writes one PNG image, not a .${named}: give --out a .png name; got ${values.out}`);
   }
   if (values.frames !== undefined) {
     if (values.frame !== undefined) throw new UsageError("--frame and --frames both given; use one");
