@@ -389,9 +389,9 @@ function traceContour(pen: FadingPen, regions: ClassRegions, box: Rect): void {
  * fully where the outputs cross steeply, fading out where they are nearly flat. There the
  * boundary is where an almost flat output happens to cross, and a tiny change of weights
  * throws it across the map or folds it in one frame; drawn faintly, it neither claims more
- * than the network knows nor jumps. Steepness is the slope of the certainty across the cell
- * (signed by side), times the grid's size: how far certainty would rise across the whole map
- * at that slope; under ¼ the line is not drawn, from 1 it is drawn fully.
+ * than the network knows nor jumps. Steepness is the slope of the certainty next to the line
+ * times the grid's size: how far certainty would rise across the whole map at that slope;
+ * under ¼ the line is not drawn, from 1 it is drawn fully.
  */
 class FadingPen {
   /** Opacity steps a segment is rounded to; each is one path, stroked once. */
@@ -400,13 +400,16 @@ class FadingPen {
   constructor(private readonly regions: ClassRegions) {}
 
   segment(i: number, j: number, ax: number, ay: number, bx: number, by: number): void {
-    const { certainty, classes, size } = this.regions;
-    // Certainty signed by the side of the boundary each corner is on (its class against the
-    // top left's), so its slope across the cell is the output's rise, wherever the line crosses.
-    const top = i * size + j;
-    const signed = (p: number) => (classes[p] === classes[top] ? 1 : -1) * (certainty[p] as number);
-    const [a, b, c, d] = [signed(top), signed(top + 1), signed(top + size + 1), signed(top + size)];
-    const rise = Math.hypot((b - a + (c - d)) / 2, (d - a + (c - b)) / 2) * size;
+    const { certainty, size } = this.regions;
+    // Certainty is 0 on the boundary and rises away from it: the most it reaches within the
+    // cell's ring of neighbours (up to about two cells away), per 1.5 cells, is its slope. The
+    // ring rather than the cell's own corners, so a firm line has no gaps where one cell's
+    // corners all happen to lie close to it, or where a third class nearly ties.
+    let most = 0;
+    for (let r = Math.max(0, i - 1); r <= Math.min(size - 1, i + 2); r++)
+      for (let c = Math.max(0, j - 1); c <= Math.min(size - 1, j + 2); c++)
+        most = Math.max(most, certainty[r * size + c] as number);
+    const rise = (most / 1.5) * size;
     const level = Math.round(FadingPen.LEVELS * smoothstep(0.25, 1, rise));
     if (level > 0) this.levels[level]?.push(ax, ay, bx, by);
   }
