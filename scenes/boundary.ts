@@ -8,6 +8,7 @@
 // placed by the timeline's beats, so they stay with the motion at any --duration.
 import {
   defineScene,
+  logEpochs,
   networkLabel,
   paintFor,
   prepareTrainingFigure,
@@ -43,11 +44,12 @@ export default defineScene({
         subtitle: `A ${networkLabel(run.config)} network learns scikit-learn's two moons`,
         range: [-1.6, 2.6],
         classNames: ["upper moon (y = 0)", "lower moon (y = 1)"],
-        timeline: { titleCard: 1.5, holdStart: 2.5, holdEnd: 1.5 },
+        // The boundary turns round in its first mini-batches: epochs on a log scale give that time.
+        timeline: { titleCard: 1.5, holdStart: 2.5, holdEnd: 1.5, easing: logEpochs(5) },
         captions: [
           { at: "title:end", text: "Random weights: the boundary cuts straight through both moons." },
           { at: "start:0.75", text: "Each mini-batch bends it a little towards the data..." },
-          { at: "training:middle", text: "...until it curves between the moons: two tanh layers at work." },
+          { at: "training:0.6", text: "...until it curves between the moons: two tanh layers at work." },
         ],
       },
     ),

@@ -68,6 +68,40 @@ describe("MotionCheck", () => {
     assert.deepEqual(check.findings(), []);
   });
 
+  test("a curve sliding fast over still grid lines, and a dot crossing a cell in under two frames, are not findings", () => {
+    // As in the course's plots: a nearly flat curve falls 4-9 px a frame across horizontal grid
+    // lines and a tick number (linear 164→165, toy1d 134→137), and a dot slides 9 px a frame
+    // along a curve past a vertical grid line (nudge 270→271). The first drew more change
+    // where the curve covered a grid line than the cells around it; the second left a cell the
+    // same in the frames before and after, as a flicker does.
+    const check = frames(50, (ctx, i) => {
+      ctx.strokeStyle = "#dddddd";
+      ctx.lineWidth = 1;
+      ctx.beginPath();
+      for (const y of [100, 180, 260]) {
+        ctx.moveTo(40, y);
+        ctx.lineTo(600, y);
+      }
+      ctx.moveTo(300, 40);
+      ctx.lineTo(300, 320);
+      ctx.stroke();
+      ctx.fillStyle = "#666666";
+      ctx.font = "16px sans-serif";
+      ctx.fillText("0", 24, 186);
+      const fall = 60 + (i < 10 ? 0 : i < 40 ? (i - 10) * (4 + (i - 10) / 6) : 30 * 9);
+      ctx.strokeStyle = "#2b1d8c";
+      ctx.lineWidth = 2;
+      ctx.beginPath();
+      for (let x = 40; x <= 600; x += 8) ctx.lineTo(x, fall + 10 * Math.tanh((x - 320) / 120));
+      ctx.stroke();
+      ctx.fillStyle = "#2b1d8c";
+      ctx.beginPath();
+      ctx.arc(400 - 9 * Math.max(0, Math.min(30, i - 10)), 300, 5, 0, 2 * Math.PI);
+      ctx.fill();
+    });
+    assert.deepEqual(check.findings(), []);
+  });
+
   test("a small label that appears at once is a jump at that frame, at its place", () => {
     const check = frames(40, (ctx, i) => {
       ctx.fillStyle = "#888888";

@@ -9,7 +9,7 @@ import { fileURLToPath } from "node:url";
 
 const root = path.resolve(fileURLToPath(import.meta.url), "../..");
 
-test("every scene in scenes/ matches its snapshots (netreel test, as CI runs it)", () => {
+test("every scene in scenes/ matches its snapshots and passes the motion check (netreel test, as CI runs it)", () => {
   const scenes = readdirSync(path.join(root, "scenes")).filter((f) => f.endsWith(".ts") && !f.startsWith("."));
   for (const scene of scenes) {
     const folder = path.join(root, "scenes/__snapshots__", scene.replace(/\.ts$/, ""));
@@ -25,5 +25,8 @@ test("every scene in scenes/ matches its snapshots (netreel test, as CI runs it)
   });
   assert.equal(result.status, 0, `${result.stdout}${result.stderr}`);
   assert.match(result.stdout, /^\d+ passed, 0 failed\n$/m);
-  assert.equal(result.stdout.match(/frames checked/g)?.length, scenes.length);
+  assert.equal(result.stdout.match(/frames checked, /g)?.length, scenes.length);
+  // And every frame of every scene passes the motion check, which netreel test runs by default.
+  assert.equal(result.stdout.match(/frames checked for motion, nothing stands out/g)?.length, scenes.length);
+  assert.match(result.stdout, new RegExp(`^${scenes.length} scenes passed the motion check, 0 failed$`, "m"));
 });

@@ -22,10 +22,15 @@ function course(): string {
   return dir;
 }
 
-function netreelTest(dir: string, args: string[] = [], env: NodeJS.ProcessEnv = {}) {
+/**
+ * `netreel test` on the course, snapshots only: these tests are about snapshots, and the fixture's
+ * caption changes at once, which the motion check (on by default) reports; see the last test.
+ */
+function netreelTest(dir: string, args: string[] = [], env: NodeJS.ProcessEnv = {}, motion = false) {
   const environment = { ...process.env, ...env };
   if (!("CI" in env)) delete environment.CI;
-  return spawnSync(process.execPath, [path.join(root, "scripts/netreel.js"), "test", ...args], {
+  const options = motion ? args : [...args, "--no-motion"];
+  return spawnSync(process.execPath, [path.join(root, "scripts/netreel.js"), "test", ...options], {
     cwd: dir,
     encoding: "utf8",
     env: environment,
@@ -112,4 +117,18 @@ test("a snapshot naming a beat that was renamed is one clear error", () => {
     'netreel test: scene scenes/plot.ts: the snapshot "main:middle" cannot be found: there is no beat named "main"; the beats are intro, body, outro\n',
   );
   assert.match(result.stdout, /^0 passed, 1 failed\n$/m);
+});
+
+test("by default netreel test runs the motion check too: a caption that changes at once fails it, the snapshots passing", () => {
+  const dir = course();
+  assert.equal(netreelTest(dir, ["scenes/plot.ts"]).status, 0, "the snapshots are written and pass");
+  const result = netreelTest(dir, ["scenes/plot.ts"], {}, true);
+  assert.equal(result.status, 1, result.stdout);
+  assert.match(result.stdout, /^scenes\/plot\.ts: 5 frames checked, 5 passed, 0 failed$/m);
+  assert.match(result.stdout, /frame 17→18 \(1\.70-1\.80 s\): a jump \(changes at once\) at x \d+-\d+, y \d+-\d+ of 640x360/);
+  assert.match(result.stdout, /^0 scenes passed the motion check, 1 failed$/m);
+  assert.ok(existsSync(path.join(dir, "output/motion/plot/motion-18.png")), "the strip of the frames around it");
+  const both = netreelTest(dir, ["scenes/plot.ts", "--motion"], {}, false);
+  assert.equal(both.status, 2);
+  assert.match(both.stderr, /--motion and --no-motion both given; use one/);
 });

@@ -10,7 +10,7 @@ import { EXIT, parseArgsError, report, UsageError } from "./errors.ts";
 import { InterruptWatch } from "./interrupts.ts";
 import { checkSceneMotion } from "./motion.ts";
 
-export const TEST_HELP = `Usage: npx netreel test [SCENES...] [--update]
+export const TEST_HELP = `Usage: npx netreel test [SCENES...] [--update] [--no-motion]
        npx netreel test --motion [SCENES...]
        npm run test:scenes -- [SCENES...] [--update]
 
@@ -25,20 +25,21 @@ A mismatch writes <name>.actual.png and <name>.diff.png beside the snapshot and
 names all three. A missing snapshot is written (and reported), except when the CI
 environment variable is set: then it is a failure.
 
-With --motion: instead of the snapshots, draws every frame of each scene at
-${SNAPSHOT_SIZE.width}x${SNAPSHOT_SIZE.height} and reports frames whose change stands out from the change
-around them, in any ${MOTION.cell}x${MOTION.cell} part of the frame: a jump (something appears, vanishes or
+Then the motion check (not with --update or --no-motion; alone with --motion): draws
+every frame of each scene at ${SNAPSHOT_SIZE.width}x${SNAPSHOT_SIZE.height} and reports frames whose change stands
+out from the change around them, in any ${MOTION.cell}x${MOTION.cell} part of the frame: a jump (something appears, vanishes or
 moves at once) or a flicker (something changes for a frame and comes back). Each finding
 names the frames, the place and the size, and writes a strip of the frames around it to
 output/motion/<scene>/motion-<frame>.png. A beat marked { cut: true } is an intended cut.
 
 Options:
   --update      rewrite the snapshots of the scenes given (only those), listing each change
-  --motion      run the motion check instead of comparing snapshots
+  --motion      run only the motion check
+  --no-motion   compare the snapshots only
   --verbose     print stack traces with errors
   --help        show this help
 
-Exit codes: 0 all passed, 1 a snapshot failed or a scene could not be rendered,
+Exit codes: 0 all passed, 1 a snapshot or motion check failed or a scene could not be rendered,
 2 a bad command line, 130/143 interrupted.
 `;
 
@@ -60,6 +61,7 @@ export async function testCommand(argv: string[]): Promise<number> {
       options: {
         update: { type: "boolean", default: false },
         motion: { type: "boolean", default: false },
+        "no-motion": { type: "boolean", default: false },
         verbose: { type: "boolean", default: false },
         help: { type: "boolean", default: false },
       },
@@ -72,6 +74,7 @@ export async function testCommand(argv: string[]): Promise<number> {
     const scenes = positionals.length > 0 ? positionals : scenesIn("scenes");
     if (scenes.length === 0) throw new UsageError("no scenes to test: scenes/ has no .ts files; name scene files");
     if (values.motion && values.update) throw new UsageError("--motion has no snapshots to update; drop --update");
+    if (values.motion && values["no-motion"]) throw new UsageError("--motion and --no-motion both given; use one");
     if (values.motion) return await motionCommand(scenes, interrupts.signal, verbose);
     let passed = 0;
     let failed = 0;
@@ -103,7 +106,9 @@ export async function testCommand(argv: string[]): Promise<number> {
       );
     }
     process.stdout.write(`${passed} passed, ${failed} failed\n`);
-    return failed > 0 ? EXIT.failure : EXIT.ok;
+    // Key frames cannot show what happens between them: the motion check runs too, by default.
+    const motion = values.update || values["no-motion"] ? EXIT.ok : await motionCommand(scenes, interrupts.signal, verbose);
+    return failed > 0 ? EXIT.failure : motion;
   } catch (error) {
     return report("test", parseArgsError(error), verbose);
   } finally {

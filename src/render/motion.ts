@@ -131,9 +131,80 @@ function shrink(frame: MotionFrame): Shrunk {
   return { width, height, data };
 }
 
+/** A frame at half size in grey (the largest channel), for matching a cell's content across frames. */
+interface Half {
+  width: number;
+  height: number;
+  data: Float32Array;
+}
+
+function half(frame: MotionFrame): Half {
+  const width = Math.ceil(frame.width / 2);
+  const height = Math.ceil(frame.height / 2);
+  const data = new Float32Array(width * height);
+  const src = frame.data;
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      let sum = 0;
+      let n = 0;
+      for (let dy = 0; dy < 2; dy++) {
+        for (let dx = 0; dx < 2; dx++) {
+          const px = 2 * x + dx;
+          const py = 2 * y + dy;
+          if (px >= frame.width || py >= frame.height) continue;
+          const p = (py * frame.width + px) * 4;
+          sum += Math.max(src[p] as number, src[p + 1] as number, src[p + 2] as number);
+          n++;
+        }
+      }
+      data[y * width + x] = sum / n;
+    }
+  }
+  return { width, height, data };
+}
+
+/** Half-size pixels a cell's content is looked for around its place (10 px at 640x360). */
+const SEARCH = 5;
+
+/**
+ * How much of a cell's change from `a` to `b` no small shift explains: the least difference,
+ * over shifts of up to SEARCH half-size pixels, between the cell in one frame and the shifted
+ * cell in the other, both ways round (the larger of the two, so content that vanishes, or
+ * arrives, from nowhere near is not explained by the background it leaves). As a share of the
+ * cell's plain difference: near 0 for a line or dot that slid, near 1 for a pop.
+ */
+function unexplained(a: Half, b: Half, x0: number, y0: number, size: number): number {
+  let plain = 0;
+  for (let y = y0; y < Math.min(a.height, y0 + size); y++)
+    for (let x = x0; x < Math.min(a.width, x0 + size); x++)
+      plain += Math.abs((a.data[y * a.width + x] as number) - (b.data[y * a.width + x] as number));
+  if (plain === 0) return 0;
+  const best = (from: Half, to: Half) => {
+    let least = plain;
+    for (let sy = -SEARCH; sy <= SEARCH; sy++) {
+      for (let sx = -SEARCH; sx <= SEARCH; sx++) {
+        if (sx === 0 && sy === 0) continue;
+        let sum = 0;
+        for (let y = y0; y < Math.min(to.height, y0 + size) && sum < least; y++) {
+          const fy = Math.min(from.height - 1, Math.max(0, y + sy));
+          for (let x = x0; x < Math.min(to.width, x0 + size); x++) {
+            const fx = Math.min(from.width - 1, Math.max(0, x + sx));
+            sum += Math.abs((to.data[y * to.width + x] as number) - (from.data[fy * from.width + fx] as number));
+          }
+        }
+        if (sum < least) least = sum;
+      }
+    }
+    return least;
+  };
+  return Math.max(best(a, b), best(b, a)) / plain;
+}
+
 interface CellChange {
   /** Per cell: the change, in fully changed pixels. */
   count: Float64Array;
+  /** Per cell: the share of that change no small shift explains (`unexplained`; 1 where not worked out). */
+  unexplained?: Float32Array;
   /** Per cell: min x, min y, max x, max y of the changed pixels. */
   box: Int32Array;
 }
@@ -144,6 +215,7 @@ interface CellChange {
  */
 export class MotionCheck {
   private previous: Shrunk | null = null;
+  private previousHalf: Half | null = null;
   private beforePrevious: Shrunk | null = null;
   /** changes[t]: frame t against t - 1 (changes[0] is empty). */
   private readonly changes: CellChange[] = [];
@@ -156,6 +228,7 @@ export class MotionCheck {
 
   push(frame: MotionFrame): void {
     const small = shrink(frame);
+    const halved = half(frame);
     if (!this.previous) {
       this.width = frame.width;
       this.height = frame.height;
@@ -163,11 +236,25 @@ export class MotionCheck {
       this.rows = Math.ceil(frame.height / MOTION.cell);
       this.changes.push({ count: new Float64Array(this.cells), box: new Int32Array(this.cells * 4) });
     } else {
-      this.changes.push(this.compare(this.previous, small, true));
+      const change = this.compare(this.previous, small, true);
+      change.unexplained = this.explain(change.count, this.previousHalf as Half, halved);
+      this.changes.push(change);
       if (this.beforePrevious) this.skips[this.changes.length - 2] = this.compare(this.beforePrevious, small, false).count;
     }
     this.beforePrevious = this.previous;
     this.previous = small;
+    this.previousHalf = halved;
+  }
+
+  /** `unexplained` for each cell that changed enough to be judged (1 elsewhere). */
+  private explain(count: Float64Array, a: Half, b: Half): Float32Array {
+    const shares = new Float32Array(this.cells).fill(1);
+    const size = MOTION.cell / 2;
+    for (let c = 0; c < this.cells; c++) {
+      if ((count[c] as number) < MOTION.minCell) continue;
+      shares[c] = unexplained(a, b, (c % this.columns) * size, Math.floor(c / this.columns) * size, size);
+    }
+    return shares;
   }
 
   private get cells(): number {
@@ -226,10 +313,14 @@ export class MotionCheck {
         if (a < MOTION.minCell) continue;
         const usual = Math.max(MOTION.floor, median(this.around(t, c)));
         const judged = t - 1 >= MOTION.edge && n - 1 - t >= MOTION.edge;
-        if (judged && a >= MOTION.ratio * usual && a >= MOTION.passing * median(this.nearby(t, c))) {
+        const passing = median(this.nearby(t, c));
+        // What moved a little is motion, however much it changed the cell: only the change no
+        // small shift explains can jump.
+        const moved = a * Math.min(1, (this.changes[t]?.unexplained?.[c] as number | undefined) ?? 1);
+        if (judged && moved >= MOTION.ratio * usual && moved >= MOTION.passing * passing) {
           jump.push({ cell: c, ratio: a / usual });
         }
-        const skip = Math.max(this.skips[t]?.[c] ?? Number.POSITIVE_INFINITY, 1);
+        const skip = Math.max(this.skipNearby(t, c), 1);
         const b = this.count(t + 1, c);
         if (Math.min(a, b) >= MOTION.back * skip) flicker.push({ cell: c, ratio: Math.min(a, b) / skip });
       }
@@ -305,6 +396,27 @@ export class MotionCheck {
       }
       return most;
     });
+  }
+
+  /**
+   * The most any cell within `reach` of cell c changed from frame t − 1 to t + 1. Something
+   * that crosses a whole cell within two frames (a thin line sliding fast) leaves that cell the
+   * same in t − 1 and t + 1, as a flicker would, but not its neighbourhood: it was in one
+   * neighbour before and is in another after. A flicker comes back everywhere around it.
+   */
+  private skipNearby(t: number, c: number): number {
+    const skips = this.skips[t];
+    if (!skips) return Number.POSITIVE_INFINITY;
+    const cx = c % this.columns;
+    const cy = Math.floor(c / this.columns);
+    const r = MOTION.reach;
+    let most = 0;
+    for (let y = Math.max(0, cy - r); y <= Math.min(this.rows - 1, cy + r); y++) {
+      for (let x = Math.max(0, cx - r); x <= Math.min(this.columns - 1, cx + r); x++) {
+        most = Math.max(most, skips[y * this.columns + x] as number);
+      }
+    }
+    return most;
   }
 
   /** The frames whose change is compared with frame t's: MOTION.around each side, not t itself nor t + 1 (a flicker's return). */

@@ -17,3 +17,15 @@ export const easeInOutCubic: Easing = (t) => {
 export const easeInOutSine: Easing = (t) => -(Math.cos(Math.PI * clamp01(t)) - 1) / 2;
 
 export const lerp = (a: number, b: number, t: number): number => a + (b - a) * t;
+
+/**
+ * Cubic ease in and out through epochs spaced as on a log axis: `sharpness` k gives the first
+ * 1/e^k of the epochs about as much time as the next decade. Networks often change most in
+ * their first mini-batches (a boundary turning round) and then refine for many epochs: paced
+ * by epochs alone, that turn flashes past in a few frames. k = 0 is `easeInOutCubic`.
+ */
+export function logEpochs(sharpness: number): Easing {
+  if (!(sharpness > 0)) return easeInOutCubic;
+  const scale = Math.expm1(sharpness);
+  return (t) => Math.expm1(sharpness * easeInOutCubic(t)) / scale;
+}

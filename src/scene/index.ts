@@ -1,4 +1,4 @@
-export { clamp01, type Easing, easeInOutCubic, easeInOutSine, lerp, linear, smoothstep } from "./easing.ts";
+export { clamp01, type Easing, easeInOutCubic, easeInOutSine, lerp, linear, logEpochs, smoothstep } from "./easing.ts";
 export { type BeatCaption, beatCaptions, type Caption, captionAt } from "./captions.ts";
 export {
   type CourseFigure,
