@@ -217,7 +217,7 @@ function mapRegions(options: ClassMapOptions): ClassRegions | undefined {
  * a map whose outputs all lie near the threshold (an untrained network's ½ everywhere) is
  * nearly blank instead of flipping its whole colour in one frame as the mean output crosses ½.
  */
-export function tintAlpha(certainty: number): number {
+function tintAlpha(certainty: number): number {
   return 0.08 * smoothstep(0, 0.2, certainty) + 0.2 * certainty;
 }
 

@@ -4,6 +4,7 @@ import type { Paint } from "../draw/paint.ts";
 import type { Panels } from "../draw/panels.ts";
 import { drawPlot, formatNumber } from "../draw/plot.ts";
 import { classLegend, drawLegend, trainingStatus } from "../draw/text.ts";
+import { feedforward } from "../nn/example.ts";
 import { loss as lossNamed } from "../nn/loss.ts";
 import { encodeDataset } from "../train/targets.ts";
 import { thresholdRule, type Run } from "../train/index.ts";
@@ -11,7 +12,7 @@ import type { BeatCaption } from "./captions.ts";
 import { type CourseFigure, courseFigure, prepareCourseFigure } from "./course.ts";
 import { stateAround } from "./framing.ts";
 import { type RunState, stateAt } from "./interpolate.ts";
-import { shutterWindow, snapshotOutputs } from "./pace.ts";
+import { runNetwork } from "./network.ts";
 import { classRegions } from "./regions.ts";
 import { type Timeline, type TimelineOptions, type TimelineState, timeline } from "./timeline.ts";
 
@@ -125,8 +126,8 @@ export function prepareTrainingFigure(
   }
   checkRange(run, options.range);
   const epochs = run.snapshots.at(-1)?.epoch ?? 0;
-  const losses = trainedLosses(run);
   const clock = timeline({ titleCard: 1.5, holdStart: 1.5, holdEnd: 2, ...options.timeline, duration, epochs });
+  const losses = trainedLosses(run);
   const { title, subtitle, captions = [] } = options;
   return {
     ...prepareCourseFigure(
@@ -262,22 +263,32 @@ export function defaultWindow(epochs: number, trainingSeconds: number): number {
 }
 
 /**
+ * Epochs a training figure averages the run over at `time` by default: those the clip passes
+ * in `seconds` around it, like a camera's shutter. Where the clip runs through many noisy
+ * snapshots a frame, they are averaged and the learning shows without the SGD noise; where it
+ * runs slowly, or holds, the state is shown as it is.
+ */
+export function shutterWindow(clock: (time: number) => { epoch: number }, time: number, seconds = 0.5): number {
+  return Math.abs(clock(time + seconds / 2).epoch - clock(time - seconds / 2).epoch);
+}
+
+/**
  * The loss the run trained with, at each snapshot. Snapshots record the quadratic cost
  * whatever trains (so runs compare); a figure of a cross-entropy run shows the cost it minimises.
  */
-export function trainedLosses(run: Run, outputs?: Float64Array[]): number[] {
+export function trainedLosses(run: Run): number[] {
   const name = run.config.loss ?? "quadratic";
   if (name === "quadratic") return run.snapshots.map((s) => s.loss);
   const { cost } = lossNamed(name);
-  const units = run.config.sizes.at(-1) ?? 1;
-  const { Y } = encodeDataset(run.data, units);
-  const n = run.data.X.length;
-  return (outputs ?? snapshotOutputs(run)).map((values) => {
+  const outputs = run.config.sizes.at(-1) ?? 1;
+  const { Y } = encodeDataset(run.data, outputs);
+  return run.snapshots.map((snapshot) => {
+    const net = runNetwork(run, snapshot);
     let sum = 0;
-    for (let i = 0; i < n; i++) {
-      sum += cost(values.subarray(i * units, (i + 1) * units), Y.subarray(i * units, (i + 1) * units));
-    }
-    return sum / n;
+    run.data.X.forEach((x, i) => {
+      sum += cost(feedforward(net, x), Y.subarray(i * outputs, (i + 1) * outputs));
+    });
+    return sum / run.data.X.length;
   });
 }
 

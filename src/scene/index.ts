@@ -39,6 +39,7 @@ export { type Phase, type Timeline, type TimelineOptions, type TimelineState, ti
 export {
   boundaryLabel,
   defaultWindow,
+  shutterWindow,
   FigureError,
   figureHeader,
   type FigureFrame,
@@ -49,4 +50,3 @@ export {
   type TrainingFigureOptions,
   trainingFigure,
 } from "./figure.ts";
-export { shutterWindow, snapshotOutputs } from "./pace.ts";
