@@ -155,6 +155,16 @@ describe("the other data sets", () => {
     assert.throws(() => parseCsv("a,b\n1,1\n", { label: "c" }), /label column "c" not found/);
   });
 
+  test("CSV: numbers are decimal, as a spreadsheet writes them: 0x10, 0b1 and Infinity are not numbers", () => {
+    // JavaScript's Number() reads "0x10" as 16 and " 7 " as 7: a CSV cell is not JavaScript.
+    for (const cell of ["0x10", "0b1", "0o7", "Infinity", "1_000", "1e"]) {
+      assert.throws(() => parseCsv(`a,b\n${cell},1\n`), new RegExp(`line 2, column a: "${cell}" is not a number`));
+    }
+    assert.deepEqual(parseCsv("a,b\n-1.5,1\n+2,0\n.5,1\n3.,0\n1e3,1\n-2.5E-2,0\n").X, [[-1.5], [2], [0.5], [3], [1000], [-0.025]]);
+    // A label written 0x1 is a class name, not the number 1.
+    assert.deepEqual(parseCsv("x,label\n1,0x1\n2,0x0\n").classes, ["0x0", "0x1"]);
+  });
+
   test("CSV: a row's message names its line in the file, blank lines counted", () => {
     assert.throws(
       () => parseCsv("a,b\n\n1,0\n\n2,1\n3\n", {}, "data.csv"),

@@ -47,8 +47,8 @@ export function parseCsv(text: string, options: CsvOptions = {}, source?: string
     }
     X.push(
       featureIndices.map((i) => {
-        const value = Number(cells[i]);
-        if (cells[i] === "" || !Number.isFinite(value)) {
+        const value = decimal(cells[i] as string);
+        if (!Number.isFinite(value)) {
           throw new DataError(
             `${where} line ${line}, column ${header[i]}: ${JSON.stringify(cells[i])} is not a number`,
           );
@@ -62,12 +62,22 @@ export function parseCsv(text: string, options: CsvOptions = {}, source?: string
   }
   const featureNames = featureIndices.map((i) => header[i] as string);
   checkLabelKinds(rawLabels, lines, where);
-  if (isNumber(rawLabels[0] as string)) return { X, y: rawLabels.map(Number), featureNames };
+  if (isNumber(rawLabels[0] as string)) return { X, y: rawLabels.map(decimal), featureNames };
   const classes = [...new Set(rawLabels)].sort();
   return { X, y: rawLabels.map((s) => classes.indexOf(s)), featureNames, classes };
 }
 
-const isNumber = (cell: string) => cell !== "" && Number.isFinite(Number(cell));
+/**
+ * A cell's number, written in decimal as spreadsheets write them ("-1.5", "+2", ".5", "1e3"),
+ * spaces around it allowed; NaN for anything else. JavaScript's Number() would also take
+ * "0x10" as 16, "0b1" as 1 and "Infinity", none of which a CSV file means as a number.
+ */
+function decimal(cell: string): number {
+  const text = cell.trim();
+  return /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(text) ? Number(text) : Number.NaN;
+}
+
+const isNumber = (cell: string) => Number.isFinite(decimal(cell));
 
 /**
  * Labels are all numbers or all class names: a mix is most likely a typo in one row, and
