@@ -223,6 +223,10 @@ export default defineScene({ name: "from-run", run: "saved.run.json", duration: 
     assert.equal(render([scene, "--frame", "0", "--out", out]).status, 0);
     const png = PNG.sync.read(readFileSync(out));
     assert.deepEqual([...png.data.subarray(0, 3)], [0, 255, 0]);
+    // A seed cannot change a saved run: asking for one is refused, not silently ignored.
+    const seeded = render([scene, "--frame", "0", "--seed", "7", "--out", out]);
+    assert.equal(seeded.status, 2, seeded.stderr);
+    assert.match(seeded.stderr, /--seed 7: .*from-run\.ts draws the saved run saved\.run\.json, which a seed cannot change/);
   });
 });
 

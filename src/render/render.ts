@@ -134,7 +134,7 @@ export async function renderScene(options: RenderOptions): Promise<RenderResult>
     const encoders = ffmpeg ? probeFfmpeg(ffmpeg.path, { signal }) : Promise.resolve(new Set<string>());
     encoders.catch(() => {});
 
-    const seed = options.seed ?? meta.seed;
+    const seed = seedFor(options.seed, meta, options.scene);
     const { width, height, fps, frames } = settings;
     // Only the scene's process keeps the run (`prepare` hands it over); holding it here too
     // would make every garbage collection in this process walk it while frames stream through.
@@ -280,6 +280,20 @@ async function encode(job: {
  * The run a scene draws from: trained now from its config, or loaded from a saved file; or,
  * with `options.runs`, the same run trained or loaded before.
  */
+/**
+ * The seed a render uses: the one asked for, else the scene's. A seed asked of a scene that
+ * draws a saved run would change nothing, silently: that is refused.
+ */
+export function seedFor(asked: Seed | undefined, meta: SceneMeta, scene: string): Seed {
+  if (asked === undefined) return meta.seed;
+  if (meta.runFile !== undefined) {
+    throw new RenderRequestError(
+      `--seed ${asked}: ${scene} draws the saved run ${meta.runFile}, which a seed cannot change; set the seed in its training config and train it again (npm run train -- CONFIG --out FILE)`,
+    );
+  }
+  return asked;
+}
+
 export async function sceneRun(
   drawer: SceneDrawer,
   options: Pick<RenderOptions, "scene" | "runs" | "onTraining"> & { log: (line: string) => void },

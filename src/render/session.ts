@@ -4,7 +4,7 @@ import type { Run } from "../train/index.ts";
 import type { Frame } from "../video/index.ts";
 import { type Prepared, SceneDrawer, type SceneMeta } from "./drawer.ts";
 import { abortable, interruptedBy } from "./errors.ts";
-import { DEFAULT_FRAME_TIMEOUT, sceneRun } from "./render.ts";
+import { DEFAULT_FRAME_TIMEOUT, sceneRun, seedFor } from "./render.ts";
 
 /** What a session is asked to draw: the scene and what to change of its defaults. */
 export interface SessionOptions {
@@ -55,7 +55,7 @@ export class SceneSession {
     });
     try {
       const meta = await abortable(drawer.load(), signal);
-      const seed = options.seed ?? meta.seed;
+      const seed = seedFor(options.seed, meta, options.scene);
       const fps = options.fps ?? meta.fps;
       const frames = Math.max(1, Math.round((options.duration ?? meta.duration) * fps));
       const log = options.log ?? (() => {});
