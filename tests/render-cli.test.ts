@@ -307,6 +307,12 @@ export default defineScene({ name: "bad-config", draw: () => {},
     ],
     ["--frame and --frames together", ["scenes/hidden.ts", "--frame", "1", "--frames", "0-2"], 2, /use one/],
     ["an unknown option", ["scenes/hidden.ts", "--colour", "red"], 2, /Unknown option '--colour'/],
+    [
+      "a scene file that is not a script",
+      ["README.md"],
+      2,
+      /scene file README\.md is not a script: a scene is a \.ts, \.mts, \.js, \.mjs file/,
+    ],
     ["an unknown theme", ["scenes/hidden.ts", "--theme", "blue"], 2, /--theme must be light or dark, got 'blue'/],
     [
       "FFMPEG_PATH pointing to nothing",
@@ -346,6 +352,15 @@ export default defineScene({ name: "bad-config", draw: () => {},
       /^netreel render: cannot create the folder .*file: a file of that name is in the way\n$/,
     );
     assert.deepEqual(readdirSync(dir), ["file"]);
+    // Under /proc a folder cannot be made although its parent exists: Node's recursive mkdir
+    // retried there forever at full CPU, deaf to Ctrl-C and SIGTERM.
+    const proc = spawnSync(
+      process.execPath,
+      ["--import", "tsx", "scripts/render.ts", "scenes/hidden.ts", "--out", "/proc/netreel-none/a.mp4", "--quiet"],
+      { cwd: root, encoding: "utf8", timeout: 60_000 },
+    );
+    assert.equal(proc.status, 2, proc.stderr);
+    assert.match(proc.stderr, /^netreel render: cannot create the folder \/proc\/netreel-none: no such file or folder\n$/);
   });
 
   /** The child processes of `parent`, read from /proc (minimal Debian has no `ps`). */

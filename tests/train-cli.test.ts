@@ -177,6 +177,30 @@ describe("npm run train", () => {
     assert.match(unknown.stderr, /Unknown option '--speed'/);
   });
 
+  test("a config saved with a byte-order mark trains; an --out that cannot be written is said before training", () => {
+    const bom = runTrain(`\uFEFF${JSON.stringify(good)}`, "bom");
+    assert.equal(bom.status, 0, bom.stderr);
+    assert.ok(existsSync(bom.out));
+    // Under /proc a folder cannot be made although its parent exists: Node's recursive mkdir
+    // spun there forever, at full CPU, ignoring Ctrl-C. A long training shows it is refused first.
+    const file = path.join(work, "long-proc.json");
+    writeFileSync(file, JSON.stringify({ ...good, epochs: 200_000, snapshot: { layers: [] } }));
+    for (const [out, message] of [
+      ["/proc/netreel-none/r.json", /^netreel train: cannot create the folder \/proc\/netreel-none: /],
+      [work, /is a folder; give a file name for the output, e\.g\. .*long-proc\.run\.json/],
+    ] as const) {
+      const started = Date.now();
+      const result = spawnSync(process.execPath, ["--import", "tsx", "scripts/train.ts", file, "--out", out], {
+        cwd: root,
+        encoding: "utf8",
+        timeout: 30_000,
+      });
+      assert.equal(result.status, 2, `${out}: ${result.stderr} (${Date.now() - started} ms)`);
+      assert.match(result.stderr, message);
+      assert.equal(result.stderr.trim().split("\n").length, 1, result.stderr);
+    }
+  });
+
   /** 200000 epochs of 200 points keeping no activations: about 20 s of training, well under the memory limit. */
   const long = { ...good, epochs: 200_000, snapshot: { layers: [] } };
 
@@ -297,7 +321,10 @@ describe("run files", () => {
       () => loadRun(write("newer.json", JSON.stringify({ ...run, version: RUN_VERSION + 1 }))),
       /has version 2, newer than this netreel reads \(1\)/,
     );
-    assert.throws(() => loadRun(path.join(work, "absent.json")), /cannot read run file .*ENOENT/);
+    assert.throws(
+      () => loadRun(path.join(work, "absent.json")),
+      /cannot read run file .*absent\.json: ENOENT \(no such file: train it with npm run train -- CONFIG --out .*absent\.json\)/,
+    );
   });
 
   test("snapshots every k mini-batches carry fractional epochs", () => {

@@ -5,10 +5,10 @@ import { availableParallelism, tmpdir } from "node:os";
 import path from "node:path";
 import { makeCircles } from "../data/index.ts";
 import { BatchWorkspace, initNetwork, Sgd } from "../nn/index.ts";
+import { FrameRenderer, loadScene } from "../render/index.ts";
 import { train } from "../train/index.ts";
 import { encodeDataset } from "../train/targets.ts";
 import { findFfmpeg, videoOptions } from "../video/index.ts";
-import { FrameRenderer, loadScene } from "../render/index.ts";
 
 /** Median and best of `repeats` timings of `work`, in seconds. */
 function time(work: () => void, repeats: number): { median: number; best: number } {

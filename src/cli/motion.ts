@@ -1,11 +1,11 @@
-import { mkdirSync, readdirSync, rmSync } from "node:fs";
+import { readdirSync, rmSync } from "node:fs";
 import path from "node:path";
 import { createCanvas, ImageData } from "canvas";
-import { writeFileAtomically } from "../files/index.ts";
-import { type MotionFinding, MotionCheck, motionEvents } from "../render/motion.ts";
+import { makeFolders, writeFileAtomically } from "../files/index.ts";
+import { MotionCheck, type MotionFinding, motionEvents } from "../render/motion.ts";
 import { SceneSession, SNAPSHOT_SIZE } from "../render/session.ts";
-import { rgba } from "./sheet.ts";
 import type { Frame } from "../video/index.ts";
+import { rgba } from "./sheet.ts";
 
 /** One event the motion check found in a scene: its frames, and the strip image written of it. */
 export interface MotionEvent {
@@ -48,7 +48,7 @@ export async function checkSceneMotion(
       const first = (findings[0] as MotionFinding).frame;
       const last = (findings.at(-1) as MotionFinding).frame;
       const strip = path.join(options.folder, `motion-${first}.png`);
-      mkdirSync(options.folder, { recursive: true });
+      makeFolders(options.folder);
       writeFileAtomically(strip, await stripOf(session, findings, frames));
       events.push({ findings, strip, line: describe(findings, first, last, fps, strip) });
     }
@@ -77,7 +77,9 @@ function describe(findings: MotionFinding[], first: number, last: number, fps: n
   const worst = worstOf(findings);
   const { x, y, width, height } = worst.box;
   const which =
-    first === last ? `frame ${first - 1}→${first}` : `frames ${first - 1}→${last} (most at ${worst.frame - 1}→${worst.frame})`;
+    first === last
+      ? `frame ${first - 1}→${first}`
+      : `frames ${first - 1}→${last} (most at ${worst.frame - 1}→${worst.frame})`;
   const when = `${((first - 1) / fps).toFixed(2)}-${(last / fps).toFixed(2)} s`;
   const what = worst.kind === "jump" ? "a jump (changes at once)" : "a flicker (changes and comes back)";
   return `${which} (${when}): ${what} at x ${x}-${x + width - 1}, y ${y}-${y + height - 1} of ${SNAPSHOT_SIZE.width}x${SNAPSHOT_SIZE.height} (${worst.pixels} px, ${worst.ratio.toFixed(0)}x the change around it); see ${strip}`;

@@ -2,11 +2,11 @@ import path from "node:path";
 import { parseArgs } from "node:util";
 import { createCanvas, ImageData } from "canvas";
 import { font, registerFonts } from "../draw/fonts.ts";
+import { themeNamed } from "../draw/theme.ts";
 import { writeFileAtomically } from "../files/index.ts";
 import { SceneSession } from "../render/session.ts";
-import { prepareTarget } from "../video/index.ts";
-import { themeNamed } from "../draw/theme.ts";
 import type { ThemeName } from "../scene/index.ts";
+import { prepareTarget } from "../video/index.ts";
 import { EXIT, parseArgsError, report, UsageError } from "./errors.ts";
 import { InterruptWatch } from "./interrupts.ts";
 
@@ -69,7 +69,16 @@ export async function sheetCommand(argv: string[]): Promise<number> {
     if (values.out !== undefined && !values.out.toLowerCase().endsWith(".png")) {
       throw new UsageError(`a sheet is a PNG: --out must end in .png; got ${values.out}`);
     }
-    const out = await writeSheet({ scene, count, columns, width, every, theme, out: values.out, signal: interrupts.signal });
+    const out = await writeSheet({
+      scene,
+      count,
+      columns,
+      width,
+      every,
+      theme,
+      out: values.out,
+      signal: interrupts.signal,
+    });
     process.stdout.write(`wrote ${out}\n`);
     return EXIT.ok;
   } catch (error) {
@@ -90,7 +99,8 @@ function whole(name: string, text: string | undefined, fallback: number, min: nu
 
 function seconds(text: string): number {
   const value = Number(text.replace(/s$/, ""));
-  if (!(value > 0) || !Number.isFinite(value)) throw new UsageError(`--every is seconds above 0 (e.g. 0.5); got ${text}`);
+  if (!(value > 0) || !Number.isFinite(value))
+    throw new UsageError(`--every is seconds above 0 (e.g. 0.5); got ${text}`);
   return value;
 }
 
@@ -130,7 +140,10 @@ export async function writeSheet(options: {
   });
   try {
     const { frames, fps, width, height } = session.context;
-    const picked = sheetFrames(frames, fps, { count: options.count, ...(options.every ? { every: options.every } : {}) });
+    const picked = sheetFrames(frames, fps, {
+      count: options.count,
+      ...(options.every ? { every: options.every } : {}),
+    });
     const thumbW = options.width;
     const thumbH = Math.round((thumbW * height) / width);
     const gap = 12;

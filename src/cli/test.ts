@@ -1,9 +1,9 @@
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import pixelmatch from "pixelmatch";
 import { PNG } from "pngjs";
-import { writeFileAtomically } from "../files/index.ts";
+import { makeFolders, writeFileAtomically } from "../files/index.ts";
 import { MOTION } from "../render/motion.ts";
 import { renderSnapshots, SNAPSHOT_SIZE, type SnapshotFrame } from "../render/session.ts";
 import { EXIT, parseArgsError, report, UsageError } from "./errors.ts";
@@ -107,7 +107,8 @@ export async function testCommand(argv: string[]): Promise<number> {
     }
     process.stdout.write(`${passed} passed, ${failed} failed\n`);
     // Key frames cannot show what happens between them: the motion check runs too, by default.
-    const motion = values.update || values["no-motion"] ? EXIT.ok : await motionCommand(scenes, interrupts.signal, verbose);
+    const motion =
+      values.update || values["no-motion"] ? EXIT.ok : await motionCommand(scenes, interrupts.signal, verbose);
     return failed > 0 ? EXIT.failure : motion;
   } catch (error) {
     return report("test", parseArgsError(error), verbose);
@@ -159,7 +160,7 @@ async function checkScene(
   const { scene: meta, frames } = await renderSnapshots({ scene, signal: options.signal });
   const tolerance = { ...DEFAULT_TOLERANCE, ...meta.snapshotTolerance };
   const folder = snapshotFolder(scene);
-  mkdirSync(folder, { recursive: true });
+  makeFolders(folder);
   return frames.map((frame) => checkFrame(folder, frame, tolerance, options));
 }
 

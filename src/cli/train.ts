@@ -1,6 +1,7 @@
-import { existsSync, mkdirSync, readFileSync, statSync } from "node:fs";
+import { existsSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
+import { prepareTarget } from "../files/index.ts";
 import { type Run, saveRunAsync, trainAsync } from "../train/index.ts";
 import { EXIT, parseArgsError, report, UsageError } from "./errors.ts";
 import { formatBytes } from "./format.ts";
@@ -50,7 +51,10 @@ export async function trainCommand(argv: string[]): Promise<number> {
     }
     const configPath = positionals[0] as string;
     const config = readConfig(configPath);
-    const out = values.out ?? path.join("output", `${path.basename(configPath).replace(/\.json$/i, "")}.run.json`);
+    const name = `${path.basename(configPath).replace(/\.json$/i, "")}.run.json`;
+    const out = values.out ?? path.join("output", name);
+    // A target that cannot be written is said before training, not after it.
+    prepareTarget(out, "file", name);
     const progress = trainingProgress(values.quiet);
     let run: Run;
     try {
@@ -62,7 +66,6 @@ export async function trainCommand(argv: string[]): Promise<number> {
     } finally {
       progress.stop();
     }
-    mkdirSync(path.dirname(path.resolve(out)), { recursive: true });
     await saveRunAsync(run, out, { signal: interrupts.signal });
     if (!values.quiet) process.stdout.write(`${summary(run, out)}\n`);
     return EXIT.ok;
@@ -76,7 +79,8 @@ export async function trainCommand(argv: string[]): Promise<number> {
 function readConfig(file: string): unknown {
   if (!existsSync(file)) throw new UsageError(`config file ${file} does not exist`);
   try {
-    return JSON.parse(readFileSync(file, "utf8"));
+    // A byte-order mark, as some Windows editors save JSON, is not part of the config.
+    return JSON.parse(readFileSync(file, "utf8").replace(/^\uFEFF/, ""));
   } catch (error) {
     throw new UsageError(`config file ${file} is not valid JSON (${(error as Error).message})`);
   }

@@ -1,5 +1,6 @@
-import { closeSync, lstatSync, mkdirSync, openSync, readdirSync, renameSync, rmSync, statSync } from "node:fs";
+import { closeSync, lstatSync, openSync, readdirSync, renameSync, rmSync, statSync } from "node:fs";
 import path from "node:path";
+import { makeFolders } from "./folders.ts";
 
 /**
  * Output that never loses a file. A render writes to a temporary name beside its target,
@@ -30,7 +31,7 @@ export class AtomicOutput {
     this.target = target;
     this.kind = kind;
     this.temporary = temporaryName(target, "partial");
-    mkdirSync(path.dirname(path.resolve(target)), { recursive: true });
+    makeFolders(path.dirname(path.resolve(target)));
   }
 
   /**
@@ -69,12 +70,12 @@ export function temporaryName(target: string, role: "partial" | "replaced", pid 
  * folder holding anything but netreel's frames. Returns quietly when the target is free or
  * is netreel's own.
  */
-export function checkTarget(target: string, kind: OutputKind): void {
+export function checkTarget(target: string, kind: OutputKind, example = "video.mp4"): void {
   const stat = statOrNull(target);
   if (kind === "file") {
     if (stat?.isDirectory() || /[/\\]$/.test(target)) {
       throw new OutputPathError(
-        `${target} is a folder; give a file name for the output, e.g. ${path.join(target, "video.mp4")}`,
+        `${target} is a folder; give a file name for the output, e.g. ${path.join(target, example)}`,
       );
     }
     return;
@@ -94,11 +95,11 @@ export function checkTarget(target: string, kind: OutputKind): void {
  * exists or can be made, and a file can be created in it. Also removes what earlier renders
  * that died left behind in that folder.
  */
-export function prepareTarget(target: string, kind: OutputKind): void {
-  checkTarget(target, kind);
+export function prepareTarget(target: string, kind: OutputKind, example?: string): void {
+  checkTarget(target, kind, example);
   const dir = path.dirname(path.resolve(target));
   try {
-    mkdirSync(dir, { recursive: true });
+    makeFolders(dir);
   } catch (error) {
     const reason = fileSystemReason(error);
     if (reason === null) throw error;

@@ -8,4 +8,5 @@ export {
   removeStale,
   temporaryName,
 } from "./atomic.ts";
+export { makeFolders } from "./folders.ts";
 export { PartialFile, writeFileAtomically } from "./partial-file.ts";

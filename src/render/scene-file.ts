@@ -4,6 +4,9 @@ import { pathToFileURL } from "node:url";
 import { isScene, type Scene } from "../scene/index.ts";
 import { SceneFailure, SceneFileError } from "./errors.ts";
 
+/** The files a scene can be: TypeScript (through tsx) or JavaScript modules. */
+const SCENE_EXTENSIONS = [".ts", ".mts", ".js", ".mjs"];
+
 /**
  * Imports a scene file and returns its scene; one clear error for each way it can fail.
  * `variant` imports it as a separate module (`file.ts?variant`): the studio's warm process
@@ -18,6 +21,11 @@ export async function loadScene(file: string, variant?: string): Promise<Scene> 
   }
   if (!isFile)
     throw new SceneFileError(`scene file ${file} is not a file (a scene is one .ts file, e.g. scenes/hidden.ts)`);
+  if (!SCENE_EXTENSIONS.includes(path.extname(file).toLowerCase())) {
+    throw new SceneFileError(
+      `scene file ${file} is not a script: a scene is a ${SCENE_EXTENSIONS.join(", ")} file (e.g. scenes/hidden.ts)`,
+    );
+  }
   let module: { default?: unknown };
   try {
     const url = pathToFileURL(path.resolve(file)).href;

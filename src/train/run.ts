@@ -144,8 +144,12 @@ const LONGEST_STRING = constants.MAX_STRING_LENGTH;
 
 /** Reads a run written by `saveRun`, rejecting a malformed file or one from a newer version. */
 export function loadRun(file: string): Run {
-  const cannotRead = (error: unknown) =>
-    new RunFileError(`cannot read run file ${file}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
+  const cannotRead = (error: unknown) => {
+    const code = (error as NodeJS.ErrnoException).code;
+    // A run file that is not there yet is most often one not trained yet.
+    const hint = code === "ENOENT" ? ` (no such file: train it with npm run train -- CONFIG --out ${file})` : "";
+    return new RunFileError(`cannot read run file ${file}: ${code ?? String(error)}${hint}`);
+  };
   const tooLarge = (size: number) =>
     new RunFileError(
       `run file ${file} is ${formatBytes(size)}, more than Node can read as one string (${formatBytes(LONGEST_STRING)}); ` +

@@ -1,7 +1,7 @@
-import { mkdirSync, statSync } from "node:fs";
+import { statSync } from "node:fs";
 import { writeFile } from "node:fs/promises";
 import path from "node:path";
-import { AtomicOutput, writeFileAtomically } from "../files/index.ts";
+import { AtomicOutput, makeFolders, writeFileAtomically } from "../files/index.ts";
 import { type FormatName, gifGeometry, videoOptions } from "./formats.ts";
 import { EncoderError, FfmpegProcess } from "./process.ts";
 
@@ -200,7 +200,7 @@ class PngFolderSink implements Sink {
   constructor(options: SinkOptions) {
     this.target = options.target;
     this.output = new AtomicOutput(options.target, "folder");
-    mkdirSync(this.output.temporary, { recursive: true });
+    makeFolders(this.output.temporary);
   }
 
   async write(frame: Frame, index: number): Promise<void> {
