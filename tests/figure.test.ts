@@ -177,6 +177,19 @@ describe("the training figure's text comes from the run", () => {
     assert.equal(prepareTrainingFigure({ run, duration: 10 }, { title: "t", range: [-1.6, 2.6], window: 0 }).window, 0);
   });
 
+  test("a run of 0 epochs (the untrained network only) draws every frame: its curves span one epoch", () => {
+    registerFonts();
+    // Before, every frame after the title card failed in drawPlot: an x range of [0, 0].
+    const untrained = train({ ...boundary.train?.(boundary.seed), epochs: 0 });
+    const figure = prepareTrainingFigure({ run: untrained, duration: 4 }, { title: "t", range: [-1.6, 2.6] });
+    const canvas = createCanvas(320, 180);
+    const paint = paintFor(canvas.getContext("2d"), canvas, LIGHT);
+    for (let time = 0; time <= 4; time += 0.25) {
+      const frame = trainingFigure(paint, { time, run: untrained }, figure);
+      assert.equal(frame.state.epoch, 0);
+    }
+  });
+
   test("draws at 320x180 and 1920x1080; an unknown side panel is a one-line error", () => {
     registerFonts();
     const figure = prepareTrainingFigure({ run, duration: 10 }, { title: "t", range: [-1.6, 2.6] });

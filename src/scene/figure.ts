@@ -389,7 +389,7 @@ function drawCurve(
   const { ctx, theme, unit } = paint;
   const plot = drawPlot(paint, rect, {
     title: loss ? figure.lossTitle : "accuracy",
-    x: { range: [0, figure.epochs], ...(last ? { label: "epoch" } : {}) },
+    x: { range: [0, Math.max(1, figure.epochs)], ...(last ? { label: "epoch" } : {}) },
     y: loss ? { range: [0, figure.maxLoss] } : { range: [0, 1], ticks: [0, 0.5, 1] },
     series: [
       {
