@@ -317,6 +317,11 @@ describe("run files", () => {
       () => loadRun(write("nosnaps.json", JSON.stringify({ ...run, snapshots: [] }))),
       /nosnaps\.json: snapshots is empty; a run holds at least the snapshot before training$/,
     );
+    // An activation no network can be rebuilt with: said when the file is read, not at draw time.
+    assert.throws(
+      () => loadRun(write("swish.json", JSON.stringify({ ...run, config: { ...run.config, activation: "swish" } }))),
+      /swish\.json: config\.activation "swish" is not an activation netreel knows \(sigmoid, tanh, relu, identity\)$/,
+    );
     assert.throws(
       () => loadRun(write("newer.json", JSON.stringify({ ...run, version: RUN_VERSION + 1 }))),
       /has version 2, newer than this netreel reads \(1\)/,

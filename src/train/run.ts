@@ -1,6 +1,7 @@
 import { constants } from "node:buffer";
 import { readFileSync, statSync } from "node:fs";
 import { showValue } from "../data/dataset.ts";
+import { ACTIVATION_NAMES, isActivationName } from "../nn/activation.ts";
 import type { z } from "zod";
 import { formatBytes } from "./memory.ts";
 import { PartialFile } from "../files/index.ts";
@@ -204,6 +205,13 @@ export function checkRun(value: unknown, source: string): Run {
   const sizes = run.config.sizes;
   if (!Array.isArray(sizes) || sizes.length < 2 || !sizes.every((s) => Number.isInteger(s) && s > 0)) {
     return bad(`config.sizes must list at least two positive integers, got ${showValue(sizes)}`);
+  }
+  // Checked here, not when a frame is drawn: the network is rebuilt from these names.
+  for (const field of ["activation", "outputActivation"] as const) {
+    const name = run.config[field];
+    if (name !== undefined && !isActivationName(name)) {
+      bad(`config.${field} ${showValue(name)} is not an activation netreel knows (${ACTIVATION_NAMES.join(", ")})`);
+    }
   }
   const n = checkData(run.data, sizes[0] as number, bad);
 
