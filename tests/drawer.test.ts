@@ -38,3 +38,60 @@ test("the same frame asked for twice at once gets two answers (the second no lon
     await drawer.kill();
   }
 });
+
+/** A supervisor whose scene process is the fake (tests/fakes/scene-process.ts) in `mode`. */
+function fake(mode: string): SceneDrawer {
+  process.env.FAKE_SCENE_PROCESS = mode;
+  try {
+    return new SceneDrawer({
+      file: "fake.ts",
+      timeoutSeconds: 30,
+      worker: path.join(root, "tests/fakes/scene-process.ts"),
+    });
+  } finally {
+    delete process.env.FAKE_SCENE_PROCESS;
+  }
+}
+
+test("a failed warm-up settles at once with its error (it used to wait for the watchdog)", {
+  timeout: 30_000,
+}, async () => {
+  const drawer = fake("warm-fails");
+  try {
+    const started = performance.now();
+    await assert.rejects(drawer.warm(), /cannot load node-canvas/);
+    // Settled by the answer, not by the 60 s limit on loading.
+    assert.ok(performance.now() - started < 20_000);
+    assert.ok(drawer.alive, "the process is not killed for it");
+  } finally {
+    await drawer.kill();
+  }
+});
+
+test("two calls for the same frame answered in the other order each get their own frame", {
+  timeout: 30_000,
+}, async () => {
+  const drawer = fake("draw-late-first");
+  try {
+    const [a, b] = await Promise.all([drawer.draw(5), drawer.draw(5)]);
+    const first = String(a.png);
+    const second = String(b.png);
+    assert.match(first, /^frame 5 for call \d+$/);
+    assert.match(second, /^frame 5 for call \d+$/);
+    assert.notEqual(first, second, "two answers, one for each call");
+    assert.ok(Number(first.split(" ").at(-1)) < Number(second.split(" ").at(-1)), "each call gets its own answer");
+  } finally {
+    await drawer.kill();
+  }
+});
+
+test("an answer of the wrong kind fails its call with a netreel bug, instead of resolving it", {
+  timeout: 30_000,
+}, async () => {
+  const drawer = fake("wrong-answer");
+  try {
+    await assert.rejects(drawer.load(), /netreel bug: a load call was answered as prepare/);
+  } finally {
+    await drawer.kill();
+  }
+});

@@ -1,6 +1,6 @@
 import path from "node:path";
 import { parseArgs } from "node:util";
-import { DEFAULT_FRAME_TIMEOUT } from "../render/render.ts";
+import { DEFAULT_FRAME_TIMEOUT } from "../render/session.ts";
 import { FORMATS, type FormatName, isFormat } from "../video/index.ts";
 import { UsageError } from "./errors.ts";
 

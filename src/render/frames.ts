@@ -2,8 +2,8 @@ import { type Canvas, createCanvas } from "canvas";
 import { registerFonts } from "../draw/index.ts";
 import type { Beats, Caption, Scene, SceneContext, SnapshotRef } from "../scene/index.ts";
 import type { Run } from "../train/index.ts";
-import type { SceneTimeline } from "./drawer.ts";
 import { RenderRequestError, SceneFailure } from "./errors.ts";
+import type { SceneTimeline } from "./protocol.ts";
 
 /** A drawn frame: its raw BGRA pixels, and PNG bytes on demand. */
 export interface DrawnFrame {

@@ -1,13 +1,7 @@
-export {
-  type DrawerOptions,
-  type Prepared,
-  type ProcessUsage,
-  SceneDrawer,
-  type SceneMeta,
-  type SceneTimeline,
-} from "./drawer.ts";
+export { type DrawerOptions, SceneDrawer } from "./drawer.ts";
 export { Interrupted, RenderRequestError, SceneFailure, SceneFileError, type SourcePlace } from "./errors.ts";
 export { type DrawnFrame, FrameRenderer } from "./frames.ts";
+export type { Prepared, ProcessUsage, SceneMeta, SceneTimeline } from "./protocol.ts";
 export {
   DEFAULT_FRAME_TIMEOUT,
   outputSize,
@@ -17,7 +11,14 @@ export {
   type RenderSettings,
   renderScene,
   renderSettings,
-  sceneRun,
 } from "./render.ts";
-export { loadScene } from "./scene-file.ts";
 export { RunCache } from "./runs.ts";
+export { loadScene } from "./scene-file.ts";
+export {
+  type PrepareOptions,
+  SceneSession,
+  type SceneSettings,
+  type SessionOptions,
+  type SessionStart,
+  sceneContext,
+} from "./session.ts";

@@ -1,15 +1,15 @@
 import { readdirSync, statSync } from "node:fs";
 import path from "node:path";
+import { writeFileAtomically } from "../files/index.ts";
 import type { Seed } from "../random/index.ts";
-import type { SceneContext, ThemeName } from "../scene/index.ts";
-import { loadRun, type Run, type TrainProgress, trainAsync } from "../train/index.ts";
+import type { ThemeName } from "../scene/index.ts";
+import type { TrainProgress } from "../train/index.ts";
 import {
   checkTarget,
   EncoderError,
   EncoderInterrupted,
   extensionOf,
   type FormatName,
-  type Frame,
   findFfmpeg,
   gifGeometry,
   needsEvenSize,
@@ -20,10 +20,12 @@ import {
   webVtt,
   writePng,
 } from "../video/index.ts";
-import { writeFileAtomically } from "../files/index.ts";
-import { type ProcessUsage, type SceneMeta, SceneDrawer } from "./drawer.ts";
-import { RunCache } from "./runs.ts";
-import { abortable, Interrupted, interruptedBy, RenderRequestError, SceneFailure } from "./errors.ts";
+import { abortable, interruptedBy, RenderRequestError } from "./errors.ts";
+import type { PrepareAsks, Prepared, ProcessUsage, SceneMeta } from "./protocol.ts";
+import type { RunCache } from "./runs.ts";
+import { SceneSession } from "./session.ts";
+
+export { DEFAULT_FRAME_TIMEOUT } from "./session.ts";
 
 /** A render: a scene file and what to change of its defaults. Every field but `scene` is optional. */
 export interface RenderOptions {
@@ -89,92 +91,111 @@ export interface RenderResult {
   sceneProcess: ProcessUsage | null;
 }
 
-export const DEFAULT_FRAME_TIMEOUT = 60;
-
 /**
- * Renders a scene. The scene's code runs in a separate process (`SceneDrawer`); this process
- * trains or loads the run, feeds the encoders in frame order and owns the output: a target is
- * replaced only when every frame was drawn, every encoder exited cleanly and nothing stopped
- * the render. Whatever happens, the scene's process and every encoder are stopped and every
- * temporary file removed before this returns or throws.
+ * Renders a scene: its video formats, or one still (`frame`). The scene's code runs in its own
+ * process (`SceneSession`); this process feeds the encoders in frame order and owns the
+ * output: a target is replaced only when every frame was drawn, every encoder exited cleanly
+ * and nothing stopped the render. Whatever happens, the scene's process and every encoder are
+ * stopped and every temporary file removed before this returns or throws.
  */
 export async function renderScene(options: RenderOptions): Promise<RenderResult> {
   const signal = options.signal ?? new AbortController().signal;
-  const log = options.log ?? (() => {});
-  const wait = <T>(promise: Promise<T>) => abortable(promise, signal);
   signal.throwIfAborted();
+  const formats = options.frame === undefined ? (options.formats ?? ["mp4"]) : ["png" as const];
+  const kindOf = (format: FormatName) => (format === "png" && options.frame === undefined ? "folder" : "file");
   // An --out that names a folder is refused before the scene's process even starts (the
   // default names need the scene's name, so they are checked once it has loaded).
   if (options.out !== undefined) {
-    const formats = options.frame === undefined ? (options.formats ?? ["mp4"]) : ["png" as const];
-    for (const [format, target] of outputTargets(options, "scene", formats)) {
-      checkTarget(target, format === "png" && options.frame === undefined ? "folder" : "file");
-    }
+    for (const [format, target] of outputTargets(options, "scene", formats)) checkTarget(target, kindOf(format));
   }
-  const drawer = new SceneDrawer({
-    file: options.scene,
-    timeoutSeconds: options.frameTimeoutSeconds ?? DEFAULT_FRAME_TIMEOUT,
-    verbose: options.verbose ?? false,
+  let session: SceneSession | null = null;
+  try {
+    session = await SceneSession.load({ ...options, signal });
+    const settings = renderSettings(options, session.meta);
+    const targets = outputTargets(options, session.meta.name, formats);
+    for (const [format, target] of targets) prepareTarget(target, kindOf(format));
+    const job: Job = { options, signal, log: options.log ?? (() => {}), session, settings, targets };
+    return options.frame === undefined ? await renderVideo(job, formats) : await renderStill(job, options.frame);
+  } catch (error) {
+    // ffmpeg heard the same Ctrl-C from the terminal and may have stopped first.
+    if (signal.aborted || error instanceof EncoderInterrupted) throw interruptedBy(signal);
+    throw error;
+  } finally {
+    await session?.kill();
+  }
+}
+
+/** A render under way: the scene loaded, its settings and targets checked. */
+interface Job {
+  options: RenderOptions;
+  signal: AbortSignal;
+  log: (line: string) => void;
+  session: SceneSession;
+  settings: RenderSettings;
+  targets: Map<FormatName, string>;
+}
+
+/** The scene prepared for this render (its run trained or loaded), with frames carrying `encodings`. */
+function prepare(job: Job, encodings: { raw: boolean; png: boolean }, asks: PrepareAsks = {}): Promise<Prepared> {
+  const { options, settings } = job;
+  return job.session.prepare({
+    ...settings,
+    ...(options.seed !== undefined ? { seed: options.seed } : {}),
+    ...(options.theme !== undefined ? { theme: options.theme } : {}),
+    ...(options.runs ? { runs: options.runs } : {}),
+    ...(options.onTraining ? { onTraining: options.onTraining } : {}),
+    log: job.log,
+    encodings,
+    ...asks,
   });
+}
+
+/** One frame, a number, a time or a beat, as a PNG. */
+async function renderStill(job: Job, frame: number | string): Promise<RenderResult> {
+  const { session, settings, signal } = job;
+  const { moments } = await prepare(
+    job,
+    { raw: false, png: true },
+    typeof frame === "string" ? { moments: [frame] } : {},
+  );
+  const index = moments?.[0]?.index ?? (frame as number);
+  const drawn = await session.draw(index);
+  signal.throwIfAborted();
+  const target = job.targets.get("png") as string;
+  await writePng(target, drawn.png as Buffer);
+  const sceneProcess = await session.close();
+  const { width, height, fps, frames } = settings;
+  const outputs = [{ format: "png" as const, target }];
+  return {
+    scene: session.meta,
+    outputs,
+    subtitles: [],
+    width,
+    height,
+    fps,
+    frames,
+    rendered: 1,
+    frameIndex: index,
+    seconds: 0,
+    sceneProcess,
+  };
+}
+
+/** The clip (or its range) in every format asked for, drawn once; and the subtitles beside the videos. */
+async function renderVideo(job: Job, formats: FormatName[]): Promise<RenderResult> {
+  const { options, session, settings, signal, log, targets } = job;
+  const wait = <T>(promise: Promise<T>) => abortable(promise, signal);
+  const subtitles = options.subtitles !== false && session.meta.captions ? subtitleTargets(targets) : [];
+  for (const target of subtitles) prepareTarget(target, "file");
+  const needsFfmpeg = formats.some((f) => f !== "png");
+  const ffmpeg = needsFfmpeg ? findFfmpeg() : null;
+  if (ffmpeg && options.verbose) log(`ffmpeg: ${ffmpeg.path} (from ${ffmpeg.source})`);
+  const encoders = ffmpeg ? probeFfmpeg(ffmpeg.path, { signal }) : Promise.resolve(new Set<string>());
+  encoders.catch(() => {});
+  const { width, height, fps, frames } = settings;
   const sinks: Sink[] = [];
   let committed = false;
   try {
-    const meta = await wait(drawer.load());
-    const settings = renderSettings(options, meta);
-    const formats = options.frame === undefined ? (options.formats ?? ["mp4"]) : ["png" as const];
-    const targets = outputTargets(options, meta.name, formats);
-    for (const [format, target] of targets)
-      prepareTarget(target, format === "png" && options.frame === undefined ? "folder" : "file");
-    const subtitles = options.subtitles !== false && meta.captions ? subtitleTargets(targets) : [];
-    for (const target of subtitles) prepareTarget(target, "file");
-
-    const needsFfmpeg = options.frame === undefined && formats.some((f) => f !== "png");
-    const ffmpeg = needsFfmpeg ? findFfmpeg() : null;
-    if (ffmpeg && options.verbose) log(`ffmpeg: ${ffmpeg.path} (from ${ffmpeg.source})`);
-    const encoders = ffmpeg ? probeFfmpeg(ffmpeg.path, { signal }) : Promise.resolve(new Set<string>());
-    encoders.catch(() => {});
-
-    const seed = seedFor(options.seed, meta, options.scene);
-    const { width, height, fps, frames } = settings;
-    // Only the scene's process keeps the run (`prepare` hands it over); holding it here too
-    // would make every garbage collection in this process walk it while frames stream through.
-    const context: Holding = {
-      run: await sceneRun(drawer, { ...options, log }, meta, seed, signal),
-      seed,
-      width,
-      height,
-      fps,
-      frames,
-      duration: frames / fps,
-      theme: options.theme ?? "light",
-    };
-
-    if (options.frame !== undefined) {
-      const named = typeof options.frame === "string" ? [options.frame] : undefined;
-      const { moments } = await wait(
-        drawer.prepare(handOver(context), { raw: false, png: true }, named ? { moments: named } : {}),
-      );
-      const index = moments?.[0]?.index ?? (options.frame as number);
-      const frame = await wait(drawer.draw(index));
-      signal.throwIfAborted();
-      const [[, target]] = [...targets] as [[FormatName, string]];
-      await writePng(target, frame.png as Buffer);
-      const sceneProcess = await drawer.close();
-      return {
-        scene: meta,
-        outputs: [{ format: "png", target }],
-        subtitles: [],
-        width,
-        height,
-        fps,
-        frames,
-        rendered: 1,
-        frameIndex: index,
-        seconds: 0,
-        sceneProcess,
-      };
-    }
-
     const available = await wait(encoders);
     const ffmpegPath = ffmpeg?.path ?? "ffmpeg";
     for (const [format, target] of targets) {
@@ -188,15 +209,13 @@ export async function renderScene(options: RenderOptions): Promise<RenderResult>
       sinks.push(openSink({ format, target, width, height, fps, ffmpegPath, preview, gif }));
     }
     checkEncoders(sinks, available, ffmpegPath);
-    const { captions } = await wait(
-      drawer.prepare(handOver(context), {
-        raw: sinks.some((s) => s.needs === "raw"),
-        png: sinks.some((s) => s.needs === "png"),
-      }),
-    );
+    const { captions } = await prepare(job, {
+      raw: sinks.some((s) => s.needs === "raw"),
+      png: sinks.some((s) => s.needs === "png"),
+    });
     const range = options.range ?? { first: 0, last: frames - 1 };
     const started = performance.now();
-    await encode({ drawer, sinks, frames, range, signal, log, onFrames: options.onFrames });
+    await encode({ session, sinks, frames, range, signal, log, onFrames: options.onFrames });
     signal.throwIfAborted();
     const vtt = webVtt(captions ?? [], { offset: range.first / fps, length: (range.last - range.first + 1) / fps });
     for (const target of subtitles) writeFileAtomically(target, vtt);
@@ -204,26 +223,12 @@ export async function renderScene(options: RenderOptions): Promise<RenderResult>
     committed = true;
     const seconds = (performance.now() - started) / 1000;
     const outputs = sinks.map((s) => ({ format: s.format, target: s.target }));
-    const sceneProcess = await drawer.close();
+    const sceneProcess = await session.close();
     const rendered = range.last - range.first + 1;
-    return { scene: meta, outputs, subtitles, width, height, fps, frames, rendered, seconds, sceneProcess };
-  } catch (error) {
-    // ffmpeg heard the same Ctrl-C from the terminal and may have stopped first.
-    if (signal.aborted || error instanceof EncoderInterrupted) throw interruptedBy(signal);
-    throw error;
+    return { scene: session.meta, outputs, subtitles, width, height, fps, frames, rendered, seconds, sceneProcess };
   } finally {
-    await Promise.all([drawer.kill(), ...(committed ? [] : sinks.map((s) => s.abort()))]);
+    if (!committed) await Promise.all(sinks.map((s) => s.abort()));
   }
-}
-
-/** The render's context while this process still holds the run. */
-type Holding = Omit<SceneContext<Run | undefined>, "run"> & { run: Run | undefined | null };
-
-/** The context to send to the scene's process; this process lets go of the run. */
-function handOver(context: Holding): SceneContext<Run | undefined> {
-  const sent = { ...context, run: context.run ?? undefined };
-  context.run = null;
-  return sent;
 }
 
 /** Where a video's subtitles go: beside it, with the same name and .vtt (players find them there). */
@@ -232,11 +237,8 @@ function subtitleTargets(targets: Map<FormatName, string>): string[] {
   return [...new Set(videos.map(([, target]) => `${target.replace(/\.(mp4|webm)$/i, "")}.vtt`))];
 }
 
-/** Frames drawn ahead of the one being encoded: one in the encoder, one being drawn. */
-const AHEAD = 2;
-
 async function encode(job: {
-  drawer: SceneDrawer;
+  session: SceneSession;
   sinks: Sink[];
   /** Frames in the whole clip (a GIF's palette samples them all, so parts share a palette). */
   frames: number;
@@ -245,9 +247,9 @@ async function encode(job: {
   log: (line: string) => void;
   onFrames: RenderOptions["onFrames"];
 }): Promise<void> {
-  const { drawer, sinks, signal } = job;
+  const { session, sinks, signal } = job;
   const wait = <T>(promise: Promise<T>) => abortable(promise, signal);
-  const source = { frames: job.frames, draw: (index: number) => wait(drawer.draw(index)) };
+  const source = { frames: job.frames, draw: (index: number) => session.draw(index) };
   for (const sink of sinks) {
     if (sink.prepare) {
       job.log(`${sink.format}: choosing a palette from a sample of the frames`);
@@ -255,107 +257,12 @@ async function encode(job: {
     }
   }
   const { first, last } = job.range;
-  const asked = new Map<number, Promise<Frame>>();
-  const ask = (index: number) => {
-    if (index > last || asked.has(index)) return;
-    const frame = drawer.draw(index);
-    frame.catch(() => {});
-    asked.set(index, frame);
-  };
   // A sink's write() returns once the frame before has been taken in: that one is then free.
-  let held: Frame | null = null;
-  for (let index = first; index <= last; index++) {
-    for (let k = index; k < index + AHEAD; k++) ask(k);
-    const frame = await wait(asked.get(index) as Promise<Frame>);
-    asked.delete(index);
+  await session.each(first, last, async (frame, index) => {
     await wait(Promise.all(sinks.map((sink) => sink.write(frame, index))));
-    held?.release?.();
-    held = frame;
     job.onFrames?.(index - first + 1, last - first + 1);
-  }
+  });
   await wait(Promise.all(sinks.map((sink) => sink.finish())));
-}
-
-/**
- * The run a scene draws from: trained now from its config, or loaded from a saved file; or,
- * with `options.runs`, the same run trained or loaded before.
- */
-/**
- * The seed a render uses: the one asked for, else the scene's. A seed asked of a scene that
- * draws a saved run would change nothing, silently: that is refused.
- */
-export function seedFor(asked: Seed | undefined, meta: SceneMeta, scene: string): Seed {
-  if (asked === undefined) return meta.seed;
-  if (meta.runFile !== undefined) {
-    throw new RenderRequestError(
-      `--seed ${asked}: ${scene} draws the saved run ${meta.runFile}, which a seed cannot change; set the seed in its training config and train it again (npm run train -- CONFIG --out FILE)`,
-    );
-  }
-  return asked;
-}
-
-export async function sceneRun(
-  drawer: SceneDrawer,
-  options: Pick<RenderOptions, "scene" | "runs" | "onTraining"> & { log: (line: string) => void },
-  meta: SceneMeta,
-  seed: Seed,
-  signal: AbortSignal,
-): Promise<Run | undefined> {
-  const file = options.scene;
-  const runs = options.runs;
-  if (!meta.trains && meta.runFile === undefined) return undefined;
-  if (meta.runFile !== undefined) {
-    const runFile = path.resolve(path.dirname(file), meta.runFile);
-    const key = RunCache.loaded(runFile);
-    const known = runs?.get(key);
-    if (known) return known;
-    const loaded = namingScene(file, () => loadRun(runFile));
-    runs?.set(key, loaded);
-    return loaded;
-  }
-  const config = await abortable(drawer.trainConfig(seed), signal);
-  const baseDir = path.dirname(path.resolve(file));
-  const key = RunCache.trained(config, baseDir);
-  const known = runs?.get(key);
-  if (known) return known;
-  const run = await namingSceneAsync(file, () =>
-    trainAsync(config, {
-      baseDir,
-      signal,
-      ...(options.onTraining ? { onProgress: options.onTraining } : {}),
-    }),
-  );
-  runs?.set(key, run);
-  const log = options.log;
-  const last = run.snapshots.at(-1);
-  log(
-    `trained [${run.config.sizes.join(",")}] for ${last?.epoch ?? 0} epochs in ${(run.seconds ?? 0).toFixed(2)} s: loss ${last?.loss.toFixed(4)}, accuracy ${(100 * (last?.accuracy ?? 0)).toFixed(1)}%`,
-  );
-  return run;
-}
-
-/** Runs `work`; an error about the scene's config or run file names the scene. */
-function namingScene<T>(file: string, work: () => T): T {
-  try {
-    return work();
-  } catch (error) {
-    throw withScene(file, error);
-  }
-}
-
-async function namingSceneAsync<T>(file: string, work: () => Promise<T>): Promise<T> {
-  try {
-    return await work();
-  } catch (error) {
-    throw withScene(file, error);
-  }
-}
-
-function withScene(file: string, error: unknown): unknown {
-  if (error instanceof Error && !(error instanceof SceneFailure || error instanceof Interrupted)) {
-    error.message = `scene ${file}: ${error.message}`;
-  }
-  return error;
 }
 
 /** The frame size, rate and count of a render: the options over the scene's defaults. */

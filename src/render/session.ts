@@ -1,14 +1,18 @@
+import path from "node:path";
 import type { Seed } from "../random/index.ts";
-import type { SceneContext, SnapshotRef, ThemeName } from "../scene/index.ts";
-import type { Run } from "../train/index.ts";
+import type { SceneContext, ThemeName } from "../scene/index.ts";
+import { loadRun, type Run, type TrainProgress, trainAsync } from "../train/index.ts";
 import type { Frame } from "../video/index.ts";
-import { type Prepared, SceneDrawer, type SceneMeta } from "./drawer.ts";
-import { abortable, interruptedBy } from "./errors.ts";
-import { DEFAULT_FRAME_TIMEOUT, sceneRun, seedFor } from "./render.ts";
+import { SceneDrawer } from "./drawer.ts";
+import { abortable, Interrupted, interruptedBy, RenderRequestError, SceneFailure } from "./errors.ts";
+import type { PrepareAsks, Prepared, ProcessUsage, SceneMeta } from "./protocol.ts";
+import { RunCache } from "./runs.ts";
 
-/** What a session is asked to draw: the scene and what to change of its defaults. */
-export interface SessionOptions {
-  scene: string;
+/** Seconds the scene's code may take for one frame (loading and preparing: at least 60). */
+export const DEFAULT_FRAME_TIMEOUT = 60;
+
+/** What to change of a scene's defaults: its size, rate, length, seed and theme. */
+export interface SceneSettings {
   /** Frame size; default the scene's own. */
   width?: number;
   height?: number;
@@ -20,64 +24,92 @@ export interface SessionOptions {
   duration?: number;
   seed?: Seed;
   theme?: ThemeName;
+}
+
+/** What a session's `prepare` is asked for. */
+export interface PrepareOptions extends SceneSettings, PrepareAsks {
   /** What each drawn frame carries: RGBA-ordered raw bytes (BGRA as node-canvas writes them) and/or a PNG. */
   encodings: { raw: boolean; png: boolean };
-  /** Also resolve the scene's snapshots, these moments, or its timeline (beats) when preparing. */
-  snapshots?: boolean;
-  moments?: SnapshotRef[];
-  timeline?: boolean;
+  /** Runs to reuse (and to keep the run trained now): the studio's and `netreel test`'s. */
+  runs?: RunCache;
+  onTraining?: (progress: TrainProgress) => void;
+  /** Lines worth showing a person (the training summary). */
+  log?: (line: string) => void;
+  /** Stops training (default: the session's signal). The studio stops a training a save makes stale. */
+  trainingSignal?: AbortSignal;
+}
+
+/** How a session reaches the scene's process. */
+export interface SessionStart {
+  scene: string;
   signal?: AbortSignal;
   frameTimeoutSeconds?: number;
-  log?: (line: string) => void;
+  /** Pass the scene process's stderr through. */
+  verbose?: boolean;
+  /** A process started ahead (the studio's warm one); default a new one. */
+  drawer?: SceneDrawer;
+}
+
+export type SessionOptions = SessionStart & PrepareOptions;
+
+/** The context a scene is prepared with (all but the run): the one place it is made. */
+export function sceneContext(
+  meta: SceneMeta,
+  settings: SceneSettings,
+  scene: string,
+): Omit<SceneContext<Run | undefined>, "run"> {
+  const fps = settings.fps ?? meta.fps;
+  const frames = Math.max(1, Math.round((settings.duration ?? meta.duration) * fps));
+  const width = settings.fitWidth ?? settings.width ?? meta.width;
+  const height = settings.fitWidth
+    ? Math.max(1, Math.round((settings.fitWidth * meta.height) / meta.width))
+    : (settings.height ?? meta.height);
+  return {
+    seed: seedFor(settings.seed, meta, scene),
+    width,
+    height,
+    fps,
+    frames,
+    duration: frames / fps,
+    theme: settings.theme ?? "light",
+  };
 }
 
 /**
- * One scene, loaded, trained (or its run loaded) and prepared in its own process, ready to draw
- * frames by index: the way `netreel test`, `netreel sheet` and the motion check reach frames.
- * The scene's code runs only in that process (DESIGN: who draws, who supervises); `close` or,
- * on any failure, `kill` stops it.
+ * The one way from a scene file to drawn frames, for `render`, `netreel test`, `netreel
+ * sheet`, the motion check and the studio: **load** the scene in its own process, **prepare**
+ * it (its run trained, loaded from its run file or taken from a cache, then the context and the
+ * scene's `prepare`), **draw** frames by index, and **close** or **kill** it. The scene's code
+ * runs only in that process (DESIGN: who draws, who supervises); this process holds no run
+ * once it is handed over. On any failure in `load` or `open` the process is stopped; after
+ * that, the caller owns the session and stops it (`kill` is safe to call at any time).
  */
 export class SceneSession {
+  private current: { context: Omit<SceneContext<Run | undefined>, "run">; prepared: Prepared } | null = null;
+  /** The key of the run the scene draws (RunCache), once prepared with `runs`. */
+  runKey: string | undefined;
+
   private constructor(
+    readonly file: string,
     readonly meta: SceneMeta,
-    readonly context: Omit<SceneContext<Run | undefined>, "run">,
-    readonly prepared: Prepared,
-    private readonly drawer: SceneDrawer,
+    readonly drawer: SceneDrawer,
     private readonly signal: AbortSignal,
   ) {}
 
-  /** Loads the scene, trains or loads its run, and prepares it. */
-  static async open(options: SessionOptions): Promise<SceneSession> {
+  /** Starts (or takes) the scene's process and loads the scene: its `meta` says what it declares. */
+  static async load(options: SessionStart): Promise<SceneSession> {
     const signal = options.signal ?? new AbortController().signal;
-    const drawer = new SceneDrawer({
-      file: options.scene,
-      timeoutSeconds: options.frameTimeoutSeconds ?? DEFAULT_FRAME_TIMEOUT,
-    });
+    signal.throwIfAborted();
+    const drawer =
+      options.drawer ??
+      new SceneDrawer({
+        file: options.scene,
+        timeoutSeconds: options.frameTimeoutSeconds ?? DEFAULT_FRAME_TIMEOUT,
+        verbose: options.verbose ?? false,
+      });
     try {
-      const meta = await abortable(drawer.load(), signal);
-      const seed = seedFor(options.seed, meta, options.scene);
-      const fps = options.fps ?? meta.fps;
-      const frames = Math.max(1, Math.round((options.duration ?? meta.duration) * fps));
-      const log = options.log ?? (() => {});
-      const run: Run | undefined = await sceneRun(drawer, { scene: options.scene, log }, meta, seed, signal);
-      const context = {
-        seed,
-        width: options.fitWidth ?? options.width ?? meta.width,
-        height: options.fitWidth
-          ? Math.max(1, Math.round((options.fitWidth * meta.height) / meta.width))
-          : (options.height ?? meta.height),
-        fps,
-        frames,
-        duration: frames / fps,
-        theme: options.theme ?? "light",
-      };
-      const asks = {
-        ...(options.snapshots ? { snapshots: true } : {}),
-        ...(options.moments ? { moments: options.moments } : {}),
-        ...(options.timeline ? { timeline: true } : {}),
-      };
-      const prepared = await abortable(drawer.prepare({ ...context, run }, options.encodings, asks), signal);
-      return new SceneSession(meta, context, prepared, drawer, signal);
+      const meta = await abortable(drawer.load(options.scene), signal);
+      return new SceneSession(options.scene, meta, drawer, signal);
     } catch (error) {
       await drawer.kill();
       if (signal.aborted) throw interruptedBy(signal);
@@ -85,8 +117,68 @@ export class SceneSession {
     }
   }
 
+  /** `load` and `prepare` in one. */
+  static async open(options: SessionOptions): Promise<SceneSession> {
+    const session = await SceneSession.load(options);
+    try {
+      await session.prepare(options);
+      return session;
+    } catch (error) {
+      await session.kill();
+      if (options.signal?.aborted) throw interruptedBy(options.signal);
+      throw error;
+    }
+  }
+
+  /**
+   * Gets the scene's run (trains it, loads its run file, or takes it from `runs`), makes the
+   * context and calls the scene's `prepare` in its process; returns what that resolved. A
+   * session can be prepared again (the studio: another size or theme, the same code).
+   */
+  async prepare(options: PrepareOptions): Promise<Prepared> {
+    const context = sceneContext(this.meta, options, this.file);
+    const run = await sceneRun(
+      this.drawer,
+      { scene: this.file, runs: options.runs, onTraining: options.onTraining, log: options.log ?? (() => {}) },
+      this.meta,
+      context.seed,
+      options.trainingSignal ?? this.signal,
+    );
+    const runKey = run && options.runs ? options.runs.keyOf(run) : undefined;
+    const asks: PrepareAsks & { runKey?: string } = {
+      ...(options.snapshots ? { snapshots: true } : {}),
+      ...(options.moments ? { moments: options.moments } : {}),
+      ...(options.timeline ? { timeline: true } : {}),
+      ...(runKey !== undefined ? { runKey } : {}),
+    };
+    const prepared = await abortable(this.drawer.prepare({ ...context, run }, options.encodings, asks), this.signal);
+    this.current = { context, prepared };
+    this.runKey = runKey;
+    return prepared;
+  }
+
+  /** The context the scene was last prepared with (all but the run). */
+  get context(): Omit<SceneContext<Run | undefined>, "run"> {
+    return this.prepared$().context;
+  }
+
+  /** What the last `prepare` resolved. */
+  get prepared(): Prepared {
+    return this.prepared$().prepared;
+  }
+
   get frames(): number {
     return this.context.frames;
+  }
+
+  /** Whether the scene's process is still running. */
+  get alive(): boolean {
+    return this.drawer.alive;
+  }
+
+  private prepared$(): NonNullable<SceneSession["current"]> {
+    if (!this.current) throw new Error(`netreel bug: the session of ${this.file} was used before prepare`);
+    return this.current;
   }
 
   /** Draws frame `index` (0-based). */
@@ -96,7 +188,8 @@ export class SceneSession {
 
   /**
    * Draws frames `first..last` in order, asking for the next ones ahead while one is handled,
-   * and hands each to `each` (which may keep its bytes only until it returns).
+   * and hands each to `each`. A frame's bytes are reused once `each` has returned and the next
+   * frame has been handed over (an encoder may still be taking the frame in when `each` returns).
    */
   async each(first: number, last: number, each: (frame: Frame, index: number) => void | Promise<void>): Promise<void> {
     const ahead = 2;
@@ -107,24 +200,112 @@ export class SceneSession {
       frame.catch(() => {});
       asked.set(index, frame);
     };
+    let held: Frame | null = null;
     for (let index = first; index <= last; index++) {
       for (let k = index; k < index + ahead; k++) ask(k);
       const frame = await abortable(asked.get(index) as Promise<Frame>, this.signal);
       asked.delete(index);
       await each(frame, index);
-      frame.release?.();
+      held?.release?.();
+      held = frame;
     }
   }
 
-  /** Stops the scene's process after its last answer. */
-  async close(): Promise<void> {
-    await this.drawer.close();
+  /** Stops the scene's process after its last answer; returns what it used. */
+  close(): Promise<ProcessUsage | null> {
+    return this.drawer.close();
   }
 
   /** Stops the scene's process at once (safe to call after close). */
   async kill(): Promise<void> {
     await this.drawer.kill();
   }
+}
+
+/**
+ * The seed a render uses: the one asked for, else the scene's. A seed asked of a scene that
+ * draws a saved run would change nothing, silently: that is refused.
+ */
+export function seedFor(asked: Seed | undefined, meta: SceneMeta, scene: string): Seed {
+  if (asked === undefined) return meta.seed;
+  if (meta.runFile !== undefined) {
+    throw new RenderRequestError(
+      `--seed ${asked}: ${scene} draws the saved run ${meta.runFile}, which a seed cannot change; set the seed in its training config and train it again (npm run train -- CONFIG --out FILE)`,
+    );
+  }
+  return asked;
+}
+
+/**
+ * The run a scene draws from: trained now from its config, or loaded from a saved file; or,
+ * with `options.runs`, the same run trained or loaded before.
+ */
+async function sceneRun(
+  drawer: SceneDrawer,
+  options: {
+    scene: string;
+    runs: RunCache | undefined;
+    onTraining: PrepareOptions["onTraining"];
+    log: (line: string) => void;
+  },
+  meta: SceneMeta,
+  seed: Seed,
+  signal: AbortSignal,
+): Promise<Run | undefined> {
+  const file = options.scene;
+  const runs = options.runs;
+  if (!meta.trains && meta.runFile === undefined) return undefined;
+  if (meta.runFile !== undefined) {
+    const runFile = path.resolve(path.dirname(file), meta.runFile);
+    const key = RunCache.loaded(runFile);
+    const known = runs?.get(key);
+    if (known) return known;
+    const loaded = namingScene(file, () => loadRun(runFile));
+    runs?.set(key, loaded);
+    return loaded;
+  }
+  const config = await abortable(drawer.trainConfig(seed), signal);
+  const baseDir = path.dirname(path.resolve(file));
+  const key = RunCache.trained(config, baseDir);
+  const known = runs?.get(key);
+  if (known) return known;
+  const run = await namingSceneAsync(file, () =>
+    trainAsync(config, {
+      baseDir,
+      signal,
+      ...(options.onTraining ? { onProgress: options.onTraining } : {}),
+    }),
+  );
+  runs?.set(key, run);
+  const last = run.snapshots.at(-1);
+  options.log(
+    `trained [${run.config.sizes.join(",")}] for ${last?.epoch ?? 0} epochs in ${(run.seconds ?? 0).toFixed(2)} s: loss ${last?.loss.toFixed(4)}, accuracy ${(100 * (last?.accuracy ?? 0)).toFixed(1)}%`,
+  );
+  return run;
+}
+
+/** Runs `work`; an error about the scene's config or run file names the scene. */
+function namingScene<T>(file: string, work: () => T): T {
+  try {
+    return work();
+  } catch (error) {
+    throw withScene(file, error);
+  }
+}
+
+async function namingSceneAsync<T>(file: string, work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    throw withScene(file, error);
+  }
+}
+
+function withScene(file: string, error: unknown): unknown {
+  if (error instanceof Error && !(error instanceof SceneFailure || error instanceof Interrupted)) {
+    error.message = `scene ${file}: ${error.message}`;
+  }
+  return error;
 }
 
 /** The frame size `netreel test` renders snapshots at: small, and the same on every machine. */

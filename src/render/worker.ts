@@ -5,8 +5,8 @@
  * timeouts and the interrupts, so a scene that loops forever or runs out of memory can only
  * ever take this process down.
  *
- * Control messages come and go over the IPC channel; frame bytes go back on fd 4, each as a
- * 12-byte header (index, raw length, PNG length, little-endian u32) and the bytes.
+ * Calls come with an id and are answered with it (protocol.ts); frame bytes go back on fd 4,
+ * each after its header (`encodeFrameHeader`).
  */
 import { realpathSync } from "node:fs";
 import { createRequire } from "node:module";
@@ -16,10 +16,10 @@ import { createCanvas } from "canvas";
 import { font, registerFonts } from "../draw/index.ts";
 import type { Scene } from "../scene/index.ts";
 import type { Run } from "../train/index.ts";
-import type { Request, Response, SceneMeta } from "./drawer.ts";
 import { SceneFailure } from "./errors.ts";
 import { FrameRenderer, messageOf } from "./frames.ts";
 import { placeOf } from "./place.ts";
+import { encodeFrameHeader, type Request, type Response, type SceneMeta } from "./protocol.ts";
 import { loadScene } from "./scene-file.ts";
 
 const frames = new net.Socket({ fd: 4, readable: false, writable: true });
@@ -35,17 +35,21 @@ function send(message: Response): void {
   process.send?.(message);
 }
 
-function fail(phase: Extract<Response, { type: "error" }>["phase"], error: unknown, index?: number): void {
-  const e = error as Error & { name?: string };
+/** Answers call `id` with the error it threw. */
+function fail(id: number, error: unknown): void {
+  const e = error as (Error & { name?: string }) | undefined;
   send({
     type: "error",
-    phase,
-    index,
-    name: e?.name ?? "Error",
-    message: messageOf(error),
-    stack: e?.stack,
-    where: placeOf(error),
+    id,
+    error: { name: e?.name ?? "Error", message: messageOf(error), stack: e?.stack, where: placeOf(error) },
   });
+}
+
+/** The run a call names as held (`hold-run`), or the one it carries. */
+function withHeldRun<C extends { context: { run: Run | undefined }; heldRun?: string }>(request: C): C["context"] {
+  return request.heldRun !== undefined && held?.key === request.heldRun
+    ? { ...request.context, run: held.run }
+    : request.context;
 }
 
 async function handle(request: Request): Promise<void> {
@@ -54,10 +58,9 @@ async function handle(request: Request): Promise<void> {
       try {
         await import("../index.ts");
         warmCanvas();
-        send({ type: "warm" });
+        send({ type: "answer", id: request.id, call: "warm", value: null });
       } catch (error) {
-        // Under its own phase: the supervisor waits for "warm", and would otherwise wait until its watchdog fired.
-        fail("warm", error);
+        fail(request.id, error);
       }
       return;
     }
@@ -69,10 +72,7 @@ async function handle(request: Request): Promise<void> {
         const rehearsed = await loadScene(request.file, "rehearsal");
         rehearsal = rehearsed;
         forgetCommonJs(request.file);
-        const context =
-          request.heldRun !== undefined && held?.key === request.heldRun
-            ? { ...request.context, run: held.run }
-            : request.context;
+        const context = withHeldRun(request);
         const started = performance.now();
         const trial = new FrameRenderer(rehearsed, context, request.file);
         if (request.index >= 0) trial.draw(Math.min(request.index, context.frames - 1)).png();
@@ -84,7 +84,7 @@ async function handle(request: Request): Promise<void> {
       } catch (error) {
         if (process.env.NETREEL_STUDIO_TRACE) process.stderr.write(`studio: rehearsal failed: ${messageOf(error)}\n`);
       }
-      send({ type: "rehearsed" });
+      send({ type: "answer", id: request.id, call: "rehearse", value: null });
       return;
     }
     case "load": {
@@ -107,38 +107,35 @@ async function handle(request: Request): Promise<void> {
           ...(scene.snapshotTolerance ? { snapshotTolerance: scene.snapshotTolerance } : {}),
           ...(scene.run !== undefined ? { runFile: scene.run } : {}),
         };
-        send({ type: "loaded", meta });
+        send({ type: "answer", id: request.id, call: "load", value: meta });
       } catch (error) {
-        fail("load", error);
+        fail(request.id, error);
       }
       return;
     }
     case "train-config": {
       try {
         const config = scene?.train?.(request.seed);
-        send({ type: "train-config", config: structuredClone(config) });
+        send({ type: "answer", id: request.id, call: "train-config", value: structuredClone(config) });
       } catch (error) {
-        fail("train-config", error);
+        fail(request.id, error);
       }
       return;
     }
     case "prepare": {
       try {
         encodings = request.encodings;
-        const context =
-          request.heldRun !== undefined && held?.key === request.heldRun
-            ? { ...request.context, run: held.run }
-            : request.context;
-        renderer = new FrameRenderer(scene as Scene, context, request.file);
-        send({
-          type: "prepared",
+        if (!scene) throw new SceneFailure("netreel bug: prepare before load (please report it)");
+        renderer = new FrameRenderer(scene, withHeldRun(request), request.file);
+        const value = {
           captions: renderer.captions(),
           snapshots: request.snapshots ? renderer.snapshots() : null,
           moments: request.moments ? renderer.moments(request.moments) : null,
           timeline: request.timeline ? renderer.timeline() : null,
-        });
+        };
+        send({ type: "answer", id: request.id, call: "prepare", value });
       } catch (error) {
-        fail("prepare", error);
+        fail(request.id, error);
       }
       return;
     }
@@ -156,15 +153,13 @@ async function handle(request: Request): Promise<void> {
       let raw: Buffer | null = null;
       let png: Buffer | null = null;
       try {
-        const frame = (renderer as FrameRenderer).draw(request.index);
+        if (!renderer) throw new SceneFailure("netreel bug: draw before prepare (please report it)");
+        const frame = renderer.draw(request.index);
         if (encodings.raw) raw = frame.raw;
         if (encodings.png) png = frame.png();
-        header = Buffer.alloc(12);
-        header.writeUInt32LE(request.index, 0);
-        header.writeUInt32LE(raw?.length ?? 0, 4);
-        header.writeUInt32LE(png?.length ?? 0, 8);
+        header = encodeFrameHeader({ id: request.id, rawLength: raw?.length ?? 0, pngLength: png?.length ?? 0 });
       } catch (error) {
-        fail("draw", error, request.index);
+        fail(request.id, error);
         return;
       }
       frames.cork();

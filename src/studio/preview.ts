@@ -1,17 +1,16 @@
 import path from "node:path";
+import { messageOf } from "../render/frames.ts";
 import {
   RunCache,
-  type SceneMeta,
   SceneDrawer,
   SceneFailure,
+  SceneSession,
   type SceneTimeline,
   type SourcePlace,
-  sceneRun,
 } from "../render/index.ts";
-import { messageOf } from "../render/frames.ts";
 import type { ThemeName } from "../scene/index.ts";
-import type { Frame } from "../video/index.ts";
 import type { TrainProgress } from "../train/index.ts";
+import type { Frame } from "../video/index.ts";
 
 /** What the page looks at: a scene at a size, in a theme. */
 export interface View {
@@ -70,13 +69,11 @@ interface Loaded {
   id: string;
   file: string;
   view: View;
-  drawer: SceneDrawer;
-  meta: SceneMeta;
+  /** The scene's process, prepared for `view` (its run key says which run it draws). */
+  session: SceneSession;
   info: SceneInfo;
   /** The files' version the scene was loaded at. */
   files: number;
-  /** The key of the run it draws (RunCache), if any. */
-  runKey: string | undefined;
   /** The last frame this version drew without failing (-1: none yet). */
   drawn: number;
 }
@@ -158,7 +155,7 @@ export class Preview {
         continue;
       }
       const loaded = this.loaded;
-      const usable = loaded !== null && loaded.key === key && loaded.drawer.alive;
+      const usable = loaded !== null && loaded.key === key && loaded.session.alive;
       if (usable && loaded.files === this.files) return loaded;
       const failed = this.failure;
       if (failed && failed.key === key && failed.files === this.files) {
@@ -181,14 +178,14 @@ export class Preview {
     const files = this.files;
     let frame: Frame;
     try {
-      frame = await loaded.drawer.draw(index);
+      frame = await loaded.session.draw(index);
     } catch (error) {
       // A file was saved (or a new version loaded) while this one drew: the frame is the new
       // version's to draw (the old one may have been stuck in the loop the save fixes).
       if ((this.loaded !== loaded || this.files !== files) && !this.closed) return this.frame(view, index);
       // Its process was stopped from outside (not by its own frame limit) as versions changed
       // hands: one more try, in the process drawing now.
-      const killed = !loaded.drawer.alive && !/took longer than/.test(messageOf(error));
+      const killed = !loaded.session.alive && !/took longer than/.test(messageOf(error));
       if (killed && !retried && !this.closed) return this.frame(view, index, true);
       throw error;
     }
@@ -240,7 +237,7 @@ export class Preview {
     // a training it started: the new code decides what to train.
     this.training?.abort();
     const loading = this.loading;
-    if (loading && loading !== this.loaded?.drawer) void loading.kill();
+    if (loading && loading !== this.loaded?.session.drawer) void loading.kill();
     const view = this.lastView;
     if (!view) return;
     if (!this.options.fileOf(view.scene)) {
@@ -262,7 +259,7 @@ export class Preview {
     this.closed = true;
     this.training?.abort();
     if (this.spareTimer) clearTimeout(this.spareTimer);
-    const drawers = [this.loaded?.drawer, this.spare?.drawer].filter((d): d is SceneDrawer => d !== undefined);
+    const drawers = [this.loaded?.session.drawer, this.spare?.drawer].filter((d): d is SceneDrawer => d !== undefined);
     this.loaded = null;
     this.spare = null;
     await Promise.all(drawers.map((d) => d.kill()));
@@ -275,8 +272,8 @@ export class Preview {
     const file = this.options.fileOf(view.scene) as string;
     const previous = this.loaded;
     // Only the size or the theme changed: the same process prepares the scene again.
-    const same = previous !== null && previous.id === view.scene && previous.files === files && previous.drawer.alive;
-    const drawer = same ? previous.drawer : this.takeDrawer(file);
+    const same = previous !== null && previous.id === view.scene && previous.files === files && previous.session.alive;
+    const drawer = same ? previous.session.drawer : this.takeDrawer(file);
     this.loading = drawer;
     const training = new AbortController();
     this.training = training;
@@ -286,43 +283,24 @@ export class Preview {
         process.stderr.write(`studio: ${what} at ${(performance.now() - t0).toFixed(0)} ms\n`);
     };
     try {
-      const meta = same ? previous.meta : await drawer.load(file);
+      const session = same ? previous.session : await SceneSession.load({ scene: file, drawer });
       trace("loaded");
-      const run = await sceneRun(
-        drawer,
-        {
-          scene: file,
-          runs: this.runs,
-          log: () => {},
-          onTraining: (progress) => this.options.emit({ type: "training", scene: view.scene, progress }),
-        },
-        meta,
-        meta.seed,
-        training.signal,
-      );
-      trace("run");
-      const frames = Math.max(1, Math.round(meta.duration * meta.fps));
-      const context = {
-        run,
-        seed: meta.seed,
+      const prepared = await session.prepare({
         width: view.width,
         height: view.height,
-        fps: meta.fps,
-        frames,
-        duration: frames / meta.fps,
         theme: view.theme,
-      };
-      const runKey = run ? this.runs.keyOf(run) : undefined;
-      const prepared = await drawer.prepare(
-        context,
-        { raw: false, png: true },
-        { timeline: true, ...(runKey !== undefined ? { runKey } : {}) },
-      );
+        encodings: { raw: false, png: true },
+        timeline: true,
+        runs: this.runs,
+        onTraining: (progress) => this.options.emit({ type: "training", scene: view.scene, progress }),
+        trainingSignal: training.signal,
+      });
       trace("prepared");
       if (this.closed) throw new PreviewRequestError("the studio is stopping", 503);
       // The old version finishes the frames it was asked for (or is stopped within a second).
-      if (previous && previous.drawer !== drawer) void previous.drawer.close();
+      if (previous && previous.session !== session) void previous.session.close();
       this.version++;
+      const { meta, frames } = session;
       const info: SceneInfo = {
         id: view.scene,
         name: meta.name,
@@ -336,13 +314,13 @@ export class Preview {
         version: this.version,
         view,
       };
-      this.loaded = { key, id: view.scene, file, view, drawer, meta, info, files, runKey, drawn: -1 };
+      this.loaded = { key, id: view.scene, file, view, session, info, files, drawn: -1 };
       const hadError = this.failure !== null;
       this.failure = null;
       this.options.emit({ type: "scene", scene: info });
       if (hadError) this.options.emit({ type: "error", error: null });
     } catch (error) {
-      if (drawer !== previous?.drawer) void drawer.kill();
+      if (drawer !== previous?.session.drawer) void drawer.kill();
       // A file changed while this version loaded: its failure no longer matters, the next load follows.
       if (files !== this.files) return;
       const page = this.toPageError(view.scene, error);
@@ -423,7 +401,7 @@ export class Preview {
     this.ensureSpare();
     if (!this.spare) return;
     const loaded = this.loaded;
-    const runKey = loaded?.runKey;
+    const runKey = loaded?.session.runKey;
     const run = runKey !== undefined ? this.runs.get(runKey) : undefined;
     if (runKey !== undefined && run && this.spare.runKey !== runKey) {
       this.spare.drawer.holdRun(runKey, run);
@@ -435,17 +413,7 @@ export class Preview {
     if (loaded && this.spare.rehearsed === undefined && loaded.files === this.files) {
       const spare = this.spare;
       spare.rehearsed = path.resolve(loaded.file);
-      const { meta, info, view } = loaded;
-      const context = {
-        run: run,
-        seed: meta.seed,
-        width: view.width,
-        height: view.height,
-        fps: meta.fps,
-        frames: info.frames,
-        duration: info.frames / meta.fps,
-        theme: view.theme,
-      };
+      const context = { ...loaded.session.context, run };
       spare.rehearsing = true;
       // Only a frame this version has drawn: frames are pure, so it cannot loop in the rehearsal
       // (a frame that never finished, the one the next save may fix, is never rehearsed).

@@ -1,0 +1,215 @@
+/**
+ * The protocol between the supervisor (`SceneDrawer`, drawer.ts) and the process that runs a
+ * scene's code (worker.ts).
+ *
+ * - A **call** is a request that gets exactly one answer. Each carries a numeric `id`, and its
+ *   answer (or its error) carries the same id: two calls for the same frame are two ids and
+ *   get two answers. `Answers` says which value each kind of call is answered with.
+ * - A **note** is a request that gets no answer (`hold-run`, `exit`).
+ * - Control messages go over Node's IPC channel. A drawn frame goes back on its own pipe
+ *   (fd 4) as a 12-byte header (`FrameHeader`: the call's id, the raw length, the PNG length,
+ *   little-endian u32) followed by the bytes; `encodeFrameHeader` and `FrameReader` are the
+ *   two halves of that codec.
+ */
+import type { Seed } from "../random/index.ts";
+import type { Caption, SceneContext, SnapshotRef } from "../scene/index.ts";
+import type { Run } from "../train/index.ts";
+import type { Frame } from "../video/index.ts";
+import type { SourcePlace } from "./errors.ts";
+
+/** What the supervisor learns of a scene without running any of its code itself. */
+export interface SceneMeta {
+  name: string;
+  width: number;
+  height: number;
+  fps: number;
+  duration: number;
+  seed: Seed;
+  /** The scene trains from a config (`train`); otherwise it draws a saved run. */
+  trains: boolean;
+  /** The saved run's path, relative to the scene file. */
+  runFile?: string;
+  /** The scene declares captions (so a render writes subtitles). */
+  captions: boolean;
+  /** How different its snapshots may be (netreel test). */
+  snapshotTolerance?: { threshold?: number; maxDiffShare?: number };
+}
+
+/** A scene's beats and the epoch each frame shows, for a scrubber. */
+export interface SceneTimeline {
+  /** `cut`: the beat starts with an intended cut (the motion check skips its first frame). */
+  beats: { name: string; start: number; end: number; cut?: boolean }[] | null;
+  /** The epoch at each frame, when the scene's beats know it (a training timeline). */
+  epochs: number[] | null;
+}
+
+/** What `prepare` gives back: the scene's captions, and its key frames when asked for. */
+export interface Prepared {
+  captions: Caption[] | null;
+  snapshots: { name: string; index: number }[] | null;
+  moments: { name: string; index: number }[] | null;
+  /** With `timeline`: the beats and each frame's epoch. */
+  timeline: SceneTimeline | null;
+}
+
+/** What the scene's process used, reported as it exits. */
+export interface ProcessUsage {
+  /** Peak resident memory in megabytes. */
+  maxRssMb: number;
+  /** CPU seconds, user and system. */
+  cpuSeconds: number;
+}
+
+/** What `prepare` is asked to resolve besides preparing. */
+export interface PrepareAsks {
+  /** Also resolve the scene's snapshot references to frames (for `netreel test`). */
+  snapshots?: boolean;
+  /** Also resolve these moments (a time, a beat) to frames. */
+  moments?: SnapshotRef[];
+  /** Also lay out the scene's beats and each frame's epoch (for the studio's scrubber). */
+  timeline?: boolean;
+}
+
+/** The requests that are answered, without their ids. */
+export type Call =
+  /** Import netreel and node-canvas ahead of any scene (a process kept in reserve). */
+  | { type: "warm" }
+  /** Run a scene once as a throw-away module, to compile and warm what its next version shares. */
+  | { type: "rehearse"; file: string; context: SceneContext<Run | undefined>; heldRun?: string; index: number }
+  | { type: "load"; file: string }
+  | { type: "train-config"; seed: Seed }
+  | ({
+      type: "prepare";
+      file: string;
+      context: SceneContext<Run | undefined>;
+      encodings: { raw: boolean; png: boolean };
+      /** The run is the one held under this key (`hold-run`): `context.run` is not sent. */
+      heldRun?: string;
+    } & PrepareAsks)
+  | { type: "draw"; index: number };
+
+/** The value each kind of call is answered with. */
+export interface Answers {
+  warm: null;
+  /** A rehearsal never fails: one that throws has still warmed what it reached. */
+  rehearse: null;
+  load: SceneMeta;
+  "train-config": unknown;
+  prepare: Prepared;
+  /** Sent on the frame pipe, not over IPC. */
+  draw: Frame;
+}
+
+export type CallType = Call["type"];
+
+/** The requests that get no answer. */
+export type Note = { type: "hold-run"; key: string; run: Run } | { type: "exit" };
+
+/** Supervisor to worker. */
+export type Request = (Call & { id: number }) | Note;
+
+/** An answer sent over IPC (frames come on the frame pipe). */
+export type Answer = {
+  [K in Exclude<CallType, "draw">]: { type: "answer"; id: number; call: K; value: Answers[K] };
+}[Exclude<CallType, "draw">];
+
+/** An error thrown by the scene's code (or netreel's, in the scene's process), as sent. */
+export interface SentError {
+  name: string;
+  message: string;
+  stack?: string | undefined;
+  where?: SourcePlace | undefined;
+}
+
+/** Worker to supervisor. */
+export type Response =
+  | { type: "ready" }
+  | Answer
+  | { type: "error"; id: number; error: SentError }
+  | { type: "usage"; usage: ProcessUsage };
+
+/** The header before each frame's bytes on the frame pipe. */
+export interface FrameHeader {
+  /** The id of the `draw` call this frame answers. */
+  id: number;
+  rawLength: number;
+  pngLength: number;
+}
+
+export const FRAME_HEADER_BYTES = 12;
+
+export function encodeFrameHeader(header: FrameHeader): Buffer {
+  const bytes = Buffer.alloc(FRAME_HEADER_BYTES);
+  bytes.writeUInt32LE(header.id, 0);
+  bytes.writeUInt32LE(header.rawLength, 4);
+  bytes.writeUInt32LE(header.pngLength, 8);
+  return bytes;
+}
+
+export function decodeFrameHeader(bytes: Buffer): FrameHeader {
+  return { id: bytes.readUInt32LE(0), rawLength: bytes.readUInt32LE(4), pngLength: bytes.readUInt32LE(8) };
+}
+
+/** Ids are u32 on the frame pipe: they wrap long after any render has finished. */
+export function nextId(id: number): number {
+  return id >= 0xffffffff ? 1 : id + 1;
+}
+
+/**
+ * Splits the frame pipe back into frames (header, raw bytes, PNG bytes), each handed over with
+ * the id of the call it answers. Frame buffers are reused once released (`Frame.release`): a
+ * 720p frame is 3.7 MB, and allocating one per frame made garbage collection the supervisor's
+ * largest cost.
+ */
+export class FrameReader {
+  private readonly spare: Buffer[] = [];
+  private readonly header = Buffer.alloc(FRAME_HEADER_BYTES);
+  private headerFilled = 0;
+  private body: Buffer | null = null;
+  private bodyFilled = 0;
+  private current: FrameHeader = { id: 0, rawLength: 0, pngLength: 0 };
+  private readonly done: (frame: Frame, id: number) => void;
+
+  constructor(done: (frame: Frame, id: number) => void) {
+    this.done = done;
+  }
+
+  private allocate(size: number): Buffer {
+    const at = this.spare.findIndex((b) => b.length === size);
+    return at >= 0 ? (this.spare.splice(at, 1)[0] as Buffer) : Buffer.allocUnsafe(size);
+  }
+
+  private recycle(body: Buffer): void {
+    if (this.spare.length < 2 && !this.spare.includes(body)) this.spare.push(body);
+  }
+
+  push(chunk: Buffer): void {
+    let at = 0;
+    while (at < chunk.length) {
+      if (this.body === null) {
+        const take = Math.min(FRAME_HEADER_BYTES - this.headerFilled, chunk.length - at);
+        chunk.copy(this.header, this.headerFilled, at, at + take);
+        this.headerFilled += take;
+        at += take;
+        if (this.headerFilled < FRAME_HEADER_BYTES) return;
+        this.current = decodeFrameHeader(this.header);
+        this.body = this.allocate(this.current.rawLength + this.current.pngLength);
+        this.bodyFilled = 0;
+      }
+      const take = Math.min(this.body.length - this.bodyFilled, chunk.length - at);
+      chunk.copy(this.body, this.bodyFilled, at, at + take);
+      this.bodyFilled += take;
+      at += take;
+      if (this.bodyFilled === this.body.length) {
+        const body = this.body;
+        const { id, rawLength } = this.current;
+        const frame: Frame = { release: () => this.recycle(body) };
+        if (rawLength > 0) frame.raw = body.subarray(0, rawLength);
+        if (body.length > rawLength) frame.png = body.subarray(rawLength);
+        this.body = null;
+        this.headerFilled = 0;
+        this.done(frame, id);
+      }
+    }
+  }
+}
