@@ -3,7 +3,10 @@
 import { register } from "tsx/esm/api";
 
 register();
+// Signals are held before anything else loads (hold-signals.ts).
+const { holdSignals, exitCodeOfHeld } = await import("../src/cli/hold-signals.ts");
+holdSignals();
 const { exitQuietlyWhenOutputCloses } = await import("../src/cli/errors.ts");
 exitQuietlyWhenOutputCloses();
 const { main } = await import("../src/cli/main.ts");
-process.exitCode = await main(process.argv.slice(2));
+process.exitCode = exitCodeOfHeld(await main(process.argv.slice(2)));

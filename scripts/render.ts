@@ -1,5 +1,10 @@
-import { exitQuietlyWhenOutputCloses } from "../src/cli/errors.ts";
-import { renderCommand } from "../src/cli/render.ts";
+// `npm run render`. Signals are held before anything else loads (hold-signals.ts).
+import { holdSignals } from "../src/cli/hold-signals.ts";
+
+holdSignals();
+const { exitQuietlyWhenOutputCloses } = await import("../src/cli/errors.ts");
+const { renderCommand } = await import("../src/cli/render.ts");
+const { exitCodeOfHeld } = await import("../src/cli/hold-signals.ts");
 
 exitQuietlyWhenOutputCloses();
-process.exitCode = await renderCommand(process.argv.slice(2));
+process.exitCode = exitCodeOfHeld(await renderCommand(process.argv.slice(2)));

@@ -241,7 +241,6 @@ async function timeEncodeFromPipe(ffmpeg: string, args: string[], raw: string): 
   return (performance.now() - started) / 1000;
 }
 
-/** `npm run bench [-- train|render|studio]`. */
 /**
  * The motion check of scenes/hidden.ts (every frame at 640x360, its own 30 fps) against a
  * preview render of it (640x360 at 15 fps, MP4), each the whole command in a fresh process,
@@ -271,11 +270,66 @@ function benchMotion(): void {
   }
 }
 
+/**
+ * How long a render takes to stop after Ctrl-C, in the phases where a scene's or netreel's own
+ * work is busiest: training, drawing, a draw() that never returns. Each is the whole command in
+ * a fresh process (tests/scenes/misbehaves.ts), signalled once its phase shows on stderr; the
+ * median of three; the target is at most 1 s.
+ */
+async function benchSignals(): Promise<void> {
+  const work = mkdtempSync(path.join(tmpdir(), "netreel-bench-signals-"));
+  const phases = [
+    // Training prints nothing until it ends: 2 s after the start.
+    { phase: "training", misbehave: "train", when: null, after: 2 },
+    { phase: "drawing", misbehave: "slow", when: /frames \(10%\)/, after: 0 },
+    { phase: "a draw() that never returns", misbehave: "loop", when: /rendering/, after: 1 },
+  ];
+  try {
+    for (const { phase, misbehave, when, after } of phases) {
+      const stops: number[] = [];
+      for (let i = 0; i < 3; i++) {
+        const child = spawn(
+          process.execPath,
+          ["scripts/netreel.js", "render", "tests/scenes/misbehaves.ts", "--out", path.join(work, "clip.mp4")],
+          { env: { ...process.env, NETREEL_TEST_MISBEHAVE: misbehave }, stdio: ["ignore", "ignore", "pipe"] },
+        );
+        let stderr = "";
+        let signalled = 0;
+        const exited = once(child, "exit");
+        await new Promise<void>((resolve) => {
+          const fire = () => {
+            if (signalled) return;
+            signalled = performance.now();
+            child.kill("SIGINT");
+            resolve();
+          };
+          if (when === null) setTimeout(fire, after * 1000);
+          child.stderr.on("data", (chunk: Buffer) => {
+            stderr += chunk;
+            if (when?.test(stderr) && !signalled) setTimeout(fire, after * 1000);
+          });
+          void exited.then(() => resolve());
+        });
+        await exited;
+        if (signalled) stops.push((performance.now() - signalled) / 1000);
+      }
+      const sorted = [...stops].sort((a, b) => a - b);
+      const median = sorted[Math.floor(sorted.length / 2)] ?? Number.NaN;
+      console.log(
+        `  Ctrl-C during ${phase.padEnd(28)} stopped in ${median.toFixed(2)} s (median of ${stops.length}; ${sorted.map((s) => s.toFixed(2)).join(", ")}; target <= 1 s: ${median <= 1 ? "met" : "NOT met"})`,
+      );
+    }
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
 export async function benchCommand(argv: string[]): Promise<number> {
   const only = argv[0];
   if (only === undefined || only === "train") benchTraining();
   if (only === undefined || only === "render") await benchRender();
   if (only === undefined || only === "motion") benchMotion();
+  if (only === undefined || only === "signals") await benchSignals();
   if (only === undefined || only === "studio") {
     const { benchStudio } = await import("./bench-studio.ts");
     await benchStudio();

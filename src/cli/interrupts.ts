@@ -1,4 +1,5 @@
 import { Interrupted } from "../render/errors.ts";
+import { takeHeldSignal } from "./hold-signals.ts";
 
 /**
  * Ctrl-C (SIGINT) and SIGTERM abort `signal` instead of killing the process, so the command
@@ -15,6 +16,9 @@ export class InterruptWatch {
   constructor() {
     process.on("SIGINT", this.handler);
     process.on("SIGTERM", this.handler);
+    // A signal that came while the command was loading (hold-signals.ts) stops it now.
+    const early = takeHeldSignal();
+    if (early) this.handler(early);
   }
 
   get signal(): AbortSignal {

@@ -1,4 +1,4 @@
-import { closeSync, lstatSync, openSync, readdirSync, renameSync, rmSync, statSync } from "node:fs";
+import { closeSync, lstatSync, openSync, readdirSync, renameSync, rmSync, type Stats, statSync } from "node:fs";
 import path from "node:path";
 import { makeFolders } from "./folders.ts";
 
@@ -41,13 +41,17 @@ export class AtomicOutput {
    */
   commit(): void {
     if (this.settled) throw new Error(`${this.target} was already committed or discarded`);
-    this.settled = true;
-    if (this.kind === "file") {
-      checkTarget(this.target, "file");
-      renameSync(this.temporary, this.target);
-      return;
+    try {
+      // The target may have changed since the render began (made a folder, a device): checked again.
+      checkTarget(this.target, this.kind);
+      if (this.kind === "file") renameSync(this.temporary, this.target);
+      else swapFolder(this.temporary, this.target);
+      this.settled = true;
+    } catch (error) {
+      // Nothing moved into place: the temporary goes, the target is as it was.
+      this.discard();
+      throw error;
     }
-    swapFolder(this.temporary, this.target);
   }
 
   /** Removes the temporary file or folder; the target is left as it was. Safe to call twice. */
@@ -78,9 +82,19 @@ export function checkTarget(target: string, kind: OutputKind, example = "video.m
         `${target} is a folder; give a file name for the output, e.g. ${path.join(target, example)}`,
       );
     }
+    if (stat && !stat.isFile()) {
+      throw new OutputPathError(
+        `${target} is not a regular file (${specialKind(stat)}); netreel replaces only regular files: give a file name for the output, e.g. ${example}`,
+      );
+    }
     return;
   }
   if (!stat) return;
+  if (holdsCurrentFolder(target)) {
+    throw new OutputPathError(
+      `${target} is the current folder${path.resolve(target) === process.cwd() ? "" : " or one that holds it"}; PNG frames go to a folder of their own: give a new name, e.g. frames`,
+    );
+  }
   if (!stat.isDirectory()) throw new OutputPathError(`${target} is a file; PNG frames go to a folder, give a new name`);
   const foreign = readdirSync(target).filter((name) => !FRAME_FILE.test(name));
   if (foreign.length > 0) {
@@ -88,6 +102,20 @@ export function checkTarget(target: string, kind: OutputKind, example = "video.m
       `${target} holds files netreel did not write (${foreign.slice(0, 3).join(", ")}${foreign.length > 3 ? ", ..." : ""}); it replaces a frames folder only when it holds nothing but frame-NNNNN.png files; choose another --out`,
     );
   }
+}
+
+/** What a file that is not a regular file or a folder is, in words. */
+function specialKind(stat: Pick<Stats, "isCharacterDevice" | "isBlockDevice" | "isFIFO" | "isSocket">): string {
+  if (stat.isCharacterDevice() || stat.isBlockDevice()) return "a device";
+  if (stat.isFIFO()) return "a named pipe";
+  if (stat.isSocket()) return "a socket";
+  return "not a file";
+}
+
+/** The folder is the current one, or one of its ancestors (a frames folder cannot replace it). */
+function holdsCurrentFolder(target: string): boolean {
+  const relative = path.relative(path.resolve(target), process.cwd());
+  return relative === "" || (!relative.startsWith("..") && !path.isAbsolute(relative));
 }
 
 /**

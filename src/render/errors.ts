@@ -43,7 +43,11 @@ export function interruptedBy(signal: AbortSignal): Interrupted {
 
 /** Waits for `promise`, or rejects at once when the signal aborts. */
 export function abortable<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
-  if (signal.aborted) return Promise.reject(interruptedBy(signal));
+  if (signal.aborted) {
+    // The work was already asked for: its own failure (its process stopped) is expected now.
+    promise.catch(() => {});
+    return Promise.reject(interruptedBy(signal));
+  }
   return new Promise<T>((resolve, reject) => {
     const onAbort = () => reject(interruptedBy(signal));
     signal.addEventListener("abort", onAbort, { once: true });
