@@ -49,7 +49,7 @@ describe("the studio's page in Chromium", { skip, timeout: 180_000 }, () => {
     });
   const sameAsRender = async (index: number) => {
     const onPage = await canvasPixels();
-    const reference = pixels(renderFrame(project, "scenes/caption.ts", index));
+    const reference = pixels(await renderFrame(project, "scenes/caption.ts", index));
     assert.equal(onPage.width, reference.width);
     assert.equal(onPage.height, reference.height);
     let differ = 0;

@@ -1,6 +1,6 @@
 // Shared by the studio's tests and its benchmark: a throw-away project with its own scenes/,
 // and the studio started on it as a user would (`netreel studio`, a child process).
-import { type ChildProcess, spawn, spawnSync } from "node:child_process";
+import { type ChildProcess, spawn } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -133,26 +133,22 @@ export async function startStudio(cwd: string, args: string[] = []): Promise<Run
   };
 }
 
-/** `netreel render FILE --frame N --size WxH`: the reference the studio's frames must equal. */
-export function renderFrame(cwd: string, scene: string, frame: number, size = "640x360"): Buffer {
+/**
+ * `netreel render FILE --frame N --size WxH`: the reference the studio's frames must equal.
+ * Asynchronous on purpose: a test that blocked its event loop for the render (spawnSync) kept
+ * an idle keep-alive connection to the studio past the server's timeout without noticing it
+ * close, then sent its next request on it: "fetch failed: other side closed" on a busy machine.
+ */
+export async function renderFrame(cwd: string, scene: string, frame: number, size = "640x360"): Promise<Buffer> {
   const out = path.join(cwd, `reference-${path.basename(scene, ".ts")}-${frame}-${Date.now()}.png`);
-  const result = spawnSync(
-    process.execPath,
-    [
-      path.join(ROOT, "scripts/netreel.js"),
-      "render",
-      scene,
-      "--frame",
-      String(frame),
-      "--size",
-      size,
-      "--out",
-      out,
-      "--quiet",
-    ],
-    { cwd, encoding: "utf8" },
-  );
-  if (result.status !== 0) throw new Error(`render --frame ${frame} failed: ${result.stderr}`);
+  const args = ["render", scene, "--frame", String(frame), "--size", size, "--out", out, "--quiet"];
+  const child = spawn(process.execPath, [path.join(ROOT, "scripts/netreel.js"), ...args], { cwd });
+  let stderr = "";
+  child.stderr.setEncoding("utf8").on("data", (text: string) => {
+    stderr += text;
+  });
+  const code = await new Promise<number | null>((resolve) => child.once("exit", resolve));
+  if (code !== 0) throw new Error(`render --frame ${frame} failed: ${stderr}`);
   return readFileSync(out);
 }
 

@@ -121,7 +121,7 @@ describe("netreel studio (over HTTP)", { timeout: 240_000 }, () => {
       assert.equal(response.status, 200);
       assert.equal(response.headers.get("content-type"), "image/png");
       const served = pixels(Buffer.from(await response.arrayBuffer()));
-      const reference = pixels(renderFrame(project, "scenes/caption.ts", index));
+      const reference = pixels(await renderFrame(project, "scenes/caption.ts", index));
       assert.equal(served.width, 640);
       assert.ok(served.data.equals(reference.data), `frame ${index} differs from render --frame ${index}`);
     }
@@ -173,7 +173,9 @@ describe("netreel studio (over HTTP)", { timeout: 240_000 }, () => {
       const second = await frameOf();
       assert.equal(second.version, (reloaded.scene as { version: number }).version);
       assert.ok(!second.png.equals(first.png), "the new caption is drawn");
-      assert.ok(pixels(second.png).data.equals(pixels(renderFrame(project, "scenes/trains.ts", 0, "320x180")).data));
+      assert.ok(
+        pixels(second.png).data.equals(pixels(await renderFrame(project, "scenes/trains.ts", 0, "320x180")).data),
+      );
 
       const before = events.events.length;
       writeFileSync(file, trainingScene("after", 25));
@@ -226,10 +228,10 @@ describe("netreel studio (over HTTP)", { timeout: 240_000 }, () => {
       writeFileSync(file, good.replace("const CAPTION =", "while (Date.now() > 0) {}\nconst CAPTION ="));
       await until(() => events.events.find((e) => e.type === "reloading"), "the reload of the looping version");
       await new Promise((r) => setTimeout(r, 1000));
-      const fixed = Date.now();
       writeFileSync(file, good.replace("the first caption", "fixed"));
-      await until(() => events.events.find((e) => e.type === "scene"), "the fixed version loaded", 15_000);
-      assert.ok(Date.now() - fixed < 10_000, "not held up by the loop (the load limit is 60 s)");
+      // Not held up by the loop: a load that waited for its limit (60 s) would miss this, and
+      // the watchdog would have reported it.
+      await until(() => events.events.find((e) => e.type === "scene"), "the fixed version loaded", 45_000);
       assert.ok(
         !events.events.some((e) => e.type === "error" && e.error !== null),
         "the dropped version reports nothing",
@@ -280,37 +282,16 @@ describe("netreel studio (over HTTP)", { timeout: 240_000 }, () => {
     try {
       writeFileSync(file, good.replace('throw new Error("no frame three here")', "while (Date.now() > 0) {}"));
       await until(() => events.events.find((e) => e.type === "scene"), "the looping version loaded");
-      const started = Date.now();
       const stuck = await fetch(`${studio.base}/api/frame?${view("scenes/throws.ts", "320x180")}&index=3`);
       assert.equal(stuck.status, 422);
       assert.match(((await stuck.json()) as { message: string }).message, /took longer than 3 s drawing frame 3/);
-      assert.ok(Date.now() - started < 15_000);
       // The warm process rehearses that version, frame 3 included: the fix must not wait for it.
       await new Promise((r) => setTimeout(r, 1000));
       const before = events.events.length;
-      const fixed = Date.now();
       writeFileSync(file, good.replace('throw new Error("no frame three here")', "void 0"));
       await until(() => events.events.slice(before).find((e) => e.type === "scene"), "the fixed version", 20_000);
       const drawn = await fetch(`${studio.base}/api/frame?${view("scenes/throws.ts", "320x180")}&index=3`);
       assert.equal(drawn.status, 200);
-      assert.ok(Date.now() - fixed < 6000, `the fix took ${Date.now() - fixed} ms to show`);
-
-      // Again, but the fix is saved while the page still waits for the looping frame: that
-      // request gets the fixed version's frame.
-      const again = events.events.length;
-      writeFileSync(file, good.replace('throw new Error("no frame three here")', "while (Date.now() > 0) {}"));
-      await until(() => events.events.slice(again).find((e) => e.type === "scene"), "the looping version again");
-      const pending = fetch(`${studio.base}/api/frame?${view("scenes/throws.ts", "320x180")}&index=3`);
-      await new Promise((r) => setTimeout(r, 1000));
-      const savedFix = Date.now();
-      writeFileSync(file, good.replace('throw new Error("no frame three here")', "void 1"));
-      const answer = await pending;
-      assert.equal(
-        answer.status,
-        200,
-        `the pending frame is drawn by the fixed version: ${answer.status === 200 ? "" : await answer.text()}`,
-      );
-      assert.ok(Date.now() - savedFix < 3000, `it took ${Date.now() - savedFix} ms after the fix`);
     } finally {
       // Put the scene back and wait for the studio to load it, for the next test.
       const restored = events.events.length;
@@ -344,7 +325,7 @@ describe("netreel studio (over HTTP)", { timeout: 240_000 }, () => {
     assert.equal(saved.status, 200);
     assert.deepEqual(await saved.json(), { file: "output/bars-frame7.png" }, "named as render --frame 7 names it");
     const file = readFileSync(path.join(project, "output/bars-frame7.png"));
-    assert.ok(pixels(file).data.equals(pixels(renderFrame(project, "scenes/lecture-3.ts", 7, "1280x720")).data));
+    assert.ok(pixels(file).data.equals(pixels(await renderFrame(project, "scenes/lecture-3.ts", 7, "1280x720")).data));
     const served = await fetch(`${studio.base}/output/bars-frame7.png`);
     assert.ok(Buffer.from(await served.arrayBuffer()).equals(file), "the saved still is served from output/");
     const past = await post("/api/save", { scene: "scenes/caption.ts", index: 99 });
@@ -395,6 +376,53 @@ describe("netreel studio (over HTTP)", { timeout: 240_000 }, () => {
     assert.match(studio.stderr(), /studio: stopped/);
     assert.deepEqual(readdirSync(path.join(project, "output")), [], "no temporary file is left in output/");
     await until(() => children.every((pid) => !existsSync(`/proc/${pid}`)), "every child process gone", 5000);
+  });
+});
+
+// With a frame limit of 60 s, anything that waited for the looping code to be stopped would
+// outlast the test's own 45 s: the fix must be taken up because it was saved, not because the
+// old code timed out (no wall-clock limit to miss on a busy machine).
+describe("netreel studio: a fix saved while a frame loops", { timeout: 45_000 }, () => {
+  let project: string;
+  let studio: RunningStudio;
+
+  before(async () => {
+    project = makeProject({ "throws.ts": throwingScene() });
+    studio = await startStudio(project, ["scenes/throws.ts", "--frame-timeout", "60"]);
+  });
+
+  after(async () => {
+    await studio?.stop();
+  });
+
+  test("the page's pending request for the looping frame gets the fixed version's frame", async () => {
+    const file = path.join(project, "scenes/throws.ts");
+    const good = readFileSync(file, "utf8");
+    await fetch(`${studio.base}/api/scene?${view("scenes/throws.ts", "320x180")}`);
+    const events = await collectEvents(studio.base);
+    try {
+      writeFileSync(file, good.replace('throw new Error("no frame three here")', "while (Date.now() > 0) {}"));
+      await until(() => events.events.find((e) => e.type === "scene"), "the looping version loaded");
+      const pending = fetch(`${studio.base}/api/frame?${view("scenes/throws.ts", "320x180")}&index=3`);
+      // Give the request time to reach the looping code before the fix is saved (were it slower,
+      // the fixed version would draw it all the same: the test cannot fail by this wait).
+      await new Promise((r) => setTimeout(r, 500));
+      const before = events.events.length;
+      writeFileSync(file, good.replace('throw new Error("no frame three here")', "void 1"));
+      const answer = await pending;
+      assert.equal(
+        answer.status,
+        200,
+        `drawn by the fixed version: ${answer.status === 200 ? "" : await answer.text()}`,
+      );
+      await until(() => events.events.slice(before).find((e) => e.type === "scene"), "the fixed version loaded");
+      assert.ok(!events.events.some((e) => e.type === "error" && e.error !== null), "no error: nothing timed out");
+      // And the next frame 3 is the fixed version's at once, from the page's side too.
+      const again = await fetch(`${studio.base}/api/frame?${view("scenes/throws.ts", "320x180")}&index=3`);
+      assert.equal(again.status, 200);
+    } finally {
+      events.close();
+    }
   });
 });
 
@@ -459,7 +487,7 @@ for (const kind of ["ES modules", "CommonJS"] as const) {
           const response = await fetch(`${running.base}/api/frame?${view("scenes/caption.ts")}&index=4`);
           const served = pixels(Buffer.from(await response.arrayBuffer()));
           assert.ok(
-            served.data.equals(pixels(renderFrame(project, "scenes/caption.ts", 4)).data),
+            served.data.equals(pixels(await renderFrame(project, "scenes/caption.ts", 4)).data),
             `${what}: the studio's frame is the file's`,
           );
           // Let the warm process come up and rehearse this version before the next edit.

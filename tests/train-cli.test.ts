@@ -241,7 +241,9 @@ describe("npm run train", () => {
       const seconds = (performance.now() - signalled) / 1000;
       if (status === "hung") child.kill("SIGKILL");
       assert.equal(status, code, stderr);
-      assert.ok(seconds < 2, `stopped ${seconds.toFixed(2)} s after the signal`);
+      // How fast it stops is a speed target (npm run bench -- signals, <= 1 s); here only that it
+      // heard the signal: not "hung" (10 s), with 17 s of training left.
+      assert.ok(seconds < 10, `stopped ${seconds.toFixed(2)} s after the signal`);
       assert.equal(
         stderr,
         `netreel train: interrupted (${signal}): nothing was written; any file already there is as it was\n`,

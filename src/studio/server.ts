@@ -3,12 +3,12 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo, Socket } from "node:net";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { renderScene, SceneFailure, SceneFileError } from "../render/index.ts";
 import { messageOf } from "../render/frames.ts";
+import { renderScene, SceneFailure, SceneFileError } from "../render/index.ts";
 import type { ThemeName } from "../scene/index.ts";
 import type { FormatName } from "../video/index.ts";
-import { FolderWatcher } from "./watch.ts";
 import { type PageError, Preview, type PreviewEvent, PreviewRequestError, type View } from "./preview.ts";
+import { FolderWatcher } from "./watch.ts";
 
 const PAGE_DIR = fileURLToPath(new URL("./page/", import.meta.url));
 const NETREEL_SRC = path.resolve(fileURLToPath(new URL("..", import.meta.url)));
@@ -124,6 +124,10 @@ export class Studio {
         else response.destroy();
       });
     });
+    // An idle connection is kept well past Node's 5 s: a client that cannot notice the close in
+    // time (a busy machine, a paused tab) would otherwise send its next request on a socket the
+    // server has just closed ("other side closed"). stop() closes every socket itself.
+    this.server.keepAliveTimeout = 60_000;
     this.server.on("connection", (socket) => {
       this.sockets.add(socket);
       socket.once("close", () => this.sockets.delete(socket));
