@@ -348,6 +348,22 @@ describe("ffmpeg that hangs or fails says so", () => {
     assertUntouched(dir, target);
   });
 
+  test("an ffmpeg that reports a write error and still exits 0 (ffmpeg 5.1 on a full disk) fails the render", async () => {
+    // The real ffmpeg writes the file, then the file is cut short and the error ffmpeg 5.1
+    // prints on a full disk is printed, and it exits 0: netreel must not take that for success.
+    const broken = fakeFfmpeg(
+      "ffmpeg-trailer-error",
+      'case "$*" in *-encoders*|*-version*) exec ffmpeg "$@";; esac\nout="${@: -1}"\nffmpeg "$@" || exit $?\ntruncate -s 100 "$out"\necho "[mp4 @ 0x55] Error writing trailer of $out: No space left on device" >&2\nexit 0',
+    );
+    const { dir, target } = folderWithOld("clip.mp4");
+    const outcome = await render([SCENE, "--out", target, ...QUICK], {
+      env: { FFMPEG_PATH: broken, NETREEL_TEST_MISBEHAVE: "" },
+    });
+    assert.equal(outcome.code, 1, outcome.stderr);
+    oneLine(outcome, /cannot write .*clip\.mp4: no space left on the device \(ffmpeg failed\)$/);
+    assertUntouched(dir, target);
+  });
+
   test("a full disk: ffmpeg's own reason, the old file kept (a 2 MB tmpfs)", async (t) => {
     const mount = mkdtempSync(path.join(work, "tmpfs-"));
     const mounted = spawnSync("mount", ["-t", "tmpfs", "-o", "size=2m", "tmpfs", mount], { encoding: "utf8" });

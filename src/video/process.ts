@@ -82,7 +82,16 @@ export class FfmpegProcess {
     });
     command.on("stderr", () => this.touch());
     this.done = new Promise<void>((resolve, reject) => {
-      command.on("end", () => (this.stopping || this.failure ? reject(this.stopped()) : resolve()));
+      command.on("end", (_stdout: string | null, stderr: string | null) => {
+        // ffmpeg 5.1 exits 0 after "Error writing trailer ... No space left on device": a
+        // write error in its output is a failure whatever its exit code.
+        const log = stderr ?? "";
+        if (!this.failure && WRITE_ERROR.test(log)) {
+          this.failure = describeFailure(new Error("ffmpeg reported a write error"), log, job.shownAs ?? job.output);
+        }
+        if (this.stopping || this.failure) reject(this.stopped());
+        else resolve();
+      });
       command.on("error", (error: Error, _stdout: string | null, stderr: string | null) => {
         this.failure ??= this.stopping ? this.stopped() : describeFailure(error, stderr, job.shownAs ?? job.output);
         reject(this.failure);
@@ -155,6 +164,9 @@ export class FfmpegProcess {
     await this.done.catch(() => {});
   }
 }
+
+/** ffmpeg's words for an output it could not write, even when it then exits 0. */
+const WRITE_ERROR = /Error writing trailer|Error closing file|No space left on device|Disk quota exceeded|av_interleaved_write_frame\(\)/i;
 
 // ffmpeg's words for failures a user can fix, in the order they are worth reporting.
 const REASONS: [RegExp, string][] = [
