@@ -1,6 +1,6 @@
 // `netreel test`: a scene's key frames against scenes/__snapshots__, as a course author uses it.
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -104,6 +104,64 @@ test("a missing snapshot fails when CI is set, and is written when it is not", (
   assert.ok(existsSync(path.join(dir, "scenes/__snapshots__/plot/intro.png")));
 });
 
+test("an empty, truncated or corrupt snapshot fails naming its file, and --update writes it again", () => {
+  const dir = course();
+  assert.equal(netreelTest(dir, ["scenes/plot.ts"]).status, 0);
+  const folder = path.join(dir, "scenes/__snapshots__/plot");
+  const good = readFileSync(path.join(folder, "intro.png"));
+  writeFileSync(path.join(folder, "intro.png"), "");
+  writeFileSync(path.join(folder, "frame-3.png"), good.subarray(0, 200));
+  writeFileSync(path.join(folder, "1.5s.png"), Buffer.concat([good, Buffer.from("trailing bytes")]));
+  const broken = netreelTest(dir, ["scenes/plot.ts"]);
+  assert.equal(broken.status, 1, broken.stderr);
+  assert.equal(broken.stderr, "", "failures of the snapshots, not of netreel");
+  assert.match(
+    broken.stdout,
+    /__snapshots__\/plot\/intro\.png: not a readable PNG \(empty\); netreel test --update writes it again/,
+  );
+  assert.match(broken.stdout, /__snapshots__\/plot\/frame-3\.png: not a readable PNG \(/);
+  assert.match(broken.stdout, /__snapshots__\/plot\/1\.5s\.png: not a readable PNG \(/);
+  assert.equal(netreelTest(dir, ["scenes/plot.ts", "--update"]).status, 0);
+  assert.ok(readFileSync(path.join(folder, "intro.png")).equals(good));
+});
+
+test("Ctrl-C in netreel test --update says which snapshots were already written", async () => {
+  const dir = course();
+  // The second scene draws slowly (0.4 s a frame), so the signal lands while it is checked.
+  const slow = SOURCE.replace('name: "no-network"', 'name: "other"').replace(
+    "draw: (ctx, frame, { captions, hasRun }) => {",
+    "draw: (ctx, frame, { captions, hasRun }) => {\n    const until = performance.now() + 400;\n    while (performance.now() < until) {}",
+  );
+  writeFileSync(path.join(dir, "scenes/other.ts"), slow);
+  const environment = { ...process.env };
+  delete environment.CI;
+  const child = spawn(
+    process.execPath,
+    [path.join(root, "scripts/netreel.js"), "test", "--update", "--no-motion", "scenes/plot.ts", "scenes/other.ts"],
+    { cwd: dir, env: environment },
+  );
+  let stdout = "";
+  let stderr = "";
+  child.stderr.on("data", (chunk: Buffer) => {
+    stderr += chunk;
+  });
+  const exited = new Promise<number | null>((resolve) => child.on("close", resolve));
+  await new Promise<void>((resolve) => {
+    child.stdout.on("data", (chunk: Buffer) => {
+      stdout += chunk;
+      if (/scenes\/plot\.ts: 5 frames checked/.test(stdout)) resolve();
+    });
+    void exited.then(() => resolve());
+  });
+  child.kill("SIGINT");
+  assert.equal(await exited, 130, stderr);
+  assert.match(
+    stderr,
+    /^netreel test: interrupted \(SIGINT\): 5 snapshots were already written \(scenes\/__snapshots__\/plot\/.*\); the scene being checked wrote nothing\n$/,
+  );
+  assert.equal(existsSync(path.join(dir, "scenes/__snapshots__/other")), false);
+});
+
 test("a snapshot naming a beat that was renamed is one clear error", () => {
   const dir = course();
   writeFileSync(
@@ -125,7 +183,10 @@ test("by default netreel test runs the motion check too: a caption that changes 
   const result = netreelTest(dir, ["scenes/plot.ts"], {}, true);
   assert.equal(result.status, 1, result.stdout);
   assert.match(result.stdout, /^scenes\/plot\.ts: 5 frames checked, 5 passed, 0 failed$/m);
-  assert.match(result.stdout, /frame 17→18 \(1\.70-1\.80 s\): a jump \(changes at once\) at x \d+-\d+, y \d+-\d+ of 640x360/);
+  assert.match(
+    result.stdout,
+    /frame 17→18 \(1\.70-1\.80 s\): a jump \(changes at once\) at x \d+-\d+, y \d+-\d+ of 640x360/,
+  );
   assert.match(result.stdout, /^0 scenes passed the motion check, 1 failed$/m);
   assert.ok(existsSync(path.join(dir, "output/motion/plot/motion-18.png")), "the strip of the frames around it");
   const both = netreelTest(dir, ["scenes/plot.ts", "--motion"], {}, false);

@@ -4,6 +4,8 @@ import { parseArgs } from "node:util";
 import pixelmatch from "pixelmatch";
 import { PNG } from "pngjs";
 import { makeFolders, writeFileAtomically } from "../files/index.ts";
+import { Interrupted } from "../render/errors.ts";
+import { messageOf } from "../render/frames.ts";
 import { MOTION } from "../render/motion.ts";
 import { renderSnapshots, SNAPSHOT_SIZE, type SnapshotFrame } from "../render/session.ts";
 import { EXIT, parseArgsError, report, UsageError } from "./errors.ts";
@@ -54,6 +56,8 @@ type Outcome =
 export async function testCommand(argv: string[]): Promise<number> {
   let verbose = argv.includes("--verbose");
   const interrupts = new InterruptWatch();
+  /** Snapshot files written or updated so far (a signal's message must not say "nothing was written"). */
+  const written: string[] = [];
   try {
     const { values, positionals } = parseArgs({
       args: argv,
@@ -98,6 +102,7 @@ export async function testCommand(argv: string[]): Promise<number> {
           process.stdout.write(`  ${outcome.file}: ${outcome.kind}\n`);
         }
       }
+      written.push(...outcomes.filter((o) => o.kind === "written" || o.kind === "updated").map((o) => o.file));
       const bad = outcomes.filter((o) => o.kind === "failed").length;
       passed += outcomes.length - bad;
       failed += bad;
@@ -111,6 +116,14 @@ export async function testCommand(argv: string[]): Promise<number> {
       values.update || values["no-motion"] ? EXIT.ok : await motionCommand(scenes, interrupts.signal, verbose);
     return failed > 0 ? EXIT.failure : motion;
   } catch (error) {
+    if (error instanceof Interrupted && written.length > 0) {
+      // Each scene's snapshots are written together once all its frames are drawn: those of
+      // the scenes checked before the signal are written, the scene under way wrote none.
+      process.stderr.write(
+        `netreel test: interrupted (${error.signal}): ${written.length} snapshot${written.length === 1 ? " was" : "s were"} already written (${written.slice(0, 3).join(", ")}${written.length > 3 ? ", ..." : ""}); the scene being checked wrote nothing\n`,
+      );
+      return error.signal === "SIGTERM" ? EXIT.terminated : EXIT.interrupted;
+    }
     return report("test", parseArgsError(error), verbose);
   } finally {
     interrupts.close();
@@ -200,7 +213,17 @@ function checkFrame(
     clearFailure();
     return { kind: "updated", name: frame.name, file };
   }
-  const want = PNG.sync.read(expected);
+  let want: PNG;
+  try {
+    want = PNG.sync.read(expected);
+  } catch (error) {
+    return {
+      kind: "failed",
+      name: frame.name,
+      file,
+      line: `${file}: not a readable PNG (${expected.length === 0 ? "empty" : messageOf(error)}); netreel test --update writes it again`,
+    };
+  }
   const got = PNG.sync.read(frame.png);
   let differing: number;
   let diff: PNG | null = null;
