@@ -113,6 +113,37 @@ describe("the studio's page in Chromium", { skip, timeout: 180_000 }, () => {
     assert.equal(await page.getAttribute("#play", "aria-label"), "Play", "it stops at the end");
   });
 
+  test("play from the first frame never asks for frame -1, even when the animation frame's time precedes the click", async () => {
+    await page.keyboard.press("Home");
+    await until(async () => (await shown()).index === 0, "frame 0");
+    const asked: string[] = [];
+    const errors: string[] = [];
+    const onRequest = (request: { url(): string }) => {
+      if (request.url().includes("/api/frame")) asked.push(new URL(request.url()).searchParams.get("index") ?? "");
+    };
+    const onError = (error: Error) => errors.push(error.message);
+    page.on("request", onRequest);
+    page.on("pageerror", onError);
+    try {
+      // The click's clock runs 100 ms ahead of the animation frames' (as when a frame began
+      // just before the click): the first tick sees a negative time since play began.
+      await page.evaluate(() => {
+        const real = performance.now.bind(performance);
+        performance.now = () => real() + 100;
+      });
+      await page.keyboard.press("Space");
+      await until(async () => (await shown()).index === 19, "the end of the clip while playing", 10_000);
+      assert.deepEqual(errors, [], "no error in the page");
+      assert.ok(!asked.includes("-1"), `frames asked for: ${asked.join(", ")}`);
+    } finally {
+      page.off("request", onRequest);
+      page.off("pageerror", onError);
+      await page.evaluate(() => {
+        delete (performance as unknown as { now?: unknown }).now;
+      });
+    }
+  });
+
   test("a path-traversal request from the page is refused", async () => {
     const statuses = await page.evaluate(async () => {
       const targets = ["/output/..%2F..%2Fpackage.json", "/%2e%2e/%2e%2e/etc/passwd", "/output/%2Fetc%2Fpasswd"];

@@ -122,7 +122,10 @@ function setPlaying(playing) {
 
 function tick(now) {
   if (state.playing && state.info) {
-    let index = state.playFrom.index + Math.floor(((now - state.playFrom.time) * state.info.fps) / 1000);
+    // An animation frame's time is when the frame began, which can be before the click that
+    // started playing: never step back from where play began (frame -1 at frame 0).
+    const elapsed = Math.max(0, now - state.playFrom.time);
+    let index = state.playFrom.index + Math.floor((elapsed * state.info.fps) / 1000);
     if (index >= lastFrame()) {
       index = lastFrame();
       setPlaying(false);
