@@ -385,6 +385,9 @@ export class Preview {
     drawer.warm().then(
       () => {
         spare.warmedAt = performance.now();
+        // Only now may it rehearse: a rehearsal sent earlier would wait behind the warm-up,
+        // and a save in that time would have to kill a process that is merely starting.
+        if (this.spare === spare) this.refillSpare();
       },
       () => {},
     );
@@ -410,7 +413,7 @@ export class Preview {
     // A first run of today's scene in the warm process makes the next version's first frame
     // (and its prepare) about 100 ms faster: the kit's code is compiled by then.
     // (The rehearsal imports the file as it is on disk: only while that is the version loaded.)
-    if (loaded && this.spare.rehearsed === undefined && loaded.files === this.files) {
+    if (loaded && this.spare.warmedAt !== undefined && this.spare.rehearsed === undefined && loaded.files === this.files) {
       const spare = this.spare;
       spare.rehearsed = path.resolve(loaded.file);
       const context = { ...loaded.session.context, run };
