@@ -226,7 +226,10 @@ export default defineScene({ name: "from-run", run: "saved.run.json", duration: 
     // A seed cannot change a saved run: asking for one is refused, not silently ignored.
     const seeded = render([scene, "--frame", "0", "--seed", "7", "--out", out]);
     assert.equal(seeded.status, 2, seeded.stderr);
-    assert.match(seeded.stderr, /--seed 7: .*from-run\.ts draws the saved run saved\.run\.json, which a seed cannot change/);
+    assert.match(
+      seeded.stderr,
+      /--seed 7: .*from-run\.ts draws the saved run saved\.run\.json, which a seed cannot change/,
+    );
   });
 });
 
@@ -360,7 +363,10 @@ export default defineScene({ name: "bad-config", draw: () => {},
       { cwd: root, encoding: "utf8", timeout: 60_000 },
     );
     assert.equal(proc.status, 2, proc.stderr);
-    assert.match(proc.stderr, /^netreel render: cannot create the folder \/proc\/netreel-none: no such file or folder\n$/);
+    assert.match(
+      proc.stderr,
+      /^netreel render: cannot create the folder \/proc\/netreel-none: no such file or folder\n$/,
+    );
   });
 
   /** The child processes of `parent`, read from /proc (minimal Debian has no `ps`). */
@@ -472,6 +478,27 @@ test("several scenes in one command: each rendered in turn to its own default na
   const refused = render(["scenes/hidden.ts", "scenes/boundary.ts", "--out", path.join(dir, "x.mp4")]);
   assert.equal(refused.status, 2);
   assert.match(refused.stderr, /--out names one output, but 2 scenes were given; leave it out/);
+});
+
+test("two scenes with the same name in one command: the second is refused before it writes over the first's output", () => {
+  const dir = mkdtempSync(path.join(work, "same-name-"));
+  const source = readFileSync(path.join(root, "tests/scenes/no-network.ts"), "utf8").replace(
+    '"../../src/index.ts"',
+    JSON.stringify(path.join(root, "src/index.ts")),
+  );
+  writeFileSync(path.join(dir, "lecture-1.ts"), source);
+  writeFileSync(path.join(dir, "lecture-2.ts"), source);
+  const result = spawnSync(
+    process.execPath,
+    [path.join(root, "scripts/netreel.js"), "render", "lecture-1.ts", "lecture-2.ts", "--frame", "0", "--quiet"],
+    { cwd: dir, encoding: "utf8" },
+  );
+  assert.equal(result.status, 2, result.stderr);
+  assert.equal(
+    result.stderr,
+    'netreel render: lecture-2.ts and lecture-1.ts are both named "no-network", so both would write output/no-network-frame0.png; give one of them another name\n',
+  );
+  assert.deepEqual(readdirSync(path.join(dir, "output")), ["no-network-frame0.png"], "the first scene's still, kept");
 });
 
 test("render --help", () => {

@@ -1,5 +1,5 @@
 import { existsSync } from "node:fs";
-import { outputSize, type RenderResult, renderScene } from "../render/render.ts";
+import { OutputClaims, outputSize, type RenderResult, renderScene } from "../render/render.ts";
 import { type FormatName, gifGeometry } from "../video/index.ts";
 import { EXIT, parseArgsError, report, UsageError } from "./errors.ts";
 import { count, formatBytes, formatDuration } from "./format.ts";
@@ -21,7 +21,8 @@ export async function renderCommand(argv: string[]): Promise<number> {
     // Every scene named must exist before the first is rendered: a stray word would otherwise
     // fail only after the scenes before it had been rendered and written.
     for (const scene of args.scenes) missingScene(scene);
-    for (const scene of args.scenes) await render({ ...args, scene }, interrupts.signal);
+    const claims = new OutputClaims();
+    for (const scene of args.scenes) await render({ ...args, scene }, interrupts.signal, claims);
     return EXIT.ok;
   } catch (error) {
     return report("render", parseArgsError(error), verbose);
@@ -39,7 +40,7 @@ function missingScene(scene: string): void {
   throw new UsageError(`scene file ${scene} does not exist${hint}`);
 }
 
-async function render(args: RenderArgs, signal: AbortSignal): Promise<void> {
+async function render(args: RenderArgs, signal: AbortSignal, claims: OutputClaims): Promise<void> {
   const log = (line: string) => {
     if (!args.quiet) process.stderr.write(`${line}\n`);
   };
@@ -62,6 +63,7 @@ async function render(args: RenderArgs, signal: AbortSignal): Promise<void> {
       subtitles: args.subtitles,
       verbose: args.verbose,
       signal,
+      claims,
       log,
       onTraining: training.update,
       onFrames: (done, total) => {

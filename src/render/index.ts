@@ -4,6 +4,7 @@ export { type DrawnFrame, FrameRenderer } from "./frames.ts";
 export type { Prepared, ProcessUsage, SceneMeta, SceneTimeline } from "./protocol.ts";
 export {
   DEFAULT_FRAME_TIMEOUT,
+  OutputClaims,
   outputSize,
   outputTargets,
   type RenderOptions,

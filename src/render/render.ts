@@ -68,6 +68,35 @@ export interface RenderOptions {
   onTraining?: (progress: TrainProgress) => void;
   /** Frames done so far, of the render's total. */
   onFrames?: (done: number, total: number) => void;
+  /**
+   * The outputs of the other scenes rendered by the same command or studio: a render whose
+   * output another scene of theirs wrote (two scenes with the same name) is refused.
+   */
+  claims?: OutputClaims;
+}
+
+/**
+ * Which scene file wrote which output, across the renders of one command (`render
+ * scenes/*.ts`) or one studio: outputs are named by a scene's `name`, so two scenes with the
+ * same name would write over each other's files without a word.
+ */
+export class OutputClaims {
+  private readonly owners = new Map<string, string>();
+
+  /** Claims `targets` for `scene`; refused (before any work) when another scene claimed one. */
+  claim(targets: Iterable<string>, scene: string, name: string): void {
+    const mine = path.resolve(scene);
+    const wanted = [...targets];
+    for (const target of wanted) {
+      const owner = this.owners.get(path.resolve(target));
+      if (owner !== undefined && owner !== mine) {
+        throw new RenderRequestError(
+          `${scene} and ${path.relative(process.cwd(), owner) || owner} are both named "${name}", so both would write ${target}; give one of them another name`,
+        );
+      }
+    }
+    for (const target of wanted) this.owners.set(path.resolve(target), mine);
+  }
 }
 
 /** What a finished render wrote. */
@@ -113,6 +142,7 @@ export async function renderScene(options: RenderOptions): Promise<RenderResult>
     session = await SceneSession.load({ ...options, signal });
     const settings = renderSettings(options, session.meta);
     const targets = outputTargets(options, session.meta.name, formats);
+    options.claims?.claim(targets.values(), options.scene, session.meta.name);
     for (const [format, target] of targets) prepareTarget(target, kindOf(format));
     const job: Job = { options, signal, log: options.log ?? (() => {}), session, settings, targets };
     return options.frame === undefined ? await renderVideo(job, formats) : await renderStill(job, options.frame);

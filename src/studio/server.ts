@@ -4,7 +4,7 @@ import type { AddressInfo, Socket } from "node:net";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { messageOf } from "../render/frames.ts";
-import { renderScene, SceneFailure, SceneFileError } from "../render/index.ts";
+import { OutputClaims, renderScene, SceneFailure, SceneFileError } from "../render/index.ts";
 import type { ThemeName } from "../scene/index.ts";
 import type { FormatName } from "../video/index.ts";
 import { type PageError, Preview, type PreviewEvent, PreviewRequestError, type View } from "./preview.ts";
@@ -85,6 +85,8 @@ export class Studio {
   readonly root: string;
   private readonly options: StudioOptions;
   private readonly preview: Preview;
+  /** Which scene wrote which output: two scenes with the same name must not overwrite each other's. */
+  private readonly claims = new OutputClaims();
   private readonly server: Server;
   private readonly sockets = new Set<Socket>();
   private readonly clients = new Set<ServerResponse>();
@@ -435,6 +437,7 @@ export class Studio {
         frame: index,
         theme,
         runs: this.preview.runs,
+        claims: this.claims,
         outputDir: path.join(this.root, "output"),
         frameTimeoutSeconds: this.options.frameTimeoutSeconds ?? 10,
       });
@@ -479,6 +482,7 @@ export class Studio {
       outputDir: path.join(this.root, "output"),
       theme,
       runs: this.preview.runs,
+      claims: this.claims,
       signal: controller.signal,
       onTraining: () => emit("training"),
       onFrames: (count, total) => {
