@@ -172,6 +172,13 @@ describe("the studio's page in Chromium", { skip, timeout: 180_000 }, () => {
     await page.waitForSelector("#overlay:not([hidden])", { timeout: 20_000 });
     assert.equal(await page.textContent("#overlay-where"), "scenes/caption.ts:2:17");
     assert.match((await page.textContent("#overlay-message")) ?? "", /failed to load/);
+    // The code around the error, as an editor shows it: the line marked, a caret at column 17.
+    const excerpt = (await page.textContent("#overlay-excerpt")) ?? "";
+    assert.ok(await page.isVisible("#overlay-excerpt"), "the excerpt is shown");
+    const lines = excerpt.split("\n");
+    const marked = lines.findIndex((l) => l.startsWith(">"));
+    assert.match(lines[marked] ?? "", /^> 2 \| const CAPTION = = /, excerpt);
+    assert.equal((lines[marked + 1] ?? "").indexOf("^") - (lines[marked] ?? "").indexOf("const"), 16, excerpt);
     writeFileSync(file, good);
     await page.waitForSelector("#overlay[hidden]", { state: "attached", timeout: 20_000 });
   });

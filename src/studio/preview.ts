@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import path from "node:path";
 import { messageOf } from "../render/frames.ts";
 import {
@@ -45,6 +46,8 @@ export interface PageError {
   /** The scene's file is gone (removed or renamed): nothing to fix in it. */
   gone?: boolean;
   where?: { file: string; line: number; column: number };
+  /** The lines around `where`, numbered, the line itself marked with ">" and a caret under the column. */
+  excerpt?: string;
 }
 
 export type PreviewEvent =
@@ -433,7 +436,32 @@ export class Preview {
       const relative = path.relative(this.options.root, where.file);
       const file = relative.startsWith("..") || path.isAbsolute(relative) ? where.file : relative;
       page.where = { file: file.split(path.sep).join("/"), line: where.line, column: where.column };
+      const excerpt = codeExcerpt(where.file, where.line, where.column);
+      if (excerpt) page.excerpt = excerpt;
     }
     return page;
   }
+}
+
+/**
+ * Two lines either side of `line` (1-based) of `file`, numbered, the line marked and a caret
+ * under `column` (1-based): what an editor's error panel shows. Empty when the file cannot be read.
+ */
+export function codeExcerpt(file: string, line: number, column: number): string {
+  let lines: string[];
+  try {
+    lines = readFileSync(file, "utf8").split(/\r?\n/);
+  } catch {
+    return "";
+  }
+  if (line < 1 || line > lines.length) return "";
+  const first = Math.max(1, line - 2);
+  const last = Math.min(lines.length, line + 2);
+  const width = String(last).length;
+  const out: string[] = [];
+  for (let n = first; n <= last; n++) {
+    out.push(`${n === line ? ">" : " "} ${String(n).padStart(width)} | ${lines[n - 1]}`);
+    if (n === line) out.push(`  ${" ".repeat(width)} | ${" ".repeat(Math.max(0, column - 1))}^`);
+  }
+  return out.join("\n");
 }

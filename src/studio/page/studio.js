@@ -94,6 +94,8 @@ function showOverlay() {
   const where = error.where ? `${error.where.file}:${error.where.line}:${error.where.column}` : "";
   $("overlay-where").textContent = where;
   $("overlay-message").textContent = error.message;
+  $("overlay-excerpt").hidden = !error.excerpt;
+  $("overlay-excerpt").textContent = error.excerpt ?? "";
   $("overlay-hint").textContent = error.gone
     ? "Choose a scene from the list, or put the file back."
     : "Fix the file and save it: the frame redraws by itself. The last good frame is shown underneath.";
