@@ -1,7 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { createCanvas } from "canvas";
-import { formatNumber } from "../src/draw/diagram.ts";
 import {
   DARK,
   DiagramError,
@@ -14,6 +13,7 @@ import {
   registerFonts,
   type Theme,
 } from "../src/draw/index.ts";
+import { formatNumber } from "../src/draw/numbers.ts";
 import {
   type ActivationName,
   BatchWorkspace,

@@ -2,6 +2,7 @@ import type { ActivationName } from "../nn/activation.ts";
 import { contrastRatio, isDarkBackground, mix, symbolColors, withAlpha } from "./colour.ts";
 import { font } from "./fonts.ts";
 import type { Rect } from "./geometry.ts";
+import { formatNumber } from "./numbers.ts";
 import type { Paint } from "./paint.ts";
 import { clamp01, smoothstep } from "./smoothstep.ts";
 import { fillTextCached, measureTextCached } from "./textcache.ts";
@@ -610,12 +611,6 @@ function fitValueFont(radius: number, unit: number, decimals: number): string | 
     if (measureTextCached(widest, f) <= 1.8 * radius) return f;
   }
   return null;
-}
-
-/** Fixed decimals with a true minus sign; a value that rounds to zero shows no sign. */
-export function formatNumber(value: number, decimals: number): string {
-  const text = Math.abs(value).toFixed(decimals);
-  return value < 0 && Number(text) !== 0 ? `\u2212${text}` : text;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -1,27 +1,28 @@
 export type { Canvas, CanvasRenderingContext2D } from "canvas";
 export { type AxesBoxOptions, type AxisLabel, axisLabels, drawAxesBoxBack, drawAxesBoxFront } from "./axes3d.ts";
 export { type CameraOptions, OrbitCamera, type Projected } from "./camera.ts";
+export { type ClassColours, classColours } from "./classes.ts";
+export { contrastRatio, isDarkBackground, mix, relativeLuminance, rgbOf } from "./colour.ts";
 export {
+  type DiagramColours,
   DiagramError,
   type DiagramLayout,
   type DiagramLayoutOptions,
   type DiagramTrace,
+  diagramColours,
   diagramLayout,
   drawNetworkDiagram,
   type EdgeLabel,
   MAX_DIAGRAM_UNITS,
   type NetworkDiagramOptions,
   type NodeLabel,
-  type DiagramColours,
-  diagramColours,
 } from "./diagram.ts";
 export { FONT_FAMILY, font, registerFonts } from "./fonts.ts";
 export { BOX_CORNERS, type Rect, type Vec3 } from "./geometry.ts";
 export { type FrameLayout, frameLayout, inset, stack } from "./layout.ts";
-export { type PanelCell, PanelError, type Panels, type PanelSpec, panels } from "./panels.ts";
-export { type Paint, paintFor } from "./paint.ts";
 export { type ClassMapFigure, type ClassMapOptions, type ClassRegions, drawClassMap } from "./map2d.ts";
-export { type ClassColours, classColours } from "./classes.ts";
+export { decimalsFor, formatNumber, MINUS, tickDecimals, withMinusSigns } from "./numbers.ts";
+export { type Paint, paintFor } from "./paint.ts";
 export {
   type Box3d,
   drawPanel3d,
@@ -32,24 +33,12 @@ export {
   UNIT_BOX,
   type View3d,
 } from "./panel3d.ts";
+export { type PanelCell, PanelError, type PanelSpec, type Panels, panels } from "./panels.ts";
 export { clipPlaneToBox, drawPolygon3d, type PolygonStyle } from "./plane3d.ts";
 export * from "./plot.ts";
 export { drawLinePlot, type LinePlotOptions } from "./plot2d.ts";
 export { drawScatter3d, type Scatter3dOptions } from "./scatter3d.ts";
 export { drawSpace3d, type Space3dOptions } from "./space3d.ts";
-export {
-  classLegend,
-  drawCaption,
-  drawHeader,
-  drawLegend,
-  drawTitleCard,
-  titleCardInk,
-  titleCardVeil,
-  FIGURE_SPACE,
-  type LegendEntry,
-  type StatusItem,
-  trainingStatus,
-} from "./text.ts";
 export {
   drawTex,
   measureTex,
@@ -60,8 +49,20 @@ export {
   type TexOptions,
   type TexSize,
 } from "./tex.ts";
+export {
+  classLegend,
+  drawCaption,
+  drawHeader,
+  drawLegend,
+  drawTitleCard,
+  FIGURE_SPACE,
+  type LegendEntry,
+  type StatusItem,
+  titleCardInk,
+  titleCardVeil,
+  trainingStatus,
+} from "./text.ts";
 export { fillTextCached, measureTextCached, type TextOptions } from "./textcache.ts";
-export { contrastRatio, isDarkBackground, mix, relativeLuminance, rgbOf } from "./colour.ts";
 export { ClassCountError, DARK, LIGHT, MAX_CLASSES, type Theme, themeNamed, withAlpha } from "./theme.ts";
-export { niceTicks, tickDecimals } from "./ticks.ts";
+export { niceTicks } from "./ticks.ts";
 export { bestFitNormal, shortestTurn, viewAcrossPlane } from "./views.ts";

@@ -2,6 +2,7 @@ import type { CanvasRenderingContext2D } from "canvas";
 import { stampsFor } from "./dots.ts";
 import { font } from "./fonts.ts";
 import type { Rect } from "./geometry.ts";
+import { decimalsFor, formatNumber, MINUS, withMinusSigns } from "./numbers.ts";
 import type { Paint } from "./paint.ts";
 import { fillTextCached, measureTextCached } from "./textcache.ts";
 import { withAlpha } from "./theme.ts";
@@ -151,33 +152,6 @@ export interface Tick {
   sup?: string;
   /** Unlabelled, short: a minor tick. */
   minor?: boolean;
-}
-
-const MINUS = "\u2212";
-
-/** A number with fixed decimals and a true minus sign (U+2212); never "−0". */
-export function formatNumber(value: number, decimals = 0): string {
-  const text = value.toFixed(Math.max(0, Math.min(20, decimals)));
-  if (/^-0(\.0*)?$/.test(text)) return text.slice(1);
-  return text.replace("-", MINUS);
-}
-
-/**
- * Text with the hyphen-minus of each negative number turned into a true minus sign: "-5",
- * "(-1, 2)", "x = -0.5" and "1e-7" change, "gradient-check" and "layers 1-3" do not.
- */
-export function withMinusSigns(text: string): string {
-  return text.replace(/(^|[\s([{=,;:<>/]|\de)-(?=\d|\.\d)/g, `$1${MINUS}`);
-}
-
-/** The fewest decimals that print every value exactly: 0, 2.5, 5 needs 1, 0, 0.25, 0.5 needs 2. */
-export function decimalsFor(values: readonly number[]): number {
-  for (let d = 0; d < 12; d++) {
-    const scale = 10 ** d;
-    if (values.every((v) => Math.abs(Math.round(v * scale) - v * scale) < 1e-6 * Math.max(1, Math.abs(v * scale))))
-      return d;
-  }
-  return 12;
 }
 
 /** The exponents of the powers of ten in [low, high] (both above 0). */

@@ -1,9 +1,10 @@
 import type { CanvasRenderingContext2D } from "canvas";
-import type { Rect } from "./geometry.ts";
 import { font } from "./fonts.ts";
-import type { Theme } from "./theme.ts";
+import type { Rect } from "./geometry.ts";
+import { tickDecimals } from "./numbers.ts";
 import { fillTextCached, measureTextCached } from "./textcache.ts";
-import { niceTicks, tickDecimals } from "./ticks.ts";
+import type { Theme } from "./theme.ts";
+import { niceTicks } from "./ticks.ts";
 
 export interface LinePlotOptions {
   /** x and y of the whole curve. */

@@ -1,13 +1,14 @@
-import { drawClassMap } from "../draw/map2d.ts";
 import type { Rect } from "../draw/geometry.ts";
+import { drawClassMap } from "../draw/map2d.ts";
+import { formatNumber } from "../draw/numbers.ts";
 import type { Paint } from "../draw/paint.ts";
 import type { Panels } from "../draw/panels.ts";
-import { drawPlot, formatNumber } from "../draw/plot.ts";
+import { drawPlot } from "../draw/plot.ts";
 import { classLegend, drawLegend, trainingStatus } from "../draw/text.ts";
 import { feedforward } from "../nn/example.ts";
 import { loss as lossNamed } from "../nn/loss.ts";
+import { type Run, thresholdRule } from "../train/index.ts";
 import { encodeDataset } from "../train/targets.ts";
-import { thresholdRule, type Run } from "../train/index.ts";
 import type { BeatCaption } from "./captions.ts";
 import { type CourseFigure, courseFigure, prepareCourseFigure } from "./course.ts";
 import { stateAround } from "./framing.ts";
@@ -171,7 +172,10 @@ export function figureHeader(
   time: number,
 ): { status: { label: string; value: string }[]; network: string } {
   const at = figure.clock(time);
-  const values = { loss: curveAt(figure, figure.losses, at.epoch), accuracy: curveAt(figure, figure.accuracies, at.epoch) };
+  const values = {
+    loss: curveAt(figure, figure.losses, at.epoch),
+    accuracy: curveAt(figure, figure.accuracies, at.epoch),
+  };
   return { status: trainingStatus({ ...values, epoch: at.epoch, epochs: figure.epochs }), network: figure.network };
 }
 
@@ -341,7 +345,9 @@ function checkRange(run: Run, range: [number, number]): void {
 function checkedLayer(run: Run, layer: number): number {
   const last = run.config.sizes.length - 1;
   if (!Number.isInteger(layer) || layer < 1 || layer >= last) {
-    throw new FigureError(`trainingFigure: layer ${layer} is no hidden layer of ${networkLabel(run.config)}; use 1 to ${last - 1}`);
+    throw new FigureError(
+      `trainingFigure: layer ${layer} is no hidden layer of ${networkLabel(run.config)}; use 1 to ${last - 1}`,
+    );
   }
   if (!run.snapshots[0]?.activations[String(layer)]) {
     throw new FigureError(
