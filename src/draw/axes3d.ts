@@ -2,6 +2,7 @@ import type { CanvasRenderingContext2D } from "canvas";
 import type { OrbitCamera } from "./camera.ts";
 import { font } from "./fonts.ts";
 import { type Rect, type Vec3, vec3 } from "./geometry.ts";
+import { formatNumber } from "./numbers.ts";
 import { tracePolygon3d } from "./plane3d.ts";
 import { smoothstep } from "./smoothstep.ts";
 import { fillTextCached, measureTextCached } from "./textcache.ts";
@@ -298,9 +299,7 @@ export function placeAxisLabels(
           shown: false,
           ...alternative,
         });
-        // A true minus sign, and no "−0.0".
-        const value = lo + t * (hi - lo);
-        const text = (Math.abs(value) < 0.05 ? 0 : value).toFixed(1).replace("-", "−");
+        const text = formatNumber(lo + t * (hi - lo), 1);
         const w = measureTextCached(text, tickFont);
         widest = Math.max(widest, w);
         const away = 12 * unit + Math.abs(dx) * (w / 2) + Math.abs(dy) * 8 * unit;

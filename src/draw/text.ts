@@ -1,9 +1,10 @@
 import type { CanvasRenderingContext2D } from "canvas";
-import type { Rect } from "./geometry.ts";
-import type { Paint } from "./paint.ts";
-import { font } from "./fonts.ts";
-import { fillTextCached, measureTextCached } from "./textcache.ts";
 import { classColours } from "./classes.ts";
+import { font } from "./fonts.ts";
+import type { Rect } from "./geometry.ts";
+import { withMinusSigns } from "./numbers.ts";
+import type { Paint } from "./paint.ts";
+import { fillTextCached, measureTextCached } from "./textcache.ts";
 import { ClassCountError, MAX_CLASSES, type Theme, withAlpha } from "./theme.ts";
 
 interface TextStyle {
@@ -272,6 +273,6 @@ function classNames(labels: ArrayLike<number>, names: string[] = []): string[] {
     const name = names[k];
     if (name !== undefined) return name;
     const label = colours.labels[k] as number;
-    return numbered ? `class ${label}` : `y = ${String(label).replace("-", "−")}`;
+    return numbered ? `class ${label}` : `y = ${withMinusSigns(String(label))}`;
   });
 }
