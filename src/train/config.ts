@@ -88,9 +88,10 @@ export function validateConfig(raw: unknown): ValidConfig {
   }
   const c = top.data;
   if (c.data === undefined) throw new ConfigError("data", "is missing");
-  const activation = c.activation ?? "sigmoid";
+  // The schema fills in the defaults (so an editor shows them from the JSON Schema), all
+  // but outputActivation's, which is activation's.
+  const { activation, loss } = c;
   const outputActivation = c.outputActivation ?? activation;
-  const loss = c.loss ?? "quadratic";
   if (loss === "cross-entropy" && outputActivation !== "sigmoid") {
     throw new ConfigError(
       "loss",
@@ -107,9 +108,9 @@ export function validateConfig(raw: unknown): ValidConfig {
     epochs: c.epochs,
     batchSize: c.batchSize,
     learningRate: c.learningRate,
-    momentum: c.momentum ?? 0,
-    shuffle: c.shuffle ?? false,
-    seed: c.seed ?? 0,
+    momentum: c.momentum,
+    shuffle: c.shuffle,
+    seed: c.seed,
     snapshot: snapshotConfig(c.snapshot ?? {}, c.sizes.length - 1),
   };
 }

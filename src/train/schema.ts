@@ -109,13 +109,15 @@ export const TrainConfigSchema = z
     sizes: SizesSchema,
     activation: ActivationSchema.meta({
       description: "The hidden layers' activation (and the output's, unless outputActivation)",
+    }).default("sigmoid"),
+    outputActivation: ActivationSchema.meta({
+      description: "The output layer's activation; default the same as activation",
     }).optional(),
-    outputActivation: ActivationSchema.meta({ description: "The output layer's activation" }).optional(),
     loss: LossSchema.meta({
       description: "quadratic (½‖a − y‖²) or cross-entropy (needs a sigmoid output)",
-    }).optional(),
+    }).default("quadratic"),
     data: DataConfigSchema,
-    init: InitConfigSchema.optional(),
+    init: InitConfigSchema.default({ scheme: "normal" }),
     epochs: integerFrom(0).meta({ description: "Passes over the data (0 only evaluates the initial network)" }),
     batchSize: integerFrom(1).meta({ description: "Examples per mini-batch, at most the data set's size" }),
     learningRate: z
@@ -127,14 +129,14 @@ export const TrainConfigSchema = z
       .min(0, expect("a number in [0, 1)"))
       .lt(1, expect("a number in [0, 1)"))
       .meta({ description: "μ in [0, 1): v = μv − (η/m)∇, W += v" })
-      .optional(),
+      .default(0),
     shuffle: z
       .boolean(expect("true or false"))
       .meta({ description: "Reshuffle the examples before every epoch" })
-      .optional(),
+      .default(false),
     seed: seed
       .meta({ description: "The seed of every random stream unless data.seed or init.seed is given" })
-      .optional(),
+      .default(0),
     snapshot: SnapshotConfigSchema.optional(),
   })
   .meta({ title: "netreel training config", description: "What `npm run train` and a scene's train() accept" });
