@@ -29,10 +29,6 @@ export interface TimelineState {
   trainingProgress: number;
   /** Opacity of the title card: 1 while it shows, fading out over its last 0.5 s. */
   titleOpacity: number;
-  /** @deprecated The same as `trainingProgress`; kept so scenes written before the rename still run. */
-  training: number;
-  /** @deprecated The same as `titleOpacity`; kept so scenes written before the rename still run. */
-  title: number;
 }
 
 /** A timeline: the state at any time, and where its phases begin and end (in seconds). */
@@ -73,8 +69,6 @@ export function timeline(options: TimelineOptions): Timeline {
       epoch: epochs * easing(trainingProgress),
       trainingProgress,
       titleOpacity,
-      training: trainingProgress,
-      title: titleOpacity,
     };
   };
   const withEpochs: Beats = { ...clip, epochAt: (time) => at(time).epoch };
