@@ -54,122 +54,143 @@ function withHeldRun<C extends { context: { run: Run | undefined }; heldRun?: st
 
 async function handle(request: Request): Promise<void> {
   switch (request.type) {
-    case "warm": {
-      try {
-        await import("../index.ts");
-        warmCanvas();
-        send({ type: "answer", id: request.id, call: "warm", value: null });
-      } catch (error) {
-        fail(request.id, error);
-      }
-      return;
-    }
     case "hold-run":
       held = { key: request.key, run: request.run };
       return;
-    case "rehearse": {
-      try {
-        const rehearsed = await loadScene(request.file, "rehearsal");
-        rehearsal = rehearsed;
-        forgetCommonJs(request.file);
-        const context = withHeldRun(request);
-        const started = performance.now();
-        const trial = new FrameRenderer(rehearsed, context, request.file);
-        if (request.index >= 0) trial.draw(Math.min(request.index, context.frames - 1)).png();
-        if (process.env.NETREEL_STUDIO_TRACE) {
-          process.stderr.write(
-            `studio: rehearsed frame ${request.index} in ${(performance.now() - started).toFixed(0)} ms\n`,
-          );
-        }
-      } catch (error) {
-        if (process.env.NETREEL_STUDIO_TRACE) process.stderr.write(`studio: rehearsal failed: ${messageOf(error)}\n`);
-      }
-      send({ type: "answer", id: request.id, call: "rehearse", value: null });
-      return;
-    }
-    case "load": {
-      try {
-        scene = await loadScene(request.file);
-        if (scene === rehearsal) {
-          throw new SceneFailure(
-            `the studio's warm process kept the rehearsed copy of ${request.file} instead of reading it again (a bug in netreel: please report it); save the file again`,
-          );
-        }
-        const meta: SceneMeta = {
-          name: scene.name,
-          width: scene.width,
-          height: scene.height,
-          fps: scene.fps,
-          duration: scene.duration,
-          seed: scene.seed,
-          trains: scene.train !== undefined,
-          captions: scene.captions !== undefined,
-          ...(scene.snapshotTolerance ? { snapshotTolerance: scene.snapshotTolerance } : {}),
-          ...(scene.run !== undefined ? { runFile: scene.run } : {}),
-        };
-        send({ type: "answer", id: request.id, call: "load", value: meta });
-      } catch (error) {
-        fail(request.id, error);
-      }
-      return;
-    }
-    case "train-config": {
-      try {
-        const config = scene?.train?.(request.seed);
-        send({ type: "answer", id: request.id, call: "train-config", value: structuredClone(config) });
-      } catch (error) {
-        fail(request.id, error);
-      }
-      return;
-    }
-    case "prepare": {
-      try {
-        encodings = request.encodings;
-        if (!scene) throw new SceneFailure("netreel bug: prepare before load (please report it)");
-        renderer = new FrameRenderer(scene, withHeldRun(request), request.file);
-        const value = {
-          captions: renderer.captions(),
-          snapshots: request.snapshots ? renderer.snapshots() : null,
-          moments: request.moments ? renderer.moments(request.moments) : null,
-          timeline: request.timeline ? renderer.timeline() : null,
-        };
-        send({ type: "answer", id: request.id, call: "prepare", value });
-      } catch (error) {
-        fail(request.id, error);
-      }
-      return;
-    }
-    case "exit": {
-      const usage = process.resourceUsage();
-      const report: Response = {
-        type: "usage",
-        usage: { maxRssMb: usage.maxRSS / 1024, cpuSeconds: (usage.userCPUTime + usage.systemCPUTime) / 1e6 },
-      };
-      frames.end(() => process.send?.(report, () => process.exit(0)));
-      return;
-    }
-    case "draw": {
-      let header: Buffer;
-      let raw: Buffer | null = null;
-      let png: Buffer | null = null;
-      try {
-        if (!renderer) throw new SceneFailure("netreel bug: draw before prepare (please report it)");
-        const frame = renderer.draw(request.index);
-        if (encodings.raw) raw = frame.raw;
-        if (encodings.png) png = frame.png();
-        header = encodeFrameHeader({ id: request.id, rawLength: raw?.length ?? 0, pngLength: png?.length ?? 0 });
-      } catch (error) {
-        fail(request.id, error);
-        return;
-      }
-      frames.cork();
-      frames.write(header);
-      if (raw) frames.write(raw);
-      if (png) frames.write(png);
-      frames.uncork();
-      return;
-    }
+    case "warm":
+      return warm(request);
+    case "rehearse":
+      return rehearse(request);
+    case "load":
+      return load(request);
+    case "train-config":
+      return trainConfig(request);
+    case "prepare":
+      return prepare(request);
+    case "draw":
+      return draw(request);
+    case "exit":
+      return exit();
   }
+}
+
+/** Imports netreel and node-canvas ahead of any scene (the studio's process kept in reserve). */
+async function warm(request: Extract<Request, { type: "warm" }>): Promise<void> {
+  try {
+    await import("../index.ts");
+    warmCanvas();
+    send({ type: "answer", id: request.id, call: "warm", value: null });
+  } catch (error) {
+    fail(request.id, error);
+  }
+}
+
+/** Runs the scene once as a throw-away module with frame `index`, so the code its next version shares is compiled; never fails. */
+async function rehearse(request: Extract<Request, { type: "rehearse" }>): Promise<void> {
+  try {
+    const rehearsed = await loadScene(request.file, "rehearsal");
+    rehearsal = rehearsed;
+    forgetCommonJs(request.file);
+    const context = withHeldRun(request);
+    const started = performance.now();
+    const trial = new FrameRenderer(rehearsed, context, request.file);
+    if (request.index >= 0) trial.draw(Math.min(request.index, context.frames - 1)).png();
+    if (process.env.NETREEL_STUDIO_TRACE) {
+      process.stderr.write(
+        `studio: rehearsed frame ${request.index} in ${(performance.now() - started).toFixed(0)} ms\n`,
+      );
+    }
+  } catch (error) {
+    if (process.env.NETREEL_STUDIO_TRACE) process.stderr.write(`studio: rehearsal failed: ${messageOf(error)}\n`);
+  }
+  send({ type: "answer", id: request.id, call: "rehearse", value: null });
+}
+
+/** Imports the scene and answers with what it declares. */
+async function load(request: Extract<Request, { type: "load" }>): Promise<void> {
+  try {
+    scene = await loadScene(request.file);
+    if (scene === rehearsal) {
+      throw new SceneFailure(
+        `the studio's warm process kept the rehearsed copy of ${request.file} instead of reading it again (a bug in netreel: please report it); save the file again`,
+      );
+    }
+    const meta: SceneMeta = {
+      name: scene.name,
+      width: scene.width,
+      height: scene.height,
+      fps: scene.fps,
+      duration: scene.duration,
+      seed: scene.seed,
+      trains: scene.train !== undefined,
+      captions: scene.captions !== undefined,
+      ...(scene.snapshotTolerance ? { snapshotTolerance: scene.snapshotTolerance } : {}),
+      ...(scene.run !== undefined ? { runFile: scene.run } : {}),
+    };
+    send({ type: "answer", id: request.id, call: "load", value: meta });
+  } catch (error) {
+    fail(request.id, error);
+  }
+}
+
+/** Answers with the scene's training config for `seed`. */
+async function trainConfig(request: Extract<Request, { type: "train-config" }>): Promise<void> {
+  try {
+    const config = scene?.train?.(request.seed);
+    send({ type: "answer", id: request.id, call: "train-config", value: structuredClone(config) });
+  } catch (error) {
+    fail(request.id, error);
+  }
+}
+
+/** Calls the scene's `prepare` with the context (and the held run); answers with what it resolved. */
+async function prepare(request: Extract<Request, { type: "prepare" }>): Promise<void> {
+  try {
+    encodings = request.encodings;
+    if (!scene) throw new SceneFailure("netreel bug: prepare before load (please report it)");
+    renderer = new FrameRenderer(scene, withHeldRun(request), request.file);
+    const value = {
+      captions: renderer.captions(),
+      snapshots: request.snapshots ? renderer.snapshots() : null,
+      moments: request.moments ? renderer.moments(request.moments) : null,
+      timeline: request.timeline ? renderer.timeline() : null,
+    };
+    send({ type: "answer", id: request.id, call: "prepare", value });
+  } catch (error) {
+    fail(request.id, error);
+  }
+}
+
+/** Reports what this process used, then exits once the last frame is out. */
+function exit(): void {
+  const usage = process.resourceUsage();
+  const report: Response = {
+    type: "usage",
+    usage: { maxRssMb: usage.maxRSS / 1024, cpuSeconds: (usage.userCPUTime + usage.systemCPUTime) / 1e6 },
+  };
+  frames.end(() => process.send?.(report, () => process.exit(0)));
+}
+
+/** Draws a frame and sends it on the frame pipe under the call's id (an error goes over IPC). */
+function draw(request: Extract<Request, { type: "draw" }>): void {
+  let header: Buffer;
+  let raw: Buffer | null = null;
+  let png: Buffer | null = null;
+  try {
+    if (!renderer) throw new SceneFailure("netreel bug: draw before prepare (please report it)");
+    const frame = renderer.draw(request.index);
+    if (encodings.raw) raw = frame.raw;
+    if (encodings.png) png = frame.png();
+    header = encodeFrameHeader({ id: request.id, rawLength: raw?.length ?? 0, pngLength: png?.length ?? 0 });
+  } catch (error) {
+    fail(request.id, error);
+    return;
+  }
+  frames.cork();
+  frames.write(header);
+  if (raw) frames.write(raw);
+  if (png) frames.write(png);
+  frames.uncork();
 }
 
 /**
