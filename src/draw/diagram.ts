@@ -204,30 +204,67 @@ function showsTarget(options: DiagramLayoutOptions): boolean {
  */
 export function drawNetworkDiagram(paint: Paint, rect: Rect, options: NetworkDiagramOptions): DiagramLayout {
   const { ctx, theme, unit } = paint;
-  const { sizes, weights, trace } = options;
-  checkSizes(sizes);
+  checkSizes(options.sizes);
   checkShapes(options);
-  const L = sizes.length - 1;
-  const colours = diagramColours(theme);
-  const deltaDecimals = options.deltaDecimals ?? 3;
-  const titles = layerTitles(options.titles ?? false, L);
-  const target = showsTarget(options) ? trace?.target : undefined;
-  const showDeltas = options.backward !== undefined && (options.deltaLabels ?? false);
-  const layout = diagramLayout(paint, rect, options);
-  const { centres, radius } = layout;
+  const d = diagramDrawing(paint, rect, options);
   const keyHeight = edgeKeyHeight(options, unit);
-  if (keyHeight > 0) drawEdgeKey(paint, { x: rect.x, y: rect.y + rect.height - keyHeight / 2 }, colours);
-
-  const forward = Math.min(L, Math.max(0, options.forward ?? L));
-  const backward = options.backward === undefined ? L + 1 : Math.min(L + 1, Math.max(1, options.backward));
-  const lit = (l: number): number => (l === 0 ? 1 : smoothstep(0.45, 1, forward - (l - 1)));
-  const reach = (l: number): number => smoothstep(0, 0.6, forward - (l - 1));
-  const deltaShown = (l: number): number => (l === 0 ? 0 : smoothstep(0.45, 1, l + 1 - backward));
-
+  if (keyHeight > 0) drawEdgeKey(paint, { x: rect.x, y: rect.y + rect.height - keyHeight / 2 }, d.colours);
   ctx.save();
   ctx.lineCap = "round";
+  drawEdges(d);
+  drawLabelledEdges(d);
+  drawDeltaTrails(d);
+  drawUnits(d);
+  drawTarget(d);
+  const titles = layerTitles(options.titles ?? false, d.L);
+  if (titles) {
+    titles.forEach((title, l) => {
+      const { x } = at(d.layout.centres, l, 0);
+      drawPieces(ctx, title(d.colours, theme), { x, y: d.layout.titleY, size: 18 * unit, align: "center" });
+    });
+  }
+  const labelContext = { options, layout: d.layout, colours: d.colours, deltaDecimals: d.deltaDecimals };
+  for (const label of options.labels?.edges ?? [])
+    drawEdgeLabel(paint, rect, label, { ...labelContext, opacity: d.reach });
+  for (const label of options.labels?.nodes ?? [])
+    drawNodeLabel(paint, rect, label, { ...labelContext, opacity: d.lit });
+  ctx.restore();
+  return d.layout;
+}
 
-  // Edges: the weaker first, so the strong ones lie on top.
+/** What every part of a diagram's drawing shares: its layout, colours, edges and how far each pass has come. */
+interface DiagramDrawing {
+  paint: Paint;
+  options: NetworkDiagramOptions;
+  /** The output layer's index. */
+  L: number;
+  colours: DiagramColours;
+  layout: DiagramLayout;
+  deltaDecimals: number;
+  /** Every edge, the weaker first (so the strong ones lie on top). */
+  edges: Edge[];
+  minWidth: number;
+  maxWidth: number;
+  /** An edge's line width for its weight. */
+  edgeWidth: (w: number) => number;
+  /** How lit layer l's units are by the forward pass (0 to 1). */
+  lit: (l: number) => number;
+  /** How far along the forward pass has drawn the edges into layer l (0 to 1). */
+  reach: (l: number) => number;
+  /** How much layer l's δ shows in the backward pass (0 to 1). */
+  deltaShown: (l: number) => number;
+  /** The backward pass's progress (L + 1 when there is none). */
+  backward: number;
+}
+
+function diagramDrawing(paint: Paint, rect: Rect, options: NetworkDiagramOptions): DiagramDrawing {
+  const { theme, unit } = paint;
+  const { sizes, weights } = options;
+  const L = sizes.length - 1;
+  const layout = diagramLayout(paint, rect, options);
+  const { centres, radius } = layout;
+  const forward = Math.min(L, Math.max(0, options.forward ?? L));
+  const backward = options.backward === undefined ? L + 1 : Math.min(L + 1, Math.max(1, options.backward));
   const scale = options.weightScale ?? largestWeight(weights);
   const edges: Edge[] = [];
   for (let l = 1; l <= L; l++) {
@@ -242,50 +279,84 @@ export function drawNetworkDiagram(paint: Paint, rect: Rect, options: NetworkDia
   edges.sort((a, b) => strength(a.w) - strength(b.w));
   const maxWidth = Math.min(7 * unit, 0.3 * radius);
   const minWidth = Math.max(1 * unit, 0.6);
-  const edgeWidth = (w: number): number => minWidth + (maxWidth - minWidth) * strength(w);
-  for (const e of edges) {
-    const m = strength(e.w);
-    const shown = reach(e.l);
-    if (shown < 1) line(ctx, e, Math.max(shown, 0), 1, theme.grid, minWidth);
+  return {
+    paint,
+    options,
+    L,
+    colours: diagramColours(theme),
+    layout,
+    deltaDecimals: options.deltaDecimals ?? 3,
+    edges,
+    minWidth,
+    maxWidth,
+    edgeWidth: (w) => minWidth + (maxWidth - minWidth) * strength(w),
+    lit: (l) => (l === 0 ? 1 : smoothstep(0.45, 1, forward - (l - 1))),
+    reach: (l) => smoothstep(0, 0.6, forward - (l - 1)),
+    deltaShown: (l) => (l === 0 ? 0 : smoothstep(0.45, 1, l + 1 - backward)),
+    backward,
+  };
+}
+
+/** The edges, coloured by their weight's sign and as wide and opaque as its magnitude. */
+function drawEdges(d: DiagramDrawing): void {
+  const { ctx, theme } = d.paint;
+  const { weights } = d.options;
+  const scale = d.options.weightScale ?? largestWeight(weights);
+  for (const e of d.edges) {
+    const m = Number.isFinite(e.w) && scale > 0 ? Math.min(1, Math.abs(e.w) / scale) : 0;
+    const shown = d.reach(e.l);
+    if (shown < 1) line(ctx, e, Math.max(shown, 0), 1, theme.grid, d.minWidth);
     if (shown <= 0) continue;
-    const colour = !weights ? theme.edge : e.w >= 0 ? colours.positive : colours.negative;
+    const colour = !weights ? theme.edge : e.w >= 0 ? d.colours.positive : d.colours.negative;
     ctx.globalAlpha = weights ? 0.25 + 0.75 * m : 1;
-    line(ctx, e, 0, shown, colour, edgeWidth(e.w));
+    line(ctx, e, 0, shown, colour, d.edgeWidth(e.w));
     ctx.globalAlpha = 1;
   }
+}
 
-  // Labelled edges again, on top and outlined, so the eye finds them under their labels.
-  for (const { layer: l, j, k } of options.labels?.edges ?? []) {
-    const shown = reach(l);
+/** Labelled edges again, on top and outlined, so the eye finds them under their labels. */
+function drawLabelledEdges(d: DiagramDrawing): void {
+  const { ctx, theme, unit } = d.paint;
+  const { weights } = d.options;
+  const { centres, radius } = d.layout;
+  for (const { layer: l, j, k } of d.options.labels?.edges ?? []) {
+    const shown = d.reach(l);
     if (!weights || shown <= 0) continue;
     const w = weightAt(weights, l, j, k);
     const e = endpoints(centres, radius, l, j, k);
-    const width = Math.max(edgeWidth(w), 3 * unit);
+    const width = Math.max(d.edgeWidth(w), 3 * unit);
     line(ctx, e, 0, shown, theme.background, width + 4 * unit);
-    line(ctx, e, 0, shown, w >= 0 ? colours.positive : colours.negative, width);
+    line(ctx, e, 0, shown, w >= 0 ? d.colours.positive : d.colours.negative, width);
   }
+}
 
-  // δ travelling back along Wˡ while the backward progress goes from l to l − 1. Each edge
-  // carries wˡⱼₖ δˡⱼ, its term of BP2's sum for δˡ⁻¹ₖ: as wide as that term is large among
-  // this layer's, so the paths that matter stand out.
-  for (let l = L; l >= 2; l--) {
-    const f = l - backward;
+/**
+ * δ travelling back along Wˡ while the backward progress goes from l to l − 1. Each edge
+ * carries wˡⱼₖ δˡⱼ, its term of BP2's sum for δˡ⁻¹ₖ: as wide as that term is large among
+ * this layer's, so the paths that matter stand out.
+ */
+function drawDeltaTrails(d: DiagramDrawing): void {
+  const { ctx, theme, unit } = d.paint;
+  const { trace } = d.options;
+  const { minWidth, maxWidth } = d;
+  for (let l = d.L; l >= 2; l--) {
+    const f = l - d.backward;
     if (f <= 0 || f >= 1) continue;
     const head = smoothstep(0, 0.6, f);
     const fade = 1 - smoothstep(0.75, 1, f);
-    const trail = edges
+    const trail = d.edges
       .filter((e) => e.l === l)
       .map((e) => ({ e, carried: Math.abs(e.w * ((trace?.deltas?.[l]?.[e.j] as number | undefined) ?? 1)) }))
       .sort((a, b) => a.carried - b.carried);
     const most = Math.max(...trail.map(({ carried }) => (Number.isFinite(carried) ? carried : 0)));
-    ctx.fillStyle = colours.delta;
+    ctx.fillStyle = d.colours.delta;
     for (const { e, carried } of trail) {
       const m = most > 0 && Number.isFinite(carried) ? carried / most : 1;
       // The weight's colour gives way under the trail, so δ reads as the accent, not a blend.
       ctx.globalAlpha = fade;
-      line(ctx, e, 1 - head, 1, theme.background, edgeWidth(e.w) + 1 * unit);
+      line(ctx, e, 1 - head, 1, theme.background, d.edgeWidth(e.w) + 1 * unit);
       ctx.globalAlpha = fade * (0.35 + 0.65 * m);
-      line(ctx, e, 1 - head, 1, colours.delta, minWidth + (maxWidth - minWidth) * m);
+      line(ctx, e, 1 - head, 1, d.colours.delta, minWidth + (maxWidth - minWidth) * m);
       // A dot at each head, so a still frame shows which way δ travels.
       ctx.beginPath();
       ctx.arc(e.x1 + (e.x0 - e.x1) * head, e.y1 + (e.y0 - e.y1) * head, (2 + 2 * m) * unit, 0, 2 * Math.PI);
@@ -293,25 +364,32 @@ export function drawNetworkDiagram(paint: Paint, rect: Rect, options: NetworkDia
     }
     ctx.globalAlpha = 1;
   }
+}
 
-  // Units.
+/** The units: filled by their activation, ringed when their δ shows, with their values and δ labels. */
+function drawUnits(d: DiagramDrawing): void {
+  const { ctx, theme, unit } = d.paint;
+  const { options } = d;
+  const { sizes, trace } = options;
+  const { centres, radius } = d.layout;
   const valueFont = fitValueFont(radius, unit, options.decimals ?? 2);
   const showValues = (options.values ?? trace !== undefined) && valueFont !== null;
-  for (let l = 0; l <= L; l++) {
+  const showDeltas = options.backward !== undefined && (options.deltaLabels ?? false);
+  for (let l = 0; l <= d.L; l++) {
     const values = trace?.activations[l];
     const range = options.ranges?.[l] ?? defaultRange(layerKind(options, l), values);
-    const shown = lit(l);
+    const shown = d.lit(l);
     for (let j = 0; j < (sizes[l] as number); j++) {
       const { x, y } = at(centres, l, j);
       const value = values?.[j];
-      const full = value === undefined ? theme.background : rampColour(value, range, theme, colours);
+      const full = value === undefined ? theme.background : rampColour(value, range, theme, d.colours);
       const fill = mix(theme.background, full, shown);
-      const d = deltaShown(l);
-      if (d > 0) {
-        ctx.globalAlpha = d;
+      const deltaShown = d.deltaShown(l);
+      if (deltaShown > 0) {
+        ctx.globalAlpha = deltaShown;
         ctx.beginPath();
         ctx.arc(x, y, radius + 4 * unit, 0, 2 * Math.PI);
-        ctx.strokeStyle = colours.delta;
+        ctx.strokeStyle = d.colours.delta;
         ctx.lineWidth = 3.5 * unit;
         ctx.stroke();
         ctx.globalAlpha = 1;
@@ -333,64 +411,41 @@ export function drawNetworkDiagram(paint: Paint, rect: Rect, options: NetworkDia
         });
         ctx.globalAlpha = 1;
       }
-      if (showDeltas && d > 0) {
-        const delta = trace?.deltas?.[l]?.[j];
-        if (delta !== undefined) {
-          ctx.globalAlpha = d;
-          drawPieces(
-            ctx,
-            [
-              { text: "δ", color: colours.delta, italic: true },
-              { text: ` = ${formatNumber(delta, deltaDecimals)}`, color: colours.delta },
-            ],
-            {
-              x,
-              y: y + radius + (DELTA_LABEL_GAP / 2) * unit,
-              size: 16 * unit,
-              align: "center",
-            },
-          );
-          ctx.globalAlpha = 1;
-        }
+      const delta = trace?.deltas?.[l]?.[j];
+      if (showDeltas && deltaShown > 0 && delta !== undefined) {
+        ctx.globalAlpha = deltaShown;
+        drawPieces(
+          ctx,
+          [
+            { text: "δ", color: d.colours.delta, italic: true },
+            { text: ` = ${formatNumber(delta, d.deltaDecimals)}`, color: d.colours.delta },
+          ],
+          { x, y: y + radius + (DELTA_LABEL_GAP / 2) * unit, size: 16 * unit, align: "center" },
+        );
+        ctx.globalAlpha = 1;
       }
     }
   }
+}
 
-  if (target) {
-    const outputs = centres[L] ?? [];
-    ctx.globalAlpha = lit(L);
-    outputs.forEach((c, j) => {
-      drawPieces(
-        ctx,
-        [
-          { text: "y", color: theme.ink, italic: true },
-          { text: ` = ${formatNumber(target[j] ?? 0, 0)}`, color: theme.ink },
-        ],
-        {
-          x: c.x + radius + 14 * unit,
-          y: c.y,
-          size: 18 * unit,
-          align: "left",
-        },
-      );
-    });
-    ctx.globalAlpha = 1;
-  }
-
-  if (titles) {
-    titles.forEach((title, l) => {
-      const { x } = at(centres, l, 0);
-      drawPieces(ctx, title(colours, theme), { x, y: layout.titleY, size: 18 * unit, align: "center" });
-    });
-  }
-
-  const labelContext = { options, layout, colours, deltaDecimals };
-  for (const label of options.labels?.edges ?? [])
-    drawEdgeLabel(paint, rect, label, { ...labelContext, opacity: reach });
-  for (const label of options.labels?.nodes ?? []) drawNodeLabel(paint, rect, label, { ...labelContext, opacity: lit });
-
-  ctx.restore();
-  return layout;
+/** The target beside each output unit (y = 0 or 1), when the options show it. */
+function drawTarget(d: DiagramDrawing): void {
+  const { ctx, theme, unit } = d.paint;
+  const target = showsTarget(d.options) ? d.options.trace?.target : undefined;
+  if (!target) return;
+  const { centres, radius } = d.layout;
+  ctx.globalAlpha = d.lit(d.L);
+  (centres[d.L] ?? []).forEach((c, j) => {
+    drawPieces(
+      ctx,
+      [
+        { text: "y", color: theme.ink, italic: true },
+        { text: ` = ${formatNumber(target[j] ?? 0, 0)}`, color: theme.ink },
+      ],
+      { x: c.x + radius + 14 * unit, y: c.y, size: 18 * unit, align: "left" },
+    );
+  });
+  ctx.globalAlpha = 1;
 }
 
 // ---------------------------------------------------------------------------------------------
