@@ -3,14 +3,12 @@
 // travels back (BP2), the gradients follow (BP3, BP4), and one weight takes a gradient step.
 // Every number is traceExample's (src/nn/trace.ts): the engine's own forward and backward pass.
 import {
+  type Beats,
   courseFigure,
   defineScene,
+  drawEquationColumn,
   drawNetworkDiagram,
-  drawTex,
-  type Beats,
   type ExampleTrace,
-  fillTextCached,
-  font,
   formatNumber,
   type Network,
   type Paint,
@@ -20,9 +18,7 @@ import {
   type Run,
   runNetwork,
   smoothstep,
-  stack,
   traceExample,
-  withAlpha,
 } from "../src/index.ts";
 
 /**
@@ -197,7 +193,6 @@ function drawEquations(
   t: number,
   numbers: { w: number; dw: number; updated: number; eta: number; edge: { layer: number; j: number; k: number } },
 ): void {
-  const { ctx, theme, unit } = paint;
   const { layer, j, k } = numbers.edge;
   const rows: { beat: string; tag: string; tex: string }[] = [
     { beat: "forward", tag: "fwd", tex: String.raw`\z^l = \w[W]^l \a^{l-1} + \b^l,\ \ \a^l = \sigma(\z^l)` },
@@ -215,11 +210,6 @@ function drawEquations(
       ].join(" "),
     },
   ];
-  const cells = stack(
-    side,
-    rows.map((r) => (r.beat === "update" ? 1.8 : r.beat === "grads" ? 1.15 : 1)) as number[],
-    6 * unit,
-  );
   // The newest step shown is marked (the forward pass until BP1 starts, the update to the end):
   // the mark fades in as its beat starts and out as the next step's starts.
   const steps = [...new Set(rows.map((r) => r.beat))];
@@ -228,32 +218,12 @@ function drawEquations(
     const fadeIn = beat === steps[0] ? 1 : smoothstep(0, 0.25, clip.progress(beat, t));
     return fadeIn * (next ? 1 - smoothstep(0, 0.25, clip.progress(next, t)) : 1);
   };
-  const tagWidth = 54 * unit;
-  rows.forEach((row, i) => {
-    const cell = cells[i] as Rect;
-    const shown = smoothstep(0, 0.25, clip.progress(row.beat, t));
-    if (shown <= 0) return;
-    ctx.save();
-    ctx.globalAlpha = shown;
-    const mark = marked(row.beat);
-    if (mark > 0) {
-      ctx.fillStyle = withAlpha(theme.accent, 0.1 * mark);
-      ctx.fillRect(cell.x, cell.y, cell.width, cell.height);
-      ctx.fillStyle = withAlpha(theme.accent, mark);
-      ctx.fillRect(cell.x, cell.y, 4 * unit, cell.height);
-    }
-    fillTextCached(ctx, row.tag, cell.x + 12 * unit, cell.y + cell.height / 2, {
-      font: font(16 * unit),
-      color: theme.muted,
-      baseline: "middle",
-    });
-    drawTex(paint, row.tex, {
-      x: cell.x + tagWidth + 8 * unit,
-      y: cell.y + cell.height / 2,
-      baseline: "middle",
-      size: 24,
-      maxWidth: cell.width - tagWidth - 16 * unit,
-    });
-    ctx.restore();
-  });
+  const column = rows.map((row) => ({
+    tag: row.tag,
+    tex: row.tex,
+    weight: row.beat === "update" ? 1.8 : row.beat === "grads" ? 1.15 : 1,
+    opacity: smoothstep(0, 0.25, clip.progress(row.beat, t)),
+    mark: marked(row.beat),
+  }));
+  drawEquationColumn(paint, side, column, { size: 24, gap: 6 });
 }

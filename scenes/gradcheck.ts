@@ -7,10 +7,8 @@ import {
   backpropBatch,
   courseFigure,
   defineScene,
+  drawEquationColumn,
   drawPlot,
-  drawTex,
-  fillTextCached,
-  font,
   forwardBatch,
   fromRows,
   type GradientCheckOptions,
@@ -20,11 +18,10 @@ import {
   type PlotSeries,
   paintFor,
   prepareCourseFigure,
-  runNetwork,
   type Rect,
   type Run,
+  runNetwork,
   smoothstep,
-  stack,
   transpose,
 } from "../src/index.ts";
 
@@ -99,7 +96,10 @@ export default defineScene({
         { name: "hold", seconds: 2 },
       ],
       captions: [
-        { at: "check", text: `Every ${steps[1] ?? 0} steps, backprop's gradient is compared with finite differences...` },
+        {
+          at: "check",
+          text: `Every ${steps[1] ?? 0} steps, backprop's gradient is compared with finite differences...`,
+        },
         {
           at: "checked",
           text: `...and agrees at all ${steps.length} checks: the largest error is ${sci(Math.max(...clean))}.`,
@@ -167,8 +167,6 @@ function progressive(
 
 /** The check in TeX: the numeric gradient, then the relative error and the pass mark. */
 function drawEquations(paint: Paint, side: Rect, opacity: number): void {
-  const { ctx, theme, unit } = paint;
-  const x = side.x + 10 * unit;
   const rows = [
     {
       note: "each weight or bias p, nudged both ways:",
@@ -181,20 +179,13 @@ function drawEquations(paint: Paint, side: Rect, opacity: number): void {
     {
       note: `ε = 10⁻⁷, C summed over ${CHECK_BATCH} examples`,
       tex: String.raw`\text{pass:}\ \ \text{error} < 10^{-7}`,
+      weight: 0.7,
     },
   ];
-  ctx.save();
-  ctx.globalAlpha = opacity;
-  stack(side, [1, 1, 0.7], 12 * unit).forEach((rect, i) => {
-    const { note, tex } = rows[i] as (typeof rows)[number];
-    fillTextCached(ctx, note, x, rect.y + 22 * unit, { font: font(17 * unit), color: theme.muted });
-    drawTex(paint, tex, {
-      x,
-      y: rect.y + rect.height * 0.6,
-      size: 27,
-      maxWidth: side.width - 20 * unit,
-      baseline: "middle",
-    });
-  });
-  ctx.restore();
+  drawEquationColumn(
+    paint,
+    side,
+    rows.map((row) => ({ ...row, opacity })),
+    { size: 27, gap: 12, inset: 10, noteAt: 22, texAt: 0.6 },
+  );
 }

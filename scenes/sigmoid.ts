@@ -5,10 +5,8 @@ import {
   activation,
   courseFigure,
   defineScene,
+  drawEquationColumn,
   drawPlot,
-  drawTex,
-  fillTextCached,
-  font,
   type LineSeries,
   type Paint,
   type PlotOptions,
@@ -16,7 +14,6 @@ import {
   prepareCourseFigure,
   type Rect,
   smoothstep,
-  stack,
 } from "../src/index.ts";
 
 const engineSigmoid = activation("sigmoid");
@@ -107,8 +104,6 @@ function plotOptions(paint: Paint, drawn: { sigma: number; prime: number }, mark
 
 /** The two definitions, then σ′ at 0, each fading in on its beat. */
 function drawEquations(paint: Paint, side: Rect, drawn: { sigma: number; prime: number; peak: number }): void {
-  const { ctx, unit, theme } = paint;
-  const x = side.x + 12 * unit;
   const fade = (p: number) => smoothstep(0, 0.25, p);
   const rows = [
     { note: "the sigmoid", tex: String.raw`\sigma(\z) = \frac{1}{1 + e^{-\z}}`, opacity: fade(drawn.sigma), reveal: 1 },
@@ -125,20 +120,5 @@ function drawEquations(paint: Paint, side: Rect, drawn: { sigma: number; prime: 
       reveal: 1,
     },
   ];
-  stack(side, [1, 1, 1], 16 * unit).forEach((rect, i) => {
-    const row = rows[i] as (typeof rows)[number];
-    if (row.opacity <= 0) return;
-    ctx.save();
-    ctx.globalAlpha = row.opacity;
-    fillTextCached(ctx, row.note, x, rect.y + 26 * unit, { font: font(17 * unit), color: theme.muted });
-    drawTex(paint, row.tex, {
-      x,
-      y: rect.y + rect.height * 0.62,
-      size: 30,
-      maxWidth: side.width - 24 * unit,
-      baseline: "middle",
-      reveal: row.reveal,
-    });
-    ctx.restore();
-  });
+  drawEquationColumn(paint, side, rows, { size: 30, gap: 16 });
 }

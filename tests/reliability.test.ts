@@ -353,7 +353,7 @@ describe("ffmpeg that hangs or fails says so", () => {
     // prints on a full disk is printed, and it exits 0: netreel must not take that for success.
     const broken = fakeFfmpeg(
       "ffmpeg-trailer-error",
-      'case "$*" in *-encoders*|*-version*) exec ffmpeg "$@";; esac\nout="${@: -1}"\nffmpeg "$@" || exit $?\ntruncate -s 100 "$out"\necho "[mp4 @ 0x55] Error writing trailer of $out: No space left on device" >&2\nexit 0',
+      'case "$*" in *-encoders*|*-version*) exec ffmpeg "$@";; esac\nfor out; do :; done\nffmpeg "$@" || exit $?\ntruncate -s 100 "$out"\necho "[mp4 @ 0x55] Error writing trailer of $out: No space left on device" >&2\nexit 0',
     );
     const { dir, target } = folderWithOld("clip.mp4");
     const outcome = await render([SCENE, "--out", target, ...QUICK], {

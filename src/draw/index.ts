@@ -19,6 +19,7 @@ export {
 } from "./diagram.ts";
 export { FONT_FAMILY, font, registerFonts } from "./fonts.ts";
 export { BOX_CORNERS, type Rect, type Vec3 } from "./geometry.ts";
+export { drawEquationColumn, type EquationColumnOptions, type EquationRow } from "./equations.ts";
 export { type FrameLayout, frameLayout, inset, stack } from "./layout.ts";
 export { type ClassMapFigure, type ClassMapOptions, type ClassRegions, drawClassMap } from "./map2d.ts";
 export { decimalsFor, formatNumber, MINUS, tickDecimals, withMinusSigns } from "./numbers.ts";
