@@ -230,17 +230,36 @@ export function placeAxisLabels(
   choose: boolean,
 ): AxisLabel[] {
   const { unit } = options;
-  const ticks = options.ticks ?? DEFAULT_TICKS;
-  const front = cameraSides(camera);
-  const back = front.map((s) => 1 - s);
   const ranges = options.ranges ?? [
     [0, 1],
     [0, 1],
     [0, 1],
   ];
   const names = options.axisLabels ?? ["h₁", "h₂", "h₃"];
-  const centre = camera.project([0.5, 0.5, 0.5]);
-  // The edge each axis is labelled on: fixed coordinates of the two other axes.
+  const { edges, candidates } = labelEdges(camera);
+  const labels: AxisLabel[] = [];
+  for (const a of [0, 1, 2] as const) {
+    const room = a === 2 ? 1 : smoothstep(0.03, 0.12, crossing(camera, a === 0 ? 1 : 0));
+    for (const candidate of candidates[a] ?? []) {
+      const edge = { axis: a, ...candidate, range: ranges[a] as [number, number], name: names[a] as string, room };
+      labels.push(...edgeLabels(camera, edge, options.ticks ?? DEFAULT_TICKS, unit));
+    }
+  }
+  if (choose) chooseShown(labels, camera, edges, unit);
+  return labels;
+}
+
+/**
+ * The edge each axis is labelled on (fixed coordinates of the two other axes, on the sides the
+ * camera sees), and every edge an axis could be labelled on, in a fixed order, the chosen one
+ * among them.
+ */
+function labelEdges(camera: OrbitCamera): {
+  edges: Record<number, (t: number) => Vec3>;
+  candidates: Record<number, { at: (t: number) => Vec3; chosen: boolean }[]>;
+} {
+  const front = cameraSides(camera);
+  const back = front.map((s) => 1 - s);
   const sideA: Vec3 = [back[0] as number, front[1] as number, 0];
   const sideB: Vec3 = [front[0] as number, back[1] as number, 0];
   const zEdge = camera.project(sideA).x < camera.project(sideB).x ? sideA : sideB;
@@ -249,7 +268,6 @@ export function placeAxisLabels(
     1: (t) => [front[0] as number, t, back[2] as number],
     2: (t) => [zEdge[0], zEdge[1], t],
   };
-  // Every edge an axis can be labelled on, in a fixed order (the chosen one among them).
   const candidates: Record<number, { at: (t: number) => Vec3; chosen: boolean }[]> = {
     0: [0, 1].map((y) => ({ at: (t: number): Vec3 => [t, y, back[2] as number], chosen: y === front[1] })),
     1: [0, 1].map((x) => ({ at: (t: number): Vec3 => [x, t, back[2] as number], chosen: x === front[0] })),
@@ -263,80 +281,92 @@ export function placeAxisLabels(
       chosen: x === zEdge[0] && y === zEdge[1],
     })),
   };
+  return { edges, candidates };
+}
+
+/** One edge's labels: a mark and a number at each tick, and the axis's name beside its middle. */
+function edgeLabels(
+  camera: OrbitCamera,
+  edge: {
+    axis: 0 | 1 | 2;
+    at: (t: number) => Vec3;
+    chosen: boolean;
+    range: [number, number];
+    name: string;
+    room: number;
+  },
+  ticks: readonly number[],
+  unit: number,
+): AxisLabel[] {
+  const { axis: a, at, room } = edge;
+  const [lo, hi] = edge.range;
   const tickFont = font(16 * unit);
   const nameFont = font(19 * unit, "normal", "italic");
-  const labels: AxisLabel[] = [];
-  for (const a of [0, 1, 2] as const) {
-    const [lo, hi] = ranges[a] as [number, number];
-    const room = a === 2 ? 1 : smoothstep(0.03, 0.12, crossing(camera, a === 0 ? 1 : 0));
-    for (const { at, chosen } of candidates[a] ?? []) {
-      const alternative = chosen ? {} : { alternative: true };
-      const mid = camera.project(at(0.5));
-      let dx = mid.x - centre.x;
-      let dy = mid.y - centre.y;
-      if (a === 2) {
-        // The vertical axis is labelled straight out to its side.
-        dx = Math.sign(dx) || -1;
-        dy = 0;
-      }
-      const norm = Math.hypot(dx, dy) || 1;
-      dx /= norm;
-      dy /= norm;
-      let widest = 0;
-      for (const t of ticks) {
-        const p = camera.project(at(t));
-        const from = { x: p.x, y: p.y };
-        labels.push({
-          kind: "mark",
-          axis: a,
-          text: "",
-          x: p.x + dx * 6 * unit,
-          y: p.y + dy * 6 * unit,
-          from,
-          width: 0,
-          height: 0,
-          room,
-          shown: false,
-          ...alternative,
-        });
-        const text = formatNumber(lo + t * (hi - lo), 1);
-        const w = measureTextCached(text, tickFont);
-        widest = Math.max(widest, w);
-        const away = 12 * unit + Math.abs(dx) * (w / 2) + Math.abs(dy) * 8 * unit;
-        labels.push({
-          kind: "tick",
-          axis: a,
-          text,
-          x: p.x + dx * away,
-          y: p.y + dy * away,
-          from,
-          width: w + 4 * unit,
-          height: 17 * unit,
-          room,
-          shown: false,
-          ...alternative,
-        });
-      }
-      const away = 20 * unit + Math.abs(dx) * (widest + 16 * unit) + Math.abs(dy) * 30 * unit;
-      const text = names[a] as string;
-      labels.push({
-        kind: "name",
-        axis: a,
-        text,
-        x: mid.x + dx * away,
-        y: mid.y + dy * away,
-        from: { x: mid.x, y: mid.y },
-        // An italic name's ink leans out past its advance width.
-        width: measureTextCached(text, nameFont) + 4 * unit,
-        height: 22 * unit,
-        // A name keeps its room where its axis's numbers give theirs up: every axis is named.
-        room: 1,
-        shown: false,
-        ...alternative,
-      });
-    }
+  const alternative = edge.chosen ? {} : { alternative: true };
+  const centre = camera.project([0.5, 0.5, 0.5]);
+  const mid = camera.project(at(0.5));
+  let dx = mid.x - centre.x;
+  let dy = mid.y - centre.y;
+  if (a === 2) {
+    // The vertical axis is labelled straight out to its side.
+    dx = Math.sign(dx) || -1;
+    dy = 0;
   }
-  if (choose) chooseShown(labels, camera, edges, unit);
+  const norm = Math.hypot(dx, dy) || 1;
+  dx /= norm;
+  dy /= norm;
+  const labels: AxisLabel[] = [];
+  let widest = 0;
+  for (const t of ticks) {
+    const p = camera.project(at(t));
+    const from = { x: p.x, y: p.y };
+    labels.push({
+      kind: "mark",
+      axis: a,
+      text: "",
+      x: p.x + dx * 6 * unit,
+      y: p.y + dy * 6 * unit,
+      from,
+      width: 0,
+      height: 0,
+      room,
+      shown: false,
+      ...alternative,
+    });
+    const text = formatNumber(lo + t * (hi - lo), 1);
+    const w = measureTextCached(text, tickFont);
+    widest = Math.max(widest, w);
+    const away = 12 * unit + Math.abs(dx) * (w / 2) + Math.abs(dy) * 8 * unit;
+    labels.push({
+      kind: "tick",
+      axis: a,
+      text,
+      x: p.x + dx * away,
+      y: p.y + dy * away,
+      from,
+      width: w + 4 * unit,
+      height: 17 * unit,
+      room,
+      shown: false,
+      ...alternative,
+    });
+  }
+  const away = 20 * unit + Math.abs(dx) * (widest + 16 * unit) + Math.abs(dy) * 30 * unit;
+  labels.push({
+    kind: "name",
+    axis: a,
+    text: edge.name,
+    x: mid.x + dx * away,
+    y: mid.y + dy * away,
+    from: { x: mid.x, y: mid.y },
+    // An italic name's ink leans out past its advance width.
+    width: measureTextCached(edge.name, nameFont) + 4 * unit,
+    height: 22 * unit,
+    // A name keeps its room where its axis's numbers give theirs up: every axis is named.
+    room: 1,
+    shown: false,
+    ...alternative,
+  });
   return labels;
 }
 
