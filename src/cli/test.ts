@@ -80,37 +80,12 @@ export async function testCommand(argv: string[]): Promise<number> {
     if (values.motion && values.update) throw new UsageError("--motion has no snapshots to update; drop --update");
     if (values.motion && values["no-motion"]) throw new UsageError("--motion and --no-motion both given; use one");
     if (values.motion) return await motionCommand(scenes, interrupts.signal, verbose);
-    let passed = 0;
-    let failed = 0;
-    for (const scene of scenes) {
-      let outcomes: Outcome[];
-      try {
-        outcomes = await checkScene(scene, {
-          update: values.update,
-          ci: Boolean(process.env.CI),
-          signal: interrupts.signal,
-        });
-      } catch (error) {
-        if (interrupts.signal.aborted) throw error;
-        failed++;
-        report("test", error, verbose);
-        continue;
-      }
-      for (const outcome of outcomes) {
-        if (outcome.kind === "failed") process.stdout.write(`  ${outcome.line}\n`);
-        else if (outcome.kind !== "passed" && outcome.kind !== "unchanged") {
-          process.stdout.write(`  ${outcome.file}: ${outcome.kind}\n`);
-        }
-      }
-      written.push(...outcomes.filter((o) => o.kind === "written" || o.kind === "updated").map((o) => o.file));
-      const bad = outcomes.filter((o) => o.kind === "failed").length;
-      passed += outcomes.length - bad;
-      failed += bad;
-      process.stdout.write(
-        `${scene}: ${outcomes.length} frames checked, ${outcomes.length - bad} passed, ${bad} failed\n`,
-      );
-    }
-    process.stdout.write(`${passed} passed, ${failed} failed\n`);
+    const failed = await snapshotCommand(scenes, {
+      update: values.update,
+      signal: interrupts.signal,
+      verbose,
+      written,
+    });
     // Key frames cannot show what happens between them: the motion check runs too, by default.
     const motion =
       values.update || values["no-motion"] ? EXIT.ok : await motionCommand(scenes, interrupts.signal, verbose);
@@ -128,6 +103,48 @@ export async function testCommand(argv: string[]): Promise<number> {
   } finally {
     interrupts.close();
   }
+}
+
+/**
+ * The snapshot check of each scene, one line a scene and a total; returns how many frames (or
+ * scenes that could not be drawn) failed. Snapshots written or updated are added to `written`.
+ */
+async function snapshotCommand(
+  scenes: string[],
+  options: { update: boolean; signal: AbortSignal; verbose: boolean; written: string[] },
+): Promise<number> {
+  let passed = 0;
+  let failed = 0;
+  for (const scene of scenes) {
+    let outcomes: Outcome[];
+    try {
+      outcomes = await checkScene(scene, {
+        update: options.update,
+        ci: Boolean(process.env.CI),
+        signal: options.signal,
+      });
+    } catch (error) {
+      if (options.signal.aborted) throw error;
+      failed++;
+      report("test", error, options.verbose);
+      continue;
+    }
+    for (const outcome of outcomes) {
+      if (outcome.kind === "failed") process.stdout.write(`  ${outcome.line}\n`);
+      else if (outcome.kind !== "passed" && outcome.kind !== "unchanged") {
+        process.stdout.write(`  ${outcome.file}: ${outcome.kind}\n`);
+      }
+    }
+    options.written.push(...outcomes.filter((o) => o.kind === "written" || o.kind === "updated").map((o) => o.file));
+    const bad = outcomes.filter((o) => o.kind === "failed").length;
+    passed += outcomes.length - bad;
+    failed += bad;
+    process.stdout.write(
+      `${scene}: ${outcomes.length} frames checked, ${outcomes.length - bad} passed, ${bad} failed\n`,
+    );
+  }
+  process.stdout.write(`${passed} passed, ${failed} failed\n`);
+  return failed;
 }
 
 /** `netreel test --motion`: the motion check on each scene; exit 1 when any scene has a finding. */
@@ -213,6 +230,17 @@ function checkFrame(
     clearFailure();
     return { kind: "updated", name: frame.name, file };
   }
+  return compareFrame({ file, actualFile, diffFile, clearFailure }, frame, expected, tolerance);
+}
+
+/** A snapshot that is not byte-identical: within the tolerance it passes; else the actual and a diff are written. */
+function compareFrame(
+  files: { file: string; actualFile: string; diffFile: string; clearFailure: () => void },
+  frame: SnapshotFrame,
+  expected: Buffer,
+  tolerance: { threshold: number; maxDiffShare: number },
+): Outcome {
+  const { file, actualFile, diffFile } = files;
   let want: PNG;
   try {
     want = PNG.sync.read(expected);
@@ -234,7 +262,7 @@ function checkFrame(
   }
   const allowed = Math.floor(got.width * got.height * tolerance.maxDiffShare);
   if (differing <= allowed) {
-    clearFailure();
+    files.clearFailure();
     return { kind: "passed", name: frame.name, file };
   }
   writeFileAtomically(actualFile, frame.png);
