@@ -316,30 +316,19 @@ function edgeLabels(
   dx /= norm;
   dy /= norm;
   const labels: AxisLabel[] = [];
+  const add = (label: Pick<AxisLabel, "kind" | "text" | "x" | "y" | "from" | "width" | "height" | "room">) =>
+    labels.push({ ...label, axis: a, shown: false, ...alternative });
   let widest = 0;
   for (const t of ticks) {
     const p = camera.project(at(t));
     const from = { x: p.x, y: p.y };
-    labels.push({
-      kind: "mark",
-      axis: a,
-      text: "",
-      x: p.x + dx * 6 * unit,
-      y: p.y + dy * 6 * unit,
-      from,
-      width: 0,
-      height: 0,
-      room,
-      shown: false,
-      ...alternative,
-    });
+    add({ kind: "mark", text: "", x: p.x + dx * 6 * unit, y: p.y + dy * 6 * unit, from, width: 0, height: 0, room });
     const text = formatNumber(lo + t * (hi - lo), 1);
     const w = measureTextCached(text, tickFont);
     widest = Math.max(widest, w);
     const away = 12 * unit + Math.abs(dx) * (w / 2) + Math.abs(dy) * 8 * unit;
-    labels.push({
+    add({
       kind: "tick",
-      axis: a,
       text,
       x: p.x + dx * away,
       y: p.y + dy * away,
@@ -347,14 +336,11 @@ function edgeLabels(
       width: w + 4 * unit,
       height: 17 * unit,
       room,
-      shown: false,
-      ...alternative,
     });
   }
   const away = 20 * unit + Math.abs(dx) * (widest + 16 * unit) + Math.abs(dy) * 30 * unit;
-  labels.push({
+  add({
     kind: "name",
-    axis: a,
     text: edge.name,
     x: mid.x + dx * away,
     y: mid.y + dy * away,
@@ -364,8 +350,6 @@ function edgeLabels(
     height: 22 * unit,
     // A name keeps its room where its axis's numbers give theirs up: every axis is named.
     room: 1,
-    shown: false,
-    ...alternative,
   });
   return labels;
 }
