@@ -17,7 +17,8 @@ interface Shown {
 /**
  * The studio's targets, measured in headless Chromium on a copy of scenes/hidden.ts at 640x360:
  * a save (training unchanged) to the redrawn frame on the page, and frames shown a second while
- * the scrubber is dragged across the clip.
+ * the scrubber is dragged across the clip. Long on purpose: a script of measurements, each
+ * printed as soon as it is made.
  */
 export async function benchStudio(): Promise<void> {
   console.log("studio: scenes/hidden.ts (a copy) at 640x360 in headless Chromium");

@@ -126,7 +126,8 @@ function renderInChild(args: string[]): ChildRender {
 /**
  * Rendering speed of scenes/hidden.ts at 1280x720, 30 fps, 360 frames to MP4 with the default
  * settings: end to end, drawing alone, ffmpeg alone from a raw file (the floor), and the peak
- * memory of netreel's own process at 360 and 3600 frames for MP4 and GIF.
+ * memory of netreel's own process at 360 and 3600 frames for MP4 and GIF. Long on purpose: a
+ * script of measurements, each printed as soon as it is made.
  */
 async function benchRender(): Promise<void> {
   const work = mkdtempSync(path.join(tmpdir(), "netreel-bench-"));

@@ -119,6 +119,11 @@ function refuseOptionsNpmTook(env: NodeJS.ProcessEnv): void {
   );
 }
 
+/**
+ * The render command line, checked. Long on purpose: one short check per option, in the order
+ * `render --help` lists them, so that each bad value is refused with its own one-line reason
+ * before any work; split up, the checks would only be farther from the options they check.
+ */
 export function parseRenderArgs(argv: string[], env: NodeJS.ProcessEnv = process.env): RenderArgs {
   refuseOptionsNpmTook(env);
   const { values, positionals } = parseArgs({

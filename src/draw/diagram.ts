@@ -462,6 +462,10 @@ function checkSizes(sizes: readonly number[]): void {
   });
 }
 
+/**
+ * Every array the options give against `sizes`, each refused with its own line. Long on
+ * purpose: one flat list of independent checks (weights, biases, trace, labels, ranges).
+ */
 function checkShapes(options: NetworkDiagramOptions): void {
   const { sizes, weights, biases, trace } = options;
   const L = sizes.length - 1;
