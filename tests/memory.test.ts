@@ -2,8 +2,8 @@ import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
-import { ConfigError, planTraining, train } from "../src/train/index.ts";
 import { expectedExamples } from "../src/train/config.ts";
+import { ConfigError, planTraining, train } from "../src/train/index.ts";
 import { estimateRunBytes, snapshotCount } from "../src/train/memory.ts";
 
 setFlagsFromString("--expose-gc");
@@ -146,6 +146,19 @@ describe("the memory a run holds", () => {
     assert.equal(run.snapshots.length, 41);
     assert.doesNotThrow(() => planTraining(base, { memoryLimit: bytes.total }));
     assert.throws(() => planTraining(base, { memoryLimit: bytes.total - 1 }), /config: the run would hold/);
+  });
+
+  test("more than 200,000 examples is refused before any is generated (10 million took 15 s that Ctrl-C could not stop)", () => {
+    const started = performance.now();
+    // Small enough to hold (no activations kept): only the count refuses it.
+    const lean = { ...base, epochs: 1, snapshot: { layers: [] } };
+    assert.throws(
+      () => planTraining({ ...lean, data: { ...base.data, n: 10_000_000 } }),
+      /^ConfigError: config field 'data': 10000000 examples is more than netreel makes or trains on \(at most 200,000/,
+    );
+    assert.throws(() => planTraining({ ...lean, data: { ...base.data, n: [150_000, 60_000] } }), /at most 200,000/);
+    assert.doesNotThrow(() => planTraining({ ...lean, data: { ...base.data, n: 200_000 } }));
+    assert.ok(performance.now() - started < 20_000);
   });
 
   test("a data set too large is refused before it is generated", () => {

@@ -116,6 +116,13 @@ export function validateConfig(raw: unknown): ValidConfig {
 }
 
 /**
+ * The most examples a data set may have. A course figure draws a few thousand points; making
+ * 200,000 takes under a second (10 million took 15 s, in one piece that nothing, Ctrl-C
+ * included, could interrupt), and training and drawing slow down with every one.
+ */
+export const MAX_EXAMPLES = 200_000;
+
+/**
  * Makes the data set a valid config asks for (generated, read from CSV, or inline), refusing
  * first a run too large to hold, and checks it fits the network and the batch size.
  */
@@ -141,6 +148,12 @@ export function loadDataset(config: ValidConfig, options: { baseDir?: string; me
       options.memoryLimit ?? runMemoryLimit(),
     );
     if (problem) throw new ConfigError(WHOLE_CONFIG, problem);
+    if (examples > MAX_EXAMPLES) {
+      throw new ConfigError(
+        "data",
+        `${examples} examples is more than netreel makes or trains on (at most ${MAX_EXAMPLES.toLocaleString("en")}: a figure shows a few thousand points, and more only makes every step slower); use fewer examples`,
+      );
+    }
   };
   const expected = expectedExamples(config.data);
   if (expected !== null) fits(expected);
