@@ -4,7 +4,7 @@
 // caption redraws without a page reload, and a syntax error shows an overlay naming its line
 // that the fix clears.
 import assert from "node:assert/strict";
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { after, before, describe, test } from "node:test";
 import { type Browser, chromium, type Page } from "playwright-core";
@@ -163,6 +163,31 @@ describe("the studio's page in Chromium", { skip, timeout: 180_000 }, () => {
     assert.equal(await page.evaluate(() => (window as unknown as { marker?: number }).marker), 42, "no page reload");
     assert.equal((await shown()).index, before.index, "the same frame, redrawn");
     await sameAsRender(before.index);
+  });
+
+  test("a scene renamed on disk is followed: the page shows the new name at the same frame, no error", async () => {
+    await until(async () => (await shown()).count > 0, "a frame on the page");
+    await page.$eval("#scrubber", (input) => {
+      const range = input as HTMLInputElement;
+      range.value = "3";
+      range.dispatchEvent(new Event("input", { bubbles: true }));
+    });
+    await until(async () => (await shown()).index === 3, "frame 3");
+    const before = await shown();
+    const file = path.join(project, "scenes/caption.ts");
+    const moved = path.join(project, "scenes/lecture-1.ts");
+    renameSync(file, moved);
+    try {
+      await until(async () => (await page.inputValue("#scene")) === "scenes/lecture-1.ts", "the new name chosen");
+      await until(async () => (await shown()).version > before.version, "the frame drawn again from the renamed file");
+      assert.equal((await shown()).index, 3, "the same frame");
+      assert.match(page.url(), /scene=scenes%2Flecture-1\.ts/);
+      assert.ok(await page.isHidden("#overlay"), "no error overlay");
+    } finally {
+      renameSync(moved, file);
+    }
+    await until(async () => (await page.inputValue("#scene")) === "scenes/caption.ts", "the old name again");
+    await until(async () => await page.isHidden("#overlay"), "no overlay");
   });
 
   test("a syntax error shows an overlay naming the line; fixing the file clears it", async () => {

@@ -252,6 +252,11 @@ export class Preview {
     void this.ready(view).catch(() => {});
   }
 
+  /** Scene `from` was renamed to `to`: the page's view follows it (the next load reads `to`). */
+  renamed(from: string, to: string): void {
+    if (this.lastView?.scene === from) this.lastView = { ...this.lastView, scene: to };
+  }
+
   /** An error from drawing a frame, for the page. */
   pageError(scene: string, error: unknown): PageError {
     return this.toPageError(scene, error);
@@ -416,7 +421,12 @@ export class Preview {
     // A first run of today's scene in the warm process makes the next version's first frame
     // (and its prepare) about 100 ms faster: the kit's code is compiled by then.
     // (The rehearsal imports the file as it is on disk: only while that is the version loaded.)
-    if (loaded && this.spare.warmedAt !== undefined && this.spare.rehearsed === undefined && loaded.files === this.files) {
+    if (
+      loaded &&
+      this.spare.warmedAt !== undefined &&
+      this.spare.rehearsed === undefined &&
+      loaded.files === this.files
+    ) {
       const spare = this.spare;
       spare.rehearsed = path.resolve(loaded.file);
       const context = { ...loaded.session.context, run };

@@ -64,7 +64,12 @@ interface RenderJob {
 /** Something the page is told as it happens (server-sent events). */
 type StudioEvent =
   | PreviewEvent
-  | { type: "scenes"; scenes: string[] }
+  | {
+      type: "scenes";
+      scenes: string[];
+      /** One scene went and one came in the same save: a rename, which the page follows. */
+      renamed?: { from: string; to: string };
+    }
   | {
       type: "render";
       scene: string;
@@ -240,7 +245,12 @@ export class Studio {
       const changes = [...this.pendingChanges];
       this.pendingChanges.clear();
       const code = changes.some((c) => c.startsWith("code "));
-      if (this.listScenes()) this.broadcast({ type: "scenes", scenes: [...this.scenes.keys()] });
+      const before = [...this.scenes.keys()];
+      if (this.listScenes()) {
+        const renamed = renameOf(before, [...this.scenes.keys()]);
+        if (renamed) this.preview.renamed(renamed.from, renamed.to);
+        this.broadcast({ type: "scenes", scenes: [...this.scenes.keys()], ...(renamed ? { renamed } : {}) });
+      }
       this.preview.changed(
         changes.map((c) => c.slice(c.indexOf(" ") + 1)),
         code,
@@ -543,4 +553,11 @@ export class Studio {
     response.writeHead(status, { "content-type": "application/json; charset=utf-8", "cache-control": "no-store" });
     response.end(JSON.stringify(body));
   }
+}
+
+/** One scene id gone and one new between two lists: taken for a rename (an editor's, or `mv`). */
+function renameOf(before: string[], after: string[]): { from: string; to: string } | null {
+  const gone = before.filter((id) => !after.includes(id));
+  const added = after.filter((id) => !before.includes(id));
+  return gone.length === 1 && added.length === 1 ? { from: gone[0] as string, to: added[0] as string } : null;
 }

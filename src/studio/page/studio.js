@@ -323,6 +323,10 @@ function listen() {
     switch (event.type) {
       case "scenes":
         listScenes(event.scenes);
+        // The page's scene was renamed: follow it, at the same frame.
+        if (event.renamed && event.renamed.from === state.scene) {
+          setView({ scene: event.renamed.to, wanted: state.wanted });
+        }
         break;
       case "scene":
         if (sameView(event.scene.view)) {
