@@ -93,7 +93,8 @@ export class SceneSession {
     readonly file: string,
     readonly meta: SceneMeta,
     readonly drawer: SceneDrawer,
-    private readonly signal: AbortSignal,
+    /** The caller's signal, if it gave one (the studio gives none: nothing to listen to for each frame). */
+    private readonly signal: AbortSignal | null,
   ) {}
 
   /** Starts (or takes) the scene's process and loads the scene: its `meta` says what it declares. */
@@ -109,7 +110,7 @@ export class SceneSession {
       });
     try {
       const meta = await abortable(drawer.load(options.scene), signal);
-      return new SceneSession(options.scene, meta, drawer, signal);
+      return new SceneSession(options.scene, meta, drawer, options.signal ?? null);
     } catch (error) {
       await drawer.kill();
       if (signal.aborted) throw interruptedBy(signal);
@@ -142,7 +143,7 @@ export class SceneSession {
       { scene: this.file, runs: options.runs, onTraining: options.onTraining, log: options.log ?? (() => {}) },
       this.meta,
       context.seed,
-      options.trainingSignal ?? this.signal,
+      options.trainingSignal ?? this.signal ?? new AbortController().signal,
     );
     const runKey = run && options.runs ? options.runs.keyOf(run) : undefined;
     const asks: PrepareAsks & { runKey?: string } = {
@@ -151,7 +152,7 @@ export class SceneSession {
       ...(options.timeline ? { timeline: true } : {}),
       ...(runKey !== undefined ? { runKey } : {}),
     };
-    const prepared = await abortable(this.drawer.prepare({ ...context, run }, options.encodings, asks), this.signal);
+    const prepared = await this.abortable(this.drawer.prepare({ ...context, run }, options.encodings, asks));
     this.current = { context, prepared };
     this.runKey = runKey;
     return prepared;
@@ -183,7 +184,12 @@ export class SceneSession {
 
   /** Draws frame `index` (0-based). */
   draw(index: number): Promise<Frame> {
-    return abortable(this.drawer.draw(index), this.signal);
+    return this.abortable(this.drawer.draw(index));
+  }
+
+  /** `work`, stopped by the caller's signal when it gave one. */
+  private abortable<T>(work: Promise<T>): Promise<T> {
+    return this.signal ? abortable(work, this.signal) : work;
   }
 
   /**
@@ -203,7 +209,7 @@ export class SceneSession {
     let held: Frame | null = null;
     for (let index = first; index <= last; index++) {
       for (let k = index; k < index + ahead; k++) ask(k);
-      const frame = await abortable(asked.get(index) as Promise<Frame>, this.signal);
+      const frame = await this.abortable(asked.get(index) as Promise<Frame>);
       asked.delete(index);
       await each(frame, index);
       held?.release?.();
