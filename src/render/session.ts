@@ -285,7 +285,7 @@ async function sceneRun(
   runs?.set(key, run);
   const last = run.snapshots.at(-1);
   options.log(
-    `trained [${run.config.sizes.join(",")}] for ${last?.epoch ?? 0} epochs in ${(run.seconds ?? 0).toFixed(2)} s: loss ${last?.loss.toFixed(4)}, accuracy ${(100 * (last?.accuracy ?? 0)).toFixed(1)}%`,
+    `trained [${run.config.sizes.join(",")}] for ${last?.epoch ?? 0} epochs in ${(run.seconds ?? 0).toFixed(2)} s: quadratic cost ${last?.loss.toFixed(4)} (the cost every snapshot records, whatever loss trains), accuracy ${(100 * (last?.accuracy ?? 0)).toFixed(1)}%`,
   );
   return run;
 }
