@@ -7,6 +7,7 @@ import { describe, test } from "node:test";
 import { fileURLToPath } from "node:url";
 import { PNG } from "pngjs";
 import { saveRun, train } from "../src/train/index.ts";
+import { childProcesses } from "./render-process.ts";
 
 const root = path.resolve(fileURLToPath(import.meta.url), "../..");
 const work = mkdtempSync(path.join(tmpdir(), "netreel-render-"));
@@ -368,23 +369,6 @@ export default defineScene({ name: "bad-config", draw: () => {},
       /^netreel render: cannot create the folder \/proc\/netreel-none: no such file or folder\n$/,
     );
   });
-
-  /** The child processes of `parent`, read from /proc (minimal Debian has no `ps`). */
-  function childProcesses(parent: number): { pid: number; command: string }[] {
-    return readdirSync("/proc")
-      .filter((name) => /^\d+$/.test(name))
-      .flatMap((name) => {
-        try {
-          // Field 4 of /proc/<pid>/stat is the parent pid; the command name in field 2 may hold spaces.
-          const stat = readFileSync(`/proc/${name}/stat`, "utf8");
-          const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
-          const command = readFileSync(`/proc/${name}/cmdline`, "utf8").replaceAll("\0", " ");
-          return ppid === parent ? [{ pid: Number(name), command }] : [];
-        } catch {
-          return []; // the process ended while we looked
-        }
-      });
-  }
 
   /** Starts a long render and calls `act` once it has made progress. */
   async function interruptRender(

@@ -83,19 +83,26 @@ export function render(
   });
 }
 
-/** The pids whose parent is `parent`, from /proc (minimal Debian has no `ps`). */
-export function childrenOf(parent: number): number[] {
+/** The child processes of `parent` with their command lines, from /proc (minimal Debian has no `ps`). */
+export function childProcesses(parent: number): { pid: number; command: string }[] {
   return readdirSync("/proc")
     .filter((name) => /^\d+$/.test(name))
     .flatMap((name) => {
       try {
+        // Field 4 of /proc/<pid>/stat is the parent pid; the command name in field 2 may hold spaces.
         const stat = readFileSync(`/proc/${name}/stat`, "utf8");
         const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
-        return ppid === parent ? [Number(name)] : [];
+        if (ppid !== parent) return [];
+        return [{ pid: Number(name), command: readFileSync(`/proc/${name}/cmdline`, "utf8").replaceAll("\0", " ") }];
       } catch {
-        return [];
+        return []; // the process ended while we looked
       }
     });
+}
+
+/** The pids whose parent is `parent`. */
+export function childrenOf(parent: number): number[] {
+  return childProcesses(parent).map((child) => child.pid);
 }
 
 /** A process that is still running (a zombie waiting to be reaped has stopped). */
