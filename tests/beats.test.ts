@@ -10,6 +10,7 @@ import { fileURLToPath } from "node:url";
 import { PNG } from "pngjs";
 import { BeatError, beats, timeline } from "../src/scene/index.ts";
 import { webVtt } from "../src/video/index.ts";
+import { NETREEL } from "./render-process.ts";
 
 const root = path.resolve(fileURLToPath(import.meta.url), "../..");
 const work = mkdtempSync(path.join(tmpdir(), "netreel-beats-"));
@@ -95,15 +96,11 @@ describe("subtitles", () => {
   });
 
   function render(args: string[], env: NodeJS.ProcessEnv = {}) {
-    return spawnSync(
-      process.execPath,
-      ["--import", "tsx", "scripts/render.ts", "tests/scenes/no-network.ts", ...args],
-      {
-        cwd: root,
-        encoding: "utf8",
-        env: { ...process.env, ...env },
-      },
-    );
+    return spawnSync(process.execPath, [NETREEL, "render", "tests/scenes/no-network.ts", ...args], {
+      cwd: root,
+      encoding: "utf8",
+      env: { ...process.env, ...env },
+    });
   }
 
   test("a scene with no network renders, and its captions become <name>.vtt beside the video", () => {

@@ -9,6 +9,7 @@ import path from "node:path";
 import { test } from "node:test";
 import { fileURLToPath } from "node:url";
 import { chromium } from "playwright-core";
+import { NETREEL } from "./render-process.ts";
 
 const root = path.resolve(fileURLToPath(import.meta.url), "../..");
 const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
@@ -24,9 +25,8 @@ test("the MP4, WebM and GIF play in a browser (headless Chromium)", { skip, time
   const result = spawnSync(
     process.execPath,
     [
-      "--import",
-      "tsx",
-      "scripts/render.ts",
+      NETREEL,
+      "render",
       "scenes/hidden.ts",
       "--size",
       "320x180",

@@ -3,12 +3,13 @@ import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 import { describe, test } from "node:test";
-import { backpropExample, feedforward, initNetwork, Network, train } from "../src/index.ts";
+import { fileURLToPath } from "node:url";
 import linear, { collapse } from "../scenes/linear.ts";
 import nudge, { EXAMPLE, nudged, RANGE } from "../scenes/nudge.ts";
 import toy1d from "../scenes/toy1d.ts";
+import { backpropExample, feedforward, initNetwork, Network, train } from "../src/index.ts";
+import { NETREEL } from "./render-process.ts";
 
 const root = path.resolve(fileURLToPath(import.meta.url), "../..");
 
@@ -106,7 +107,7 @@ describe("course scenes render at preview size through the CLI", () => {
         const out = path.join(dir, `${name}.mp4`);
         const result = spawnSync(
           process.execPath,
-          ["--import", "tsx", "scripts/render.ts", `scenes/${name}.ts`, "--preview", "--duration", "2", "--out", out],
+          [NETREEL, "render", `scenes/${name}.ts`, "--preview", "--duration", "2", "--out", out],
           { cwd: root, encoding: "utf8" },
         );
         assert.equal(result.status, 0, result.stderr);

@@ -8,6 +8,9 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { after, describe, test } from "node:test";
 import { fileURLToPath } from "node:url";
+import backprop from "../scenes/backprop.ts";
+import gradcheck from "../scenes/gradcheck.ts";
+import sigmoid from "../scenes/sigmoid.ts";
 import {
   BatchWorkspace,
   backpropBatch,
@@ -22,9 +25,7 @@ import {
 } from "../src/nn/index.ts";
 import type { Scene, SceneContext } from "../src/scene/index.ts";
 import { type Run, train } from "../src/train/index.ts";
-import backprop from "../scenes/backprop.ts";
-import gradcheck from "../scenes/gradcheck.ts";
-import sigmoid from "../scenes/sigmoid.ts";
+import { NETREEL } from "./render-process.ts";
 
 const root = path.resolve(fileURLToPath(import.meta.url), "../..");
 
@@ -192,7 +193,7 @@ describe("the course scenes render through the CLI", () => {
       const out = path.join(work, `${name}.mp4`);
       const result = spawnSync(
         process.execPath,
-        ["--import", "tsx", "scripts/render.ts", `scenes/${name}.ts`, "--preview", "--duration", "2", "--out", out],
+        [NETREEL, "render", `scenes/${name}.ts`, "--preview", "--duration", "2", "--out", out],
         { cwd: root, encoding: "utf8" },
       );
       assert.equal(result.status, 0, result.stderr);

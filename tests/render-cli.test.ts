@@ -7,14 +7,14 @@ import { describe, test } from "node:test";
 import { fileURLToPath } from "node:url";
 import { PNG } from "pngjs";
 import { saveRun, train } from "../src/train/index.ts";
-import { childProcesses } from "./render-process.ts";
+import { childProcesses, NETREEL } from "./render-process.ts";
 
 const root = path.resolve(fileURLToPath(import.meta.url), "../..");
 const work = mkdtempSync(path.join(tmpdir(), "netreel-render-"));
 const SMALL = ["--size", "320x180", "--fps", "10", "--duration", "1.5"];
 
 function render(args: string[], env: NodeJS.ProcessEnv = process.env) {
-  return spawnSync(process.execPath, ["--import", "tsx", "scripts/render.ts", ...args], {
+  return spawnSync(process.execPath, [NETREEL, "render", ...args], {
     cwd: root,
     encoding: "utf8",
     env,
@@ -360,7 +360,7 @@ export default defineScene({ name: "bad-config", draw: () => {},
     // retried there forever at full CPU, deaf to Ctrl-C and SIGTERM.
     const proc = spawnSync(
       process.execPath,
-      ["--import", "tsx", "scripts/render.ts", "scenes/hidden.ts", "--out", "/proc/netreel-none/a.mp4", "--quiet"],
+      [NETREEL, "render", "scenes/hidden.ts", "--out", "/proc/netreel-none/a.mp4", "--quiet"],
       { cwd: root, encoding: "utf8", timeout: 60_000 },
     );
     assert.equal(proc.status, 2, proc.stderr);
@@ -378,9 +378,8 @@ export default defineScene({ name: "bad-config", draw: () => {},
     const child = spawn(
       process.execPath,
       [
-        "--import",
-        "tsx",
-        "scripts/render.ts",
+        NETREEL,
+        "render",
         "scenes/hidden.ts",
         "--size",
         "640x360",
@@ -445,9 +444,8 @@ test("several scenes in one command: each rendered in turn to its own default na
   const result = spawnSync(
     process.execPath,
     [
-      "--import",
-      import.meta.resolve("tsx"),
-      path.join(root, "scripts/render.ts"),
+      NETREEL,
+      "render",
       path.join(root, "scenes/hidden.ts"),
       path.join(root, "scenes/boundary.ts"),
       "--frame",

@@ -8,7 +8,8 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 
 const root = path.resolve(fileURLToPath(import.meta.url), "../..");
-const TSX = import.meta.resolve("tsx");
+/** netreel's command, as `npx netreel` runs it (`npm run render` and `npm run train` too). */
+export const NETREEL = path.join(root, "scripts/netreel.js");
 
 /** The instructor's old file, which a failed or interrupted render must leave byte-identical. */
 export const OLD = Buffer.from("the instructor's good video, rendered last week\n");
@@ -39,7 +40,7 @@ export function render(
     cwd?: string;
   } = {},
 ): Promise<Outcome> {
-  const child = spawn(process.execPath, ["--import", TSX, path.join(root, "scripts/render.ts"), ...args], {
+  const child = spawn(process.execPath, [NETREEL, "render", ...args], {
     cwd: options.cwd ?? root,
     env: { ...process.env, ...options.env },
   });
@@ -142,7 +143,7 @@ export function processesWriting(dir: string): string[] {
     .flatMap((name) => {
       try {
         const command = readFileSync(`/proc/${name}/cmdline`, "utf8").replaceAll("\0", " ");
-        return command.includes(dir) && !command.includes("scripts/render.ts") ? [command] : [];
+        return command.includes(dir) && !command.includes(NETREEL) ? [command] : [];
       } catch {
         return [];
       }

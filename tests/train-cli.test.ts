@@ -6,6 +6,7 @@ import path from "node:path";
 import { describe, test } from "node:test";
 import { fileURLToPath } from "node:url";
 import { loadRun, RUN_VERSION, saveRun, train } from "../src/train/index.ts";
+import { NETREEL } from "./render-process.ts";
 
 const root = path.resolve(fileURLToPath(import.meta.url), "../..");
 const work = mkdtempSync(path.join(tmpdir(), "netreel-train-"));
@@ -26,7 +27,7 @@ function runTrain(config: unknown, name: string, extra: string[] = []) {
   const file = path.join(work, `${name}.json`);
   writeFileSync(file, typeof config === "string" ? config : JSON.stringify(config));
   const out = path.join(work, `${name}.run.json`);
-  const result = spawnSync(process.execPath, ["--import", "tsx", "scripts/train.ts", file, "--out", out, ...extra], {
+  const result = spawnSync(process.execPath, [NETREEL, "train", file, "--out", out, ...extra], {
     cwd: root,
     encoding: "utf8",
     timeout: 60_000, // a command that hangs fails the test instead of stalling the suite
@@ -163,13 +164,13 @@ describe("npm run train", () => {
   }
 
   test("a missing config file and a wrong command line are usage errors", () => {
-    const missing = spawnSync(process.execPath, ["--import", "tsx", "scripts/train.ts", "nope.json"], {
+    const missing = spawnSync(process.execPath, [NETREEL, "train", "nope.json"], {
       cwd: root,
       encoding: "utf8",
     });
     assert.equal(missing.status, 2);
     assert.match(missing.stderr, /config file nope.json does not exist/);
-    const unknown = spawnSync(process.execPath, ["--import", "tsx", "scripts/train.ts", "a.json", "--speed"], {
+    const unknown = spawnSync(process.execPath, [NETREEL, "train", "a.json", "--speed"], {
       cwd: root,
       encoding: "utf8",
     });
@@ -190,7 +191,7 @@ describe("npm run train", () => {
       [work, /is a folder; give a file name for the output, e\.g\. .*long-proc\.run\.json/],
     ] as const) {
       const started = Date.now();
-      const result = spawnSync(process.execPath, ["--import", "tsx", "scripts/train.ts", file, "--out", out], {
+      const result = spawnSync(process.execPath, [NETREEL, "train", file, "--out", out], {
         cwd: root,
         encoding: "utf8",
         timeout: 30_000,
@@ -213,7 +214,7 @@ describe("npm run train", () => {
       const config = path.join(work, `${signal}.json`);
       writeFileSync(config, JSON.stringify(long));
       const out = path.join(dir, "run.json");
-      const child = spawn(process.execPath, ["--import", "tsx", "scripts/train.ts", config, "--out", out], {
+      const child = spawn(process.execPath, [NETREEL, "train", config, "--out", out], {
         cwd: root,
       });
       let stderr = "";
@@ -261,9 +262,7 @@ describe("npm run train", () => {
     const config = path.join(work, "tty.json");
     writeFileSync(config, JSON.stringify({ ...long, epochs: 25_000 }));
     const out = path.join(work, "tty.run.json");
-    const command = [process.execPath, "--import", "tsx", "scripts/train.ts", config, "--out", out]
-      .map((a) => `'${a}'`)
-      .join(" ");
+    const command = [process.execPath, NETREEL, "train", config, "--out", out].map((a) => `'${a}'`).join(" ");
     const result = spawnSync("script", ["-qec", command, "/dev/null"], {
       cwd: root,
       encoding: "utf8",

@@ -1,4 +1,6 @@
 import { readFileSync } from "node:fs";
+import path from "node:path";
+import { ROOT } from "../paths.ts";
 import { EXIT } from "./errors.ts";
 import { trainCommand } from "./train.ts";
 
@@ -26,7 +28,7 @@ Run 'netreel <command> --help' for a command's options; 'netreel --version' for 
 
 /** The version in the package's own package.json. */
 function version(): string {
-  const file = new URL("../../package.json", import.meta.url);
+  const file = path.join(ROOT, "package.json");
   return (JSON.parse(readFileSync(file, "utf8")) as { version: string }).version;
 }
 

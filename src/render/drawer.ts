@@ -1,5 +1,8 @@
 import { type ChildProcess, fork } from "node:child_process";
-import { fileURLToPath } from "node:url";
+import { createRequire } from "node:module";
+import path from "node:path";
+import { pathToFileURL } from "node:url";
+import { BUNDLE_DIR, ROOT } from "../paths.ts";
 import type { Seed } from "../random/index.ts";
 import type { SceneContext } from "../scene/index.ts";
 import type { Run } from "../train/index.ts";
@@ -30,13 +33,29 @@ interface Pending {
   reject(error: Error): void;
 }
 
-const WORKER = fileURLToPath(new URL("./worker.ts", import.meta.url));
 // tsx's full loader (ES modules and CommonJS): a scene outside a "type": "module" package is
 // compiled as CommonJS and still imports netreel's ES modules.
 // (import.meta.resolve is missing where tsx compiles this module as CommonJS: a scene outside
 // a "type": "module" package that imports netreel; Node then resolves "tsx" from the cwd.)
 function tsxLoader(): string {
   return typeof import.meta.resolve === "function" ? import.meta.resolve("tsx") : "tsx";
+}
+
+const BUNDLER = path.join(ROOT, "scripts/bundle.cjs");
+
+/**
+ * The scene process's module and node options. It runs from netreel's bundle (scripts/bundle.cjs:
+ * the one this process runs from, or else today's, built if need be), with tsx for the scene
+ * and scene-hooks.ts giving the scene the bundle's copy of netreel; from src/ through tsx when
+ * there is no bundle, or for a stand-in process (`worker`, in tests).
+ */
+function workerStart(worker: string | undefined): { module: string; execArgv: string[] } {
+  const tsx = ["--import", tsxLoader()];
+  if (worker !== undefined) return { module: worker, execArgv: tsx };
+  const dir = BUNDLE_DIR ?? (createRequire(import.meta.url)(BUNDLER) as { bundleDir(): string | null }).bundleDir();
+  if (dir === null) return { module: path.join(ROOT, "src/render/worker.ts"), execArgv: tsx };
+  const hooks = pathToFileURL(path.join(dir, "scene-hooks.mjs")).href;
+  return { module: path.join(dir, "worker.mjs"), execArgv: [...tsx, "--import", hooks] };
 }
 
 export interface DrawerOptions {
@@ -77,8 +96,9 @@ export class SceneDrawer {
   constructor(options: DrawerOptions) {
     this.options = options;
     this.file = options.file;
-    this.child = fork(options.worker ?? WORKER, [], {
-      execArgv: ["--import", tsxLoader()],
+    const start = workerStart(options.worker);
+    this.child = fork(start.module, [], {
+      execArgv: start.execArgv,
       stdio: ["ignore", "inherit", "pipe", "ipc", "pipe"],
       serialization: "advanced",
       detached: true,

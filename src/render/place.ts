@@ -1,9 +1,7 @@
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { NETREEL_CODE } from "../paths.ts";
 import type { SourcePlace } from "./errors.ts";
-
-/** netreel's own sources: a place inside them is not the scene's, and is not reported. */
-const NETREEL_SRC = path.resolve(fileURLToPath(new URL("..", import.meta.url)));
 
 /**
  * Where a scene's error happened, for a person to open: the place esbuild names for a syntax
@@ -21,7 +19,7 @@ export function placeOf(error: unknown): SourcePlace | undefined {
   }
   for (const e of chain.reverse()) {
     for (const place of stackPlaces((e as Error).stack ?? "")) {
-      if (!place.file.startsWith(NETREEL_SRC + path.sep)) return place;
+      if (!NETREEL_CODE.some((dir) => place.file.startsWith(dir + path.sep))) return place;
     }
   }
   return undefined;

@@ -2,7 +2,7 @@ import { createReadStream, existsSync, readdirSync, readFileSync, realpathSync, 
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
+import { ROOT } from "../paths.ts";
 import { messageOf } from "../render/frames.ts";
 import { OutputClaims, renderScene, SceneFailure, SceneFileError } from "../render/index.ts";
 import type { ThemeName } from "../scene/index.ts";
@@ -10,8 +10,8 @@ import type { FormatName } from "../video/index.ts";
 import { type PageError, Preview, type PreviewEvent, PreviewRequestError, type View } from "./preview.ts";
 import { FolderWatcher } from "./watch.ts";
 
-const PAGE_DIR = fileURLToPath(new URL("./page/", import.meta.url));
-const NETREEL_SRC = path.resolve(fileURLToPath(new URL("..", import.meta.url)));
+const PAGE_DIR = path.join(ROOT, "src/studio/page");
+const NETREEL_SRC = path.join(ROOT, "src");
 const ASSETS: Record<string, { file: string; type: string }> = {
   "/": { file: "index.html", type: "text/html; charset=utf-8" },
   "/studio.js": { file: "studio.js", type: "text/javascript; charset=utf-8" },
