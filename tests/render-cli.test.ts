@@ -254,10 +254,10 @@ export default defineScene({ name: "bad-config", draw: () => {},
       /scene file .*syntax-error\.ts failed to load: .*syntax-error\.ts:1:\d+: Expected "\)" but found "\}"$/m,
     ],
     [
-      "a scene whose training config is wrong: the scene and the field",
+      "a scene whose training config is wrong: the scene, the field and where it is written",
       [badConfig],
       2,
-      /scene .*bad-config\.ts: config field 'learningRate': must be a positive number, got -1/,
+      /scene .*bad-config\.ts:3:101: config field 'learningRate': must be a positive number, got -1/,
     ],
     [
       "a scene that throws while drawing frame 5",

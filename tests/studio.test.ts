@@ -183,6 +183,19 @@ describe("netreel studio (over HTTP)", { timeout: 240_000 }, () => {
       const training = events.events.slice(before).filter((e) => e.type === "training");
       assert.ok(training.length > 0, "a changed config trains again, with progress");
       assert.equal((training.at(-1) as unknown as { progress: { epochs: number } }).progress.epochs, 25);
+
+      // A field written wrongly is shown where the scene writes it (line 11: "    epochs: -1,").
+      const beforeBad = events.events.length;
+      writeFileSync(file, trainingScene("after", -1));
+      const bad = await until(
+        () => events.events.slice(beforeBad).find((e) => e.type === "error" && e.error !== null),
+        "the config error's event",
+      );
+      const error = bad.error as { message: string; where?: unknown; excerpt?: string };
+      assert.match(error.message, /config field 'epochs': must be an integer >= 0, got -1/);
+      assert.deepEqual(error.where, { file: "scenes/trains.ts", line: 11, column: 5 });
+      assert.match(error.excerpt ?? "", /> 11 \| {5}epochs: -1,/);
+      writeFileSync(file, trainingScene("after", 25));
     } finally {
       events.close();
     }

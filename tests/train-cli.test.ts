@@ -25,7 +25,7 @@ const good = {
 
 function runTrain(config: unknown, name: string, extra: string[] = []) {
   const file = path.join(work, `${name}.json`);
-  writeFileSync(file, typeof config === "string" ? config : JSON.stringify(config));
+  writeFileSync(file, typeof config === "string" ? config : JSON.stringify(config, null, 2));
   const out = path.join(work, `${name}.run.json`);
   const result = spawnSync(process.execPath, [NETREEL, "train", file, "--out", out, ...extra], {
     cwd: root,
@@ -114,16 +114,25 @@ describe("npm run train", () => {
       { ...good, snapshot: { layers: [4] } },
       /'snapshot.layers': must list layer numbers from 0/,
     ],
-    ["a config that is not JSON", "{ sizes: [2,", /is not valid JSON/],
+    [
+      "a config that is not JSON: where",
+      '{\n  "epochs": 3,\n  sizes: [2,',
+      /^netreel train: config file .*not-JSON-where\.json:3:3 is not valid JSON \(Expected double-quoted property name\)\n$/,
+    ],
+    [
+      "a field written wrongly: where it is written",
+      '{\n  "data": { "dataset": "circles", "n": 200 },\n  "sizes": [2, 3, 1],\n  "epochs": -3\n}\n',
+      /^netreel train: .*written-wrongly-where-it-is-written\.json:4:3: config field 'epochs': must be an integer >= 0, got -3\n$/,
+    ],
     [
       "a learning rate too large for a number (JSON reads 1e999 as Infinity)",
       JSON.stringify(good).replace('"learningRate":5', '"learningRate":1e999'),
-      /^netreel train: config field 'learningRate': must be a positive number, got Infinity \(a number too large to hold, such as 1e999\)\n$/,
+      /^netreel train: .*\.json:1:\d+: config field 'learningRate': must be a positive number, got Infinity \(a number too large to hold, such as 1e999\)\n$/,
     ],
     [
       "a CSV file with an empty label",
       { ...good, data: { dataset: "csv", path: "empty-label.csv" } },
-      /^netreel train: config field 'data': CSV file .*empty-label\.csv line 4: the label is empty\n$/,
+      /^netreel train: .*\.json:\d+:\d+: config field 'data': CSV file .*empty-label\.csv line 4: the label is empty\n$/,
     ],
   ];
   writeFileSync(path.join(work, "empty-label.csv"), "x1,x2,label\n0.1,0.2,0\n0.3,0.4,1\n0.5,0.6,\n0.7,0.8,1\n");

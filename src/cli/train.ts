@@ -2,7 +2,7 @@ import { existsSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { prepareTarget } from "../files/index.ts";
-import { type Run, saveRunAsync, trainAsync } from "../train/index.ts";
+import { ConfigError, jsonSyntaxPlace, placeConfigError, type Run, saveRunAsync, trainAsync } from "../train/index.ts";
 import { EXIT, parseArgsError, report, UsageError } from "./errors.ts";
 import { formatBytes } from "./format.ts";
 import { InterruptWatch } from "./interrupts.ts";
@@ -29,6 +29,9 @@ Exit codes: 0 done, 1 training diverged or the run could not be written,
 /** `netreel train`: returns the process exit code. */
 export async function trainCommand(argv: string[]): Promise<number> {
   let verbose = argv.includes("--verbose");
+  // The config file and its text, for placing an error about one of its fields.
+  let configPath = "";
+  let configText: string | undefined;
   const interrupts = new InterruptWatch();
   try {
     const { values, positionals } = parseArgs({
@@ -49,8 +52,9 @@ export async function trainCommand(argv: string[]): Promise<number> {
     if (positionals.length !== 1) {
       throw new UsageError(`expected one config file, got ${positionals.length}; see --help`);
     }
-    const configPath = positionals[0] as string;
-    const config = readConfig(configPath);
+    configPath = positionals[0] as string;
+    const { text, config } = readConfig(configPath);
+    configText = text;
     const name = `${path.basename(configPath).replace(/\.json$/i, "")}.run.json`;
     const out = values.out ?? path.join("output", name);
     // A target that cannot be written is said before training, not after it.
@@ -70,19 +74,25 @@ export async function trainCommand(argv: string[]): Promise<number> {
     if (!values.quiet) process.stdout.write(`${summary(run, out)}\n`);
     return EXIT.ok;
   } catch (error) {
+    if (error instanceof ConfigError && configText !== undefined)
+      placeConfigError(error, configPath, configText, "json");
     return report("train", parseArgsError(error), verbose);
   } finally {
     interrupts.close();
   }
 }
 
-function readConfig(file: string): unknown {
+function readConfig(file: string): { text: string; config: unknown } {
   if (!existsSync(file)) throw new UsageError(`config file ${file} does not exist`);
+  const text = readFileSync(file, "utf8");
   try {
     // A byte-order mark, as some Windows editors save JSON, is not part of the config.
-    return JSON.parse(readFileSync(file, "utf8").replace(/^\uFEFF/, ""));
+    return { text, config: JSON.parse(text.replace(/^\uFEFF/, "")) };
   } catch (error) {
-    throw new UsageError(`config file ${file} is not valid JSON (${(error as Error).message})`);
+    const bom = text.startsWith("\uFEFF") ? 1 : 0;
+    const { message, place } = jsonSyntaxPlace((error as Error).message, text.slice(bom));
+    const at = place ? `:${place.line}:${place.column}` : "";
+    throw new UsageError(`config file ${file}${at} is not valid JSON (${message})`);
   }
 }
 

@@ -1,7 +1,8 @@
+import { readFileSync } from "node:fs";
 import path from "node:path";
 import type { Seed } from "../random/index.ts";
 import type { SceneContext, ThemeName } from "../scene/index.ts";
-import { loadRun, type Run, type TrainProgress, trainAsync } from "../train/index.ts";
+import { ConfigError, loadRun, placeConfigError, type Run, type TrainProgress, trainAsync } from "../train/index.ts";
 import type { Frame } from "../video/index.ts";
 import { SceneDrawer } from "./drawer.ts";
 import { abortable, Interrupted, interruptedBy, RenderRequestError, SceneFailure } from "./errors.ts";
@@ -308,7 +309,15 @@ async function namingSceneAsync<T>(file: string, work: () => Promise<T>): Promis
 }
 
 function withScene(file: string, error: unknown): unknown {
-  if (error instanceof Error && !(error instanceof SceneFailure || error instanceof Interrupted)) {
+  if (error instanceof ConfigError) {
+    // The field where the scene's `train` writes it: "scene scenes/x.ts:43:5: config field …".
+    let text: string | undefined;
+    try {
+      text = readFileSync(file, "utf8");
+    } catch {}
+    if (text !== undefined) placeConfigError(error, file, text, "source");
+    error.message = `scene ${error.where ? "" : `${file}: `}${error.message}`;
+  } else if (error instanceof Error && !(error instanceof SceneFailure || error instanceof Interrupted)) {
     error.message = `scene ${file}: ${error.message}`;
   }
   return error;

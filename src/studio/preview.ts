@@ -10,7 +10,7 @@ import {
   type SourcePlace,
 } from "../render/index.ts";
 import type { ThemeName } from "../scene/index.ts";
-import type { TrainProgress } from "../train/index.ts";
+import { ConfigError, type TrainProgress } from "../train/index.ts";
 import type { Frame } from "../video/index.ts";
 
 /** What the page looks at: a scene at a size, in a theme. */
@@ -441,7 +441,9 @@ export class Preview {
 
   private toPageError(scene: string, error: unknown): PageError {
     const page: PageError = { scene, message: messageOf(error) };
-    const where: SourcePlace | undefined = error instanceof SceneFailure ? error.where : undefined;
+    // A scene's failure, or a config field it wrote wrongly, knows where in its code it is.
+    const where: SourcePlace | undefined =
+      error instanceof SceneFailure || error instanceof ConfigError ? error.where : undefined;
     if (where) {
       const relative = path.relative(this.options.root, where.file);
       const file = relative.startsWith("..") || path.isAbsolute(relative) ? where.file : relative;

@@ -1,5 +1,6 @@
 import path from "node:path";
 import { z } from "zod";
+import { showValue } from "../data/dataset.ts";
 import {
   DATASET_NAMES,
   DATASET_OPTION_SCHEMAS,
@@ -13,7 +14,6 @@ import {
   makeToy1d,
   makeXor,
 } from "../data/index.ts";
-import { showValue } from "../data/dataset.ts";
 import { type ActivationName, initNetwork, Network, type NetworkSpec } from "../nn/index.ts";
 import type { Seed } from "../random/index.ts";
 import { runMemoryLimit, runTooLarge, snapshotCount } from "./memory.ts";
@@ -51,6 +51,8 @@ export interface TrainPlan {
  */
 export class ConfigError extends Error {
   override name = "ConfigError";
+  /** Where the field is written, when that is known (config-place.ts); the studio shows the code there. */
+  where?: { file: string; line: number; column: number };
   constructor(
     readonly field: string,
     problem: string,

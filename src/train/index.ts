@@ -11,7 +11,7 @@ export {
   type ValidConfig,
   validateConfig,
 } from "./config.ts";
-export { DataConfigSchema, MatrixSchema, RunSchema, TrainConfigSchema } from "./schema.ts";
+export { fieldPath, jsonFieldPlace, jsonSyntaxPlace, placeConfigError, sourceFieldPlace } from "./config-place.ts";
 export {
   checkRun,
   loadRun,
@@ -22,6 +22,7 @@ export {
   saveRun,
   saveRunAsync,
 } from "./run.ts";
+export { DataConfigSchema, MatrixSchema, RunSchema, TrainConfigSchema } from "./schema.ts";
 export { classifier, thresholdRule } from "./targets.ts";
 export {
   DivergenceError,
