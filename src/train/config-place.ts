@@ -28,89 +28,80 @@ export function fieldPath(field: string): (string | number)[] {
  * Undefined when the text is not JSON.
  */
 export function jsonFieldPlace(text: string, path: (string | number)[]): FieldPlace | undefined {
-  let i = 0;
-  const fail = (): never => {
-    throw new SyntaxError("not JSON");
-  };
-  const space = () => {
-    while (i < text.length && /[\s\uFEFF]/.test(text[i] as string)) i++;
-  };
-  const string = (): string => {
-    const start = i;
-    i++;
-    while (i < text.length && text[i] !== '"') i += text[i] === "\\" ? 2 : 1;
-    if (i >= text.length) fail();
-    i++;
-    return JSON.parse(text.slice(start, i)) as string;
-  };
-  /** Skips a value, or finds `rest` of the path inside it; returns the offset found. */
-  const value = (rest: (string | number)[]): number | undefined => {
-    space();
-    const at = i;
-    const c = text[i];
-    if (c === "{") {
-      i++;
-      let found: number | undefined;
-      space();
-      if (text[i] === "}") {
-        i++;
-        return rest.length > 0 ? at : undefined;
-      }
-      for (;;) {
-        space();
-        if (text[i] !== '"') fail();
-        const keyAt = i;
-        const key = string();
-        space();
-        if (text[i] !== ":") fail();
-        i++;
-        const inner = value(key === rest[0] ? rest.slice(1) : []);
-        if (key === rest[0] && found === undefined) found = rest.length === 1 ? keyAt : (inner ?? keyAt);
-        space();
-        if (text[i] === ",") i++;
-        else if (text[i] === "}") {
-          i++;
-          break;
-        } else fail();
-      }
-      return rest.length === 0 ? undefined : (found ?? at);
-    }
-    if (c === "[") {
-      i++;
-      let found: number | undefined;
-      space();
-      if (text[i] === "]") {
-        i++;
-        return rest.length > 0 ? at : undefined;
-      }
-      for (let index = 0; ; index++) {
-        space();
-        const elementAt = i;
-        const inner = value(index === rest[0] ? rest.slice(1) : []);
-        if (index === rest[0]) found = rest.length === 1 ? elementAt : (inner ?? elementAt);
-        space();
-        if (text[i] === ",") i++;
-        else if (text[i] === "]") {
-          i++;
-          break;
-        } else fail();
-      }
-      return rest.length === 0 ? undefined : (found ?? at);
-    }
-    if (c === '"') string();
-    else {
-      const literal = /^(?:-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?|true|false|null)/.exec(text.slice(i, i + 400));
-      if (!literal) fail();
-      i += (literal as RegExpExecArray)[0].length;
-    }
-    return rest.length === 0 ? undefined : at;
-  };
   try {
-    space();
-    const offset = path.length === 0 ? i : value(path);
+    const scanner = new JsonScanner(text);
+    scanner.space();
+    const offset = path.length === 0 ? scanner.at : scanner.value(path);
     return offset === undefined ? undefined : placeAt(text, offset);
   } catch {
     return undefined;
+  }
+}
+
+/** Reads JSON by hand, keeping offsets, to find where a path's value is (JSON.parse keeps none). */
+class JsonScanner {
+  at = 0;
+  constructor(private readonly text: string) {}
+
+  space(): void {
+    while (this.at < this.text.length && /[\s\uFEFF]/.test(this.text[this.at] as string)) this.at++;
+  }
+
+  /** Skips a value, or finds `rest` of the path inside it: the offset found, else undefined. */
+  value(rest: (string | number)[]): number | undefined {
+    this.space();
+    const at = this.at;
+    const c = this.text[at];
+    if (c === "{" || c === "[") {
+      const found = this.members(c === "{" ? "}" : "]", rest);
+      return rest.length === 0 ? undefined : (found ?? at);
+    }
+    if (c === '"') this.string();
+    else {
+      const literal = /^(?:-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?|true|false|null)/.exec(this.text.slice(at, at + 400));
+      if (!literal) throw new SyntaxError("not JSON");
+      this.at += literal[0].length;
+    }
+    return rest.length === 0 ? undefined : at;
+  }
+
+  /** An object's members or an array's elements, up to `close`; where `rest` is among them. */
+  private members(close: "}" | "]", rest: (string | number)[]): number | undefined {
+    this.at++;
+    this.space();
+    if (this.text[this.at] === close) {
+      this.at++;
+      return undefined;
+    }
+    let found: number | undefined;
+    for (let index = 0; ; index++) {
+      this.space();
+      const memberAt = this.at;
+      const name = close === "}" ? this.key() : index;
+      const inner = this.value(name === rest[0] ? rest.slice(1) : []);
+      if (name === rest[0] && found === undefined) found = rest.length === 1 ? memberAt : (inner ?? memberAt);
+      this.space();
+      const next = this.text[this.at++];
+      if (next === close) return found;
+      if (next !== ",") throw new SyntaxError("not JSON");
+    }
+  }
+
+  /** A member's key and its colon. */
+  private key(): string {
+    if (this.text[this.at] !== '"') throw new SyntaxError("not JSON");
+    const key = this.string();
+    this.space();
+    if (this.text[this.at++] !== ":") throw new SyntaxError("not JSON");
+    return key;
+  }
+
+  private string(): string {
+    const start = this.at++;
+    while (this.at < this.text.length && this.text[this.at] !== '"') this.at += this.text[this.at] === "\\" ? 2 : 1;
+    if (this.at >= this.text.length) throw new SyntaxError("not JSON");
+    this.at++;
+    return JSON.parse(this.text.slice(start, this.at)) as string;
   }
 }
 
