@@ -60,38 +60,8 @@ export interface Beats {
  */
 export function beats(duration: number, specs: readonly BeatSpec[], options: { minFlexible?: number } = {}): Beats {
   if (!(duration > 0)) throw new BeatError(`beats need a positive duration, got ${duration}`);
-  const seen = new Set<string>();
-  for (const spec of specs) {
-    if (!/^[A-Za-z][\w-]*$/.test(spec.name)) {
-      throw new BeatError(`a beat's name is letters, digits, - and _, starting with a letter; got "${spec.name}"`);
-    }
-    if (seen.has(spec.name)) throw new BeatError(`two beats are named "${spec.name}"`);
-    seen.add(spec.name);
-    if (spec.seconds !== undefined && !(spec.seconds >= 0)) {
-      throw new BeatError(`beat "${spec.name}": seconds must be 0 or more, got ${spec.seconds}`);
-    }
-    if (spec.weight !== undefined && !(spec.weight > 0)) {
-      throw new BeatError(`beat "${spec.name}": weight must be above 0, got ${spec.weight}`);
-    }
-  }
-  const weightOf = (s: BeatSpec) => (s.seconds === undefined ? (s.weight ?? 1) : 0);
-  const totalWeight = specs.reduce((sum, s) => sum + weightOf(s), 0);
-  let fixed = specs.reduce((sum, s) => sum + (s.seconds ?? 0), 0);
-  let scale = 1;
-  if (totalWeight === 0) scale = fixed > 0 ? duration / fixed : 1;
-  else {
-    const room = duration * (1 - (options.minFlexible ?? 0.5));
-    if (fixed > room) scale = room / fixed;
-  }
-  fixed *= scale;
-  const free = Math.max(0, duration - fixed);
-  const spans = new Map<string, { start: number; end: number }>();
-  let t = 0;
-  for (const spec of specs) {
-    const length = spec.seconds !== undefined ? spec.seconds * scale : (free * weightOf(spec)) / totalWeight;
-    spans.set(spec.name, { start: t, end: t + length });
-    t += length;
-  }
+  checkBeatSpecs(specs);
+  const spans = beatSpans(duration, specs, options.minFlexible ?? 0.5);
   const names = specs.map((s) => s.name);
   const span = (name: string) => {
     const found = spans.get(name);
@@ -129,4 +99,49 @@ export function beats(duration: number, specs: readonly BeatSpec[], options: { m
       return { name: current, progress: current === "" ? 0 : this.progress(current, time) };
     },
   };
+}
+
+/** Names that are words and differ, lengths and weights that are numbers: each refused with its own line. */
+function checkBeatSpecs(specs: readonly BeatSpec[]): void {
+  const seen = new Set<string>();
+  for (const spec of specs) {
+    if (!/^[A-Za-z][\w-]*$/.test(spec.name)) {
+      throw new BeatError(`a beat's name is letters, digits, - and _, starting with a letter; got "${spec.name}"`);
+    }
+    if (seen.has(spec.name)) throw new BeatError(`two beats are named "${spec.name}"`);
+    seen.add(spec.name);
+    if (spec.seconds !== undefined && !(spec.seconds >= 0)) {
+      throw new BeatError(`beat "${spec.name}": seconds must be 0 or more, got ${spec.seconds}`);
+    }
+    if (spec.weight !== undefined && !(spec.weight > 0)) {
+      throw new BeatError(`beat "${spec.name}": weight must be above 0, got ${spec.weight}`);
+    }
+  }
+}
+
+/** Each beat's start and end: fixed beats keep their length (shrunk together past the room left), weighted ones share the rest. */
+function beatSpans(
+  duration: number,
+  specs: readonly BeatSpec[],
+  minFlexible: number,
+): Map<string, { start: number; end: number }> {
+  const weightOf = (s: BeatSpec) => (s.seconds === undefined ? (s.weight ?? 1) : 0);
+  const totalWeight = specs.reduce((sum, s) => sum + weightOf(s), 0);
+  let fixed = specs.reduce((sum, s) => sum + (s.seconds ?? 0), 0);
+  let scale = 1;
+  if (totalWeight === 0) scale = fixed > 0 ? duration / fixed : 1;
+  else {
+    const room = duration * (1 - minFlexible);
+    if (fixed > room) scale = room / fixed;
+  }
+  fixed *= scale;
+  const free = Math.max(0, duration - fixed);
+  const spans = new Map<string, { start: number; end: number }>();
+  let t = 0;
+  for (const spec of specs) {
+    const length = spec.seconds !== undefined ? spec.seconds * scale : (free * weightOf(spec)) / totalWeight;
+    spans.set(spec.name, { start: t, end: t + length });
+    t += length;
+  }
+  return spans;
 }
