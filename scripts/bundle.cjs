@@ -18,7 +18,8 @@ const path = require("node:path");
 
 const ROOT = path.resolve(__dirname, "..");
 const SRC = path.join(ROOT, "src");
-const CACHE = path.join(ROOT, "node_modules/.cache/netreel");
+/** Where bundles are kept (NETREEL_BUNDLE_CACHE elsewhere, for the tests of this file). */
+const cacheDir = () => process.env.NETREEL_BUNDLE_CACHE ?? path.join(ROOT, "node_modules/.cache/netreel");
 /** Bundles kept besides the current one: a process started from an older one may still import from it. */
 const KEEP = 4;
 
@@ -55,7 +56,7 @@ function key() {
 function bundleDir() {
   if (process.env.NETREEL_FROM_SOURCE) return null;
   try {
-    const dir = path.join(CACHE, key());
+    const dir = path.join(cacheDir(), key());
     if (existsSync(dir)) return dir;
     return build(dir);
   } catch {
@@ -65,7 +66,7 @@ function bundleDir() {
 
 function build(dir) {
   const { buildSync } = require("esbuild");
-  mkdirSync(CACHE, { recursive: true });
+  mkdirSync(path.dirname(dir), { recursive: true });
   const temporary = `${dir}.${process.pid}.partial`;
   try {
     buildSync({
@@ -93,14 +94,14 @@ function build(dir) {
   } finally {
     rmSync(temporary, { recursive: true, force: true });
   }
-  prune(dir);
+  prune(path.dirname(dir), dir);
   return dir;
 }
 
 /** Removes all but the newest KEEP bundles besides `current`, and builds a killed process left. */
-function prune(current) {
-  const others = readdirSync(CACHE)
-    .map((name) => path.join(CACHE, name))
+function prune(cache, current) {
+  const others = readdirSync(cache)
+    .map((name) => path.join(cache, name))
     .filter((dir) => dir !== current)
     .map((dir) => ({ dir, time: statSync(dir).mtimeMs }))
     .sort((a, b) => b.time - a.time);

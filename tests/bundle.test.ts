@@ -1,0 +1,103 @@
+// netreel runs from a bundle of src/ (scripts/bundle.cjs): never a stale one, and a scene's
+// process holds one copy of netreel, the bundle's.
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import {
+  appendFileSync,
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { describe, test } from "node:test";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { NETREEL } from "./render-process.ts";
+
+const root = path.resolve(fileURLToPath(import.meta.url), "../..");
+const work = mkdtempSync(path.join(tmpdir(), "netreel-bundle-"));
+
+describe("the bundle", () => {
+  test("built once for today's src/, rebuilt after any change there, none with NETREEL_FROM_SOURCE", () => {
+    // A copy of netreel, so that changing its sources changes nothing the other tests run.
+    const copy = path.join(work, "copy");
+    cpSync(path.join(root, "src"), path.join(copy, "src"), { recursive: true });
+    cpSync(path.join(root, "scripts/bundle.cjs"), path.join(copy, "scripts/bundle.cjs"));
+    cpSync(path.join(root, "package.json"), path.join(copy, "package.json"));
+    symlinkSync(path.join(root, "node_modules"), path.join(copy, "node_modules"));
+    const env = { ...process.env, NETREEL_BUNDLE_CACHE: path.join(copy, ".cache") };
+    const bundleDir = () => {
+      const script = `console.log(require(${JSON.stringify(path.join(copy, "scripts/bundle.cjs"))}).bundleDir())`;
+      return spawnSync(process.execPath, ["-e", script], { env, encoding: "utf8" }).stdout.trim();
+    };
+
+    const first = bundleDir();
+    assert.ok(first.startsWith(path.join(copy, ".cache")), first);
+    for (const entry of ["index", "main", "hold-signals", "cli-errors", "worker", "scene-hooks"]) {
+      assert.ok(existsSync(path.join(first, `${entry}.mjs`)), `${entry}.mjs is in the bundle`);
+    }
+    assert.equal(bundleDir(), first, "the same sources: the same bundle");
+
+    appendFileSync(path.join(copy, "src/index.ts"), 'export const CHANGED_FOR_THE_TEST = "yes";\n');
+    const second = bundleDir();
+    assert.notEqual(second, first, "a change under src/: a new bundle");
+    assert.match(readFileSync(path.join(second, "index.mjs"), "utf8"), /CHANGED_FOR_THE_TEST/);
+    const changed = spawnSync(
+      process.execPath,
+      [
+        "-e",
+        `import(${JSON.stringify(pathToFileURL(path.join(second, "index.mjs")).href)}).then((m) => console.log(m.CHANGED_FOR_THE_TEST))`,
+      ],
+      { env, encoding: "utf8" },
+    );
+    assert.equal(changed.stdout.trim(), "yes", changed.stderr);
+
+    const fromSource = spawnSync(
+      process.execPath,
+      ["-e", `console.log(require(${JSON.stringify(path.join(copy, "scripts/bundle.cjs"))}).bundleDir())`],
+      { env: { ...env, NETREEL_FROM_SOURCE: "1" }, encoding: "utf8" },
+    );
+    assert.equal(fromSource.stdout.trim(), "null");
+  });
+
+  // The scene names the file its import of netreel resolves to (through the same hooks as the import).
+  const folder = path.join(work, "module");
+  mkdirSync(folder);
+  writeFileSync(path.join(folder, "package.json"), '{ "type": "module" }\n');
+  const index = path.join(root, "src/index.ts");
+  writeFileSync(
+    path.join(folder, "where.ts"),
+    `import { defineScene } from ${JSON.stringify(index)};
+process.stderr.write(\`netreel is \${import.meta.resolve(${JSON.stringify(index)})}\\n\`);
+export default defineScene({ name: "where", duration: 1, fps: 2, width: 64, height: 36, draw: (ctx) => ctx.fillRect(0, 0, 9, 9) });
+`,
+  );
+  for (const [how, env, expected] of [
+    [
+      "from the bundle: the scene gets the bundle's netreel",
+      {},
+      /netreel is file:\/\/.*\/node_modules\/\.cache\/netreel\/[0-9a-f]{16}\/index\.mjs\n/,
+    ],
+    [
+      "from src/ (NETREEL_FROM_SOURCE=1): the scene gets src/index.ts",
+      { NETREEL_FROM_SOURCE: "1" },
+      /netreel is file:\/\/.*\/src\/index\.ts\n/,
+    ],
+  ] as const) {
+    test(`a scene's process holds one netreel: ${how}`, () => {
+      const out = path.join(work, `where-${Object.keys(env).length}.png`);
+      const result = spawnSync(
+        process.execPath,
+        [NETREEL, "render", path.join(folder, "where.ts"), "--frame", "0", "--out", out, "--verbose", "--quiet"],
+        { env: { ...process.env, ...env }, encoding: "utf8" },
+      );
+      assert.equal(result.status, 0, result.stderr);
+      assert.match(result.stderr, expected);
+      assert.ok(existsSync(out));
+    });
+  }
+});
