@@ -75,9 +75,22 @@ export function drawLinePlot(ctx: CanvasRenderingContext2D, rect: Rect, options:
   ctx.lineTo(plot.x, plot.y + plot.height);
   ctx.lineTo(plot.x + plot.width, plot.y + plot.height);
   ctx.stroke();
+  drawCurveUpTo(ctx, xs, ys, options.upTo ?? x1, px, py, options.color ?? theme.ink, theme, unit);
+  ctx.restore();
+}
 
-  // The curve up to the current x, ending exactly there by interpolation.
-  const upTo = options.upTo ?? x1;
+/** The curve up to x = `upTo`, ending exactly there by interpolation, with a marker at its end. */
+function drawCurveUpTo(
+  ctx: CanvasRenderingContext2D,
+  xs: ArrayLike<number>,
+  ys: ArrayLike<number>,
+  upTo: number,
+  px: (x: number) => number,
+  py: (y: number) => number,
+  color: string,
+  theme: Theme,
+  unit: number,
+): void {
   ctx.beginPath();
   let lastX = Number.NaN;
   let lastY = Number.NaN;
@@ -99,7 +112,7 @@ export function drawLinePlot(ctx: CanvasRenderingContext2D, rect: Rect, options:
     lastX = x;
     lastY = y;
   }
-  ctx.strokeStyle = options.color ?? theme.ink;
+  ctx.strokeStyle = color;
   ctx.lineWidth = 2.2 * unit;
   ctx.lineJoin = "round";
   ctx.stroke();
@@ -112,5 +125,4 @@ export function drawLinePlot(ctx: CanvasRenderingContext2D, rect: Rect, options:
     ctx.lineWidth = 1.5 * unit;
     ctx.stroke();
   }
-  ctx.restore();
 }
