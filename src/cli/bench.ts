@@ -275,7 +275,8 @@ function benchMotion(): void {
  * How long a render takes to stop after Ctrl-C, in the phases where a scene's or netreel's own
  * work is busiest: training, drawing, a draw() that never returns. Each is the whole command in
  * a fresh process (tests/scenes/misbehaves.ts), signalled once its phase shows on stderr; the
- * median of three; the target is at most 1 s.
+ * median of three; the target is at most 1 s. Long on purpose: a script of measurements, each
+ * printed as soon as it is made.
  */
 async function benchSignals(): Promise<void> {
   const work = mkdtempSync(path.join(tmpdir(), "netreel-bench-signals-"));

@@ -29,38 +29,20 @@ Options:
 
 /** `netreel studio`: runs until Ctrl-C; returns the exit code. */
 export async function studioCommand(argv: string[]): Promise<number> {
-  let verbose = false;
+  let verbose = argv.includes("--verbose");
   const interrupts = new InterruptWatch();
   let studio: Studio | null = null;
   try {
-    const { values, positionals } = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      options: {
-        port: { type: "string" },
-        open: { type: "boolean", default: false },
-        "frame-timeout": { type: "string" },
-        quiet: { type: "boolean", default: false },
-        verbose: { type: "boolean", default: false },
-        help: { type: "boolean", default: false },
-      },
-    });
+    const { values, scene, port, timeout } = parseStudioArgs(argv);
     verbose = values.verbose;
     if (values.help) {
       process.stdout.write(STUDIO_HELP);
       return EXIT.ok;
     }
-    if (positionals.length > 1) throw new UsageError("studio opens one scene at a time (it lists the others)");
-    const port = values.port === undefined ? 0 : Number(values.port);
-    if (!Number.isInteger(port) || port < 0 || port > 65535) {
-      throw new UsageError(`--port must be a port number from 1 to 65535 (or 0 for a free one), got ${values.port}`);
-    }
-    const timeout = values["frame-timeout"] === undefined ? 10 : Number(values["frame-timeout"]);
-    if (!(timeout > 0)) throw new UsageError(`--frame-timeout must be a number of seconds above 0`);
     const quiet = values.quiet;
     studio = new Studio({
       root: process.cwd(),
-      ...(positionals[0] !== undefined ? { scene: positionals[0] } : {}),
+      ...(scene !== undefined ? { scene } : {}),
       port,
       frameTimeoutSeconds: timeout,
       log: (line) => {
@@ -91,6 +73,31 @@ export async function studioCommand(argv: string[]): Promise<number> {
     await studio?.close();
     interrupts.close();
   }
+}
+
+/** The studio's command line, checked: one line for each bad value. */
+function parseStudioArgs(argv: string[]) {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      port: { type: "string" },
+      open: { type: "boolean", default: false },
+      "frame-timeout": { type: "string" },
+      quiet: { type: "boolean", default: false },
+      verbose: { type: "boolean", default: false },
+      help: { type: "boolean", default: false },
+    },
+  });
+  if (values.help) return { values, scene: undefined, port: 0, timeout: 10 };
+  if (positionals.length > 1) throw new UsageError("studio opens one scene at a time (it lists the others)");
+  const port = values.port === undefined ? 0 : Number(values.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    throw new UsageError(`--port must be a port number from 1 to 65535 (or 0 for a free one), got ${values.port}`);
+  }
+  const timeout = values["frame-timeout"] === undefined ? 10 : Number(values["frame-timeout"]);
+  if (!(timeout > 0)) throw new UsageError(`--frame-timeout must be a number of seconds above 0`);
+  return { values, scene: positionals[0], port, timeout };
 }
 
 function openInBrowser(url: string): void {
