@@ -30,7 +30,6 @@ const ENTRIES = {
   "hold-signals": "src/cli/hold-signals.ts",
   "cli-errors": "src/cli/errors.ts",
   worker: "src/render/worker.ts",
-  "scene-hooks": "src/render/scene-hooks.ts",
 };
 
 /** A hash of everything the bundle is built from. */

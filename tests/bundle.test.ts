@@ -37,7 +37,7 @@ describe("the bundle", () => {
 
     const first = bundleDir();
     assert.ok(first.startsWith(path.join(copy, ".cache")), first);
-    for (const entry of ["index", "main", "hold-signals", "cli-errors", "worker", "scene-hooks"]) {
+    for (const entry of ["index", "main", "hold-signals", "cli-errors", "worker"]) {
       assert.ok(existsSync(path.join(first, `${entry}.mjs`)), `${entry}.mjs is in the bundle`);
     }
     assert.equal(bundleDir(), first, "the same sources: the same bundle");
@@ -64,7 +64,7 @@ describe("the bundle", () => {
     assert.equal(fromSource.stdout.trim(), "null");
   });
 
-  // The scene names the file its import of netreel resolves to (through the same hooks as the import).
+  // The scene names the file netreel's code runs from: where defineScene throws.
   const folder = path.join(work, "module");
   mkdirSync(folder);
   writeFileSync(path.join(folder, "package.json"), '{ "type": "module" }\n');
@@ -72,7 +72,12 @@ describe("the bundle", () => {
   writeFileSync(
     path.join(folder, "where.ts"),
     `import { defineScene } from ${JSON.stringify(index)};
-process.stderr.write(\`netreel is \${import.meta.resolve(${JSON.stringify(index)})}\\n\`);
+try {
+  defineScene({} as never);
+} catch (error) {
+  const top = /\\((?:file:\\/\\/)?(\\/[^:]+):\\d+:\\d+\\)/.exec((error as Error).stack ?? "");
+  process.stderr.write(\`netreel is \${top?.[1]}\\n\`);
+}
 export default defineScene({ name: "where", duration: 1, fps: 2, width: 64, height: 36, draw: (ctx) => ctx.fillRect(0, 0, 9, 9) });
 `,
   );
@@ -80,12 +85,12 @@ export default defineScene({ name: "where", duration: 1, fps: 2, width: 64, heig
     [
       "from the bundle: the scene gets the bundle's netreel",
       {},
-      /netreel is file:\/\/.*\/node_modules\/\.cache\/netreel\/[0-9a-f]{16}\/index\.mjs\n/,
+      /netreel is \/.*\/node_modules\/\.cache\/netreel\/[0-9a-f]{16}\/[\w-]+\.mjs\n/,
     ],
     [
       "from src/ (NETREEL_FROM_SOURCE=1): the scene gets src/index.ts",
       { NETREEL_FROM_SOURCE: "1" },
-      /netreel is file:\/\/.*\/src\/index\.ts\n/,
+      /netreel is \/.*\/src\/scene\/scene\.ts\n/,
     ],
   ] as const) {
     test(`a scene's process holds one netreel: ${how}`, () => {

@@ -255,7 +255,7 @@ describe("netreel studio (over HTTP)", { timeout: 240_000 }, () => {
     }
   });
 
-  test("a missing import names the import (no place in netreel's code); a removed scene says so; both recover", async () => {
+  test("a missing import names the import and the scene's line that imports it; a removed scene says so; both recover", async () => {
     const file = path.join(project, "scenes/caption.ts");
     const good = readFileSync(file, "utf8");
     await fetch(`${studio.base}/api/scene?${view("scenes/caption.ts")}`);
@@ -267,8 +267,12 @@ describe("netreel studio (over HTTP)", { timeout: 240_000 }, () => {
         "the missing import's error",
       );
       const error = missing.error as { message: string; where?: unknown };
-      assert.match(error.message, /Cannot find module .*nope\.ts/);
-      assert.equal(error.where, undefined, "no place in netreel's own sources");
+      assert.match(error.message, /scenes\/caption\.ts:1:22: Could not resolve "\.\/nope\.ts"/);
+      assert.deepEqual(
+        error.where,
+        { file: "scenes/caption.ts", line: 1, column: 22 },
+        "the scene's import, not netreel's code",
+      );
       writeFileSync(file, good);
       await until(() => events.events.find((e) => e.type === "error" && e.error === null), "the error cleared");
 

@@ -1,7 +1,6 @@
 import { type ChildProcess, fork } from "node:child_process";
 import { createRequire } from "node:module";
 import path from "node:path";
-import { pathToFileURL } from "node:url";
 import { BUNDLE_DIR, ROOT } from "../paths.ts";
 import type { Seed } from "../random/index.ts";
 import type { SceneContext } from "../scene/index.ts";
@@ -45,17 +44,16 @@ const BUNDLER = path.join(ROOT, "scripts/bundle.cjs");
 
 /**
  * The scene process's module and node options. It runs from netreel's bundle (scripts/bundle.cjs:
- * the one this process runs from, or else today's, built if need be), with tsx for the scene
- * and scene-hooks.ts giving the scene the bundle's copy of netreel; from src/ through tsx when
- * there is no bundle, or for a stand-in process (`worker`, in tests).
+ * the one this process runs from, or else today's, built if need be) and compiles the scene
+ * itself (compile-scene.ts); from src/ through tsx when there is no bundle, or for a stand-in
+ * process (`worker`, in tests). Source maps on: a scene's stack names its own lines.
  */
 function workerStart(worker: string | undefined): { module: string; execArgv: string[] } {
   const tsx = ["--import", tsxLoader()];
   if (worker !== undefined) return { module: worker, execArgv: tsx };
   const dir = BUNDLE_DIR ?? (createRequire(import.meta.url)(BUNDLER) as { bundleDir(): string | null }).bundleDir();
   if (dir === null) return { module: path.join(ROOT, "src/render/worker.ts"), execArgv: tsx };
-  const hooks = pathToFileURL(path.join(dir, "scene-hooks.mjs")).href;
-  return { module: path.join(dir, "worker.mjs"), execArgv: [...tsx, "--import", hooks] };
+  return { module: path.join(dir, "worker.mjs"), execArgv: ["--enable-source-maps"] };
 }
 
 export interface DrawerOptions {

@@ -1,7 +1,9 @@
 import { statSync } from "node:fs";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
+import { BUNDLED } from "../paths.ts";
 import { isScene, type Scene } from "../scene/index.ts";
+import { importCompiled } from "./compile-scene.ts";
 import { SceneFailure, SceneFileError } from "./errors.ts";
 
 /** The files a scene can be: TypeScript (through tsx) or JavaScript modules. */
@@ -28,8 +30,11 @@ export async function loadScene(file: string, variant?: string): Promise<Scene> 
   }
   let module: { default?: unknown };
   try {
-    const url = pathToFileURL(path.resolve(file)).href;
-    module = await import(variant === undefined ? url : `${url}?${variant}`);
+    if (BUNDLED) module = await importCompiled(file, variant);
+    else {
+      const url = pathToFileURL(path.resolve(file)).href;
+      module = await import(variant === undefined ? url : `${url}?${variant}`);
+    }
   } catch (error) {
     throw new SceneFailure(`scene file ${file} failed to load: ${loadFailure(error as Error)}`, { cause: error });
   }
@@ -42,19 +47,19 @@ export async function loadScene(file: string, variant?: string): Promise<Scene> 
 }
 
 /**
- * A load error in one line. A syntax error comes from esbuild (through tsx) as a header line
+ * A load error in one line. A syntax error comes from esbuild (compile-scene.ts, or through tsx) as a header line
  * and one "file:line:column: ERROR: text" line per error; keep the places (relative to the
  * current folder, columns counted from 1 as editors do) and the texts.
  */
 function loadFailure(error: Error): string {
   const lines = String(error?.message ?? error)
-    .replace(/^Transform failed with \d+ errors?:\n/, "")
+    .replace(/^(?:Transform|Build) failed with \d+ errors?:\n/, "")
     .split("\n")
     .map((line) =>
       line
         .replace(/^(.+?):(\d+):(\d+): ERROR: /, (_, file: string, row: string, column: string) => {
           const relative = path.relative(process.cwd(), file);
-          const shown = relative.startsWith("..") || path.isAbsolute(relative) ? file : relative;
+          const shown = relative.startsWith("..") || path.isAbsolute(relative) ? path.resolve(file) : relative;
           return `${shown}:${row}:${Number(column) + 1}: `;
         })
         .trim(),
