@@ -10,12 +10,14 @@ import {
   mkdtempSync,
   readFileSync,
   symlinkSync,
+  utimesSync,
   writeFileSync,
 } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, test } from "node:test";
 import { fileURLToPath, pathToFileURL } from "node:url";
+import { PNG } from "pngjs";
 import { NETREEL } from "./render-process.ts";
 
 const root = path.resolve(fileURLToPath(import.meta.url), "../..");
@@ -105,4 +107,47 @@ export default defineScene({ name: "where", duration: 1, fps: 2, width: 64, heig
       assert.ok(existsSync(out));
     });
   }
+});
+
+describe("compiled scenes", () => {
+  // The colour comes from a file the scene imports: a change there must be drawn too.
+  const folder = mkdtempSync(path.join(work, "compiled-"));
+  const scene = path.join(folder, "colour.ts");
+  const helper = path.join(folder, "which.ts");
+  writeFileSync(
+    scene,
+    `import { defineScene } from ${JSON.stringify(path.join(root, "src/index.ts"))};
+import { COLOUR } from "./which.ts";
+export default defineScene({ name: "colour", duration: 1, fps: 2, width: 8, height: 8,
+  draw: (ctx) => { ctx.fillStyle = COLOUR; ctx.fillRect(0, 0, 8, 8); } });
+`,
+  );
+  const setColour = (colour: string, secondsAgo: number) => {
+    writeFileSync(helper, `export const COLOUR = "${colour}";\n`);
+    // In the past: a file saved within the last second is never taken from the cache.
+    const then = new Date(Date.now() - secondsAgo * 1000);
+    utimesSync(helper, then, then);
+    utimesSync(scene, then, then);
+  };
+  const drawn = (): string => {
+    const out = path.join(folder, "frame.png");
+    const result = spawnSync(process.execPath, [NETREEL, "render", scene, "--frame", "0", "--out", out, "--quiet"], {
+      encoding: "utf8",
+    });
+    assert.equal(result.status, 0, result.stderr);
+    const { data } = PNG.sync.read(readFileSync(out));
+    return `#${[data[0], data[1], data[2]].map((v) => (v as number).toString(16).padStart(2, "0")).join("")}`;
+  };
+
+  test("are reused while their files are unchanged, and compiled again when one of them changes", () => {
+    setColour("#ff0000", 20);
+    assert.equal(drawn(), "#ff0000");
+    assert.equal(drawn(), "#ff0000", "reused");
+    // The same size, another time: the imported file changed.
+    setColour("#00ff00", 10);
+    assert.equal(drawn(), "#00ff00", "the change in the imported file is drawn");
+    // Saved just now: never from the cache (the compile might not have read the new text).
+    writeFileSync(helper, `export const COLOUR = "#0000ff";\n`);
+    assert.equal(drawn(), "#0000ff");
+  });
 });
