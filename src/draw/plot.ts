@@ -2,11 +2,28 @@ import type { CanvasRenderingContext2D } from "canvas";
 import { stampsFor } from "./dots.ts";
 import { font } from "./fonts.ts";
 import type { Rect } from "./geometry.ts";
-import { decimalsFor, formatNumber, MINUS, withMinusSigns } from "./numbers.ts";
+import { MINUS, withMinusSigns } from "./numbers.ts";
 import type { Paint } from "./paint.ts";
+import {
+  type Box,
+  bestBox,
+  drawArrow,
+  drawCallout,
+  drawLabelledPoint,
+  isScatter,
+  occupancy,
+  onPlot,
+  type Pt,
+  placeLabel,
+  type ToPixel,
+} from "./plot-labels.ts";
+import { drawLegendRow, drawPlotLegend, legendEntries } from "./plot-legend.ts";
+import { type Axis, kindOf, logTicks, powerOfTenLabel, scaleOf, type Tick } from "./plot-scale.ts";
+import { drawTickLabel, plotTicks, sizes, tickWidth } from "./plot-ticks.ts";
 import { fillTextCached, measureTextCached } from "./textcache.ts";
 import { withAlpha } from "./theme.ts";
-import { niceTicks } from "./ticks.ts";
+
+export { logTicks, plotTicks, powerOfTenLabel, type Tick };
 
 /** A bad option to drawPlot: the message names the option, the problem and the fix. */
 export class PlotOptionError extends Error {
@@ -145,179 +162,6 @@ export interface PlotFrame {
   legendRect?: Rect;
 }
 
-/** A tick: a value and its label; `sup` is an exponent set as a superscript after `text`. */
-export interface Tick {
-  value: number;
-  text: string;
-  sup?: string;
-  /** Unlabelled, short: a minor tick. */
-  minor?: boolean;
-}
-
-/** The exponents of the powers of ten in [low, high] (both above 0). */
-export function logTicks(low: number, high: number): number[] {
-  const first = Math.ceil(Math.log10(low) - 1e-9);
-  const last = Math.floor(Math.log10(high) + 1e-9);
-  const exponents: number[] = [];
-  for (let k = first; k <= last; k++) exponents.push(k);
-  return exponents;
-}
-
-/** The label of 10^exponent: "10" with the exponent (true minus sign) as a superscript. */
-export function powerOfTenLabel(exponent: number): { text: string; sup: string } {
-  return { text: "10", sup: formatNumber(exponent) };
-}
-
-/** An axis whose range is known. */
-type Axis = PlotAxis & { range: readonly [number, number] };
-
-/** How ticks are chosen: the scale of the frame, and whether the axis runs up the plot. */
-interface TickLayout {
-  unit: number;
-  vertical: boolean;
-}
-
-const sizes = {
-  tick: 16,
-  axisTitle: 18,
-  title: 22,
-  legend: 17,
-  note: 16,
-  /** Room around the data area that marks (end markers, dots) may use. */
-  bleed: 8,
-  tickGap: 8,
-};
-
-/**
- * The ticks drawPlot puts on an axis `length` pixels long: explicit ones as given, or a
- * few round ones whose labels do not collide. On a log axis, powers of ten (every second or
- * third when they would crowd; the others become minor ticks).
- */
-export function plotTicks(axis: Axis, length: number, options: TickLayout): Tick[] {
-  const [low, high] = axis.range;
-  const { unit, vertical } = options;
-  const tickFont = font(sizes.tick * unit);
-  if (axis.ticks) return explicitTicks(axis, low, high);
-  const fits = (ticks: Tick[]) => labelsFit(ticks, axis, length, tickFont, options);
-  const exponents = axis.log ? logTicks(low, high) : [];
-  if (exponents.length >= 2) {
-    // Every power of ten, or every second, third, ... (multiples of the stride, so 10⁰ stays).
-    const wanted = Math.max(2, axis.tickCount ?? Math.round(Math.min(7, length / (45 * unit))));
-    for (const stride of [1, 2, 3, 4, 5, 6, 10, 20, 50, 100]) {
-      const ticks = exponents.map((k): Tick => {
-        const minor = ((k % stride) + stride) % stride !== 0;
-        return minor ? { value: 10 ** k, text: "", minor } : { value: 10 ** k, ...powerOfTenLabel(k) };
-      });
-      if (ticks.filter((t) => !t.minor).length <= wanted && fits(ticks))
-        return withLogMinors(ticks, axis, length / (exponents.length - 1) >= 60 * unit);
-    }
-  }
-  // A linear axis, or a log axis spanning less than a decade: round numbers.
-  const target =
-    axis.tickCount ?? Math.round(Math.max(3, Math.min(vertical ? 4 : 5, length / ((vertical ? 70 : 110) * unit))));
-  let best: Tick[] | undefined;
-  let bestScore = Number.POSITIVE_INFINITY;
-  for (let count = 1; count <= Math.max(8, target + 2); count++) {
-    const values = niceTicks(low, high, count);
-    const decimals = decimalsFor(values);
-    const ticks = values.map((value) => ({ value, text: formatNumber(value, decimals) }));
-    if (!fits(ticks)) continue;
-    // Near the wanted count, preferring steps of 1, 2 and 5 to 2.5 (which adds a decimal:
-    // 0, 0.5, 1 over 0.00, 0.25, ...), and then fewer ticks.
-    const step = values.length > 1 ? (values[1] as number) - (values[0] as number) : 1;
-    const mantissa = step / 10 ** Math.floor(Math.log10(step) + 1e-9);
-    const quarter = Math.abs(mantissa - 2.5) < 1e-6 ? 1.5 : 0;
-    // ... and ticks that reach across the range (0, 10, 20, 30 over 0, 20 on [0, 30]).
-    const uncovered = 1 - ((values.at(-1) as number) - (values[0] as number)) / (high - low);
-    const score = Math.abs(values.length - target) + quarter + uncovered + 0.01 * values.length;
-    if (score < bestScore) {
-      best = ticks;
-      bestScore = score;
-    }
-  }
-  const ticks = best ?? [
-    { value: low, text: formatNumber(low, 2) },
-    { value: high, text: formatNumber(high, 2) },
-  ];
-  if (!axis.minorTicks || ticks.length < 2) return ticks;
-  const step = (ticks[1] as Tick).value - (ticks[0] as Tick).value;
-  const minors: Tick[] = [];
-  for (let v = (ticks[0] as Tick).value - step / 2; v <= high + 1e-9 * step; v += step)
-    if (v >= low - 1e-9 * step) minors.push({ value: v, text: "", minor: true });
-  return [...ticks, ...minors];
-}
-
-function explicitTicks(axis: PlotAxis, low: number, high: number): Tick[] {
-  const given = axis.ticks ?? [];
-  const decimals = decimalsFor(given.filter((t): t is number => typeof t === "number"));
-  const ticks: Tick[] = [];
-  for (const t of given) {
-    const value = typeof t === "number" ? t : t.value;
-    const span = high - low;
-    if (!Number.isFinite(value) || value < low - 1e-9 * span || value > high + 1e-9 * span) continue;
-    if (typeof t !== "number") ticks.push({ value, text: withMinusSigns(t.label) });
-    else if (axis.log && Math.abs(Math.log10(value) - Math.round(Math.log10(value))) < 1e-9)
-      ticks.push({ value, ...powerOfTenLabel(Math.round(Math.log10(value))) });
-    else ticks.push({ value, text: formatNumber(value, decimals) });
-  }
-  return ticks;
-}
-
-/** 2..9 x 10^k as minor ticks, when asked for and a decade has room for them. */
-function withLogMinors(ticks: Tick[], axis: Axis, roomy: boolean): Tick[] {
-  if (!axis.minorTicks || !roomy) return ticks;
-  const [low, high] = axis.range;
-  const minors: Tick[] = [];
-  for (let k = Math.floor(Math.log10(low)); k <= Math.ceil(Math.log10(high)); k++) {
-    for (let m = 2; m <= 9; m++) {
-      const v = m * 10 ** k;
-      if (v >= low && v <= high) minors.push({ value: v, text: "", minor: true });
-    }
-  }
-  return [...ticks, ...minors];
-}
-
-/** Whether the labelled ticks' labels keep clear of each other along the axis. */
-function labelsFit(ticks: Tick[], axis: Axis, length: number, tickFont: string, options: TickLayout): boolean {
-  const labelled = ticks.filter((t) => !t.minor);
-  const at = (v: number) => fractionOf(axis, v) * length;
-  for (let i = 1; i < labelled.length; i++) {
-    const a = labelled[i - 1] as Tick;
-    const b = labelled[i] as Tick;
-    const gap = Math.abs(at(b.value) - at(a.value));
-    const need = options.vertical
-      ? 1.7 * sizes.tick * options.unit
-      : (tickWidth(a, tickFont, options.unit) + tickWidth(b, tickFont, options.unit)) / 2 + 14 * options.unit;
-    if (gap < need) return false;
-  }
-  return true;
-}
-
-/** Where a value sits along an axis, 0 at the low end and 1 at the high end. */
-function fractionOf(axis: Axis, v: number): number {
-  const [low, high] = axis.range;
-  if (axis.log) return v > 0 ? (Math.log10(v) - Math.log10(low)) / (Math.log10(high) - Math.log10(low)) : Number.NaN;
-  return (v - low) / (high - low);
-}
-
-function supFont(unit: number): string {
-  return font(sizes.tick * 0.72 * unit);
-}
-
-function tickWidth(tick: Tick, tickFont: string, unit: number): number {
-  const base = measureTextCached(tick.text, tickFont);
-  return tick.sup ? base + 1 * unit + measureTextCached(tick.sup, supFont(unit)) : base;
-}
-
-/** A tick label with its left end at x and its baseline at y. */
-function drawTickLabel(paint: Paint, tick: Tick, x: number, y: number, tickFont: string): void {
-  const { ctx, theme, unit } = paint;
-  fillTextCached(ctx, tick.text, x, y, { font: tickFont, color: theme.muted });
-  if (!tick.sup) return;
-  const sx = x + measureTextCached(tick.text, tickFont) + 1 * unit;
-  fillTextCached(ctx, tick.sup, sx, y - 0.42 * sizes.tick * unit, { font: supFont(unit), color: theme.muted });
-}
-
 /**
  * Draws a 2-D plot inside `rect`: one set of axes with few round ticks (true minus signs,
  * powers of ten on a log axis), any number of line and scatter series, a legend of line
@@ -333,10 +177,12 @@ export function drawPlot(paint: Paint, rect: Rect, options: PlotOptions): PlotFr
   const y = withRange(options.y, "y", series, options, x);
   const layout = layoutPlot(paint, rect, options, x, y);
   const { plot } = layout;
+  const xScale = scaleOf(x);
+  const yScale = scaleOf(y);
   const toPixel = (px: number, py: number) => ({
-    x: plot.x + fractionOf(x, px) * plot.width,
+    x: plot.x + xScale.fraction(px) * plot.width,
     // (1 - f) * height rather than height - f * height: the range's ends land exactly on the edges.
-    y: plot.y + (1 - fractionOf(y, py)) * plot.height,
+    y: plot.y + (1 - yScale.fraction(py)) * plot.height,
   });
 
   ctx.save();
@@ -373,17 +219,6 @@ export function drawPlot(paint: Paint, rect: Rect, options: PlotOptions): PlotFr
         : drawPlotLegend(paint, entries, plot, rect, options.legend ?? "auto", occupied, boxes);
   ctx.restore();
   return legendRect ? { plotRect: plot, toPixel, legendRect } : { plotRect: plot, toPixel };
-}
-
-/** Whether a pixel is on the data area (a mark off it, and its label, is not drawn). */
-function onPlot(p: { x: number; y: number }, plot: Rect): boolean {
-  return (
-    p.x >= plot.x - 0.5 && p.x <= plot.x + plot.width + 0.5 && p.y >= plot.y - 0.5 && p.y <= plot.y + plot.height + 0.5
-  );
-}
-
-function isScatter(s: PlotSeries): s is ScatterSeries {
-  return s.kind === "scatter";
 }
 
 function fail(message: string): never {
@@ -440,9 +275,10 @@ function withRange(
   xAxis: Axis | undefined,
 ): Axis {
   if (axis.range) return axis as Axis;
+  const kind = kindOf(axis);
   const values: number[] = [];
   const add = (v: number) => {
-    if (Number.isFinite(v) && (!axis.log || v > 0)) values.push(v);
+    if (Number.isFinite(v) && kind.drawable(v)) values.push(v);
   };
   for (const s of series) {
     if (!isScatter(s) && s.f) {
@@ -457,22 +293,7 @@ function withRange(
   for (const r of options.references ?? []) if (r[name] !== undefined) add(r[name] as number);
   if (values.length === 0)
     fail(`${name}.range is needed: there is no data to take it from (a function series needs an x range)`);
-  let low = Math.min(...values);
-  let high = Math.max(...values);
-  if (axis.log) {
-    const k0 = Math.floor(Math.log10(low) + 1e-9);
-    const k1 = Math.ceil(Math.log10(high) - 1e-9);
-    return { ...axis, range: [10 ** k0, 10 ** Math.max(k1, k0 + 1)] };
-  }
-  if (low === high) {
-    const pad = Math.abs(low) > 0 ? Math.abs(low) * 0.1 : 1;
-    low -= pad;
-    high += pad;
-  }
-  const ticks = niceTicks(low, high, 5);
-  const step = ticks.length > 1 ? (ticks[1] as number) - (ticks[0] as number) : high - low;
-  const round = (v: number) => Number(v.toPrecision(12));
-  return { ...axis, range: [round(Math.floor(low / step + 1e-9) * step), round(Math.ceil(high / step - 1e-9) * step)] };
+  return { ...axis, range: kind.roundRange(Math.min(...values), Math.max(...values)) };
 }
 
 interface Layout {
@@ -495,13 +316,14 @@ function layoutPlot(paint: Paint, rect: Rect, options: PlotOptions, x: Axis, y: 
   const yTitleY = top;
   if (options.y.label || options.legend === "above") top += sizes.axisTitle * unit * 1.2 + 6 * unit;
   // Room for the top y label's upper half (and its exponent, on a log axis).
-  const plotTop = top + Math.max(sizes.bleed * unit, (y.log ? 0.8 : 0.6) * tickSize);
+  const plotTop = top + Math.max(sizes.bleed * unit, (scaleOf(y).exponents ? 0.8 : 0.6) * tickSize);
 
   let bottom = rect.y + rect.height;
   const xTitleY = bottom - sizes.axisTitle * unit * 0.28;
   if (options.x.label) bottom -= sizes.axisTitle * unit * 1.25 + 4 * unit;
   // Tick labels: a digit's height plus room for descenders (and for exponents above).
-  const xHasSup = x.log === true;
+  const xScale = scaleOf(x);
+  const xHasSup = xScale.exponents;
   const xLabelHeight = (xHasSup ? 0.98 : 0.76) * tickSize + 0.24 * tickSize;
   const plotBottom = bottom - xLabelHeight - sizes.tickGap * unit;
   const plotHeight = plotBottom - plotTop;
@@ -520,7 +342,7 @@ function layoutPlot(paint: Paint, rect: Rect, options: PlotOptions, x: Axis, y: 
     let overRight = 0;
     for (const t of ticks) {
       if (t.minor) continue;
-      const at = left + fractionOf(x, t.value) * width;
+      const at = left + xScale.fraction(t.value) * width;
       const half = tickWidth(t, tickFont, unit) / 2;
       overLeft = Math.max(overLeft, rect.x - (at - half));
       overRight = Math.max(overRight, at + half - (rect.x + rect.width));
@@ -673,7 +495,7 @@ function drawGridAndAxes(
     const w = tickWidth(t, tickFont, unit);
     drawTickLabel(paint, t, plot.x - sizes.tickGap * unit - w, yAt(t.value) + 0.365 * tickSize, tickFont);
   }
-  const ascent = (x.log ? 0.98 : 0.76) * tickSize;
+  const ascent = (scaleOf(x).exponents ? 0.98 : 0.76) * tickSize;
   for (const t of xTicks) {
     if (t.minor) continue;
     const w = tickWidth(t, tickFont, unit);
@@ -681,16 +503,13 @@ function drawGridAndAxes(
   }
 }
 
-type Pt = { x: number; y: number } | null;
-type ToPixel = (x: number, y: number) => { x: number; y: number };
-
 function sampleXs(s: LineSeries, x: Axis, defaultCount: number): number[] {
   const count = Math.max(2, Math.round(s.samples ?? defaultCount));
-  const [low, high] = x.range;
+  const scale = scaleOf(x);
   const xs: number[] = [];
   for (let i = 0; i < count; i++) {
     const t = i / (count - 1);
-    xs.push(x.log ? 10 ** (Math.log10(low) + t * (Math.log10(high) - Math.log10(low))) : low + t * (high - low));
+    xs.push(scale.valueAt(t));
   }
   return xs;
 }
@@ -740,7 +559,8 @@ function visiblePart(points: Pt[], s: LineSeries, toPixel: ToPixel, x: Axis): Pt
   }
   if (s.upTo === undefined) return points;
   const limit = toPixel(s.upTo, 1).x;
-  if (x.log && !Number.isFinite(limit)) return [];
+  // A limit the x axis cannot place (0 or less on a log axis): nothing is drawn yet.
+  if (!Number.isFinite(limit) && !kindOf(x).drawable(s.upTo)) return [];
   const part: Pt[] = [];
   for (let i = 0; i < points.length; i++) {
     const p = points[i] as Pt;
@@ -841,173 +661,6 @@ function pointColors(paint: Paint, s: ScatterSeries, i: number): [string, string
   return [s.color ?? (theme.classes[0] as string), theme.background];
 }
 
-interface Box {
-  x: number;
-  y: number;
-  width: number;
-  height: number;
-}
-
-/** Points along everything drawn on the data (whole series, not only the part shown yet). */
-function occupancy(
-  series: readonly PlotSeries[],
-  lines: Pt[][],
-  options: PlotOptions,
-  toPixel: ToPixel,
-  paint: Paint,
-): Pt[] {
-  const samples: Pt[] = [];
-  const step = 3 * paint.unit;
-  const addSegment = (a: { x: number; y: number }, b: { x: number; y: number }) => {
-    const n = Math.max(1, Math.ceil(Math.hypot(b.x - a.x, b.y - a.y) / step));
-    for (let k = 0; k < n; k++) samples.push({ x: a.x + ((b.x - a.x) * k) / n, y: a.y + ((b.y - a.y) * k) / n });
-  };
-  series.forEach((s, i) => {
-    if (isScatter(s)) {
-      for (let j = 0; j < s.xs.length; j++) {
-        const p = toPixel(s.xs[j] as number, s.ys[j] as number);
-        if (Number.isFinite(p.x) && Number.isFinite(p.y)) samples.push(p);
-      }
-      return;
-    }
-    const line = lines[i] ?? [];
-    for (let j = 1; j < line.length; j++) {
-      const a = line[j - 1];
-      const b = line[j];
-      if (a && b) addSegment(a, b);
-    }
-    const end = line.at(-1);
-    if (end) samples.push(end);
-  });
-  for (const a of options.arrows ?? []) addSegment(toPixel(a.from[0], a.from[1]), toPixel(a.to[0], a.to[1]));
-  for (const p of options.points ?? []) samples.push(toPixel(p.at[0], p.at[1]));
-  for (const c of options.callouts ?? []) samples.push(toPixel(c.at[0], c.at[1]));
-  return samples.filter((p) => p !== null && Number.isFinite(p.x) && Number.isFinite(p.y));
-}
-
-function overlapCount(box: Box, occupied: Pt[], boxes: Box[], margin: number): number {
-  let count = 0;
-  for (const p of occupied) {
-    if (!p) continue;
-    if (
-      p.x >= box.x - margin &&
-      p.x <= box.x + box.width + margin &&
-      p.y >= box.y - margin &&
-      p.y <= box.y + box.height + margin
-    )
-      count++;
-  }
-  for (const b of boxes) {
-    const w = Math.min(box.x + box.width, b.x + b.width) - Math.max(box.x, b.x);
-    const h = Math.min(box.y + box.height, b.y + b.height) - Math.max(box.y, b.y);
-    if (w > -margin && h > -margin) count += 1000;
-  }
-  return count;
-}
-
-function inside(box: Box, area: Rect): boolean {
-  return (
-    box.x >= area.x &&
-    box.y >= area.y &&
-    box.x + box.width <= area.x + area.width &&
-    box.y + box.height <= area.y + area.height
-  );
-}
-
-/** The first of the candidate boxes that stays inside `area` and covers the least. */
-function bestBox(candidates: Box[], area: Rect, occupied: Pt[], boxes: Box[], margin: number): Box {
-  let best = candidates[0] as Box;
-  let bestScore = Number.POSITIVE_INFINITY;
-  for (const box of candidates) {
-    const score = overlapCount(box, occupied, boxes, margin) + (inside(box, area) ? 0 : 1e9);
-    if (score < bestScore) {
-      best = box;
-      bestScore = score;
-    }
-  }
-  return clampBox(best, area);
-}
-
-function clampBox(box: Box, area: Rect): Box {
-  return {
-    ...box,
-    x: Math.max(area.x, Math.min(box.x, area.x + area.width - box.width)),
-    y: Math.max(area.y, Math.min(box.y, area.y + area.height - box.height)),
-  };
-}
-
-/** Directions a label may take from its point, in order of preference: right, then round. */
-const LABEL_DIRECTIONS: readonly (readonly [number, number])[] = [
-  [1, 0],
-  [0.7, -0.7],
-  [0, -1],
-  [-0.7, -0.7],
-  [-1, 0],
-  [0, 1],
-  [0.7, 0.7],
-  [-0.7, 0.7],
-];
-
-/**
- * A label beside a point, inside the plot, where it covers the least data and no other label;
- * among equals the first direction (or the one nearest `prefer`). Drawn on a faint backing.
- */
-function placeLabel(
-  paint: Paint,
-  text: string,
-  at: { x: number; y: number },
-  radius: number,
-  plot: Rect,
-  occupied: Pt[],
-  boxes: Box[],
-  color: string,
-  prefer?: { x: number; y: number },
-): void {
-  const { ctx, theme, unit } = paint;
-  const noteFont = font(sizes.note * unit);
-  const pad = 3 * unit;
-  const width = measureTextCached(text, noteFont) + 2 * pad;
-  const height = sizes.note * unit * 1.05 + 2 * pad;
-  const gap = radius + 5 * unit;
-  const directions = prefer
-    ? [...LABEL_DIRECTIONS].sort((d, e) => e[0] * prefer.x + e[1] * prefer.y - (d[0] * prefer.x + d[1] * prefer.y))
-    : LABEL_DIRECTIONS;
-  // The box touches the circle of radius `gap` on the side it leaves by.
-  const candidates = directions.map(([dx, dy]) => ({
-    x: at.x + dx * gap - (dx < -0.1 ? width : Math.abs(dx) <= 0.1 ? width / 2 : 0),
-    y: at.y + dy * gap - (dy < -0.1 ? height : Math.abs(dy) <= 0.1 ? height / 2 : 0),
-    width,
-    height,
-  }));
-  const box = bestBox(candidates, plot, occupied, boxes, 2 * unit);
-  boxes.push(box);
-  ctx.fillStyle = withAlpha(theme.background, 0.85);
-  ctx.fillRect(box.x, box.y, box.width, box.height);
-  fillTextCached(ctx, text, box.x + pad, box.y + pad + 0.8 * sizes.note * unit, { font: noteFont, color });
-}
-
-function drawLabelledPoint(
-  paint: Paint,
-  point: LabelledPoint,
-  plot: Rect,
-  toPixel: ToPixel,
-  occupied: Pt[],
-  boxes: Box[],
-): void {
-  const { ctx, theme, unit } = paint;
-  const p = toPixel(point.at[0], point.at[1]);
-  if (!onPlot(p, plot)) return;
-  const radius = 5.5 * unit;
-  ctx.beginPath();
-  ctx.arc(p.x, p.y, radius, 0, 2 * Math.PI);
-  ctx.fillStyle = point.color ?? theme.ink;
-  ctx.fill();
-  ctx.strokeStyle = theme.background;
-  ctx.lineWidth = 1.5 * unit;
-  ctx.stroke();
-  placeLabel(paint, withMinusSigns(point.label), p, radius, plot, occupied, boxes, theme.ink);
-}
-
 function drawReference(
   paint: Paint,
   ref: ReferenceLine,
@@ -1059,253 +712,4 @@ function drawReference(
   ctx.fillStyle = withAlpha(theme.background, 0.85);
   ctx.fillRect(box.x, box.y, box.width, box.height);
   fillTextCached(ctx, text, box.x + pad, box.y + pad + 0.8 * sizes.note * unit, { font: noteFont, color });
-}
-
-function drawArrow(paint: Paint, arrow: PlotArrow, plot: Rect, toPixel: ToPixel, occupied: Pt[], boxes: Box[]): void {
-  const { ctx, theme, unit } = paint;
-  const a = toPixel(arrow.from[0], arrow.from[1]);
-  const b = toPixel(arrow.to[0], arrow.to[1]);
-  const length = Math.hypot(b.x - a.x, b.y - a.y);
-  if (!(length > 0)) return;
-  const ux = (b.x - a.x) / length;
-  const uy = (b.y - a.y) / length;
-  const color = arrow.color ?? theme.ink;
-  const head = Math.min(12 * unit, length * 0.6);
-  const half = head * 0.45;
-  ctx.beginPath();
-  ctx.moveTo(a.x, a.y);
-  ctx.lineTo(b.x - ux * head * 0.8, b.y - uy * head * 0.8);
-  ctx.strokeStyle = color;
-  ctx.lineWidth = 1.8 * unit;
-  ctx.lineCap = "round";
-  ctx.stroke();
-  ctx.beginPath();
-  ctx.moveTo(b.x, b.y);
-  ctx.lineTo(b.x - ux * head - uy * half, b.y - uy * head + ux * half);
-  ctx.lineTo(b.x - ux * head + uy * half, b.y - uy * head - ux * half);
-  ctx.closePath();
-  ctx.fillStyle = color;
-  ctx.fill();
-  // The label sits behind the tail, on the side the arrow comes from, if that is free.
-  if (arrow.label)
-    placeLabel(paint, withMinusSigns(arrow.label), a, 0, plot, occupied, boxes, color, { x: -ux, y: -uy });
-}
-
-function drawCallout(
-  paint: Paint,
-  callout: PlotCallout,
-  plot: Rect,
-  toPixel: ToPixel,
-  occupied: Pt[],
-  boxes: Box[],
-): void {
-  const { ctx, theme, unit } = paint;
-  const p = toPixel(callout.at[0], callout.at[1]);
-  if (!onPlot(p, plot)) return;
-  const noteFont = font(sizes.note * unit);
-  const lines = withMinusSigns(callout.text).split("\n");
-  const pad = 7 * unit;
-  const lineHeight = sizes.note * unit * 1.3;
-  const width = Math.max(...lines.map((l) => measureTextCached(l, noteFont))) + 2 * pad;
-  const height = lines.length * lineHeight - 0.3 * sizes.note * unit + 2 * pad;
-  const reach = 46 * unit;
-  const directions = [
-    [1, -1],
-    [-1, -1],
-    [1, 1],
-    [-1, 1],
-    [0, -1.3],
-    [0, 1.3],
-    [1.4, 0],
-    [-1.4, 0],
-  ] as const;
-  // Near the point first, then twice as far: the nearest box that covers least wins.
-  const centres: [number, number][] = callout.offset
-    ? [[callout.offset[0] * unit, callout.offset[1] * unit]]
-    : [1, 2].flatMap((far) =>
-        directions.map(([dx, dy]): [number, number] => [
-          dx * (far * reach + width / 2),
-          dy * (far * reach * 0.6 + height / 2),
-        ]),
-      );
-  const candidates = centres.map(([dx, dy]) => ({ x: p.x + dx - width / 2, y: p.y + dy - height / 2, width, height }));
-  const box = bestBox(candidates, plot, occupied, boxes, 2 * unit);
-  boxes.push(box);
-  // A ring around the point (its own colour stays visible) and a pointer from the box's edge to the ring.
-  const ring = 9 * unit;
-  const cx = box.x + box.width / 2;
-  const cy = box.y + box.height / 2;
-  const scale = Math.min(
-    Math.abs(p.x - cx) > 0 ? box.width / 2 / Math.abs(p.x - cx) : Number.POSITIVE_INFINITY,
-    Math.abs(p.y - cy) > 0 ? box.height / 2 / Math.abs(p.y - cy) : Number.POSITIVE_INFINITY,
-  );
-  const fromX = cx + (p.x - cx) * scale;
-  const fromY = cy + (p.y - cy) * scale;
-  const reachLength = Math.hypot(p.x - fromX, p.y - fromY);
-  ctx.strokeStyle = theme.ink;
-  ctx.lineWidth = 1.4 * unit;
-  if (scale < 1 && reachLength > ring) {
-    ctx.beginPath();
-    ctx.moveTo(fromX, fromY);
-    ctx.lineTo(p.x + ((fromX - p.x) * ring) / reachLength, p.y + ((fromY - p.y) * ring) / reachLength);
-    ctx.stroke();
-  }
-  ctx.beginPath();
-  ctx.arc(p.x, p.y, ring, 0, 2 * Math.PI);
-  ctx.stroke();
-  roundedRect(ctx, box, 5 * unit);
-  ctx.fillStyle = theme.background;
-  ctx.fill();
-  ctx.strokeStyle = theme.edge;
-  ctx.lineWidth = 1 * unit;
-  ctx.stroke();
-  lines.forEach((line, i) => {
-    fillTextCached(ctx, line, box.x + pad, box.y + pad + 0.76 * sizes.note * unit + i * lineHeight, {
-      font: noteFont,
-      color: theme.ink,
-    });
-  });
-}
-
-function roundedRect(ctx: CanvasRenderingContext2D, box: Box, r: number): void {
-  const { x, y, width: w, height: h } = box;
-  ctx.beginPath();
-  ctx.moveTo(x + r, y);
-  ctx.arcTo(x + w, y, x + w, y + h, r);
-  ctx.arcTo(x + w, y + h, x, y + h, r);
-  ctx.arcTo(x, y + h, x, y, r);
-  ctx.arcTo(x, y, x + w, y, r);
-  ctx.closePath();
-}
-
-interface LegendEntry {
-  label: string;
-  color: string;
-  outline?: string;
-  width?: number;
-  dash?: number[];
-  marker: "line" | "dot";
-}
-
-function legendEntries(series: readonly PlotSeries[], theme: Paint["theme"]): LegendEntry[] {
-  const entries: LegendEntry[] = [];
-  series.forEach((s, i) => {
-    if (isScatter(s)) {
-      if (s.classes && s.classNames)
-        s.classNames.forEach((name, k) => {
-          entries.push({
-            label: name,
-            color: theme.classes[k % theme.classes.length] as string,
-            outline: theme.classOutlines[k % theme.classOutlines.length] as string,
-            marker: "dot",
-          });
-        });
-      else if (s.name) entries.push({ label: s.name, color: s.color ?? (theme.classes[0] as string), marker: "dot" });
-      return;
-    }
-    if (s.name)
-      entries.push({
-        label: s.name,
-        color: s.color ?? (theme.series[i % theme.series.length] as string),
-        width: s.width ?? 2.5,
-        dash: s.dash ?? [],
-        marker: "line",
-      });
-  });
-  return entries.map((e) => ({ ...e, label: withMinusSigns(e.label) }));
-}
-
-function drawPlotLegend(
-  paint: Paint,
-  entries: LegendEntry[],
-  plot: Rect,
-  rect: Rect,
-  where: LegendCorner | "auto",
-  occupied: Pt[],
-  boxes: Box[],
-): Rect {
-  const { ctx, theme, unit } = paint;
-  const legendFont = font(sizes.legend * unit);
-  const pad = 9 * unit;
-  const sample = 28 * unit;
-  const row = sizes.legend * unit * 1.45;
-  const width = sample + 9 * unit + Math.max(...entries.map((e) => measureTextCached(e.label, legendFont))) + 2 * pad;
-  const height = entries.length * row - (row - sizes.legend * unit) + 2 * pad;
-  const inset = 8 * unit;
-  const corners: Record<LegendCorner, Box> = {
-    "top-left": { x: plot.x + inset, y: plot.y + inset, width, height },
-    "top-right": { x: plot.x + plot.width - inset - width, y: plot.y + inset, width, height },
-    "bottom-left": { x: plot.x + inset, y: plot.y + plot.height - inset - height, width, height },
-    "bottom-right": { x: plot.x + plot.width - inset - width, y: plot.y + plot.height - inset - height, width, height },
-  };
-  const order: LegendCorner[] = ["top-left", "top-right", "bottom-right", "bottom-left"];
-  const box =
-    where === "auto"
-      ? clampBox(
-          bestBox(
-            order.map((c) => corners[c]),
-            plot,
-            occupied,
-            boxes,
-            4 * unit,
-          ),
-          rect,
-        )
-      : clampBox(corners[where], rect);
-  roundedRect(ctx, box, 5 * unit);
-  ctx.fillStyle = withAlpha(theme.background, 0.9);
-  ctx.fill();
-  ctx.strokeStyle = theme.grid;
-  ctx.lineWidth = 1 * unit;
-  ctx.stroke();
-  entries.forEach((e, i) => {
-    const cy = box.y + pad + sizes.legend * unit * 0.5 + i * row;
-    drawLegendEntry(paint, e, box.x + pad, cy, sample);
-  });
-  return box;
-}
-
-/** The legend as one row, right-aligned on the line of the y axis title, above the data. */
-function drawLegendRow(paint: Paint, entries: LegendEntry[], rect: Rect, top: number): Rect {
-  const { unit } = paint;
-  const legendFont = font(sizes.legend * unit);
-  const sample = 28 * unit;
-  const widths = entries.map((e) => sample + 9 * unit + measureTextCached(e.label, legendFont));
-  const gap = 24 * unit;
-  const width = widths.reduce((sum, w) => sum + w, 0) + gap * (entries.length - 1);
-  const cy = top + sizes.axisTitle * unit * 0.55;
-  let x = rect.x + rect.width - width;
-  entries.forEach((e, i) => {
-    drawLegendEntry(paint, e, x, cy, sample);
-    x += (widths[i] as number) + gap;
-  });
-  return { x: rect.x + rect.width - width, y: top, width, height: sizes.axisTitle * unit * 1.2 };
-}
-
-/** One legend entry: its line sample (or dot) from `x0`, then its label, centred on `cy`. */
-function drawLegendEntry(paint: Paint, e: LegendEntry, x0: number, cy: number, sample: number): void {
-  const { ctx, theme, unit } = paint;
-  if (e.marker === "line") {
-    ctx.beginPath();
-    ctx.moveTo(x0, cy);
-    ctx.lineTo(x0 + sample, cy);
-    ctx.strokeStyle = e.color;
-    ctx.lineWidth = (e.width ?? 2.5) * unit;
-    ctx.lineCap = "butt";
-    ctx.setLineDash((e.dash ?? []).map((d) => d * unit));
-    ctx.stroke();
-    ctx.setLineDash([]);
-  } else {
-    ctx.beginPath();
-    ctx.arc(x0 + sample / 2, cy, 5.5 * unit, 0, 2 * Math.PI);
-    ctx.fillStyle = e.color;
-    ctx.fill();
-    ctx.strokeStyle = e.outline ?? theme.background;
-    ctx.lineWidth = 1 * unit;
-    ctx.stroke();
-  }
-  fillTextCached(ctx, e.label, x0 + sample + 9 * unit, cy + 0.365 * sizes.legend * unit, {
-    font: font(sizes.legend * unit),
-    color: theme.ink,
-  });
 }
