@@ -248,6 +248,34 @@ export function drawCallout(
   const lineHeight = sizes.note * unit * 1.3;
   const width = Math.max(...lines.map((l) => measureTextCached(l, noteFont))) + 2 * pad;
   const height = lines.length * lineHeight - 0.3 * sizes.note * unit + 2 * pad;
+  const box = calloutBox(p, width, height, callout.offset, unit, plot, occupied, boxes);
+  boxes.push(box);
+  drawPointer(paint, p, box);
+  roundedRect(ctx, box, 5 * unit);
+  ctx.fillStyle = theme.background;
+  ctx.fill();
+  ctx.strokeStyle = theme.edge;
+  ctx.lineWidth = 1 * unit;
+  ctx.stroke();
+  lines.forEach((line, i) => {
+    fillTextCached(ctx, line, box.x + pad, box.y + pad + 0.76 * sizes.note * unit + i * lineHeight, {
+      font: noteFont,
+      color: theme.ink,
+    });
+  });
+}
+
+/** Where a callout's box goes: at its offset, or near the point (then twice as far) where it covers least. */
+function calloutBox(
+  p: { x: number; y: number },
+  width: number,
+  height: number,
+  offset: readonly [number, number] | undefined,
+  unit: number,
+  plot: Rect,
+  occupied: Pt[],
+  boxes: Box[],
+): Box {
   const reach = 46 * unit;
   const directions = [
     [1, -1],
@@ -260,8 +288,8 @@ export function drawCallout(
     [-1.4, 0],
   ] as const;
   // Near the point first, then twice as far: the nearest box that covers least wins.
-  const centres: [number, number][] = callout.offset
-    ? [[callout.offset[0] * unit, callout.offset[1] * unit]]
+  const centres: [number, number][] = offset
+    ? [[offset[0] * unit, offset[1] * unit]]
     : [1, 2].flatMap((far) =>
         directions.map(([dx, dy]): [number, number] => [
           dx * (far * reach + width / 2),
@@ -269,9 +297,12 @@ export function drawCallout(
         ]),
       );
   const candidates = centres.map(([dx, dy]) => ({ x: p.x + dx - width / 2, y: p.y + dy - height / 2, width, height }));
-  const box = bestBox(candidates, plot, occupied, boxes, 2 * unit);
-  boxes.push(box);
-  // A ring around the point (its own colour stays visible) and a pointer from the box's edge to the ring.
+  return bestBox(candidates, plot, occupied, boxes, 2 * unit);
+}
+
+/** A ring around the point (its own colour stays visible) and a pointer from the box's edge to the ring. */
+function drawPointer(paint: Paint, p: { x: number; y: number }, box: Box): void {
+  const { ctx, theme, unit } = paint;
   const ring = 9 * unit;
   const cx = box.x + box.width / 2;
   const cy = box.y + box.height / 2;
@@ -293,18 +324,6 @@ export function drawCallout(
   ctx.beginPath();
   ctx.arc(p.x, p.y, ring, 0, 2 * Math.PI);
   ctx.stroke();
-  roundedRect(ctx, box, 5 * unit);
-  ctx.fillStyle = theme.background;
-  ctx.fill();
-  ctx.strokeStyle = theme.edge;
-  ctx.lineWidth = 1 * unit;
-  ctx.stroke();
-  lines.forEach((line, i) => {
-    fillTextCached(ctx, line, box.x + pad, box.y + pad + 0.76 * sizes.note * unit + i * lineHeight, {
-      font: noteFont,
-      color: theme.ink,
-    });
-  });
 }
 
 export function roundedRect(ctx: CanvasRenderingContext2D, box: Box, r: number): void {

@@ -322,9 +322,7 @@ function layoutPlot(paint: Paint, rect: Rect, options: PlotOptions, x: Axis, y: 
   const xTitleY = bottom - sizes.axisTitle * unit * 0.28;
   if (options.x.label) bottom -= sizes.axisTitle * unit * 1.25 + 4 * unit;
   // Tick labels: a digit's height plus room for descenders (and for exponents above).
-  const xScale = scaleOf(x);
-  const xHasSup = xScale.exponents;
-  const xLabelHeight = (xHasSup ? 0.98 : 0.76) * tickSize + 0.24 * tickSize;
+  const xLabelHeight = (scaleOf(x).exponents ? 0.98 : 0.76) * tickSize + 0.24 * tickSize;
   const plotBottom = bottom - xLabelHeight - sizes.tickGap * unit;
   const plotHeight = plotBottom - plotTop;
   if (plotHeight < 24 * unit)
@@ -334,9 +332,39 @@ function layoutPlot(paint: Paint, rect: Rect, options: PlotOptions, x: Axis, y: 
 
   const yTicks = plotTicks(y, plotHeight, { unit, vertical: true });
   const yLabelWidth = Math.max(0, ...yTicks.filter((t) => !t.minor).map((t) => tickWidth(t, tickFont, unit)));
-  let left = rect.x + yLabelWidth + sizes.tickGap * unit;
-  let right = rect.x + rect.width - sizes.bleed * unit;
-  // The x labels at the ends may reach past the data area: narrow it until they fit in rect.
+  const { left, right, xTicks } = fitXTicks(
+    paint,
+    rect,
+    x,
+    rect.x + yLabelWidth + sizes.tickGap * unit,
+    rect.x + rect.width - sizes.bleed * unit,
+  );
+  return {
+    plot: { x: left, y: plotTop, width: right - left, height: plotHeight },
+    xTicks,
+    yTicks,
+    titleY,
+    yTitleY,
+    xTitleY,
+  };
+}
+
+/**
+ * The data area's left and right ends and the x ticks: the labels at the ends may reach past
+ * the data area, so it is narrowed until they fit in `rect`.
+ */
+function fitXTicks(
+  paint: Paint,
+  rect: Rect,
+  x: Axis,
+  startLeft: number,
+  startRight: number,
+): { left: number; right: number; xTicks: Tick[] } {
+  const { unit } = paint;
+  const tickFont = font(sizes.tick * unit);
+  const xScale = scaleOf(x);
+  let left = startLeft;
+  let right = startRight;
   const overhang = (ticks: Tick[], width: number) => {
     let overLeft = 0;
     let overRight = 0;
@@ -364,14 +392,7 @@ function layoutPlot(paint: Paint, rect: Rect, options: PlotOptions, x: Axis, y: 
   const xTicks = plotTicks(x, width, { unit, vertical: false }).filter(
     (t) => t.minor || (overhang([t], width).overLeft <= 0 && overhang([t], width).overRight <= 0),
   );
-  return {
-    plot: { x: left, y: plotTop, width: right - left, height: plotHeight },
-    xTicks,
-    yTicks,
-    titleY,
-    yTitleY,
-    xTitleY,
-  };
+  return { left, right, xTicks };
 }
 
 /**
@@ -443,8 +464,6 @@ function drawGridAndAxes(
 ): void {
   const { ctx, theme, unit } = paint;
   const { plot, xTicks, yTicks } = layout;
-  const tickFont = font(sizes.tick * unit);
-  const tickSize = sizes.tick * unit;
   const xAt = (v: number) => toPixel(v, y.range[0]).x;
   const yAt = (v: number) => toPixel(x.range[0], v).y;
   const bottom = plot.y + plot.height;
@@ -489,13 +508,28 @@ function drawGridAndAxes(
     ctx.lineTo(xAt(t.value), bottom + length);
   }
   ctx.stroke();
+  drawTickLabels(paint, layout, scaleOf(x).exponents, xAt, yAt);
+}
 
+/** The labels of the major ticks: left of the y axis, under the x axis (lower when they carry exponents). */
+function drawTickLabels(
+  paint: Paint,
+  layout: Layout,
+  exponents: boolean,
+  xAt: (v: number) => number,
+  yAt: (v: number) => number,
+): void {
+  const { unit } = paint;
+  const { plot, xTicks, yTicks } = layout;
+  const tickFont = font(sizes.tick * unit);
+  const tickSize = sizes.tick * unit;
+  const bottom = plot.y + plot.height;
   for (const t of yTicks) {
     if (t.minor) continue;
     const w = tickWidth(t, tickFont, unit);
     drawTickLabel(paint, t, plot.x - sizes.tickGap * unit - w, yAt(t.value) + 0.365 * tickSize, tickFont);
   }
-  const ascent = (scaleOf(x).exponents ? 0.98 : 0.76) * tickSize;
+  const ascent = (exponents ? 0.98 : 0.76) * tickSize;
   for (const t of xTicks) {
     if (t.minor) continue;
     const w = tickWidth(t, tickFont, unit);
