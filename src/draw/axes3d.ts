@@ -284,6 +284,20 @@ function labelEdges(camera: OrbitCamera): {
   return { edges, candidates };
 }
 
+/** The unit direction on screen from the box's centre out through an edge's middle `mid`. */
+function outward(camera: OrbitCamera, mid: { x: number; y: number }, axis: 0 | 1 | 2): { dx: number; dy: number } {
+  const centre = camera.project([0.5, 0.5, 0.5]);
+  let dx = mid.x - centre.x;
+  let dy = mid.y - centre.y;
+  if (axis === 2) {
+    // The vertical axis is labelled straight out to its side.
+    dx = Math.sign(dx) || -1;
+    dy = 0;
+  }
+  const norm = Math.hypot(dx, dy) || 1;
+  return { dx: dx / norm, dy: dy / norm };
+}
+
 /** One edge's labels: a mark and a number at each tick, and the axis's name beside its middle. */
 function edgeLabels(
   camera: OrbitCamera,
@@ -303,18 +317,8 @@ function edgeLabels(
   const tickFont = font(16 * unit);
   const nameFont = font(19 * unit, "normal", "italic");
   const alternative = edge.chosen ? {} : { alternative: true };
-  const centre = camera.project([0.5, 0.5, 0.5]);
   const mid = camera.project(at(0.5));
-  let dx = mid.x - centre.x;
-  let dy = mid.y - centre.y;
-  if (a === 2) {
-    // The vertical axis is labelled straight out to its side.
-    dx = Math.sign(dx) || -1;
-    dy = 0;
-  }
-  const norm = Math.hypot(dx, dy) || 1;
-  dx /= norm;
-  dy /= norm;
+  const { dx, dy } = outward(camera, mid, a);
   const labels: AxisLabel[] = [];
   const add = (label: Pick<AxisLabel, "kind" | "text" | "x" | "y" | "from" | "width" | "height" | "room">) =>
     labels.push({ ...label, axis: a, shown: false, ...alternative });

@@ -19,6 +19,7 @@ import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
+import type { Plugin } from "esbuild";
 import { BUNDLE_DIR, ROOT } from "../paths.ts";
 
 /** The scene file compiled (or its compiled module reused) and imported; `variant` makes it another module (the studio's rehearsal). */
@@ -81,32 +82,7 @@ async function compile(absolute: string, variant: string | undefined, dir: strin
       "import.meta.filename": JSON.stringify(absolute),
       "import.meta.dirname": JSON.stringify(path.dirname(absolute)),
     },
-    plugins: [
-      {
-        name: "netreel-imports",
-        setup(b) {
-          // Only what is not compiled in: netreel itself, and packages (by their resolved file).
-          b.onResolve({ filter: /.*/ }, async (args) => {
-            if (args.kind === "entry-point" || args.pluginData === "netreel-resolving") return undefined;
-            const local = args.path.startsWith(".") || path.isAbsolute(args.path);
-            if (local && path.resolve(args.resolveDir, args.path) === sourceIndex) {
-              return { path: bundleIndex, external: true };
-            }
-            if (local || args.path.startsWith("node:")) return undefined;
-            const found = await b.resolve(args.path, {
-              kind: args.kind,
-              resolveDir: args.resolveDir,
-              pluginData: "netreel-resolving",
-            });
-            if (found.errors.length > 0) return { errors: found.errors };
-            if (found.external || found.path === sourceIndex) {
-              return { path: found.path === sourceIndex ? bundleIndex : args.path, external: true };
-            }
-            return { path: pathToFileURL(found.path).href, external: true };
-          });
-        },
-      },
-    ],
+    plugins: [netreelImports(sourceIndex, bundleIndex)],
   });
   const code = (result.outputFiles[0] as { text: string }).text;
   const source = variant === undefined ? code : `${code}\n// ${variant}\n`;
@@ -122,6 +98,34 @@ async function compile(absolute: string, variant: string | undefined, dir: strin
     writeAtomically(manifest, JSON.stringify({ output: path.basename(output), inputs } satisfies Manifest));
   }
   return output;
+}
+
+/** Keeps out of the compiled module only netreel itself (the bundle's copy) and packages (by their resolved file). */
+function netreelImports(sourceIndex: string, bundleIndex: string): Plugin {
+  return {
+    name: "netreel-imports",
+    setup(b) {
+      // Only what is not compiled in: netreel itself, and packages (by their resolved file).
+      b.onResolve({ filter: /.*/ }, async (args) => {
+        if (args.kind === "entry-point" || args.pluginData === "netreel-resolving") return undefined;
+        const local = args.path.startsWith(".") || path.isAbsolute(args.path);
+        if (local && path.resolve(args.resolveDir, args.path) === sourceIndex) {
+          return { path: bundleIndex, external: true };
+        }
+        if (local || args.path.startsWith("node:")) return undefined;
+        const found = await b.resolve(args.path, {
+          kind: args.kind,
+          resolveDir: args.resolveDir,
+          pluginData: "netreel-resolving",
+        });
+        if (found.errors.length > 0) return { errors: found.errors };
+        if (found.external || found.path === sourceIndex) {
+          return { path: found.path === sourceIndex ? bundleIndex : args.path, external: true };
+        }
+        return { path: pathToFileURL(found.path).href, external: true };
+      });
+    },
+  };
 }
 
 function writeAtomically(file: string, text: string): void {
