@@ -1,8 +1,8 @@
 import path from "node:path";
 import { parseArgs } from "node:util";
-import { createCanvas, ImageData } from "canvas";
+import { type Canvas, type CanvasRenderingContext2D, createCanvas, ImageData } from "canvas";
 import { font, registerFonts } from "../draw/fonts.ts";
-import { themeNamed } from "../draw/theme.ts";
+import { type Theme, themeNamed } from "../draw/theme.ts";
 import { writeFileAtomically } from "../files/index.ts";
 import { SceneSession } from "../render/session.ts";
 import type { ThemeName } from "../scene/index.ts";
@@ -161,18 +161,15 @@ export async function writeSheet(options: {
       const frame = await session.draw(index);
       scratch.getContext("2d").putImageData(new ImageData(rgba(frame.raw as Buffer), width, height), 0, 0);
       frame.release?.();
-      const x = gap + (k % columns) * (thumbW + gap);
-      const y = gap + Math.floor(k / columns) * (thumbH + label + gap);
-      ctx.drawImage(scratch, x, y, thumbW, thumbH);
-      ctx.strokeStyle = theme.muted;
-      ctx.lineWidth = 1;
-      ctx.strokeRect(x - 0.5, y - 0.5, thumbW + 1, thumbH + 1);
+      const at = {
+        x: gap + (k % columns) * (thumbW + gap),
+        y: gap + Math.floor(k / columns) * (thumbH + label + gap),
+        width: thumbW,
+        height: thumbH,
+      };
       const time = index / fps;
       const beat = beats.filter((b) => time >= b.start && b.end > b.start).at(-1)?.name;
-      ctx.fillStyle = theme.ink;
-      ctx.font = font(13);
-      ctx.textBaseline = "top";
-      ctx.fillText(`${clock(time)}  frame ${index}${beat ? `  ${beat}` : ""}`, x, y + thumbH + 5);
+      drawThumbnail(ctx, scratch, at, `${clock(time)}  frame ${index}${beat ? `  ${beat}` : ""}`, theme);
     }
     const dark = options.theme === "dark" ? "-dark" : "";
     const out = options.out ?? path.join("output", `${session.meta.name}-sheet${dark}.png`);
@@ -183,6 +180,25 @@ export async function writeSheet(options: {
   } finally {
     await session.kill();
   }
+}
+
+/** A frame scaled down into `at`, framed, with its caption (time, frame, beat) under it. */
+function drawThumbnail(
+  ctx: CanvasRenderingContext2D,
+  frame: Canvas,
+  at: { x: number; y: number; width: number; height: number },
+  caption: string,
+  theme: Theme,
+): void {
+  const { x, y, width, height } = at;
+  ctx.drawImage(frame, x, y, width, height);
+  ctx.strokeStyle = theme.muted;
+  ctx.lineWidth = 1;
+  ctx.strokeRect(x - 0.5, y - 0.5, width + 1, height + 1);
+  ctx.fillStyle = theme.ink;
+  ctx.font = font(13);
+  ctx.textBaseline = "top";
+  ctx.fillText(caption, x, y + height + 5);
 }
 
 /** 1:05.3 */
