@@ -86,6 +86,14 @@ type StudioEvent =
  * frames of the listed scenes and files in output/, and nothing else: scenes are named by an
  * id from its list, never by a path the request chooses.
  */
+/** A render the page asked for: the scene by name and file, the format and the theme. */
+interface RenderAsk {
+  scene: string;
+  file: string;
+  format: FormatName;
+  theme: ThemeName;
+}
+
 export class Studio {
   readonly root: string;
   private readonly options: StudioOptions;
@@ -461,23 +469,25 @@ export class Studio {
   }
 
   /** Starts a full render of a scene at its defaults (the page's theme); progress goes to the page. */
+  /** What a Render request asks for, checked. */
+  private async renderRequest(request: IncomingMessage): Promise<RenderAsk> {
+    const body = await this.body(request);
+    const scene = String(body.scene ?? "");
+    const file = this.scenes.get(scene);
+    if (!file) throw new PreviewRequestError(`no scene ${JSON.stringify(scene)} in this studio`, 404);
+    const format = (body.format ?? "mp4") as FormatName;
+    if (!["mp4", "webm", "gif"].includes(format)) throw new PreviewRequestError("format must be mp4, webm or gif");
+    return { scene, file, format, theme: body.theme === "dark" ? "dark" : "light" };
+  }
+
   private async startRender(request: IncomingMessage, response: ServerResponse): Promise<void> {
-    let scene: string;
-    let file: string;
-    let format: FormatName;
-    let theme: ThemeName;
+    let asked: RenderAsk;
     try {
-      const body = await this.body(request);
-      scene = String(body.scene ?? "");
-      const found = this.scenes.get(scene);
-      if (!found) throw new PreviewRequestError(`no scene ${JSON.stringify(scene)} in this studio`, 404);
-      file = found;
-      format = (body.format ?? "mp4") as FormatName;
-      if (!["mp4", "webm", "gif"].includes(format)) throw new PreviewRequestError("format must be mp4, webm or gif");
-      theme = body.theme === "dark" ? "dark" : "light";
+      asked = await this.renderRequest(request);
     } catch (error) {
       return this.requestError(response, error);
     }
+    const { scene, file, format, theme } = asked;
     if (this.render) {
       return this.json(response, 409, { message: `a render of ${this.render.scene} is running; stop it or wait` });
     }
