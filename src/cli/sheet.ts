@@ -161,15 +161,10 @@ export async function writeSheet(options: {
       const frame = await session.draw(index);
       scratch.getContext("2d").putImageData(new ImageData(rgba(frame.raw as Buffer), width, height), 0, 0);
       frame.release?.();
-      const at = {
-        x: gap + (k % columns) * (thumbW + gap),
-        y: gap + Math.floor(k / columns) * (thumbH + label + gap),
-        width: thumbW,
-        height: thumbH,
-      };
-      const time = index / fps;
-      const beat = beats.filter((b) => time >= b.start && b.end > b.start).at(-1)?.name;
-      drawThumbnail(ctx, scratch, at, `${clock(time)}  frame ${index}${beat ? `  ${beat}` : ""}`, theme);
+      const x = gap + (k % columns) * (thumbW + gap);
+      const y = gap + Math.floor(k / columns) * (thumbH + label + gap);
+      const caption = thumbnailCaption(index, fps, beats);
+      drawThumbnail(ctx, scratch, { x, y, width: thumbW, height: thumbH }, caption, theme);
     }
     const dark = options.theme === "dark" ? "-dark" : "";
     const out = options.out ?? path.join("output", `${session.meta.name}-sheet${dark}.png`);
@@ -180,6 +175,13 @@ export async function writeSheet(options: {
   } finally {
     await session.kill();
   }
+}
+
+/** "0:04.5  frame 135  training": when the frame is, its number, and the beat it is in. */
+function thumbnailCaption(index: number, fps: number, beats: readonly { name: string; start: number; end: number }[]) {
+  const time = index / fps;
+  const beat = beats.filter((b) => time >= b.start && b.end > b.start).at(-1)?.name;
+  return `${clock(time)}  frame ${index}${beat ? `  ${beat}` : ""}`;
 }
 
 /** A frame scaled down into `at`, framed, with its caption (time, frame, beat) under it. */

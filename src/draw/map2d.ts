@@ -1,9 +1,9 @@
 import { type Canvas, type CanvasRenderingContext2D, createCanvas } from "canvas";
 import { classColours } from "./classes.ts";
 import { rgbOf } from "./colour.ts";
-import type { Rect } from "./geometry.ts";
 import { stampsFor } from "./dots.ts";
 import { font } from "./fonts.ts";
+import type { Rect } from "./geometry.ts";
 import type { Paint } from "./paint.ts";
 import { smoothstep } from "./smoothstep.ts";
 import { fillTextCached, measureTextCached } from "./textcache.ts";
@@ -271,7 +271,9 @@ function drawTint(ctx: CanvasRenderingContext2D, regions: ClassRegions, theme: T
  * have different classes a and b, the crossing is where the line between them makes
  * output a equal output b (linear along the edge, so neighbouring cells share it exactly);
  * a cell's two crossings are joined by a segment, and where three or four classes meet in a
- * cell, its crossings are joined at their mean point.
+ * cell, its crossings are joined at their mean point. Long on purpose: one pass over the cells
+ * reusing its scratch arrays (this runs for every cell of every frame's class map); cut in two,
+ * a cell's crossings and their joining would pass eight values between them.
  */
 function traceClassBoundaries(pen: FadingPen, regions: ClassRegions, box: Rect): void {
   const { values, size, classes } = regions;
@@ -329,7 +331,14 @@ function traceClassBoundaries(pen: FadingPen, regions: ClassRegions, box: Rect):
           my += (ys[k] as number) / n;
         }
         for (let k = 0; k < n; k++) {
-          pen.segment(i, j, x0 + mx * cell, y0 + my * cell, x0 + (xs[k] as number) * cell, y0 + (ys[k] as number) * cell);
+          pen.segment(
+            i,
+            j,
+            x0 + mx * cell,
+            y0 + my * cell,
+            x0 + (xs[k] as number) * cell,
+            y0 + (ys[k] as number) * cell,
+          );
         }
       }
     }

@@ -308,20 +308,7 @@ export class Preview {
       // The old version finishes the frames it was asked for (or is stopped within a second).
       if (previous && previous.session !== session) void previous.session.close();
       this.version++;
-      const { meta, frames } = session;
-      const info: SceneInfo = {
-        id: view.scene,
-        name: meta.name,
-        width: meta.width,
-        height: meta.height,
-        fps: meta.fps,
-        duration: meta.duration,
-        frames,
-        trains: meta.trains,
-        timeline: prepared.timeline ?? { beats: null, epochs: null },
-        version: this.version,
-        view,
-      };
+      const info = sceneInfo(view, session, prepared.timeline, this.version);
       this.loaded = { key, id: view.scene, file, view, session, info, files, drawn: -1 };
       const hadError = this.failure !== null;
       this.failure = null;
@@ -330,18 +317,22 @@ export class Preview {
     } catch (error) {
       if (drawer !== previous?.session.drawer) void drawer.kill();
       // A file changed while this version loaded: its failure no longer matters, the next load follows.
-      if (files !== this.files) return;
-      const page = this.toPageError(view.scene, error);
-      this.failure = { key, files, error: page };
-      this.options.emit({ type: "error", error: page });
-      const where = page.where ? ` (${page.where.file}:${page.where.line}:${page.where.column})` : "";
-      this.options.log?.(`studio: ${page.message}${where}`);
+      if (files === this.files) this.failed(view, key, files, error);
     } finally {
       if (this.training === training) this.training = null;
       if (this.loading === drawer) this.loading = null;
       // Not at once: a new process starting would slow the frame the page is about to ask for.
       this.scheduleSpare();
     }
+  }
+
+  /** A version that failed to load: the page is told, and so is the log. */
+  private failed(view: View, key: string, files: number, error: unknown): void {
+    const page = this.toPageError(view.scene, error);
+    this.failure = { key, files, error: page };
+    this.options.emit({ type: "error", error: page });
+    const where = page.where ? ` (${page.where.file}:${page.where.line}:${page.where.column})` : "";
+    this.options.log?.(`studio: ${page.message}${where}`);
   }
 
   /** The warm process if it imported today's netreel, else a new one. */
@@ -476,4 +467,27 @@ export function codeExcerpt(file: string, line: number, column: number): string 
     if (n === line) out.push(`  ${" ".repeat(width)} | ${" ".repeat(Math.max(0, column - 1))}^`);
   }
   return out.join("\n");
+}
+
+/** What the page learns of a loaded version of a scene. */
+function sceneInfo(
+  view: View,
+  session: SceneSession,
+  timeline: SceneInfo["timeline"] | null | undefined,
+  version: number,
+): SceneInfo {
+  const { meta, frames } = session;
+  return {
+    id: view.scene,
+    name: meta.name,
+    width: meta.width,
+    height: meta.height,
+    fps: meta.fps,
+    duration: meta.duration,
+    frames,
+    trains: meta.trains,
+    timeline: timeline ?? { beats: null, epochs: null },
+    version,
+    view,
+  };
 }
