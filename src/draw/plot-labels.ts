@@ -12,6 +12,17 @@ import { sizes } from "./plot-ticks.ts";
 import { fillTextCached, measureTextCached } from "./textcache.ts";
 import { withAlpha } from "./theme.ts";
 
+/**
+ * What a mark is placed among: the data area, the data-to-pixel mapping, the data's pixels and
+ * the boxes already placed (a mark's label adds its own).
+ */
+export interface Marks {
+  plot: Rect;
+  toPixel: ToPixel;
+  occupied: Pt[];
+  boxes: Box[];
+}
+
 export function isScatter(s: PlotSeries): s is ScatterSeries {
   return s.kind === "scatter";
 }
@@ -172,14 +183,8 @@ export function placeLabel(
   fillTextCached(ctx, text, box.x + pad, box.y + pad + 0.8 * sizes.note * unit, { font: noteFont, color });
 }
 
-export function drawLabelledPoint(
-  paint: Paint,
-  point: LabelledPoint,
-  plot: Rect,
-  toPixel: ToPixel,
-  occupied: Pt[],
-  boxes: Box[],
-): void {
+export function drawLabelledPoint(paint: Paint, point: LabelledPoint, marks: Marks): void {
+  const { plot, toPixel, occupied, boxes } = marks;
   const { ctx, theme, unit } = paint;
   const p = toPixel(point.at[0], point.at[1]);
   if (!onPlot(p, plot)) return;
@@ -194,14 +199,8 @@ export function drawLabelledPoint(
   placeLabel(paint, withMinusSigns(point.label), p, radius, plot, occupied, boxes, theme.ink);
 }
 
-export function drawArrow(
-  paint: Paint,
-  arrow: PlotArrow,
-  plot: Rect,
-  toPixel: ToPixel,
-  occupied: Pt[],
-  boxes: Box[],
-): void {
+export function drawArrow(paint: Paint, arrow: PlotArrow, marks: Marks): void {
+  const { plot, toPixel, occupied, boxes } = marks;
   const { ctx, theme, unit } = paint;
   const a = toPixel(arrow.from[0], arrow.from[1]);
   const b = toPixel(arrow.to[0], arrow.to[1]);
@@ -231,14 +230,8 @@ export function drawArrow(
     placeLabel(paint, withMinusSigns(arrow.label), a, 0, plot, occupied, boxes, color, { x: -ux, y: -uy });
 }
 
-export function drawCallout(
-  paint: Paint,
-  callout: PlotCallout,
-  plot: Rect,
-  toPixel: ToPixel,
-  occupied: Pt[],
-  boxes: Box[],
-): void {
+export function drawCallout(paint: Paint, callout: PlotCallout, marks: Marks): void {
+  const { plot, toPixel, occupied, boxes } = marks;
   const { ctx, theme, unit } = paint;
   const p = toPixel(callout.at[0], callout.at[1]);
   if (!onPlot(p, plot)) return;

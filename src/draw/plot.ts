@@ -11,6 +11,7 @@ import {
   drawCallout,
   drawLabelledPoint,
   isScatter,
+  type Marks,
   occupancy,
   onPlot,
   type Pt,
@@ -194,20 +195,21 @@ export function drawPlot(paint: Paint, rect: Rect, options: PlotOptions): PlotFr
   const lines = series.map((s) => (isScatter(s) ? [] : seriesPixels(s, x, plot, toPixel)));
   const occupied = occupancy(series, lines, options, toPixel, paint);
   const boxes: Box[] = [];
+  const marks: Marks = { plot, toPixel, occupied, boxes };
 
   ctx.save();
   ctx.beginPath();
   const bleed = sizes.bleed * unit;
   ctx.rect(plot.x - bleed, plot.y - bleed, plot.width + 2 * bleed, plot.height + 2 * bleed);
   ctx.clip();
-  for (const ref of options.references ?? []) drawReference(paint, ref, plot, toPixel, occupied, boxes);
+  for (const ref of options.references ?? []) drawReference(paint, ref, marks);
   series.forEach((s, i) => {
-    if (isScatter(s)) drawScatter(paint, s, plot, toPixel, occupied, boxes);
+    if (isScatter(s)) drawScatter(paint, s, marks);
     else drawLine(paint, s, i, lines[i] as Pt[], x, plot, toPixel);
   });
-  for (const arrow of options.arrows ?? []) drawArrow(paint, arrow, plot, toPixel, occupied, boxes);
-  for (const point of options.points ?? []) drawLabelledPoint(paint, point, plot, toPixel, occupied, boxes);
-  for (const callout of options.callouts ?? []) drawCallout(paint, callout, plot, toPixel, occupied, boxes);
+  for (const arrow of options.arrows ?? []) drawArrow(paint, arrow, marks);
+  for (const point of options.points ?? []) drawLabelledPoint(paint, point, marks);
+  for (const callout of options.callouts ?? []) drawCallout(paint, callout, marks);
   ctx.restore();
 
   const entries = legendEntries(series, theme);
@@ -666,7 +668,8 @@ function drawLine(
   }
 }
 
-function drawScatter(paint: Paint, s: ScatterSeries, plot: Rect, toPixel: ToPixel, occupied: Pt[], boxes: Box[]): void {
+function drawScatter(paint: Paint, s: ScatterSeries, marks: Marks): void {
+  const { plot, toPixel, occupied, boxes } = marks;
   const { ctx, theme, unit } = paint;
   const radius = (s.radius ?? 5) * unit;
   for (let i = 0; i < s.xs.length; i++) {
@@ -695,14 +698,8 @@ function pointColors(paint: Paint, s: ScatterSeries, i: number): [string, string
   return [s.color ?? (theme.classes[0] as string), theme.background];
 }
 
-function drawReference(
-  paint: Paint,
-  ref: ReferenceLine,
-  plot: Rect,
-  toPixel: ToPixel,
-  occupied: Pt[],
-  boxes: Box[],
-): void {
+function drawReference(paint: Paint, ref: ReferenceLine, marks: Marks): void {
+  const { plot, toPixel, occupied, boxes } = marks;
   const { ctx, theme, unit } = paint;
   const color = ref.color ?? theme.muted;
   const horizontal = ref.y !== undefined;
