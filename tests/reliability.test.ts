@@ -18,6 +18,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, test } from "node:test";
 import { fileURLToPath } from "node:url";
+import { openSink } from "../src/video/index.ts";
 import { assertUntouched, folderWith, noneRunning, OLD, type Outcome, render } from "./render-process.ts";
 
 const root = path.resolve(fileURLToPath(import.meta.url), "../..");
@@ -319,6 +320,29 @@ describe("leftovers of renders that died are cleaned", () => {
     assert.equal(outcome.code, 0, outcome.stderr);
     assert.deepEqual(readdirSync(dir).sort(), [live, "clip.mp4", "old-frames"].sort());
     assert.equal(readFileSync(path.join(dir, "old-frames", "frame-00000.png"), "utf8"), "kept");
+  });
+});
+
+describe("a frames folder stopped while frames are being written", () => {
+  // Seen once in the signal sweep under load: a frame written while the folder was removed
+  // left `.frames.partial-PID` behind. The abort now waits for the frames in flight.
+  test("abort settles every frame write before it removes the folder: nothing is left", async () => {
+    const dir = mkdtempSync(path.join(work, "png-abort-"));
+    const target = path.join(dir, "frames");
+    const sink = openSink({ format: "png", target, width: 8, height: 8, fps: 1, ffmpegPath: "ffmpeg", preview: false });
+    const png = Buffer.alloc(8 << 20, 1); // large enough that the writes are still going when abort is called
+    const settled: boolean[] = [];
+    const writes = [0, 1, 2, 3].map((i) =>
+      sink.write({ png }, i).then(
+        () => settled.push(true),
+        () => settled.push(true),
+      ),
+    );
+    await sink.abort();
+    assert.equal(settled.length, 4, "every write had settled when abort returned");
+    assert.deepEqual(readdirSync(dir), [], "no temporary folder left");
+    await Promise.all(writes);
+    assert.deepEqual(readdirSync(dir), [], "and none made afterwards");
   });
 });
 

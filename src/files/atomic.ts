@@ -58,7 +58,8 @@ export class AtomicOutput {
   discard(): void {
     if (this.settled) return;
     this.settled = true;
-    rmSync(this.temporary, { recursive: true, force: true });
+    // Retried: a file some other part of the process was still writing there can appear while it goes.
+    rmSync(this.temporary, { recursive: true, force: true, maxRetries: 3 });
   }
 }
 

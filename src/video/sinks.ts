@@ -196,6 +196,9 @@ class PngFolderSink implements Sink {
   readonly target: string;
   readonly needs = "png";
   private readonly output: AtomicOutput;
+  /** Frames being written: an abort waits for them, else one could land in the folder while it is removed. */
+  private readonly writing = new Set<Promise<void>>();
+  private aborted = false;
 
   constructor(options: SinkOptions) {
     this.target = options.target;
@@ -204,10 +207,17 @@ class PngFolderSink implements Sink {
   }
 
   async write(frame: Frame, index: number): Promise<void> {
+    if (this.aborted) return;
     const name = `frame-${String(index).padStart(5, "0")}.png`;
-    await writeFile(path.join(this.output.temporary, name), pngOf(frame)).catch((error: NodeJS.ErrnoException) => {
-      throw naming(error, path.join(this.target, name));
-    });
+    const written = writeFile(path.join(this.output.temporary, name), pngOf(frame));
+    this.writing.add(written);
+    try {
+      await written;
+    } catch (error) {
+      throw naming(error as NodeJS.ErrnoException, path.join(this.target, name));
+    } finally {
+      this.writing.delete(written);
+    }
   }
 
   async finish(): Promise<void> {}
@@ -217,6 +227,8 @@ class PngFolderSink implements Sink {
   }
 
   async abort(): Promise<void> {
+    this.aborted = true;
+    await Promise.allSettled([...this.writing]);
     this.output.discard();
   }
 }
