@@ -67,4 +67,8 @@ else
 fi
 
 node -e "require('canvas')" 2>/dev/null || { say "node-canvas failed to load after install"; exit 1; }
+# netreel runs from a bundle of src/ (scripts/bundle.cjs); built now, so that the first render
+# (or the first test files, all at once) does not build it.
+node -e "process.exit(require('./scripts/bundle.cjs').bundleDir() === null ? 1 : 0)" ||
+  say "could not build netreel's bundle; it will run from src/ through tsx (slower to start)"
 say "ready"
