@@ -1,8 +1,9 @@
 import { DataError } from "../data/index.ts";
+import { fileSystemReason, OutputPathError } from "../files/index.ts";
 import { Interrupted, RenderRequestError, SceneFailure, SceneFileError } from "../render/errors.ts";
 import { SceneError } from "../scene/index.ts";
 import { ConfigError, DivergenceError, RunFileError } from "../train/index.ts";
-import { EncoderError, FfmpegNotFoundError, fileSystemReason, OutputPathError } from "../video/index.ts";
+import { EncoderError, FfmpegNotFoundError } from "../video/index.ts";
 
 /**
  * Exit codes: 0 success, 1 a failure while working, 2 a bad command line, input file or

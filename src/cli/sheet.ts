@@ -1,12 +1,11 @@
 import path from "node:path";
-import { parseArgs } from "node:util";
 import { type Canvas, type CanvasRenderingContext2D, createCanvas, ImageData } from "canvas";
 import { font, registerFonts } from "../draw/fonts.ts";
 import { type Theme, themeNamed } from "../draw/theme.ts";
-import { writeFileAtomically } from "../files/index.ts";
+import { prepareTarget, writeFileAtomically } from "../files/index.ts";
 import { SceneSession } from "../render/session.ts";
 import type { ThemeName } from "../scene/index.ts";
-import { prepareTarget } from "../video/index.ts";
+import { commandArgs } from "./args.ts";
 import { EXIT, parseArgsError, report, UsageError } from "./errors.ts";
 import { InterruptWatch } from "./interrupts.ts";
 
@@ -34,19 +33,13 @@ export async function sheetCommand(argv: string[]): Promise<number> {
   let verbose = argv.includes("--verbose");
   const interrupts = new InterruptWatch();
   try {
-    const { values, positionals } = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      options: {
-        count: { type: "string" },
-        every: { type: "string" },
-        columns: { type: "string" },
-        width: { type: "string" },
-        theme: { type: "string" },
-        out: { type: "string" },
-        verbose: { type: "boolean", default: false },
-        help: { type: "boolean", default: false },
-      },
+    const { values, positionals } = commandArgs(argv, {
+      count: { type: "string" },
+      every: { type: "string" },
+      columns: { type: "string" },
+      width: { type: "string" },
+      theme: { type: "string" },
+      out: { type: "string" },
     });
     verbose = values.verbose;
     if (values.help) {

@@ -1,7 +1,7 @@
 import { spawn } from "node:child_process";
-import { parseArgs } from "node:util";
 import { Interrupted } from "../render/errors.ts";
 import { Studio } from "../studio/server.ts";
+import { commandArgs } from "./args.ts";
 import { EXIT, parseArgsError, report, UsageError } from "./errors.ts";
 import { InterruptWatch } from "./interrupts.ts";
 
@@ -77,17 +77,11 @@ export async function studioCommand(argv: string[]): Promise<number> {
 
 /** The studio's command line, checked: one line for each bad value. */
 function parseStudioArgs(argv: string[]) {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    options: {
-      port: { type: "string" },
-      open: { type: "boolean", default: false },
-      "frame-timeout": { type: "string" },
-      quiet: { type: "boolean", default: false },
-      verbose: { type: "boolean", default: false },
-      help: { type: "boolean", default: false },
-    },
+  const { values, positionals } = commandArgs(argv, {
+    port: { type: "string" },
+    open: { type: "boolean", default: false },
+    "frame-timeout": { type: "string" },
+    quiet: { type: "boolean", default: false },
   });
   if (values.help) return { values, scene: undefined, port: 0, timeout: 10 };
   if (positionals.length > 1) throw new UsageError("studio opens one scene at a time (it lists the others)");

@@ -1,6 +1,5 @@
 import { existsSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import path from "node:path";
-import { parseArgs } from "node:util";
 import pixelmatch from "pixelmatch";
 import { PNG } from "pngjs";
 import { makeFolders, writeFileAtomically } from "../files/index.ts";
@@ -8,6 +7,7 @@ import { Interrupted } from "../render/errors.ts";
 import { messageOf } from "../render/frames.ts";
 import { MOTION } from "../render/motion.ts";
 import { renderSnapshots, SNAPSHOT_SIZE, type SnapshotFrame } from "../render/session.ts";
+import { commandArgs } from "./args.ts";
 import { EXIT, parseArgsError, report, UsageError } from "./errors.ts";
 import { InterruptWatch } from "./interrupts.ts";
 import { checkSceneMotion } from "./motion.ts";
@@ -59,16 +59,10 @@ export async function testCommand(argv: string[]): Promise<number> {
   /** Snapshot files written or updated so far (a signal's message must not say "nothing was written"). */
   const written: string[] = [];
   try {
-    const { values, positionals } = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      options: {
-        update: { type: "boolean", default: false },
-        motion: { type: "boolean", default: false },
-        "no-motion": { type: "boolean", default: false },
-        verbose: { type: "boolean", default: false },
-        help: { type: "boolean", default: false },
-      },
+    const { values, positionals } = commandArgs(argv, {
+      update: { type: "boolean", default: false },
+      motion: { type: "boolean", default: false },
+      "no-motion": { type: "boolean", default: false },
     });
     verbose = values.verbose;
     if (values.help) {

@@ -1,8 +1,8 @@
 import { existsSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
-import { parseArgs } from "node:util";
 import { prepareTarget } from "../files/index.ts";
 import { ConfigError, jsonSyntaxPlace, placeConfigError, type Run, saveRunAsync, trainAsync } from "../train/index.ts";
+import { commandArgs } from "./args.ts";
 import { EXIT, parseArgsError, report, UsageError } from "./errors.ts";
 import { formatBytes } from "./format.ts";
 import { InterruptWatch } from "./interrupts.ts";
@@ -34,15 +34,9 @@ export async function trainCommand(argv: string[]): Promise<number> {
   let configText: string | undefined;
   const interrupts = new InterruptWatch();
   try {
-    const { values, positionals } = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      options: {
-        out: { type: "string" },
-        quiet: { type: "boolean", default: false },
-        verbose: { type: "boolean", default: false },
-        help: { type: "boolean", default: false },
-      },
+    const { values, positionals } = commandArgs(argv, {
+      out: { type: "string" },
+      quiet: { type: "boolean", default: false },
     });
     verbose = values.verbose;
     if (values.help) {

@@ -1,11 +1,10 @@
 import { readdirSync, statSync } from "node:fs";
 import path from "node:path";
-import { writeFileAtomically } from "../files/index.ts";
+import { checkTarget, prepareTarget, writeFileAtomically } from "../files/index.ts";
 import type { Seed } from "../random/index.ts";
 import type { ThemeName } from "../scene/index.ts";
 import type { TrainProgress } from "../train/index.ts";
 import {
-  checkTarget,
   EncoderError,
   EncoderInterrupted,
   extensionOf,
@@ -14,7 +13,6 @@ import {
   gifGeometry,
   needsEvenSize,
   openSink,
-  prepareTarget,
   probeFfmpeg,
   type Sink,
   webVtt,

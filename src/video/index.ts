@@ -1,12 +1,3 @@
-export {
-  AtomicOutput,
-  checkTarget,
-  fileSystemReason,
-  type OutputKind,
-  OutputPathError,
-  prepareTarget,
-  removeStale,
-} from "../files/index.ts";
 export { type FfmpegLocation, FfmpegNotFoundError, findFfmpeg } from "./ffmpeg.ts";
 export {
   type EncodeSettings,
