@@ -10,39 +10,39 @@ const systemFfmpeg = execFileSync("sh", ["-c", "command -v ffmpeg"], { encoding:
 const empty = mkdtempSync(path.join(tmpdir(), "netreel-nopath-"));
 
 describe("finding ffmpeg: FFMPEG_PATH, then ffmpeg-static, then the PATH", () => {
-  test("FFMPEG_PATH wins when it runs", () => {
-    assert.deepEqual(findFfmpeg({ ...process.env, FFMPEG_PATH: systemFfmpeg }), {
-      path: systemFfmpeg,
-      source: "FFMPEG_PATH",
-    });
+  test("FFMPEG_PATH wins when it runs; the one run that shows it works lists its encoders", async () => {
+    const found = await findFfmpeg({ env: { ...process.env, FFMPEG_PATH: systemFfmpeg } });
+    assert.deepEqual([found.path, found.source], [systemFfmpeg, "FFMPEG_PATH"]);
+    for (const encoder of ["libx264", "libvpx-vp9", "gif", "png"]) assert.ok(found.encoders.has(encoder), encoder);
+    assert.ok(!found.encoders.has("Encoders:"), "only encoder names");
   });
 
-  test("FFMPEG_PATH that does not run is an error, not a silent fallback", () => {
+  test("FFMPEG_PATH that does not run is an error, not a silent fallback", async () => {
     const fake = path.join(empty, "not-ffmpeg");
     writeFileSync(fake, "#!/bin/sh\nexit 3\n");
     chmodSync(fake, 0o755);
-    assert.throws(
-      () => findFfmpeg({ ...process.env, FFMPEG_PATH: fake }),
-      /FFMPEG_PATH is set to .*not-ffmpeg, which does not run as ffmpeg/,
+    await assert.rejects(
+      findFfmpeg({ env: { ...process.env, FFMPEG_PATH: fake } }),
+      /FFMPEG_PATH is set to .*not-ffmpeg, which does not run as ffmpeg \(asked for its encoders: exit 3\); fix or unset it/,
     );
-    assert.throws(
-      () => findFfmpeg({ ...process.env, FFMPEG_PATH: "/no/such/ffmpeg" }),
+    await assert.rejects(
+      findFfmpeg({ env: { ...process.env, FFMPEG_PATH: "/no/such/ffmpeg" } }),
       /which does not exist; fix or unset it/,
     );
   });
 
-  test("without FFMPEG_PATH, the PATH's ffmpeg is found (ffmpeg-static has no binary on this network)", () => {
+  test("without FFMPEG_PATH, the PATH's ffmpeg is found (ffmpeg-static has no binary on this network)", async () => {
     const env = { ...process.env };
     delete env.FFMPEG_PATH;
-    const found = findFfmpeg(env);
+    const found = await findFfmpeg({ env });
     assert.ok(found.source === "PATH" || found.source === "ffmpeg-static");
   });
 
-  test("with none of the three, one message names them all", () => {
+  test("with none of the three, one message names them all", async () => {
     const env: NodeJS.ProcessEnv = { ...process.env, PATH: empty };
     delete env.FFMPEG_PATH;
-    assert.throws(
-      () => findFfmpeg(env),
+    await assert.rejects(
+      findFfmpeg({ env }),
       (error: Error) =>
         error instanceof FfmpegNotFoundError &&
         /FFMPEG_PATH is not set, the ffmpeg-static package has no binary, and there is no ffmpeg on the PATH/.test(

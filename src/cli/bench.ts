@@ -165,7 +165,7 @@ async function benchRender(): Promise<void> {
     // End to end against the floor, in rounds run back to back so that each ratio compares
     // runs made under the same load: this machine's speed drifts by tens of percent.
     const { options, muxer } = videoOptions("mp4", { fps: 30, preview: false });
-    const ffmpeg = findFfmpeg().path;
+    const ffmpeg = (await findFfmpeg()).path;
     const encodeArgs = (input: string, output: string) => [
       ...["-v", "error", "-y", "-f", "rawvideo", "-pix_fmt", "bgra", "-s", "1280x720", "-framerate", "30"],
       ...["-i", input, ...options, "-f", muxer, path.join(work, output)],

@@ -13,7 +13,6 @@ import {
   gifGeometry,
   needsEvenSize,
   openSink,
-  probeFfmpeg,
   type Sink,
   webVtt,
   writePng,
@@ -216,15 +215,14 @@ async function renderVideo(job: Job, formats: FormatName[]): Promise<RenderResul
   const subtitles = options.subtitles !== false && session.meta.captions ? subtitleTargets(targets) : [];
   for (const target of subtitles) prepareTarget(target, "file");
   const needsFfmpeg = formats.some((f) => f !== "png");
-  const ffmpeg = needsFfmpeg ? findFfmpeg() : null;
-  if (ffmpeg && options.verbose) log(`ffmpeg: ${ffmpeg.path} (from ${ffmpeg.source})`);
-  const encoders = ffmpeg ? probeFfmpeg(ffmpeg.path, { signal }) : Promise.resolve(new Set<string>());
-  encoders.catch(() => {});
+  const found = needsFfmpeg ? findFfmpeg({ signal }) : Promise.resolve(null);
+  found.catch(() => {});
   const { width, height, fps, frames } = settings;
   const sinks: Sink[] = [];
   let committed = false;
   try {
-    const available = await wait(encoders);
+    const ffmpeg = await wait(found);
+    if (ffmpeg && options.verbose) log(`ffmpeg: ${ffmpeg.path} (from ${ffmpeg.source})`);
     const ffmpegPath = ffmpeg?.path ?? "ffmpeg";
     for (const [format, target] of targets) {
       // A size or rate asked for is the GIF's too: never shrunk without a word.
@@ -236,7 +234,7 @@ async function renderVideo(job: Job, formats: FormatName[]): Promise<RenderResul
       const preview = options.preview ?? false;
       sinks.push(openSink({ format, target, width, height, fps, ffmpegPath, preview, gif }));
     }
-    checkEncoders(sinks, available, ffmpegPath);
+    checkEncoders(sinks, ffmpeg?.encoders ?? new Set(), ffmpegPath);
     const { captions } = await prepare(job, {
       raw: sinks.some((s) => s.needs === "raw"),
       png: sinks.some((s) => s.needs === "png"),

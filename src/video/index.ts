@@ -1,4 +1,4 @@
-export { type FfmpegLocation, FfmpegNotFoundError, findFfmpeg } from "./ffmpeg.ts";
+export { type Ffmpeg, type FfmpegLocation, FfmpegNotFoundError, findFfmpeg } from "./ffmpeg.ts";
 export {
   type EncodeSettings,
   extensionOf,
@@ -10,13 +10,11 @@ export {
   videoOptions,
 } from "./formats.ts";
 export {
-  ENCODERS,
   EncoderError,
   EncoderInterrupted,
   type FfmpegJob,
   FfmpegProcess,
   ffmpegTimeout,
-  probeFfmpeg,
 } from "./process.ts";
 export {
   type Frame,

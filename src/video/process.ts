@@ -1,4 +1,4 @@
-import { type ChildProcess, spawn } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { once } from "node:events";
 import { PassThrough } from "node:stream";
 import ffmpeg from "fluent-ffmpeg";
@@ -39,9 +39,11 @@ export function ffmpegTimeout(env: NodeJS.ProcessEnv = process.env): number {
   return Number.isFinite(value) && value > 0 ? value : 60;
 }
 
-type Command = ffmpeg.FfmpegCommand & {
+type Command = Omit<ffmpeg.FfmpegCommand, "availableEncoders"> & {
   ffmpegProc?: ChildProcess;
   _checkCapabilities: (callback: (error?: Error) => void) => void;
+  // Typed as fluent-ffmpeg calls it: no error is passed when the list is known.
+  availableEncoders: (callback: (error: Error | null, encoders: Record<string, never>) => void) => void;
 };
 
 /**
@@ -50,9 +52,11 @@ type Command = ffmpeg.FfmpegCommand & {
  * frame is drawn while ffmpeg reads this one, and at most one frame waits, however long the
  * video.
  *
- * fluent-ffmpeg builds the command line and runs it. Its own capability check (two more runs
- * of ffmpeg that nothing can time out or stop) is replaced by `probeFfmpeg`, which netreel
- * runs once, with a timeout, before any encoding.
+ * fluent-ffmpeg builds the command line and runs it. Its own capability checks (runs of ffmpeg
+ * that nothing can time out or stop) are replaced by `findFfmpeg`'s one run, with a timeout,
+ * before any encoding: fluent-ffmpeg asks for the formats and encoders, and again for the
+ * encoders to add `-strict experimental` after a `-vcodec` or `-acodec`, which netreel never
+ * passes (its codecs are in the output options, as `-c:v`).
  */
 export class FfmpegProcess {
   private readonly input = new PassThrough({ highWaterMark: 1 << 16 });
@@ -75,6 +79,7 @@ export class FfmpegProcess {
     if (job.complexFilter) command.complexFilter(job.complexFilter, "out");
     command.outputOptions(job.outputOptions).format(job.format).output(job.output);
     command._checkCapabilities = (callback) => callback();
+    command.availableEncoders = (callback) => callback(null, {});
     this.command = command;
     command.on("start", () => {
       // A stop asked for before the process existed: fluent-ffmpeg's kill() would have been lost.
@@ -200,58 +205,4 @@ function describeFailure(error: Error, stderr: string | null, target: string): E
     );
   const last = lines.at(-1) ?? error.message;
   return new EncoderError(`ffmpeg failed: ${last}`);
-}
-
-/** The encoders netreel's formats use, by ffmpeg's names. */
-export const ENCODERS = ["libx264", "libvpx-vp9", "gif", "png"] as const;
-
-/**
- * Asks ffmpeg for its encoders, once, with a timeout: the check that it runs as ffmpeg and can
- * encode what is asked. A process that does not answer in time is killed and reported.
- */
-export async function probeFfmpeg(
-  ffmpegPath: string,
-  options: { timeoutSeconds?: number; signal?: AbortSignal } = {},
-): Promise<Set<string>> {
-  const seconds = options.timeoutSeconds ?? Math.min(ffmpegTimeout(), 20);
-  const child = spawn(ffmpegPath, ["-hide_banner", "-encoders"], { stdio: ["ignore", "pipe", "pipe"] });
-  let out = "";
-  child.stdout.setEncoding("utf8").on("data", (chunk: string) => {
-    out += chunk;
-  });
-  child.stderr.resume();
-  let timedOut = false;
-  const timer = setTimeout(() => {
-    timedOut = true;
-    child.kill("SIGKILL");
-  }, seconds * 1000);
-  const abort = () => child.kill("SIGKILL");
-  options.signal?.addEventListener("abort", abort, { once: true });
-  try {
-    const [code, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((resolve, reject) => {
-      child.once("error", reject);
-      child.once("close", (c, s) => resolve([c, s]));
-    });
-    options.signal?.throwIfAborted();
-    if (timedOut) {
-      throw new EncoderError(
-        `ffmpeg (${ffmpegPath}) did not answer within ${seconds} s when asked for its encoders; it may be stuck or not ffmpeg (NETREEL_FFMPEG_TIMEOUT sets the limit)`,
-      );
-    }
-    if (code !== 0) {
-      throw new EncoderError(`ffmpeg (${ffmpegPath}) failed when asked for its encoders (${signal ?? `exit ${code}`})`);
-    }
-  } catch (error) {
-    if (error instanceof EncoderError || options.signal?.aborted) throw error;
-    throw new EncoderError(`cannot run ffmpeg (${ffmpegPath}): ${(error as Error).message}`);
-  } finally {
-    clearTimeout(timer);
-    options.signal?.removeEventListener("abort", abort);
-  }
-  const encoders = new Set<string>();
-  for (const line of out.split("\n")) {
-    const match = /^\s*[VAS][.A-Z]{5}\s+(\S+)/.exec(line);
-    if (match) encoders.add(match[1] as string);
-  }
-  return encoders;
 }
