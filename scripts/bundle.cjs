@@ -32,24 +32,40 @@ const ENTRIES = {
   worker: "src/render/worker.ts",
 };
 
-/** A hash of everything the bundle is built from. */
-function key() {
+/**
+ * Packages loaded from node_modules at run time. The others (zod, seedrandom, cli-progress,
+ * pngjs, pixelmatch) are bundled in: their dozens of files would each cost a look-up and a
+ * compile, about 0.05 CPU-s a process. These stay out: canvas and esbuild run native code;
+ * fluent-ffmpeg and ffmpeg-static find files beside their own (__dirname); mathjax-full is large
+ * and loaded only when a scene writes TeX; tsx serves only netreel run from src/.
+ */
+const EXTERNAL = ["canvas", "esbuild", "fluent-ffmpeg", "ffmpeg-static", "mathjax-full", "tsx"];
+
+/**
+ * A hash of everything a build is made from: every file under `dirs` (path, size, modification
+ * time), the files `also` (this file, say) and the node version and folder it is built for.
+ */
+function treeKey(dirs, also) {
   const hash = createHash("sha1");
+  const add = (file) => {
+    const stat = statSync(file);
+    hash.update(`${path.relative(ROOT, file)}\0${stat.size}\0${stat.mtimeMs}\n`);
+  };
   const walk = (dir) => {
     for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
       const file = path.join(dir, entry.name);
       if (entry.isDirectory()) walk(file);
-      else {
-        const stat = statSync(file);
-        hash.update(`${path.relative(ROOT, file)}\0${stat.size}\0${stat.mtimeMs}\n`);
-      }
+      else add(file);
     }
   };
-  walk(SRC);
-  const self = statSync(__filename);
-  hash.update(`bundle.cjs\0${self.size}\0${self.mtimeMs}\0${process.version}\0${ROOT}`);
+  for (const dir of dirs) walk(dir);
+  for (const file of also) add(file);
+  hash.update(`${process.version}\0${ROOT}`);
   return hash.digest("hex").slice(0, 16);
 }
+
+/** A hash of everything the bundle is built from. */
+const key = () => treeKey([SRC], [__filename]);
 
 /** The folder of the bundle of today's src/, built if needed; null when netreel must run from src/. */
 function bundleDir() {
@@ -65,36 +81,65 @@ function bundleDir() {
 
 function build(dir) {
   const { buildSync } = require("esbuild");
-  mkdirSync(path.dirname(dir), { recursive: true });
-  const temporary = `${dir}.${process.pid}.partial`;
-  try {
+  return settle(dir, (temporary) =>
     buildSync({
       absWorkingDir: ROOT,
       entryPoints: ENTRIES,
       outdir: temporary,
-      outExtension: { ".js": ".mjs" },
-      bundle: true,
-      splitting: true,
-      format: "esm",
-      platform: "node",
-      target: "node20",
-      packages: "external",
+      ...ESM,
       define: { NETREEL_BUNDLE_ROOT: JSON.stringify(ROOT) },
       // No source maps: node reads them only when told to, and they would cost every process.
       // An error inside netreel names a place in the bundle; NETREEL_FROM_SOURCE=1 names src/.
       logLevel: "silent",
-    });
+    }),
+  );
+}
+
+/** esbuild's options for a bundle of ES modules run by node, split into shared chunks. */
+const ESM = {
+  outExtension: { ".js": ".mjs" },
+  bundle: true,
+  splitting: true,
+  format: "esm",
+  platform: "node",
+  target: "node20",
+  external: EXTERNAL,
+  // The CommonJS packages bundled in ask for node's own modules with require().
+  banner: { js: 'import { createRequire as netreelRequire } from "node:module"; const require = netreelRequire(import.meta.url);' },
+};
+
+/**
+ * Builds into a temporary folder beside `dir` (with `make`, which may return a promise) and
+ * renames it into place, so processes that start together never see half of a build; then
+ * prunes the cache. Returns `dir` (or a promise of it).
+ */
+function settle(dir, make) {
+  mkdirSync(path.dirname(dir), { recursive: true });
+  const temporary = `${dir}.${process.pid}.partial`;
+  const place = () => {
     try {
       renameSync(temporary, dir);
     } catch (error) {
       // Another process built the same bundle first: use its copy.
       if (!existsSync(dir)) throw error;
     }
-  } finally {
-    rmSync(temporary, { recursive: true, force: true });
+    prune(path.dirname(dir), dir);
+    return dir;
+  };
+  const clean = () => rmSync(temporary, { recursive: true, force: true });
+  let made;
+  try {
+    made = make(temporary);
+  } catch (error) {
+    clean();
+    throw error;
   }
-  prune(path.dirname(dir), dir);
-  return dir;
+  if (made instanceof Promise) return made.then(place).finally(clean);
+  try {
+    return place();
+  } finally {
+    clean();
+  }
 }
 
 /** Removes all but the newest KEEP bundles besides `current`, and builds a killed process left. */
@@ -114,4 +159,4 @@ function entryFile(dir, name) {
   return dir === null ? path.join(ROOT, ENTRIES[name]) : path.join(dir, `${name}.mjs`);
 }
 
-module.exports = { ENTRIES, bundleDir, entryFile };
+module.exports = { ENTRIES, ESM, ROOT, bundleDir, entryFile, settle, treeKey };
