@@ -124,3 +124,54 @@ test("frames asked for all at once come back one by one as they are drawn, not a
     await drawer.kill();
   }
 });
+
+test("a run crosses to the scene's process with every matrix as one Float64Array, and comes back exactly", async () => {
+  const { packRun, unpackRun } = await import("../src/render/protocol.ts");
+  const { train } = await import("../src/train/index.ts");
+  const run = train({
+    sizes: [2, 3, 3, 1],
+    data: { dataset: "circles", n: 200, seed: 1 },
+    init: { scheme: "normal", seed: 1 },
+    epochs: 2,
+    batchSize: 20,
+    learningRate: 3,
+    seed: 1,
+    snapshot: { layers: [1, 2], everyBatches: 5 },
+  });
+  const packed = packRun(run);
+  // The points of a snapshot's layer (200 rows of 3) are one block of 600 float64s.
+  const typed: Float64Array[] = [];
+  const walk = (value: unknown): void => {
+    if (value instanceof Float64Array) typed.push(value);
+    else if (Array.isArray(value)) value.forEach(walk);
+    else if (value !== null && typeof value === "object") Object.values(value).forEach(walk);
+  };
+  walk(packed);
+  assert.ok(
+    typed.some((block) => block.length === 600),
+    "a layer's activations as one block",
+  );
+  const { serialize, deserialize } = await import("node:v8");
+  const back = unpackRun(deserialize(serialize(packed)));
+  assert.deepEqual(back, run, "exactly the same run, every number to the last bit");
+  assert.deepEqual(unpackRun(packRun({ ...run, snapshots: [] })), { ...run, snapshots: [] });
+  // Values JSON cannot hold survive too, and arrays that are not matrices stay as they were.
+  const odd = {
+    ...run,
+    extra: [
+      [-0, Number.NaN, Infinity],
+      [1, 2, 3],
+      [4, 5, 6],
+      [7, 8, 9],
+      [1, 1, 1],
+      [2, 2, 2],
+      [3, 3, 3],
+      [4, 4, 4],
+    ],
+    ragged: [[1], [2, 3]],
+  };
+  const oddBack = unpackRun(deserialize(serialize(packRun(odd as typeof run)))) as typeof odd;
+  assert.ok(Object.is(oddBack.extra[0]?.[0], -0));
+  assert.ok(Number.isNaN(oddBack.extra[0]?.[1]));
+  assert.deepEqual(oddBack.ragged, [[1], [2, 3]]);
+});

@@ -16,9 +16,11 @@ import {
   type PrepareAsks,
   type Prepared,
   type ProcessUsage,
+  packRun,
   type Request,
   type Response,
   type SceneMeta,
+  type SentContext,
   type SentError,
 } from "./protocol.ts";
 
@@ -41,6 +43,11 @@ function tsxLoader(): string {
 }
 
 const BUNDLER = path.join(ROOT, "scripts/bundle.cjs");
+
+/** The context as sent to the process: the run packed, or left out when the process holds it. */
+function sendable(context: SceneContext<Run | undefined>, held: boolean): SentContext {
+  return { ...context, run: held || context.run === undefined ? undefined : packRun(context.run) };
+}
 
 /**
  * The scene process's module and node options. It runs from netreel's bundle (scripts/bundle.cjs:
@@ -141,7 +148,7 @@ export class SceneDrawer {
   holdRun(key: string, run: Run): void {
     if (this.exited) return;
     this.heldRun = key;
-    this.child.send({ type: "hold-run", key, run } satisfies Request, () => {});
+    this.child.send({ type: "hold-run", key, run: packRun(run) } satisfies Request, () => {});
   }
 
   /**
@@ -152,11 +159,10 @@ export class SceneDrawer {
    */
   rehearse(file: string, context: SceneContext<Run | undefined>, index: number, runKey?: string): Promise<void> {
     const held = runKey !== undefined && runKey === this.heldRun;
-    const sent = held ? { ...context, run: undefined } : context;
     return this.call({
       type: "rehearse",
       file,
-      context: sent,
+      context: sendable(context, held),
       index,
       ...(held ? { heldRun: runKey } : {}),
     }).then(
@@ -195,7 +201,7 @@ export class SceneDrawer {
     return this.call({
       type: "prepare",
       file: this.file,
-      context: held ? { ...context, run: undefined } : context,
+      context: sendable(context, held),
       encodings,
       ...asks,
       ...(held ? { heldRun: runKey } : {}),

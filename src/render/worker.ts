@@ -14,12 +14,19 @@ import net from "node:net";
 import path from "node:path";
 import { createCanvas } from "canvas";
 import { font, registerFonts } from "../draw/index.ts";
-import type { Scene } from "../scene/index.ts";
+import type { Scene, SceneContext } from "../scene/index.ts";
 import type { Run } from "../train/index.ts";
 import { SceneFailure } from "./errors.ts";
 import { FrameRenderer, messageOf } from "./frames.ts";
 import { placeOf } from "./place.ts";
-import { encodeFrameHeader, type Request, type Response, type SceneMeta } from "./protocol.ts";
+import {
+  encodeFrameHeader,
+  type Request,
+  type Response,
+  type SceneMeta,
+  type SentContext,
+  unpackRun,
+} from "./protocol.ts";
 import { loadScene } from "./scene-file.ts";
 
 const frames = new net.Socket({ fd: 4, readable: false, writable: true });
@@ -45,17 +52,17 @@ function fail(id: number, error: unknown): void {
   });
 }
 
-/** The run a call names as held (`hold-run`), or the one it carries. */
-function withHeldRun<C extends { context: { run: Run | undefined }; heldRun?: string }>(request: C): C["context"] {
-  return request.heldRun !== undefined && held?.key === request.heldRun
-    ? { ...request.context, run: held.run }
-    : request.context;
+/** The call's context with its run: the one it names as held (`hold-run`), or the one it carries. */
+function withRun(request: { context: SentContext; heldRun?: string }): SceneContext<Run | undefined> {
+  const { context } = request;
+  if (request.heldRun !== undefined && held?.key === request.heldRun) return { ...context, run: held.run };
+  return { ...context, run: context.run === undefined ? undefined : unpackRun(context.run) };
 }
 
 async function handle(request: Request): Promise<void> {
   switch (request.type) {
     case "hold-run":
-      held = { key: request.key, run: request.run };
+      held = { key: request.key, run: unpackRun(request.run) };
       return;
     case "warm":
       return warm(request);
@@ -91,7 +98,7 @@ async function rehearse(request: Extract<Request, { type: "rehearse" }>): Promis
     const rehearsed = await loadScene(request.file, "rehearsal");
     rehearsal = rehearsed;
     forgetCommonJs(request.file);
-    const context = withHeldRun(request);
+    const context = withRun(request);
     const started = performance.now();
     const trial = new FrameRenderer(rehearsed, context, request.file);
     if (request.index >= 0) trial.draw(Math.min(request.index, context.frames - 1)).png();
@@ -148,7 +155,7 @@ async function prepare(request: Extract<Request, { type: "prepare" }>): Promise<
   try {
     encodings = request.encodings;
     if (!scene) throw new SceneFailure("netreel bug: prepare before load (please report it)");
-    renderer = new FrameRenderer(scene, withHeldRun(request), request.file);
+    renderer = new FrameRenderer(scene, withRun(request), request.file);
     const value = {
       captions: renderer.captions(),
       snapshots: request.snapshots ? renderer.snapshots() : null,
