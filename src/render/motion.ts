@@ -73,30 +73,37 @@ interface Shrunk {
 
 const BLOCK = 8;
 
+/** The tent filter's weights, BLOCK pixels each way, and their sum (added in the same order as in `shrink`). */
+const TAPS = Float64Array.from({ length: 2 * BLOCK - 1 }, (_, k) => (BLOCK - Math.abs(k - BLOCK + 1)) / BLOCK);
+const TAPS_TOTAL = TAPS.reduce((sum, w) => sum + w, 0);
+
 function shrink(frame: MotionFrame): Shrunk {
   const width = Math.ceil(frame.width / BLOCK);
   const height = Math.ceil(frame.height / BLOCK);
   const src = frame.data;
   // A tent filter BLOCK pixels each way, sampled every BLOCK pixels: a line that slides changes
   // the samples in proportion to how far it moved, never in steps as it crosses a block's edge.
-  const taps = Array.from({ length: 2 * BLOCK - 1 }, (_, k) => (BLOCK - Math.abs(k - BLOCK + 1)) / BLOCK);
+  // The taps that fall outside the frame are left out (and their weight with them).
   const rows = new Float32Array(frame.height * width * 3);
-  for (let y = 0; y < frame.height; y++) {
-    for (let i = 0; i < width; i++) {
-      const centre = i * BLOCK + BLOCK / 2;
+  for (let i = 0; i < width; i++) {
+    const first = i * BLOCK + BLOCK / 2 - BLOCK + 1;
+    const from = Math.max(0, -first);
+    const to = Math.min(TAPS.length, frame.width - first);
+    let total = TAPS_TOTAL;
+    if (from > 0 || to < TAPS.length) {
+      total = 0;
+      for (let k = from; k < to; k++) total += TAPS[k] as number;
+    }
+    for (let y = 0; y < frame.height; y++) {
       let r = 0;
       let g = 0;
       let b = 0;
-      let total = 0;
-      for (let k = 0; k < taps.length; k++) {
-        const x = centre + k - BLOCK + 1;
-        if (x < 0 || x >= frame.width) continue;
-        const w = taps[k] as number;
-        const p = (y * frame.width + x) * 4;
+      let p = (y * frame.width + first + from) * 4;
+      for (let k = from; k < to; k++, p += 4) {
+        const w = TAPS[k] as number;
         r += w * (src[p] as number);
         g += w * (src[p + 1] as number);
         b += w * (src[p + 2] as number);
-        total += w;
       }
       const o = (y * width + i) * 3;
       rows[o] = r / total;
@@ -106,21 +113,24 @@ function shrink(frame: MotionFrame): Shrunk {
   }
   const data = new Float32Array(width * height * 3);
   for (let j = 0; j < height; j++) {
-    const centre = j * BLOCK + BLOCK / 2;
+    const first = j * BLOCK + BLOCK / 2 - BLOCK + 1;
+    const from = Math.max(0, -first);
+    const to = Math.min(TAPS.length, frame.height - first);
+    let total = TAPS_TOTAL;
+    if (from > 0 || to < TAPS.length) {
+      total = 0;
+      for (let k = from; k < to; k++) total += TAPS[k] as number;
+    }
     for (let i = 0; i < width; i++) {
       let r = 0;
       let g = 0;
       let b = 0;
-      let total = 0;
-      for (let k = 0; k < taps.length; k++) {
-        const y = centre + k - BLOCK + 1;
-        if (y < 0 || y >= frame.height) continue;
-        const w = taps[k] as number;
-        const p = (y * width + i) * 3;
+      let p = ((first + from) * width + i) * 3;
+      for (let k = from; k < to; k++, p += width * 3) {
+        const w = TAPS[k] as number;
         r += w * (rows[p] as number);
         g += w * (rows[p + 1] as number);
         b += w * (rows[p + 2] as number);
-        total += w;
       }
       const o = (j * width + i) * 3;
       data[o] = r / total;
@@ -138,22 +148,38 @@ interface Half {
   data: Float32Array;
 }
 
+/** The largest of a pixel's three colour channels. */
+function grey(src: Uint8Array, p: number): number {
+  const r = src[p] as number;
+  const g = src[p + 1] as number;
+  const b = src[p + 2] as number;
+  const m = r > g ? r : g;
+  return m > b ? m : b;
+}
+
 function half(frame: MotionFrame): Half {
   const width = Math.ceil(frame.width / 2);
   const height = Math.ceil(frame.height / 2);
   const data = new Float32Array(width * height);
   const src = frame.data;
+  const stride = frame.width * 4;
   for (let y = 0; y < height; y++) {
+    const lower = 2 * y + 1 < frame.height;
     for (let x = 0; x < width; x++) {
-      let sum = 0;
-      let n = 0;
-      for (let dy = 0; dy < 2; dy++) {
-        for (let dx = 0; dx < 2; dx++) {
-          const px = 2 * x + dx;
-          const py = 2 * y + dy;
-          if (px >= frame.width || py >= frame.height) continue;
-          const p = (py * frame.width + px) * 4;
-          sum += Math.max(src[p] as number, src[p + 1] as number, src[p + 2] as number);
+      const right = 2 * x + 1 < frame.width;
+      const p = 2 * y * stride + 2 * x * 4;
+      // The 2x2 block's pixels that are in the frame, in the same order as the frame's rows.
+      let sum = grey(src, p);
+      let n = 1;
+      if (right) {
+        sum += grey(src, p + 4);
+        n++;
+      }
+      if (lower) {
+        sum += grey(src, p + stride);
+        n++;
+        if (right) {
+          sum += grey(src, p + stride + 4);
           n++;
         }
       }
@@ -239,7 +265,8 @@ export class MotionCheck {
       const change = this.compare(this.previous, small, true);
       change.unexplained = this.explain(change.count, this.previousHalf as Half, halved);
       this.changes.push(change);
-      if (this.beforePrevious) this.skips[this.changes.length - 2] = this.compare(this.beforePrevious, small, false).count;
+      if (this.beforePrevious)
+        this.skips[this.changes.length - 2] = this.compare(this.beforePrevious, small, false).count;
     }
     this.beforePrevious = this.previous;
     this.previous = small;
