@@ -107,6 +107,26 @@ export default defineScene({ name: "where", duration: 1, fps: 2, width: 64, heig
       assert.ok(existsSync(out));
     });
   }
+
+  test("the command that supervises a render never loads node-canvas: drawing is the scene's process's", () => {
+    // Loaded before the command: at its exit, says whether node-canvas was ever required.
+    const probe = path.join(work, "canvas-probe.cjs");
+    writeFileSync(
+      probe,
+      `process.on("exit", () => process.stderr.write("canvas loaded: " + Object.keys(require("node:module")._cache).some((f) => f.includes("/node_modules/canvas/")) + "\\n"));\n`,
+    );
+    for (const args of [
+      ["render", "scenes/hidden.ts", "--frame", "3", "--size", "320x180", "--out", path.join(work, "still.png")],
+      ["render", "tests/scenes/misbehaves.ts", "--out", path.join(work, "clip.mp4")],
+    ]) {
+      const result = spawnSync(process.execPath, ["--require", probe, NETREEL, ...args, "--quiet"], {
+        cwd: root,
+        encoding: "utf8",
+      });
+      assert.equal(result.status, 0, result.stderr);
+      assert.match(result.stderr, /^canvas loaded: false$/m, args.join(" "));
+    }
+  });
 });
 
 describe("compiled scenes", () => {

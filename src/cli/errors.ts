@@ -1,7 +1,7 @@
-import { DataError } from "../data/index.ts";
+import { DataError } from "../data/dataset.ts";
 import { fileSystemReason, OutputPathError } from "../files/index.ts";
 import { Interrupted, RenderRequestError, SceneFailure, SceneFileError } from "../render/errors.ts";
-import { SceneError } from "../scene/index.ts";
+import { SceneError } from "../scene/scene.ts";
 import { ConfigError, DivergenceError, RunFileError } from "../train/index.ts";
 import { EncoderError, FfmpegNotFoundError } from "../video/index.ts";
 
