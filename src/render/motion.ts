@@ -150,11 +150,7 @@ interface Half {
 
 /** The largest of a pixel's three colour channels. */
 function grey(src: Uint8Array, p: number): number {
-  const r = src[p] as number;
-  const g = src[p + 1] as number;
-  const b = src[p + 2] as number;
-  const m = r > g ? r : g;
-  return m > b ? m : b;
+  return Math.max(src[p] as number, src[p + 1] as number, src[p + 2] as number);
 }
 
 function half(frame: MotionFrame): Half {
