@@ -130,7 +130,7 @@ test("Ctrl-C in netreel test --update says which snapshots were already written"
   // The second scene draws slowly (0.4 s a frame), so the signal lands while it is checked.
   const slow = SOURCE.replace('name: "no-network"', 'name: "other"').replace(
     "draw: (ctx, frame, { captions, hasRun }) => {",
-    "draw: (ctx, frame, { captions, hasRun }) => {\n    const until = performance.now() + 400;\n    while (performance.now() < until) {}",
+    "draw: (ctx, frame, { captions, hasRun }) => {\n    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 400);",
   );
   writeFileSync(path.join(dir, "scenes/other.ts"), slow);
   const environment = { ...process.env };
