@@ -4,6 +4,12 @@
 import { pathToFileURL } from "node:url";
 import bundle from "./bundle.cjs";
 
+// A signal while the bundle is built (the first run after an edit to src/, about a second) is
+// kept until it is, then held like any other that comes while netreel loads (hold-signals.ts):
+// its default action would end this process mid-build and leave esbuild running.
+const early = [];
+const keep = (signal) => early.push(signal);
+process.on("SIGINT", keep).on("SIGTERM", keep);
 const dir = bundle.bundleDir();
 if (dir === null) (await import("tsx/esm/api")).register();
 const entry = (name) => import(pathToFileURL(bundle.entryFile(dir, name)).href);
@@ -11,6 +17,8 @@ const entry = (name) => import(pathToFileURL(bundle.entryFile(dir, name)).href);
 // Signals are held before anything else loads (hold-signals.ts).
 const { holdSignals, exitCodeOfHeld } = await entry("hold-signals");
 holdSignals();
+process.off("SIGINT", keep).off("SIGTERM", keep);
+for (const signal of early) process.emit(signal, signal);
 const { exitQuietlyWhenOutputCloses } = await entry("cli-errors");
 exitQuietlyWhenOutputCloses();
 const { main } = await entry("main");

@@ -71,7 +71,10 @@ const ownImportMeta = {
 /** Compiles every test file (once per state of the sources) and returns the build's folder. */
 async function buildTests(names) {
   const here = fileURLToPath(import.meta.url);
-  const key = treeKey(["src", "scenes", "tests"].map((d) => path.join(ROOT, d)), [here, path.join(ROOT, "scripts/bundle.cjs")]);
+  const key = treeKey(
+    ["src", "scenes", "tests"].map((d) => path.join(ROOT, d)),
+    [here, path.join(ROOT, "scripts/bundle.cjs")],
+  );
   const dir = path.join(ROOT, "node_modules/.cache/netreel-tests", key);
   if (existsSync(dir)) return dir;
   const { build } = await import("esbuild");
@@ -105,6 +108,10 @@ if (unknown.length > 0) {
   process.stderr.write(`npm test: no test file ${unknown.map((n) => `tests/${n}.test.ts`).join(", ")}\n`);
   process.exit(2);
 }
+// netreel's own bundle is built here, once, before test files start processes that would
+// each find it missing and build it at the same moment (a signal test that lands mid-build
+// sees esbuild's process and no netreel yet).
+bundle.bundleDir();
 const dir = await buildTests(all);
 const files = ordered(asked.length > 0 ? asked : all).map((name) => path.join(dir, `${name}.test.mjs`));
 const stream = run({ files, concurrency: CONCURRENCY });
