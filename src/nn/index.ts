@@ -1,11 +1,12 @@
 export { ACTIVATION_NAMES, type Activation, type ActivationName, activation, isActivationName } from "./activation.ts";
 export { BatchWorkspace, backpropBatch, batchCost, forwardBatch } from "./batch.ts";
 export { backpropExample, backpropExamples, feedforward } from "./example.ts";
+export { type OutputsField, outputField, outputsField } from "./field.ts";
 export { type GradientCheckOptions, type GradientCheckResult, gradientCheck } from "./gradcheck.ts";
 export { INIT_SCHEMES, type InitScheme, initNetwork } from "./init.ts";
 export { crossEntropy, isLossName, LOSS_NAMES, type Loss, type LossName, loss, quadratic } from "./loss.ts";
-export { type Matrix, fromRows, toRows, transpose, zeros } from "./matrix.ts";
+export { fromRows, type Matrix, toRows, transpose, zeros } from "./matrix.ts";
 export { type Gradients, Network, type NetworkSpec, type PlainParams } from "./network.ts";
+export { type Axes, alignAxes, principalAxes, project, symmetricEigen } from "./projection.ts";
 export { Sgd, type SgdOptions } from "./sgd.ts";
-export { type OutputsField, outputField, outputsField } from "./field.ts";
 export { type ExampleTrace, traceExample } from "./trace.ts";
