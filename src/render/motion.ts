@@ -77,6 +77,23 @@ const BLOCK = 8;
 const TAPS = Float64Array.from({ length: 2 * BLOCK - 1 }, (_, k) => (BLOCK - Math.abs(k - BLOCK + 1)) / BLOCK);
 const TAPS_TOTAL = TAPS.reduce((sum, w) => sum + w, 0);
 
+/**
+ * The taps of sample `index` along a line of `length` pixels: the pixel under the first tap,
+ * the range of taps that fall inside the line, and their weights' sum (the whole filter's
+ * inside, added tap by tap in order at the edges).
+ */
+function tapsAt(index: number, length: number): { first: number; from: number; to: number; total: number } {
+  const first = index * BLOCK + BLOCK / 2 - BLOCK + 1;
+  const from = Math.max(0, -first);
+  const to = Math.min(TAPS.length, length - first);
+  let total = TAPS_TOTAL;
+  if (from > 0 || to < TAPS.length) {
+    total = 0;
+    for (let k = from; k < to; k++) total += TAPS[k] as number;
+  }
+  return { first, from, to, total };
+}
+
 function shrink(frame: MotionFrame): Shrunk {
   const width = Math.ceil(frame.width / BLOCK);
   const height = Math.ceil(frame.height / BLOCK);
@@ -86,14 +103,7 @@ function shrink(frame: MotionFrame): Shrunk {
   // The taps that fall outside the frame are left out (and their weight with them).
   const rows = new Float32Array(frame.height * width * 3);
   for (let i = 0; i < width; i++) {
-    const first = i * BLOCK + BLOCK / 2 - BLOCK + 1;
-    const from = Math.max(0, -first);
-    const to = Math.min(TAPS.length, frame.width - first);
-    let total = TAPS_TOTAL;
-    if (from > 0 || to < TAPS.length) {
-      total = 0;
-      for (let k = from; k < to; k++) total += TAPS[k] as number;
-    }
+    const { first, from, to, total } = tapsAt(i, frame.width);
     for (let y = 0; y < frame.height; y++) {
       let r = 0;
       let g = 0;
@@ -113,14 +123,7 @@ function shrink(frame: MotionFrame): Shrunk {
   }
   const data = new Float32Array(width * height * 3);
   for (let j = 0; j < height; j++) {
-    const first = j * BLOCK + BLOCK / 2 - BLOCK + 1;
-    const from = Math.max(0, -first);
-    const to = Math.min(TAPS.length, frame.height - first);
-    let total = TAPS_TOTAL;
-    if (from > 0 || to < TAPS.length) {
-      total = 0;
-      for (let k = from; k < to; k++) total += TAPS[k] as number;
-    }
+    const { first, from, to, total } = tapsAt(j, frame.height);
     for (let i = 0; i < width; i++) {
       let r = 0;
       let g = 0;
