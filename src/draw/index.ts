@@ -17,9 +17,9 @@ export {
   type NetworkDiagramOptions,
   type NodeLabel,
 } from "./diagram.ts";
+export { drawEquationColumn, type EquationColumnOptions, type EquationRow } from "./equations.ts";
 export { FONT_FAMILY, font, registerFonts } from "./fonts.ts";
 export { BOX_CORNERS, type Rect, type Vec3 } from "./geometry.ts";
-export { drawEquationColumn, type EquationColumnOptions, type EquationRow } from "./equations.ts";
 export { type FrameLayout, frameLayout, inset, stack } from "./layout.ts";
 export { type ClassMapFigure, type ClassMapOptions, type ClassRegions, drawClassMap } from "./map2d.ts";
 export { decimalsFor, formatNumber, MINUS, tickDecimals, withMinusSigns } from "./numbers.ts";
@@ -35,11 +35,19 @@ export {
   type View3d,
 } from "./panel3d.ts";
 export { type PanelCell, PanelError, type PanelSpec, type Panels, panels } from "./panels.ts";
-export { clipPlaneToBox, drawPolygon3d, type PolygonStyle } from "./plane3d.ts";
+export { clipPlaneToBox, clipPolygon, drawPolygon3d, type PolygonStyle } from "./plane3d.ts";
 export * from "./plot.ts";
 export { drawLinePlot, type LinePlotOptions } from "./plot2d.ts";
 export { drawScatter3d, type Scatter3dOptions } from "./scatter3d.ts";
-export { drawSpace3d, type Space3dOptions } from "./space3d.ts";
+export {
+  type Curves3d,
+  clipSegment,
+  drawSpace3d,
+  type Regions3d,
+  regionOf,
+  type Space3dOptions,
+  wallsOf,
+} from "./space3d.ts";
 export {
   drawTex,
   measureTex,

@@ -4,7 +4,7 @@ import type { Rect, Vec3 } from "./geometry.ts";
 import { BOX_CORNERS } from "./geometry.ts";
 import type { Paint } from "./paint.ts";
 import { smoothstep } from "./smoothstep.ts";
-import { drawSpace3d, type Space3dOptions } from "./space3d.ts";
+import { type Curves3d, drawSpace3d, type Regions3d, type Space3dOptions } from "./space3d.ts";
 
 /** Where a 3-D panel looks from; the panel finds the scale and placement. */
 export interface View3d {
@@ -115,7 +115,8 @@ function inBox(options: Panel3dOptions): Panel3dOptions {
   const given = options.box;
   const box = given ?? UNIT_BOX;
   for (const [a, [lo, hi]] of box.entries()) {
-    if (!(hi > lo)) throw new PanelDataError(`drawPanel3d: box axis ${a + 1} is [${lo}, ${hi}]; low must be below high`);
+    if (!(hi > lo))
+      throw new PanelDataError(`drawPanel3d: box axis ${a + 1} is [${lo}, ${hi}]; low must be below high`);
   }
   const kept: number[] = [];
   const unit = new Float64Array(points.length);
@@ -136,14 +137,19 @@ function inBox(options: Panel3dOptions): Panel3dOptions {
       );
     }
   }
-  const shown = kept.length === n ? unit : Float64Array.from(kept.flatMap((i) => [0, 1, 2].map((a) => unit[3 * i + a] as number)));
+  const shown =
+    kept.length === n ? unit : Float64Array.from(kept.flatMap((i) => [0, 1, 2].map((a) => unit[3 * i + a] as number)));
   const shownLabels = kept.length === n ? labels : kept.map((i) => labels[i] as number);
   const plane = options.plane && given ? planeInUnitBox(options.plane, box) : options.plane;
+  const regions = options.regions && given ? regionsInUnitBox(options.regions, box) : options.regions;
+  const curves = options.curves && given ? curvesInUnitBox(options.curves, box) : options.curves;
   return {
     ...options,
     points: shown,
     labels: shownLabels,
     ...(plane ? { plane } : {}),
+    ...(regions ? { regions } : {}),
+    ...(curves ? { curves } : {}),
     ...(given && !options.ranges
       ? { ranges: box.map(([lo, hi]) => [lo, hi]) as [[number, number], [number, number], [number, number]] }
       : {}),
@@ -176,6 +182,24 @@ function planeInUnitBox<P extends { normal: Vec3; offset: number }>(plane: P, bo
     normal: [nx * scale[0], ny * scale[1], nz * scale[2]],
     offset: plane.offset + nx * low[0] + ny * low[1] + nz * low[2],
   };
+}
+
+/** Each region's score in the unit box, as `planeInUnitBox` does for one plane. */
+function regionsInUnitBox(regions: Regions3d, box: Box3d): Regions3d {
+  const scores = regions.weights.map((normal, k) =>
+    planeInUnitBox({ normal, offset: regions.biases[k] as number }, box),
+  );
+  return { ...regions, weights: scores.map((s) => s.normal), biases: scores.map((s) => s.offset) };
+}
+
+/** Curves in the unit box; the drawing clips them to it. */
+function curvesInUnitBox(curves: Curves3d, box: Box3d): Curves3d {
+  const points = new Float64Array(curves.points.length);
+  for (let i = 0; i < points.length; i++) {
+    const [lo, hi] = box[i % 3] as [number, number];
+    points[i] = ((curves.points[i] as number) - lo) / (hi - lo);
+  }
+  return { ...curves, points };
 }
 
 /**
@@ -325,14 +349,16 @@ function items(paint: Pick<Paint, "unit">, options: FitOptions, view: View3d): I
   // Every label takes its room, shown or not, so the fit does not jump as labels come and go;
   // near where they switch sides of the box the room shrinks smoothly to nothing.
   const placed = placeAxisLabels(camera, { ...options, unit: paint.unit }, false);
-  const labels = placed.filter((label) => !label.alternative).map((label) => ({
-    x: label.room * (label.x - label.from.x),
-    y: label.room * (label.y - label.from.y),
-    dx: label.from.x,
-    dy: label.from.y,
-    halfWidth: (label.room * label.width) / 2 + 0.6 * paint.unit,
-    halfHeight: (label.room * label.height) / 2 + 0.6 * paint.unit,
-  }));
+  const labels = placed
+    .filter((label) => !label.alternative)
+    .map((label) => ({
+      x: label.room * (label.x - label.from.x),
+      y: label.room * (label.y - label.from.y),
+      dx: label.from.x,
+      dy: label.from.y,
+      halfWidth: (label.room * label.width) / 2 + 0.6 * paint.unit,
+      halfHeight: (label.room * label.height) / 2 + 0.6 * paint.unit,
+    }));
   return [...corners, ...labels];
 }
 

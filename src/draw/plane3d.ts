@@ -50,6 +50,26 @@ export function clipPlaneToBox(normal: Vec3, offset: number): Vec3[] {
     .map((c) => c.p);
 }
 
+/**
+ * The part of a flat convex polygon where normal · p + offset >= 0 (one Sutherland-Hodgman
+ * step): a wall between two regions, cut where a third region takes over.
+ */
+export function clipPolygon(polygon: Vec3[], normal: Vec3, offset: number): Vec3[] {
+  const f = (p: Vec3) => dot(normal, p) + offset;
+  const kept: Vec3[] = [];
+  polygon.forEach((p, i) => {
+    const q = polygon[(i + 1) % polygon.length] as Vec3;
+    const fp = f(p);
+    const fq = f(q);
+    if (fp >= 0) kept.push(p);
+    if (fp >= 0 !== fq >= 0) {
+      const t = fp / (fp - fq);
+      kept.push([p[0] + t * (q[0] - p[0]), p[1] + t * (q[1] - p[1]), p[2] + t * (q[2] - p[2])]);
+    }
+  });
+  return kept.length >= 3 ? kept : [];
+}
+
 export interface PolygonStyle {
   fill: string;
   stroke: string;

@@ -318,13 +318,7 @@ let rasterisationCount = 0;
  * (a fractional drawImage blurs) and rasterised at the box's quarter-pixel offset instead, so
  * an equation that moves slowly still moves smoothly.
  */
-function rasterised(
-  converted: Converted,
-  layer: Layer,
-  sizePx: number,
-  colors: TexColors,
-  box: Rect,
-): Stamp {
+function rasterised(converted: Converted, layer: Layer, sizePx: number, colors: TexColors, box: Rect): Stamp {
   const pad = Math.ceil(sizePx * 0.2) + 1;
   const [x, ox] = pixelAndQuarter(box.x - pad);
   const [y, oy] = pixelAndQuarter(box.y - pad);
@@ -356,15 +350,18 @@ function rasterised(
 
 /** The SVG content for one layer, with colours filled in. */
 function layerContent(content: string, layer: Layer, colors: TexColors): string {
-  return content.replace(/currentColor|nrhl|nrsym([wbazC])|nrvis-(root|\d+)/g, (match, symbol?: string, vis?: string) => {
-    if (match === "currentColor") return colors.ink;
-    if (match === "nrhl") return colors.highlight;
-    if (symbol) return colors[symbol as keyof SymbolColors];
-    if (vis === "root") return layer === "whole" || layer === "base" ? "visible" : "hidden";
-    if (layer === "whole") return "inherit";
-    if (layer === "base") return "hidden";
-    return Number(vis) === layer ? "visible" : "inherit";
-  });
+  return content.replace(
+    /currentColor|nrhl|nrsym([wbazC])|nrvis-(root|\d+)/g,
+    (match, symbol?: string, vis?: string) => {
+      if (match === "currentColor") return colors.ink;
+      if (match === "nrhl") return colors.highlight;
+      if (symbol) return colors[symbol as keyof SymbolColors];
+      if (vis === "root") return layer === "whole" || layer === "base" ? "visible" : "hidden";
+      if (layer === "whole") return "inherit";
+      if (layer === "base") return "hidden";
+      return Number(vis) === layer ? "visible" : "inherit";
+    },
+  );
 }
 
 /** node-canvas loads an Image from a buffer synchronously: onload or onerror runs before `src =` returns. */

@@ -1,10 +1,10 @@
 import { font } from "../draw/fonts.ts";
 import type { Paint } from "../draw/paint.ts";
-import { type PanelCell, type Panels, type PanelSpec, panels } from "../draw/panels.ts";
+import { type PanelCell, type PanelSpec, type Panels, panels } from "../draw/panels.ts";
 import { drawCaption, drawHeader, drawTitleCard, type StatusItem } from "../draw/text.ts";
 import { fillTextCached } from "../draw/textcache.ts";
-import { BeatError, type Beats, type BeatSpec, beats } from "./beats.ts";
-import { type BeatCaption, type Caption, beatCaptions, captionAt } from "./captions.ts";
+import { BeatError, type BeatSpec, type Beats, beats } from "./beats.ts";
+import { type BeatCaption, beatCaptions, type Caption, captionAt } from "./captions.ts";
 import { clamp01 } from "./easing.ts";
 
 /** Names a layout cell may use for itself, not for a panel. */

@@ -1,4 +1,4 @@
-export { clamp01, type Easing, easeInOutCubic, easeInOutSine, lerp, linear, logEpochs, smoothstep } from "./easing.ts";
+export { BeatError, type BeatRef, type BeatSpec, type Beats, beats } from "./beats.ts";
 export { type BeatCaption, beatCaptions, type Caption, captionAt } from "./captions.ts";
 export {
   type CourseFigure,
@@ -8,16 +8,30 @@ export {
   prepareCourseFigure,
   titleOpacity,
 } from "./course.ts";
-export { BeatError, type BeatRef, type Beats, type BeatSpec, beats } from "./beats.ts";
+export { clamp01, type Easing, easeInOutCubic, easeInOutSine, lerp, linear, logEpochs, smoothstep } from "./easing.ts";
+export {
+  boundaryLabel,
+  defaultWindow,
+  FigureError,
+  type FigureFrame,
+  type FigurePanel,
+  figureHeader,
+  networkLabel,
+  prepareTrainingFigure,
+  shutterWindow,
+  type TrainingFigure,
+  type TrainingFigureOptions,
+  trainingFigure,
+} from "./figure.ts";
 export {
   type CloudCameraOptions,
   type CloudFraming,
   calmPace,
   cloudCamera,
   cloudFramings,
-  panelBox,
   framingAt,
   type PaceOptions,
+  panelBox,
   stateAround,
 } from "./framing.ts";
 export { bracket, outputPlane, type RunState, stateAt } from "./interpolate.ts";
@@ -36,17 +50,4 @@ export {
   type ThemeName,
 } from "./scene.ts";
 export { type Phase, type Timeline, type TimelineOptions, type TimelineState, timeline } from "./timeline.ts";
-export {
-  boundaryLabel,
-  defaultWindow,
-  shutterWindow,
-  FigureError,
-  figureHeader,
-  type FigureFrame,
-  type FigurePanel,
-  networkLabel,
-  prepareTrainingFigure,
-  type TrainingFigure,
-  type TrainingFigureOptions,
-  trainingFigure,
-} from "./figure.ts";
+export { type LayerProjection, type ProjectedState, projectLayer } from "./wide-layer.ts";
