@@ -50,4 +50,5 @@ export {
   type ThemeName,
 } from "./scene.ts";
 export { type Phase, type Timeline, type TimelineOptions, type TimelineState, timeline } from "./timeline.ts";
+export { type InputGrid, inputGrid, layerActivations, warpedGrid } from "./warp.ts";
 export { type LayerProjection, type ProjectedState, projectLayer } from "./wide-layer.ts";
