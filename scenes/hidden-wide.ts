@@ -13,6 +13,7 @@ import {
   drawPanel3d,
   fillTextCached,
   font,
+  logEpochs,
   paintFor,
   prepareTrainingFigure,
   projectLayer,
@@ -24,7 +25,12 @@ import {
 } from "../src/index.ts";
 
 const LAYER = 2;
-const WINDOW = 4;
+// The points are averaged over 15% of the epochs gone (at least one): the clip passes epochs
+// about that much faster as training goes on (logEpochs), so this is a steady share of a second.
+const window = (epoch: number) => Math.max(1, 0.15 * epoch);
+// The axes follow the principal directions over four times that window: where two directions
+// swap places, the view turns over about two seconds instead of a frame.
+const TURN = 4;
 // The walls show only while the slice puts most points on the network's own side of them.
 const WALLS_FROM = 0.85;
 const WALLS_FULL = 0.95;
@@ -52,7 +58,7 @@ export default defineScene({
     learningRate: 2,
     shuffle: true,
     seed,
-    snapshot: { layers: [LAYER] },
+    snapshot: { layers: [LAYER], everyBatches: 5 },
   }),
 
   prepare: (context) => {
@@ -65,18 +71,18 @@ export default defineScene({
       classNames: ["arm 1", "arm 2", "arm 3"],
       side: ["legend", "loss", "regions"],
       main: "scene",
-      window: WINDOW,
-      timeline: { titleCard: 2, holdStart: 1.5, holdEnd: 2.2 },
+      // The layer changes most in its first epochs: paced on a log scale of epochs, so its turn shows.
+      timeline: { titleCard: 2, holdStart: 1.5, holdEnd: 2.2, easing: logEpochs(5) },
       captions: [
         {
           at: "title:end",
           text: `${width} units give each point ${width} coordinates: we see the 3 directions it spreads along most.`,
         },
         { at: "training:0.15", text: "As the network learns, the arms pull apart in the layer's space..." },
-        { at: "training:middle", text: "...until walls where the largest output changes can separate them." },
+        { at: "training:0.7", text: "...until walls where the largest output changes can separate them." },
       ],
     });
-    const projection = projectLayer(run, LAYER, { window: WINDOW });
+    const projection = projectLayer(run, LAYER, { window, turn: TURN });
     const pace = calmPace({ run, clock: figure.clock, layer: LAYER, duration, from: figure.clock.phases.titleEnd });
     // The camera ends looking 25° off the line where the three final walls meet, so they read as
     // three fans around it with a class between each two; it turns 50° towards there.
@@ -96,12 +102,15 @@ export default defineScene({
     const paint = paintFor(ctx, frame, themeNamed(frame.theme));
     const { unit, theme } = paint;
     trainingFigure(paint, frame, figure, (rect, _state, at) => {
-      const { points, share, regions, agreement = 0 } = projection.at(at.epoch);
+      const { points, share, best, regions, agreement = 0 } = projection.at(at.epoch);
+      const held = `${(100 * share).toFixed(1)}%`;
+      // While the axes turn towards new principal directions they hold a little less than those.
+      const most = best - share >= 0.0005 ? ` (the best three: ${(100 * best).toFixed(1)}%)` : "";
       const line = 24 * unit;
       const width = frame.run.config.sizes[LAYER];
       const trust = `${(100 * agreement).toFixed(1)}%`;
       const notes = [
-        `p₁, p₂, p₃: the ${width}-unit layer's main directions, holding ${(100 * share).toFixed(1)}% of its variance`,
+        `p₁, p₂, p₃: the layer's main directions, with ${held} of its ${width} units' variance${most}`,
         agreement >= WALLS_FROM
           ? `walls: where the largest output changes in this 3-D slice, right for ${trust} of the points`
           : `no walls: in this slice they would be right for only ${trust} of the points`,

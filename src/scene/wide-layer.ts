@@ -5,9 +5,10 @@
  * At every snapshot the directions are the principal axes of the layer's points (averaged over
  * the same window the frames use, so they are the axes of what is drawn), turned within their
  * span to match the previous snapshot's (`alignAxes`: orthogonal Procrustes). Between snapshots
- * the basis is the blend of the two, made orthonormal again: it moves as smoothly as the points.
- * At a snapshot it is exactly that snapshot's aligned principal basis; between two, the
- * variance share reported is that of the drawn basis for the drawn points, never the best share.
+ * the basis is the blend of the two, made orthonormal again; with `turn`, the blend of the
+ * snapshots' bases under a tent `turn` times the points' window wide, so where the principal
+ * directions swap (two variances crossing) the view turns over a moment instead of a frame.
+ * The share reported is the drawn basis's for the drawn points; `best`, the principal axes'.
  */
 import type { Vec3 } from "../draw/geometry.ts";
 import type { Box3d } from "../draw/panel3d.ts";
@@ -26,8 +27,10 @@ export interface ProjectedState {
   basis: number[][];
   /** The points' mean in the layer's space. */
   mean: number[];
-  /** The share of the points' total variance the three directions hold together (0 to 1). */
+  /** The share of the points' total variance the three directions drawn hold together (0 to 1). */
   share: number;
+  /** The share the best three directions (the points' principal axes now) would hold: `share` at most. */
+  best: number;
   /**
    * The output layer's decision in the drawn 3-D slice (through the mean, along the basis), as
    * linear scores whose argmax is the class there: z = W (mean + Bᵀu) + b. Only for the last
@@ -50,9 +53,19 @@ export interface LayerProjection {
   at(epoch: number): ProjectedState;
 }
 
-/** The projection of `layer` over the run; `window` as for `stateAround` (default 1). */
-export function projectLayer(run: Run, layer: number, options: { window?: number } = {}): LayerProjection {
-  const window = options.window ?? 1;
+/**
+ * The projection of `layer` over the run. `window`: epochs the points are averaged over, as for
+ * `stateAround` (default 1); or a window for each epoch, wider where the clip passes many
+ * epochs a second, so SGD's noise between snapshots does not turn the view.
+ */
+export function projectLayer(
+  run: Run,
+  layer: number,
+  options: { window?: number | ((epoch: number) => number); turn?: number } = {},
+): LayerProjection {
+  const turn = options.turn ?? 0;
+  const given = options.window ?? 1;
+  const windowAt = typeof given === "function" ? given : () => given;
   const width = run.config.sizes[layer];
   if (width === undefined || layer <= 0 || layer >= run.config.sizes.length - 1) {
     throw new RangeError(
@@ -63,7 +76,7 @@ export function projectLayer(run: Run, layer: number, options: { window?: number
   const bases: number[][][] = [];
   let reach = 0;
   for (const snapshot of run.snapshots) {
-    const { activations } = stateAround(run, snapshot.epoch, { layer, window });
+    const { activations } = stateAround(run, snapshot.epoch, { layer, window: windowAt(snapshot.epoch) });
     const rows = rowsOf(activations, width);
     const axes = principalAxes(rows, 3);
     const previous = bases.at(-1);
@@ -84,13 +97,12 @@ export function projectLayer(run: Run, layer: number, options: { window?: number
     box,
     bases,
     at(epoch) {
-      const state = stateAround(run, epoch, { layer, window });
-      const [a, b, t] = bracket(run.snapshots, epoch);
-      const basisA = bases[run.snapshots.indexOf(a)] as number[][];
-      const basisB = bases[run.snapshots.indexOf(b)] as number[][];
-      const basis = orthonormal(
-        basisA.map((row, i) => row.map((v, j) => v + t * (((basisB[i] as number[])[j] as number) - v))),
-      );
+      const state = stateAround(run, epoch, { layer, window: windowAt(epoch) });
+      // Narrowed near the ends, as `stateAround` is, so the first and last views are exact.
+      const first = run.snapshots[0]?.epoch ?? 0;
+      const last = run.snapshots.at(-1)?.epoch ?? 0;
+      const tent = Math.min(turn * windowAt(epoch), epoch - first, last - epoch);
+      const basis = orthonormal(blend(run, bases, epoch, tent));
       const rows = rowsOf(state.activations, width);
       const n = rows.length;
       const mean = Array.from({ length: width }, (_, j) => rows.reduce((s, row) => s + (row[j] as number), 0) / n);
@@ -106,12 +118,45 @@ export function projectLayer(run: Run, layer: number, options: { window?: number
         });
       });
       const share = total > 0 ? held / total : 1;
-      const projected: ProjectedState = { state, points, basis, mean, share };
+      const best = principalAxes(rows, 3).share;
+      const projected: ProjectedState = { state, points, basis, mean, share, best };
       if (!output) return projected;
       const regions = sliceRegions(state, basis, mean);
       return { ...projected, regions, agreement: agreement(state, rows, points, regions) };
     },
   };
+}
+
+/**
+ * The snapshots' bases around `epoch`, summed with weights: the two either side, linearly, or
+ * with `width` > 0 every snapshot under a tent `width` epochs either side (those two when the
+ * tent holds fewer). Neighbouring aligned bases are close, so the rows stay near-orthonormal.
+ */
+function blend(run: Run, bases: number[][][], epoch: number, width: number): number[][] {
+  const weights = new Map<number, number>();
+  if (width > 0) {
+    run.snapshots.forEach((snapshot, i) => {
+      const w = 1 - Math.abs(snapshot.epoch - epoch) / width;
+      if (w > 0) weights.set(i, w);
+    });
+  }
+  if (weights.size < 2) {
+    weights.clear();
+    const [a, b, t] = bracket(run.snapshots, epoch);
+    weights.set(run.snapshots.indexOf(a), 1 - t);
+    const ib = run.snapshots.indexOf(b);
+    weights.set(ib, (weights.get(ib) ?? 0) + t);
+  }
+  const sum = (bases[0] as number[][]).map((row) => row.map(() => 0));
+  for (const [i, w] of weights) {
+    (bases[i] as number[][]).forEach((row, k) => {
+      const out = sum[k] as number[];
+      row.forEach((v, j) => {
+        out[j] = (out[j] as number) + w * v;
+      });
+    });
+  }
+  return sum;
 }
 
 /**
