@@ -9,16 +9,19 @@
 // same 1.5 epochs as the rest of the figure), so a point on a grid line stays on it.
 // `warpScene` makes the same figure for another data set (scenes/warp-moons.ts).
 import {
+  type BeatCaption,
   bestFitNormal,
   cloudCamera,
   defineScene,
   drawPanel3d,
+  type FigurePanel,
   inputGrid,
   layerActivations,
   networkLabel,
   outputPlane,
   paintFor,
   prepareTrainingFigure,
+  type Run,
   runNetwork,
   type Seed,
   stateAround,
@@ -44,6 +47,13 @@ export interface WarpSceneOptions {
   classNames: [string, string];
   /** What the viewer should see the sheet do, said as training ends. */
   closing: string;
+  /** The clip's length in seconds. Default 14. */
+  duration?: number;
+  /** The side column. Default legend, loss, regions. */
+  side?: FigurePanel[];
+  title?: string;
+  /** The captions, in place of the figure's own (`lines`: the grid lines each way). */
+  captions?: (run: Run, lines: number) => BeatCaption[];
 }
 
 /** The warped-grid figure for a data set; this file's default is the circles. */
@@ -52,7 +62,7 @@ export function warpScene(options: WarpSceneOptions) {
   return defineScene({
     name,
     seed: options.seed,
-    duration: 14,
+    duration: options.duration ?? 14,
     train: (seed) => ({
       sizes: [2, 3, 3, 1],
       activation: "sigmoid",
@@ -70,24 +80,25 @@ export function warpScene(options: WarpSceneOptions) {
     prepare: (context) => {
       const { run, duration } = context;
       const lines = 13;
+      const captions = options.captions?.(run, lines) ?? [
+        {
+          at: "title:end",
+          text: `Each grey curve is one of ${2 * lines} straight lines of the input plane, sent through the first two layers.`,
+        },
+        { at: "training:0.1", text: "As the weights change, the sheet stretches and folds in the 3-D space..." },
+        { at: "training:middle", text: closing },
+        { at: "end", text: "A plane in the hidden space is a curve in the input plane: the boundary on the right." },
+      ];
       const made = prepareTrainingFigure(context, {
-        title: "The input plane, bent by a network",
+        title: options.title ?? "The input plane, bent by a network",
         subtitle: `A ${networkLabel(run.config)} network carries the whole plane, not only the points, into its second hidden layer.`,
         range,
         classNames,
-        side: ["legend", "loss", "regions"],
+        side: options.side ?? ["legend", "loss", "regions"],
         main: "scene",
         window: SMOOTHING,
         timeline: { titleCard: 2, holdStart: 1.5, holdEnd: 2.2 },
-        captions: [
-          {
-            at: "title:end",
-            text: `Each grey curve is one of ${2 * lines} straight lines of the input plane, sent through the first two layers.`,
-          },
-          { at: "training:0.1", text: "As the weights change, the sheet stretches and folds in the 3-D space..." },
-          { at: "training:middle", text: closing },
-          { at: "end", text: "A plane in the hidden space is a curve in the input plane: the boundary on the right." },
-        ],
+        captions,
       });
       const figure = { ...made, boundary: "decision plane (output = ½)", boundaryMarker: "square" as const };
       const { clock } = figure;

@@ -1,3 +1,4 @@
+import { drawNetworkDiagram } from "../draw/diagram.ts";
 import type { Rect } from "../draw/geometry.ts";
 import { drawClassMap } from "../draw/map2d.ts";
 import { formatNumber } from "../draw/numbers.ts";
@@ -18,7 +19,8 @@ import { classRegions } from "./regions.ts";
 import { type Timeline, type TimelineOptions, type TimelineState, timeline } from "./timeline.ts";
 
 /** A panel of the side column the figure can draw. */
-export type FigurePanel = "legend" | "loss" | "accuracy" | "regions";
+/** Side panels: the legend, the loss and accuracy curves, the input plane's regions, the network's weights now. */
+export type FigurePanel = "legend" | "loss" | "accuracy" | "regions" | "network";
 
 export type { BeatCaption } from "./captions.ts";
 
@@ -71,6 +73,8 @@ export interface TrainingFigure extends CourseFigure<"main" | "side"> {
   snapshotEpochs: number[];
   losses: number[];
   accuracies: number[];
+  /** The largest |w| over the run: the network panel's full edge width, the same in every frame. */
+  weightScale: number;
   /** Top of the loss axis: the largest loss, up to a round tenth. */
   maxLoss: number;
   /** The loss panel's title: the loss the run trains with. */
@@ -86,7 +90,7 @@ export class FigureError extends Error {
   override name = "FigureError";
 }
 
-const PANELS: readonly FigurePanel[] = ["legend", "loss", "accuracy", "regions"];
+const PANELS: readonly FigurePanel[] = ["legend", "loss", "accuracy", "regions", "network"];
 
 /** The run's network in one line: "[2, 8, 8, 1] tanh → sigmoid" (one name when all layers agree). */
 export function networkLabel(config: {
@@ -156,6 +160,7 @@ export function prepareTrainingFigure(
     losses,
     accuracies: run.snapshots.map((s) => s.accuracy),
     maxLoss: Math.ceil(Math.max(0.1, ...losses) * 10) / 10,
+    weightScale: largestWeight(run),
     lossTitle: (run.config.loss ?? "quadratic") === "quadratic" ? "loss (mean ½‖a − y‖²)" : "loss (mean cross-entropy)",
     ...(options.window !== undefined ? { window: options.window } : {}),
     ...(options.layer !== undefined ? { layer: checkedLayer(run, options.layer) } : {}),
@@ -251,8 +256,31 @@ function drawTrainingPanels(
     const rect = rects[i] as Rect;
     if (panel === "legend") drawLegend(ctx, { x: rect.x + 8 * unit, y: rect.y + 12 * unit }, entries, { theme, unit });
     else if (panel === "regions") map(rect, true);
+    else if (panel === "network") drawNetworkPanel(paint, rect, frame.run, state, figure.weightScale);
     else drawCurve(paint, rect, figure, panel, state, i === figure.side.length - 1);
   });
+}
+
+/** The network's diagram with the run's weights at this moment: edges coloured by sign, widths by |w|. */
+function drawNetworkPanel(paint: Paint, rect: Rect, run: Run, state: RunState, weightScale: number): void {
+  const { sizes, activation = "sigmoid", outputActivation } = run.config;
+  drawNetworkDiagram(paint, rect, {
+    sizes,
+    weights: state.weights,
+    biases: state.biases,
+    activation,
+    ...(outputActivation ? { outputActivation } : {}),
+    titles: "symbols",
+    weightScale,
+    edgeKey: false,
+  });
+}
+
+function largestWeight(run: Run): number {
+  let most = 0;
+  for (const snapshot of run.snapshots)
+    for (const w of snapshot.weights) for (const row of w) for (const v of row) most = Math.max(most, Math.abs(v));
+  return most || 1;
 }
 
 /**
