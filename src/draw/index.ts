@@ -17,11 +17,25 @@ export {
   type NetworkDiagramOptions,
   type NodeLabel,
 } from "./diagram.ts";
+export { drawEquationColumn, type EquationColumnOptions, type EquationRow } from "./equations.ts";
 export { FONT_FAMILY, font, registerFonts } from "./fonts.ts";
 export { BOX_CORNERS, type Rect, type Vec3 } from "./geometry.ts";
-export { drawEquationColumn, type EquationColumnOptions, type EquationRow } from "./equations.ts";
 export { type FrameLayout, frameLayout, inset, stack } from "./layout.ts";
 export { type ClassMapFigure, type ClassMapOptions, type ClassRegions, drawClassMap } from "./map2d.ts";
+export {
+  drawMatrix,
+  drawMatrixRow,
+  drawMatrixRows,
+  type MatrixLayout,
+  type MatrixOptions,
+  type MatrixRowOptions,
+  type MatrixRowsOptions,
+  matrixCells,
+  matrixLayout,
+  matrixRowWidths,
+  type RowItem,
+  type RowTex,
+} from "./matrix.ts";
 export { decimalsFor, formatNumber, MINUS, tickDecimals, withMinusSigns } from "./numbers.ts";
 export { type Paint, paintFor } from "./paint.ts";
 export {
