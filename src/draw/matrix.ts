@@ -288,6 +288,8 @@ export interface MatrixRowsOptions {
   gap?: number;
   /** Line the items up across rows, each place as wide as its widest item (a grid of layers). Default false. */
   aligned?: boolean;
+  /** 0 to 1 (default 1), for all the rows; nothing is drawn at 0. */
+  opacity?: number;
 }
 
 /**
@@ -319,14 +321,17 @@ export function drawMatrixRows(
   const p = shrink < 1 ? { ...paint, unit: paint.unit * shrink } : paint;
   const { widths, height, heights } = shrink < 1 ? measure(p) : natural;
   const space = Math.max(0, rect.height - height) / (rows.length + 1);
+  const opacity = options.opacity ?? 1;
   let y = rect.y + space;
-  return rows.map((items, i) => {
+  paint.ctx.save();
+  paint.ctx.globalAlpha *= opacity;
+  const boxes = rows.map((items, i) => {
     const h = heights[i] as number;
-    const boxes = drawMatrixRow(p, { x: rect.x, y, width: rect.width, height: h }, items, {
-      gap: options.gap ?? 14,
-      widths: widths[i] as number[],
-    });
+    const row = { x: rect.x, y, width: rect.width, height: h };
     y += h + space;
-    return boxes;
+    const drawn = opacity > 0 ? items : items.map(() => null);
+    return drawMatrixRow(p, row, drawn, { gap: options.gap ?? 14, widths: widths[i] as number[] });
   });
+  paint.ctx.restore();
+  return boxes;
 }
