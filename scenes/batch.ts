@@ -142,7 +142,8 @@ export default defineScene({
     const bp1 = String.raw`${shaped(Dk(L), 1, m)} = \big(${shaped(Ak(L), 1, m)} - ${shaped("Y", 1, m)}\big) \odot \sigma'\big(${shaped(Zk(L), 1, m)}\big)`;
     const outer = String.raw`${shaped(`\\delta^{x,${l}}`, N(l), 1)}\,${shaped(`(\\a^{x,${l - 1}})^T`, 1, N(l - 1))} \quad \text{for each example } x`;
     const sums = String.raw`${dC("\\b")} = \sum_x \delta^{x,${l}}, \qquad ${dC("\\w[W]")} = ${Dk(l)} (${Ak(l - 1)})^T = \sum_x \delta^{x,${l}} (\a^{x,${l - 1}})^T`;
-    const step = String.raw`${Wk(l)} \leftarrow ${Wk(l)} - \frac{\eta}{m} ${dC("\\w[W]")}, \qquad \frac{\eta}{m} = \frac{${eta}}{${m}}`;
+    // The sums become the mean cost's gradient only here, as in Sgd: (1/m) Σₓ ∂Cₓ/∂W = ∂C/∂W for C = (1/m) Σₓ Cₓ.
+    const step = String.raw`${Wk(l)} \leftarrow ${Wk(l)} - \frac{\eta}{m} ${dC("\\w[W]")} = ${Wk(l)} - \eta \frac{\partial \C}{\partial ${Wk(l)}}, \quad \C = \frac{1}{m} \sum_x \C_x, \quad \frac{\eta}{m} = \frac{${eta}}{${m}}`;
     const strip: [at: string, tag: string, tex: string][] = [
       ["batch", "", String.raw`${shaped(Ak(0), N(0), m)} = X^T, \qquad ${shaped("Y", 1, m)}`],
       ...n.slice(1).map((_, i): [string, string, string] => [`forward:${i / L}`, "fwd", forward(i + 1)]),
