@@ -170,13 +170,13 @@ export default defineScene({
     const lit = { forward: sweep(shown("columns"), pass.m), outer: sweep(shown("outer"), pass.m) };
     courseFigure(paint, frame, figure, (p) => {
       // The pass fades out, then the gradient page fades in: the two never share the panel.
-      const [turned, forward] = [shown("turn"), { gap: 28, aligned: true }];
+      const [turned, forward] = [shown("turn"), { gap: 22, aligned: true }];
       drawMatrixRows(paint, p.main, passRows(pass, shown, lit.forward), {
         ...forward,
         opacity: 1 - smoothstep(0, 0.45, turned),
       });
       drawMatrixRows(paint, p.main, gradientRows(pass, shown, lit.outer), {
-        gap: 12,
+        gap: 9,
         opacity: smoothstep(0.55, 1, turned),
       });
       const eq = captionAt(equations, frame.time);

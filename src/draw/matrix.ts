@@ -68,8 +68,8 @@ export function matrixLayout(paint: Paint, options: MatrixOptions): MatrixLayout
   const cols = cells[0]?.length ?? 0;
   const texts = options.cellText === undefined ? cells.flat() : [...cells.flat(), options.cellText];
   const cell = Math.max(0, ...texts.map((text) => measureTextCached(text, numbers)));
-  const gap = 0.75 * size;
-  const pad = 0.55 * size;
+  const gap = 0.7 * size;
+  const pad = 0.45 * size;
   const rowHeight = 1.35 * size;
   const nameWidth = options.name ? measureTex(paint, options.name, { size: size / unit + 1 }).width + 0.4 * size : 0;
   const top = options.columnLabels ? 1.3 * size : 0;
@@ -108,7 +108,7 @@ export function drawMatrix(paint: Paint, at: { x: number; y: number }, options: 
   if (opacity <= 0) return box;
   const size = (options.size ?? 17) * unit;
   const grid = { ...layout.grid, x: at.x + layout.grid.x, y: at.y + layout.grid.y };
-  const gap = 0.75 * size;
+  const gap = 0.7 * size;
   ctx.save();
   ctx.globalAlpha *= opacity;
 
