@@ -22,6 +22,20 @@ export { FONT_FAMILY, font, registerFonts } from "./fonts.ts";
 export { BOX_CORNERS, type Rect, type Vec3 } from "./geometry.ts";
 export { type FrameLayout, frameLayout, inset, stack } from "./layout.ts";
 export { type ClassMapFigure, type ClassMapOptions, type ClassRegions, drawClassMap } from "./map2d.ts";
+export {
+  drawMatrix,
+  drawMatrixRow,
+  drawMatrixRows,
+  type MatrixLayout,
+  type MatrixOptions,
+  type MatrixRowOptions,
+  type MatrixRowsOptions,
+  matrixCells,
+  matrixLayout,
+  matrixRowWidths,
+  type RowItem,
+  type RowTex,
+} from "./matrix.ts";
 export { decimalsFor, formatNumber, MINUS, tickDecimals, withMinusSigns } from "./numbers.ts";
 export { type Paint, paintFor } from "./paint.ts";
 export {
