@@ -31,9 +31,10 @@ const window = (epoch: number) => Math.max(1, 0.15 * epoch);
 // The axes follow the principal directions over four times that window: where two directions
 // swap places, the view turns over about two seconds instead of a frame.
 const TURN = 4;
-// The walls show only while the slice puts most points on the network's own side of them.
-const WALLS_FROM = 0.85;
-const WALLS_FULL = 0.95;
+// The walls are as firm as the slice puts points on the network's own side of them: gone at 60%,
+// full at 100%, a wide ramp so they fade over a second as the agreement falls, never in a frame.
+const WALLS_FROM = 0.6;
+const WALLS_FULL = 1;
 
 /** The direction of the line where the walls between three regions meet (scores w₀, w₁, w₂). */
 function meetingLine(w0: Vec3, w1: Vec3, w2: Vec3): Vec3 {
@@ -103,17 +104,15 @@ export default defineScene({
     const { unit, theme } = paint;
     trainingFigure(paint, frame, figure, (rect, _state, at) => {
       const { points, share, best, regions, agreement = 0 } = projection.at(at.epoch);
-      const held = `${(100 * share).toFixed(1)}%`;
-      // While the axes turn towards new principal directions they hold a little less than those.
-      const most = best - share >= 0.0005 ? ` (the best three: ${(100 * best).toFixed(1)}%)` : "";
-      const line = 24 * unit;
+      const percent = (x: number) => `${(100 * x).toFixed(1)}%`;
       const width = frame.run.config.sizes[LAYER];
-      const trust = `${(100 * agreement).toFixed(1)}%`;
+      const line = 24 * unit;
+      // Two lines of the same words in every frame, so only their numbers change: the drawn
+      // axes' share (a little under the best while they turn towards new directions), and how
+      // far the walls can be trusted (they fade with it).
       const notes = [
-        `p₁, p₂, p₃: the layer's main directions, with ${held} of its ${width} units' variance${most}`,
-        agreement >= WALLS_FROM
-          ? `walls: where the largest output changes in this 3-D slice, right for ${trust} of the points`
-          : `no walls: in this slice they would be right for only ${trust} of the points`,
+        `p₁, p₂, p₃ hold ${percent(share)} of the ${width} units' variance (the best three: ${percent(best)})`,
+        `walls: where the largest output changes in this slice, right for ${percent(agreement)} of the points`,
       ];
       notes.forEach((note, k) => {
         fillTextCached(ctx, note, rect.x, rect.y + (16 + k * 24) * unit, { font: font(16 * unit), color: theme.muted });
