@@ -8,7 +8,7 @@
 // space (through the points' mean, along the three directions): exact there, and an
 // approximation for points off the slice, by as much as the share of variance left out.
 import {
-  calmPace,
+  cloudCamera,
   defineScene,
   drawPanel3d,
   fillTextCached,
@@ -84,7 +84,6 @@ export default defineScene({
       ],
     });
     const projection = projectLayer(run, LAYER, { window, turn: TURN });
-    const pace = calmPace({ run, clock: figure.clock, layer: LAYER, duration, from: figure.clock.phases.titleEnd });
     // The camera ends looking 25° off the line where the three final walls meet, so they read as
     // three fans around it with a class between each two; it turns 50° towards there.
     const [w0, w1, w2] = projection.at(run.config.epochs).regions?.weights ?? [];
@@ -92,7 +91,19 @@ export default defineScene({
       tilt: 65,
       elevations: [12, 40],
     });
-    const camera = (time: number) => ({ azimuth: end.azimuth - 50 * (1 - pace(time)), elevation: end.elevation });
+    // It comes closer while the projected cloud is small (the box holds the whole run's reach).
+    const camera = cloudCamera({
+      run,
+      clock: figure.clock,
+      layer: LAYER,
+      duration,
+      from: figure.clock.phases.titleEnd,
+      start: { azimuth: end.azimuth - 50, elevation: end.elevation },
+      end,
+      box: projection.box,
+      framings: projection.framings,
+      window: 2,
+    });
     return { figure, projection, camera, captions: figure.captions };
   },
   captions: (prepared) => prepared.captions,

@@ -63,25 +63,26 @@ export interface CloudFraming {
 }
 
 export function cloudFramings(run: Run, layer: number, box: Box3d = UNIT_BOX): CloudFraming[] {
-  let values = new Float64Array(0);
-  return run.snapshots.map((snapshot) => {
-    const points = snapshot.activations[String(layer)] ?? [];
-    const n = points.length;
-    if (values.length !== n) values = new Float64Array(n);
-    const centre: [number, number, number] = [0, 0, 0];
-    let extent = 0;
-    for (let k = 0; k < 3; k++) {
-      // In the unit box the panel draws in: the camera frames the panel's box.
-      const [low, high] = box[k] as [number, number];
-      for (let j = 0; j < n; j++) values[j] = (((points[j] as number[])[k] as number) - low) / (high - low);
-      values.sort();
-      const lo = values[Math.floor(0.02 * (n - 1))] ?? 0;
-      const hi = values[Math.ceil(0.98 * (n - 1))] ?? 0;
-      centre[k] = (lo + hi) / 2;
-      extent = Math.max(extent, hi - lo);
-    }
-    return { centre, extent };
-  });
+  return run.snapshots.map((snapshot) => framingOf(snapshot.activations[String(layer)] ?? [], box));
+}
+
+/** Where points (rows of three coordinates in `box`'s units) sit in the unit box the panel draws in, and how big they are. */
+export function framingOf(points: readonly (readonly number[])[], box: Box3d = UNIT_BOX): CloudFraming {
+  const n = points.length;
+  const values = new Float64Array(n);
+  const centre: [number, number, number] = [0, 0, 0];
+  let extent = 0;
+  for (let k = 0; k < 3; k++) {
+    // In the unit box the panel draws in: the camera frames the panel's box.
+    const [low, high] = box[k] as [number, number];
+    for (let j = 0; j < n; j++) values[j] = (((points[j] as number[])[k] as number) - low) / (high - low);
+    values.sort();
+    const lo = values[Math.floor(0.02 * (n - 1))] ?? 0;
+    const hi = values[Math.ceil(0.98 * (n - 1))] ?? 0;
+    centre[k] = (lo + hi) / 2;
+    extent = Math.max(extent, hi - lo);
+  }
+  return { centre, extent };
 }
 
 /**
@@ -304,6 +305,8 @@ export interface CloudCameraOptions extends PaceOptions {
   maxZoom?: number;
   /** Distance from the target in box units. Default 5. */
   distance?: number;
+  /** Where the cloud is at each snapshot, when the points drawn are not the layer's own (a projection's `framings`). */
+  framings?: CloudFraming[];
 }
 
 /**
@@ -314,7 +317,7 @@ export interface CloudCameraOptions extends PaceOptions {
 export function cloudCamera(options: CloudCameraOptions): (time: number) => View3d {
   const { run, clock, layer, start, end, window = 0, maxZoom, distance = 5 } = options;
   const pace = calmPace(options);
-  const framings = cloudFramings(run, layer, options.box);
+  const framings = options.framings ?? cloudFramings(run, layer, options.box);
   const turn = ((((end.azimuth - start.azimuth) % 360) + 540) % 360) - 180;
   return (time) => {
     const orbit = pace(time);

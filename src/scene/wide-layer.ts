@@ -15,7 +15,7 @@ import type { Box3d } from "../draw/panel3d.ts";
 import { type Regions3d, regionOf } from "../draw/space3d.ts";
 import { alignAxes, principalAxes } from "../nn/projection.ts";
 import type { Run } from "../train/index.ts";
-import { stateAround } from "./framing.ts";
+import { type CloudFraming, framingOf, stateAround } from "./framing.ts";
 import { bracket, type RunState } from "./interpolate.ts";
 
 /** The layer's points in 3-D at one moment, and what the three directions hold. */
@@ -50,6 +50,8 @@ export interface LayerProjection {
   box: Box3d;
   /** The basis at each snapshot, in the run's order. */
   bases: number[][][];
+  /** Where the projected cloud sits at each snapshot, for `cloudCamera`'s `framings`: it comes closer while the cloud is small. */
+  framings: CloudFraming[];
   at(epoch: number): ProjectedState;
 }
 
@@ -74,6 +76,7 @@ export function projectLayer(
   }
   if (width < 3) throw new RangeError(`projectLayer: layer ${layer} has ${width} units; a 3-D view needs at least 3`);
   const bases: number[][][] = [];
+  const projected: number[][][] = [];
   let reach = 0;
   for (const snapshot of run.snapshots) {
     const { activations } = stateAround(run, snapshot.epoch, { layer, window: windowAt(snapshot.epoch) });
@@ -82,9 +85,9 @@ export function projectLayer(
     const previous = bases.at(-1);
     const aligned = previous ? alignAxes(axes, previous) : axes;
     bases.push(aligned.axes);
-    for (const row of rows) {
-      for (const axis of aligned.axes) reach = Math.max(reach, Math.abs(dotAbout(axis, row, aligned.mean)));
-    }
+    const coordinates = rows.map((row) => aligned.axes.map((axis) => dotAbout(axis, row, aligned.mean)));
+    for (const u of coordinates) for (const v of u) reach = Math.max(reach, Math.abs(v));
+    projected.push(coordinates);
   }
   const r = roundUp(1.08 * reach);
   const box: Box3d = [
@@ -96,6 +99,7 @@ export function projectLayer(
   return {
     box,
     bases,
+    framings: projected.map((points) => framingOf(points, box)),
     at(epoch) {
       const state = stateAround(run, epoch, { layer, window: windowAt(epoch) });
       // Narrowed near the ends, as `stateAround` is, so the first and last views are exact.
