@@ -83,7 +83,7 @@ export function warpScene(options: WarpSceneOptions) {
       const captions = options.captions?.(run, lines) ?? [
         {
           at: "title:end",
-          text: `Each grey curve is one of ${2 * lines} straight lines of the input plane, sent through the first two layers.`,
+          text: `Each grey curve is one of the ${2 * lines} straight lines on the right, sent through the first two layers.`,
         },
         { at: "training:0.1", text: "As the weights change, the sheet stretches and folds in the 3-D space..." },
         { at: "training:middle", text: closing },
@@ -99,6 +99,7 @@ export function warpScene(options: WarpSceneOptions) {
         window: SMOOTHING,
         timeline: { titleCard: 2, holdStart: 1.5, holdEnd: 2.2 },
         captions,
+        gridLines: lines,
       });
       const figure = { ...made, boundary: "decision plane (output = ½)", boundaryMarker: "square" as const };
       const { clock } = figure;

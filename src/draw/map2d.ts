@@ -1,6 +1,6 @@
 import { type Canvas, type CanvasRenderingContext2D, createCanvas } from "canvas";
 import { classColours } from "./classes.ts";
-import { rgbOf } from "./colour.ts";
+import { rgbOf, withAlpha } from "./colour.ts";
 import { stampsFor } from "./dots.ts";
 import { font } from "./fonts.ts";
 import type { Rect } from "./geometry.ts";
@@ -57,6 +57,11 @@ export interface ClassMapFigure {
   regions?: ClassRegions;
   axisLabels?: [string, string];
   radius?: number;
+  /**
+   * Straight grid lines over the map, `lines` each way from edge to edge (`inputGrid`'s), drawn
+   * as faintly as a 3-D panel's `curves`, so the plane and its image in a hidden layer match.
+   */
+  gridLines?: number;
 }
 
 /** The options of the form before Paint: theme and unit given with the rest. */
@@ -105,6 +110,19 @@ function drawMap(ctx: CanvasRenderingContext2D, rect: Rect, options: ClassMapOpt
     if (regions.units === 1) traceContour(pen, regions, box);
     else traceClassBoundaries(pen, regions, box);
     pen.stroke(ctx, theme.accent, 2 * unit);
+  }
+  if (options.gridLines && options.gridLines > 1) {
+    ctx.beginPath();
+    for (let i = 0; i < options.gridLines; i++) {
+      const f = i / (options.gridLines - 1);
+      ctx.moveTo(box.x + f * box.width, box.y);
+      ctx.lineTo(box.x + f * box.width, box.y + box.height);
+      ctx.moveTo(box.x, box.y + f * box.height);
+      ctx.lineTo(box.x + box.width, box.y + f * box.height);
+    }
+    ctx.strokeStyle = withAlpha(theme.muted, 0.35);
+    ctx.lineWidth = 1 * unit;
+    ctx.stroke();
   }
   ctx.strokeStyle = theme.edge;
   ctx.lineWidth = 1 * unit;

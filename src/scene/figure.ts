@@ -48,6 +48,8 @@ export interface TrainingFigureOptions {
   window?: number;
   /** The scene draws its own title card (see `CourseFigureOptions.ownTitleCard`). */
   ownTitleCard?: boolean;
+  /** Straight grid lines on the input-space map, this many each way (the lines a scene carries into a hidden layer). */
+  gridLines?: number;
   /**
    * The hidden layer whose points the main panel shows: the state handed to the main panel's
    * function then holds that layer's activations (`state.activations`), averaged like the rest.
@@ -73,6 +75,8 @@ export interface TrainingFigure extends CourseFigure<"main" | "side"> {
   snapshotEpochs: number[];
   losses: number[];
   accuracies: number[];
+  /** Grid lines on the input-space map, each way. */
+  gridLines?: number;
   /** The largest |w| over the run: the network panel's full edge width, the same in every frame. */
   weightScale: number;
   /** Top of the loss axis: the largest loss, up to a round tenth. */
@@ -161,6 +165,7 @@ export function prepareTrainingFigure(
     accuracies: run.snapshots.map((s) => s.accuracy),
     maxLoss: Math.ceil(Math.max(0.1, ...losses) * 10) / 10,
     weightScale: largestWeight(run),
+    ...(options.gridLines ? { gridLines: options.gridLines } : {}),
     lossTitle: (run.config.loss ?? "quadratic") === "quadratic" ? "loss (mean ½‖a − y‖²)" : "loss (mean cross-entropy)",
     ...(options.window !== undefined ? { window: options.window } : {}),
     ...(options.layer !== undefined ? { layer: checkedLayer(run, options.layer) } : {}),
@@ -238,6 +243,7 @@ function drawTrainingPanels(
       labels: figure.labels,
       radius: side ? 2.6 : 4,
       regions: regions(),
+      ...(figure.gridLines ? { gridLines: figure.gridLines } : {}),
     });
   // Room below the square for the x₁ label.
   if (figure.main === "regions") map({ ...layout.main, height: layout.main.height - 30 * unit });
