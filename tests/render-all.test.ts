@@ -5,7 +5,7 @@
 // the chapters are the scene's beats, and no request fails. Then, with small test scenes, a scene
 // that fails among good ones, a folder netreel did not make, and Ctrl-C.
 import assert from "node:assert/strict";
-import { type ChildProcess, execFileSync, spawn } from "node:child_process";
+import { type ChildProcess, execFileSync, spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -401,5 +401,82 @@ describe("render-all with a scene that fails, a folder it did not make, and Ctrl
       "no-network.png",
       "no-network.vtt",
     ]);
+  });
+});
+
+describe("npm run gallery: the README's gallery from a course folder", () => {
+  const GALLERY = path.join(root, "scripts/gallery.ts");
+  const gallery = (args: string[]) =>
+    spawnSync(process.execPath, ["--import", "tsx/esm", GALLERY, ...args], { cwd: root, encoding: "utf8" });
+
+  /** A course folder with a record and a 640x360 poster for every committed scene (no rendering). */
+  function fakeCourse(dir: string, leaveOut?: string): void {
+    mkdirSync(dir, { recursive: true });
+    for (const scene of committedScenes()) {
+      if (scene === leaveOut) continue;
+      const name = path.basename(scene, ".ts");
+      const png = new PNG({ width: 640, height: 360 });
+      for (let i = 0; i < png.data.length; i += 4) png.data.set([i % 251, 80, 160, 255], i);
+      writeFileSync(path.join(dir, `${name}.png`), PNG.sync.write(png));
+      const record = {
+        netreelCourseScene: 1,
+        scene,
+        name,
+        title: `Title of ${name} & co`,
+        duration: 12,
+        files: { mp4: `${name}.mp4`, poster: `${name}.png` },
+        chapters: [],
+        captions: [],
+        rendered: "2026-01-01T00:00:00.000Z",
+      };
+      writeFileSync(path.join(dir, `${name}.json`), JSON.stringify(record));
+    }
+  }
+
+  test("a still of every scene and the section between the marker lines, nothing else; again the same", () => {
+    const dir = path.join(work, "gallery");
+    fakeCourse(path.join(dir, "course"));
+    const readme = path.join(dir, "README.md");
+    const before =
+      "# x\n\nProse that quotes `<!-- gallery -->` stays.\n\n<!-- gallery -->\nold\n<!-- /gallery -->\n\nAfter.\n";
+    writeFileSync(readme, before);
+    const args = ["--course", path.join(dir, "course"), "--readme", readme, "--out", path.join(dir, "docs", "gallery")];
+    const first = gallery(args);
+    assert.equal(first.status, 0, first.stderr);
+    const written = readFileSync(readme, "utf8");
+    assert.ok(written.startsWith("# x\n\nProse that quotes `<!-- gallery -->` stays.\n\n<!-- gallery -->\n"), written);
+    assert.ok(written.endsWith("<!-- /gallery -->\n\nAfter.\n"));
+    assert.doesNotMatch(written, /\nold\n/);
+    const scenes = committedScenes();
+    for (const scene of scenes) {
+      const name = path.basename(scene, ".ts");
+      // Linked from the README's own folder to the scene file and to the still.
+      const cell = new RegExp(
+        `<a href="([^"]+)"><img src="([^"]+)"[^>]*></a><br><b>[^<]*</b><br><code>${scene}</code>`,
+      );
+      const [, href, src] = cell.exec(written) ?? [];
+      assert.equal(path.resolve(dir, href ?? ""), path.join(root, scene));
+      assert.equal(src, `docs/gallery/${name}.png`);
+      assert.match(written, new RegExp(`<b>Title of ${name} &amp; co</b>`));
+      const still = PNG.sync.read(readFileSync(path.join(dir, "docs", "gallery", `${name}.png`)));
+      assert.deepEqual([still.width, still.height], [480, 270]);
+    }
+    assert.equal(gallery(args).status, 0);
+    assert.equal(readFileSync(readme, "utf8"), written, "a second run changes nothing");
+  });
+
+  test("a scene with no render: one line naming it, exit 1, nothing written", () => {
+    const dir = path.join(work, "gallery-missing");
+    fakeCourse(path.join(dir, "course"), "scenes/hidden.ts");
+    const readme = path.join(dir, "README.md");
+    writeFileSync(readme, "<!-- gallery -->\n<!-- /gallery -->\n");
+    const ran = gallery(["--course", path.join(dir, "course"), "--readme", readme, "--out", path.join(dir, "g")]);
+    assert.equal(ran.status, 1);
+    assert.match(
+      ran.stderr,
+      /^netreel gallery: scenes\/hidden\.ts has no render in .*; run npm run render:all -- --preview first/,
+    );
+    assert.equal(readFileSync(readme, "utf8"), "<!-- gallery -->\n<!-- /gallery -->\n");
+    assert.equal(existsSync(path.join(dir, "g")), false);
   });
 });

@@ -148,7 +148,7 @@ function checkedArgs(
  * .ts files with a default export, by name: a helper module beside the scenes is not one). A
  * name that is neither is a bad command line, refused before any work.
  */
-function sceneFiles(names: string[]): string[] {
+export function sceneFiles(names: string[]): string[] {
   const files: string[] = [];
   for (const name of names) {
     if (!existsSync(name)) {
