@@ -1,8 +1,9 @@
 import { execFile } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
-import { makeFolders, writeFileAtomically } from "../files/index.ts";
+import { fileSystemReason, makeFolders, writeFileAtomically } from "../files/index.ts";
 import { esc } from "../publish/page.ts";
 import { readRecords, type SceneRecord } from "../publish/record.ts";
 import { interruptedBy } from "../render/errors.ts";
@@ -11,7 +12,7 @@ import { commandArgs } from "./args.ts";
 import { EXIT, parseArgsError, report, UsageError, UserFacingError } from "./errors.ts";
 import { formatBytes, formatDuration } from "./format.ts";
 import { InterruptWatch } from "./interrupts.ts";
-import { sceneFiles } from "./render-all.ts";
+import { sceneFiles } from "./scene-files.ts";
 
 export const GALLERY_HELP = `Usage: npm run gallery [-- options]
 
@@ -56,29 +57,38 @@ export async function galleryCommand(argv: string[]): Promise<number> {
     }
     const scenes = sceneFiles(["scenes"]);
     const records = latestRecords(values.course, scenes);
-    const readme = readFileSync(values.readme, "utf8");
+    const readme = readText(values.readme);
     const section = sectionOf(readme, values.readme);
     const ffmpeg = await findFfmpeg({ signal: interrupts.signal });
     // Every still is made before any file is written: a failure leaves the README and docs as they were.
-    const stills: { file: string; png: Buffer; record: SceneRecord }[] = [];
-    for (const record of records) {
-      const poster = path.join(values.course, record.files.poster as string);
-      const png = await still(ffmpeg.path, poster, width, interrupts.signal);
-      stills.push({ file: path.join(values.out, `${record.name}.png`), png, record });
-    }
+    const posters = records.map((record) => path.join(values.course, record.files.poster as string));
+    const pngs = await stills(ffmpeg.path, posters, width, interrupts.signal);
+    const made = records.map((record, i) => ({
+      file: path.join(values.out, `${record.name}.png`),
+      png: pngs[i] as Buffer,
+      record,
+    }));
     makeFolders(values.out);
-    for (const { file, png } of stills) {
+    for (const { file, png } of made) {
       writeFileAtomically(file, png);
       process.stdout.write(`${file}: ${formatBytes(png.length)}\n`);
     }
-    const table = galleryTable(stills, path.dirname(path.resolve(values.readme)));
+    const table = galleryTable(made, path.dirname(path.resolve(values.readme)));
     writeFileAtomically(values.readme, readme.slice(0, section.start) + table + readme.slice(section.end));
-    process.stdout.write(`${values.readme}: the gallery lists ${stills.length} scenes\n`);
+    process.stdout.write(`${values.readme}: the gallery lists ${made.length} scenes\n`);
     return EXIT.ok;
   } catch (error) {
     return report("gallery", parseArgsError(error), verbose);
   } finally {
     interrupts.close();
+  }
+}
+
+function readText(file: string): string {
+  try {
+    return readFileSync(file, "utf8");
+  } catch (error) {
+    throw new UserFacingError(`cannot read ${file}: ${fileSystemReason(error) ?? (error as Error).message}`);
   }
 }
 
@@ -117,22 +127,30 @@ function sectionOf(readme: string, file: string): { start: number; end: number }
 }
 
 /**
- * A poster as a small still: scaled with Lanczos, then 256 colours chosen for that image alone,
- * undithered (flat figure colours stay flat): 15-30 KB where the full-colour PNG is 50-90.
+ * The posters as small stills: each scaled with Lanczos, then 256 colours chosen for that image
+ * alone, undithered (flat figure colours stay flat): 15-30 KB where the full-colour PNG is 50-90.
+ * One ffmpeg for all of them (its start is most of the cost of one still), writing into a
+ * temporary folder of its own.
  */
-async function still(ffmpeg: string, poster: string, width: number, signal: AbortSignal): Promise<Buffer> {
-  const filter = `scale=${width}:-2:flags=lanczos,split[a][b];[a]palettegen=max_colors=256:stats_mode=single[p];[b][p]paletteuse=dither=none`;
+async function stills(ffmpeg: string, posters: string[], width: number, signal: AbortSignal): Promise<Buffer[]> {
+  const scratch = mkdtempSync(path.join(tmpdir(), "netreel-gallery-"));
   try {
-    const { stdout } = await promisify(execFile)(
-      ffmpeg,
-      ["-v", "error", "-i", poster, "-vf", filter, "-frames:v", "1", "-f", "image2pipe", "-c:v", "png", "-"],
-      { encoding: "buffer", maxBuffer: 64 * 1024 * 1024, signal },
+    const args = ["-v", "error", ...posters.flatMap((poster) => ["-i", poster])];
+    const graph = posters.map(
+      (_, i) =>
+        `[${i}:v]scale=${width}:-2:flags=lanczos,split[a${i}][b${i}];[a${i}]palettegen=max_colors=256:stats_mode=single[p${i}];[b${i}][p${i}]paletteuse=dither=none[o${i}]`,
     );
-    return stdout;
+    args.push("-filter_complex", graph.join(";"));
+    const outputs = posters.map((_, i) => path.join(scratch, `${i}.png`));
+    for (const [i, output] of outputs.entries()) args.push("-map", `[o${i}]`, "-frames:v", "1", "-update", "1", output);
+    await promisify(execFile)(ffmpeg, args, { signal });
+    return outputs.map((output) => readFileSync(output));
   } catch (error) {
     // Ctrl-C killed ffmpeg (execFile's signal): the interrupt, not ffmpeg's end, is what happened.
     if (signal.aborted) throw interruptedBy(signal);
     throw error;
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
   }
 }
 

@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { statSync } from "node:fs";
 import path from "node:path";
 import { checkCourseFolder } from "../publish/folder.ts";
 import { renderCourse } from "../publish/render-course.ts";
@@ -11,6 +11,7 @@ import { formatBytes, formatDuration } from "./format.ts";
 import { InterruptWatch } from "./interrupts.ts";
 import { Progress, trainingProgress } from "./progress.ts";
 import { parseSize, positiveNumber, refuseOptionsNpmTook } from "./render-options.ts";
+import { sceneFiles } from "./scene-files.ts";
 
 export const RENDER_ALL_HELP = `Usage: npm run render:all [-- options] [scenes or folders...]
        npx netreel render-all [scenes or folders...] [options]
@@ -141,43 +142,6 @@ function checkedArgs(
   }
   if (values.fps !== undefined) args.fps = positiveNumber("--fps", values.fps, { min: 1, max: 240, inclusive: true });
   return args;
-}
-
-/**
- * The scene files the arguments name, in order: a file as it is, a folder as its scenes (its
- * .ts files with a default export, by name: a helper module beside the scenes is not one). A
- * name that is neither is a bad command line, refused before any work.
- */
-export function sceneFiles(names: string[]): string[] {
-  const files: string[] = [];
-  for (const name of names) {
-    if (!existsSync(name)) {
-      const hint = name === "scenes" ? " (run it from the project's folder, or name the scenes)" : "";
-      throw new UsageError(`${name} does not exist${hint}`);
-    }
-    if (!statSync(name).isDirectory()) {
-      files.push(name);
-      continue;
-    }
-    const found = readdirSync(name)
-      .filter((f) => f.endsWith(".ts") && !f.startsWith(".") && !f.endsWith(".d.ts"))
-      .sort()
-      .map((f) => path.join(name, f))
-      .filter((f) => statSync(f).isFile() && hasDefaultExport(f));
-    if (found.length === 0) throw new UsageError(`${name} holds no scenes (.ts files with a default export)`);
-    files.push(...found);
-  }
-  const seen = new Set<string>();
-  return files.filter((f) => {
-    const key = path.resolve(f);
-    if (seen.has(key)) return false;
-    seen.add(key);
-    return true;
-  });
-}
-
-function hasDefaultExport(file: string): boolean {
-  return /\bexport\s+default\b/.test(readFileSync(file, "utf8"));
 }
 
 async function run(args: RenderAllArgs, signal: AbortSignal): Promise<number> {
