@@ -19,5 +19,7 @@ export function pngOfFrame(frame: Frame, width: number, height: number): Buffer 
     rgba[i + 2] = raw[i] as number;
     rgba[i + 3] = raw[i + 3] as number;
   }
-  return PNG.sync.write({ width, height, data: rgba } as PNG);
+  // RGB, as the video has it: no alpha to store, and a pixel a scene left transparent is black
+  // here as it is in the MP4 (the raw bytes are premultiplied, so that is what they hold).
+  return PNG.sync.write({ width, height, data: rgba } as PNG, { colorType: 2, inputColorType: 6 });
 }
