@@ -52,8 +52,11 @@ Exit codes: 0 every scene rendered, 1 a scene failed (or no ffmpeg), 2 a bad com
 course folder, 130 interrupted (Ctrl-C), 143 stopped by SIGTERM.
 `;
 
-/** The options of `render-all` that npm keeps for itself when `--` is forgotten. */
-const NPM_TAKEN = ["out", "title", "size", "fps", "theme", "preview", "quiet"];
+/**
+ * The options of `render-all` that npm keeps for itself when `--` is forgotten (not --quiet:
+ * npm takes that as its own log level, and a course rendered with more lines is no harm).
+ */
+const NPM_TAKEN = ["out", "title", "size", "fps", "theme", "preview", "frame-timeout"];
 
 interface RenderAllArgs {
   scenes: string[];

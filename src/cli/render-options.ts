@@ -115,7 +115,8 @@ export function refuseOptionsNpmTook(
   hint = { before: "the scene and its options", example: "-- scenes/hidden.ts --frame 3" },
 ): void {
   if (env.npm_lifecycle_event === undefined) return;
-  const taken = options.filter((name) => env[`npm_config_${name}`] !== undefined);
+  // npm names --frame-timeout npm_config_frame_timeout.
+  const taken = options.filter((name) => env[`npm_config_${name.replaceAll("-", "_")}`] !== undefined);
   if (taken.length === 0) return;
   const names = taken.map((name) => `--${name}`).join(", ");
   throw new UsageError(
