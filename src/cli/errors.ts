@@ -56,17 +56,19 @@ export function classify(error: unknown): { code: number; expected: boolean } {
 /** Prints an error as one line (the stack only when verbose) and returns the exit code. */
 export function report(command: string, error: unknown, verbose: boolean): number {
   const { code, expected } = classify(error);
-  const message = isFileSystemError(error)
-    ? fileSystemMessage(error as NodeJS.ErrnoException)
-    : error instanceof Interrupted
-      ? `interrupted (${error.signal}): nothing was written; any file already there is as it was`
-      : error instanceof Error
-        ? error.message
-        : String(error);
-  process.stderr.write(`netreel ${command}: ${message}\n`);
+  process.stderr.write(`netreel ${command}: ${errorMessage(error)}\n`);
   if (verbose && error instanceof Error && error.stack) process.stderr.write(`${error.stack}\n`);
   else if (!expected) process.stderr.write("(an unexpected error: run again with --verbose for the stack trace)\n");
   return code;
+}
+
+/** An error as the one line that reports it (without the command's name). */
+export function errorMessage(error: unknown): string {
+  if (isFileSystemError(error)) return fileSystemMessage(error as NodeJS.ErrnoException);
+  if (error instanceof Interrupted) {
+    return `interrupted (${error.signal}): nothing was written; any file already there is as it was`;
+  }
+  return error instanceof Error ? error.message : String(error);
 }
 
 function fileSystemMessage(error: NodeJS.ErrnoException): string {

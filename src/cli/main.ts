@@ -8,6 +8,7 @@ const HELP = `Usage: netreel <command> [options]
 
 Commands:
   render <scene.ts>     render a scene to MP4, GIF, WebM or PNG frames
+  render-all [scenes]   render every scene (MP4, GIF, subtitles, poster) and a page that plays them
   train <config.json>   train a network and write its run as JSON
   test [scenes...]      compare scenes' key frames with their snapshot images (--motion: find jumps)
   sheet <scene.ts>      one PNG of small frames spread over the clip, labelled with time and beat
@@ -17,6 +18,7 @@ Examples:
   netreel render scenes/hidden.ts                  # output/hidden.mp4
   netreel render scenes/hidden.ts --format gif     # output/hidden.gif
   netreel render scenes/hidden.ts --frame 300      # one frame as a PNG
+  netreel render-all --preview                     # output/course/index.html and every scene's files
   netreel train config.json --out run.json
   netreel test                                     # every scene in scenes/
   netreel test --motion scenes/hidden.ts           # frames that pop, jump or flicker
@@ -53,6 +55,10 @@ export async function main(argv: string[]): Promise<number> {
     case "render": {
       const { renderCommand } = await import("./render.ts");
       return renderCommand(rest);
+    }
+    case "render-all": {
+      const { renderAllCommand } = await import("./render-all.ts");
+      return renderAllCommand(rest);
     }
     case "--version":
     case "-V":

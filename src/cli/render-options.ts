@@ -109,13 +109,18 @@ const NPM_TAKEN = ["out", "format", "size", "fps", "duration", "seed", "theme", 
  * it in its own environment and passes the script only its value, which would then be taken
  * for a second scene after the first had been rendered in full. Refused before any work.
  */
-function refuseOptionsNpmTook(env: NodeJS.ProcessEnv): void {
+export function refuseOptionsNpmTook(
+  env: NodeJS.ProcessEnv,
+  options: readonly string[] = NPM_TAKEN,
+  hint = { before: "the scene and its options", example: "-- scenes/hidden.ts --frame 3" },
+): void {
   if (env.npm_lifecycle_event === undefined) return;
-  const taken = NPM_TAKEN.filter((name) => env[`npm_config_${name}`] !== undefined);
+  // npm names --frame-timeout npm_config_frame_timeout.
+  const taken = options.filter((name) => env[`npm_config_${name.replaceAll("-", "_")}`] !== undefined);
   if (taken.length === 0) return;
   const names = taken.map((name) => `--${name}`).join(", ");
   throw new UsageError(
-    `npm took ${names} for itself: put -- before the scene and its options, e.g. npm run ${env.npm_lifecycle_event} -- scenes/hidden.ts --frame 3`,
+    `npm took ${names} for itself: put -- before ${hint.before}, e.g. npm run ${env.npm_lifecycle_event} ${hint.example}`,
   );
 }
 
@@ -246,7 +251,7 @@ function parseFormats(list: string): FormatName[] {
   return formats;
 }
 
-function parseSize(text: string): { width: number; height: number } {
+export function parseSize(text: string): { width: number; height: number } {
   const match = /^(\d+)x(\d+)$/i.exec(text.trim());
   const width = Number(match?.[1]);
   const height = Number(match?.[2]);
@@ -257,7 +262,11 @@ function parseSize(text: string): { width: number; height: number } {
 }
 
 /** A number in (min, max], or [min, max] when `inclusive`. */
-function positiveNumber(flag: string, text: string, range: { min: number; max: number; inclusive?: boolean }): number {
+export function positiveNumber(
+  flag: string,
+  text: string,
+  range: { min: number; max: number; inclusive?: boolean },
+): number {
   const value = Number(text);
   const { min, max, inclusive = false } = range;
   const low = inclusive ? value >= min : value > min;

@@ -3,7 +3,7 @@ import { registerFonts } from "../draw/index.ts";
 import type { Beats, Caption, Scene, SceneContext, SnapshotRef } from "../scene/index.ts";
 import type { Run } from "../train/index.ts";
 import { RenderRequestError, SceneFailure } from "./errors.ts";
-import type { SceneTimeline } from "./protocol.ts";
+import type { SceneHeading, SceneTimeline } from "./protocol.ts";
 
 /** A drawn frame: its raw BGRA pixels, and PNG bytes on demand. */
 export interface DrawnFrame {
@@ -116,6 +116,20 @@ export class FrameRenderer<State = unknown> {
     const epochAt = clip.epochAt;
     const epochs = epochAt ? Array.from({ length: frames }, (_, i) => epochAt(i / fps)) : null;
     return { beats, epochs };
+  }
+
+  /**
+   * The scene's title and subtitle, as its figure shows them: scenes keep the course or training
+   * figure they prepare under `figure` (`prepare: () => ({ figure: prepareTrainingFigure(...) })`),
+   * and that figure holds the title card's words. Read from there rather than asked of the scene
+   * a second time, so the page and the frame cannot disagree; null for a scene with no such figure.
+   */
+  heading(): SceneHeading | null {
+    const figure = (this.state as { figure?: unknown } | null | undefined)?.figure;
+    if (typeof figure !== "object" || figure === null) return null;
+    const { title, subtitle } = figure as { title?: unknown; subtitle?: unknown };
+    if (typeof title !== "string" || title.trim() === "") return null;
+    return { title, ...(typeof subtitle === "string" && subtitle.trim() !== "" ? { subtitle } : {}) };
   }
 
   /** Draws frame `index` and returns its pixels. */

@@ -115,6 +115,12 @@ export interface SceneTimeline {
   epochs: number[] | null;
 }
 
+/** What a scene is called on a page that lists it: the title its figure shows, and the line under it. */
+export interface SceneHeading {
+  title: string;
+  subtitle?: string;
+}
+
 /** What `prepare` gives back: the scene's captions, and its key frames when asked for. */
 export interface Prepared {
   captions: Caption[] | null;
@@ -122,6 +128,8 @@ export interface Prepared {
   moments: { name: string; index: number }[] | null;
   /** With `timeline`: the beats and each frame's epoch. */
   timeline: SceneTimeline | null;
+  /** With `heading`: the scene's title and subtitle, when its figure has them. */
+  heading?: SceneHeading | null;
 }
 
 /** What the scene's process used, reported as it exits. */
@@ -140,6 +148,8 @@ export interface PrepareAsks {
   moments?: SnapshotRef[];
   /** Also lay out the scene's beats and each frame's epoch (for the studio's scrubber). */
   timeline?: boolean;
+  /** Also say the scene's title and subtitle (for the course page). */
+  heading?: boolean;
 }
 
 /** The requests that are answered, without their ids. */

@@ -5,6 +5,8 @@ import type { Seed } from "../random/index.ts";
 import type { ThemeName } from "../scene/index.ts";
 import type { TrainProgress } from "../train/index.ts";
 import {
+  type Cue,
+  clipCues,
   EncoderError,
   EncoderInterrupted,
   extensionOf,
@@ -13,12 +15,13 @@ import {
   gifGeometry,
   needsEvenSize,
   openSink,
+  pngOfFrame,
   type Sink,
   webVtt,
   writePng,
 } from "../video/index.ts";
 import { abortable, interruptedBy, RenderRequestError } from "./errors.ts";
-import type { PrepareAsks, Prepared, ProcessUsage, SceneMeta } from "./protocol.ts";
+import type { PrepareAsks, Prepared, ProcessUsage, SceneHeading, SceneMeta, SceneTimeline } from "./protocol.ts";
 import type { RunCache } from "./runs.ts";
 import { SceneSession } from "./session.ts";
 
@@ -50,6 +53,17 @@ export interface RenderOptions {
   frameTimeoutSeconds?: number;
   /** Write the scene's captions as WebVTT beside each MP4 and WebM (default true). */
   subtitles?: boolean;
+  /**
+   * Also write one frame as a PNG beside the first video, with its name and .png: a poster for
+   * a player (`<video poster>`). The frame is the scene's last key frame (the last of its
+   * `snapshots`: the moment its author chose to check, usually the result), else its last frame.
+   * It is drawn by the same session, so the scene is not trained or prepared again.
+   */
+  poster?: boolean;
+  /** Also say what a page listing the scene shows of it: its title, its beats (`RenderResult.timeline`, `heading`). */
+  describe?: boolean;
+  /** The GIF at its own small size and rate (`gifGeometry`) even when a size or rate is asked for the video. */
+  smallGif?: boolean;
   /** Stops the render: every encoder and the scene's process are stopped and nothing is written. */
   signal?: AbortSignal;
   /** Pass the scene process's stderr through. */
@@ -102,6 +116,13 @@ export interface RenderResult {
   outputs: { format: FormatName; target: string }[];
   /** The WebVTT files written beside the videos (none when the scene has no captions). */
   subtitles: string[];
+  /** The captions those subtitles hold, in seconds of the clip rendered. */
+  captions: Cue[];
+  /** With `poster`: the PNG written, the frame it shows and the key frame's name ("end", "last"). */
+  poster?: { target: string; index: number; moment: string };
+  /** With `describe`: the scene's beats in seconds (null when it has none) and its title. */
+  timeline?: SceneTimeline;
+  heading?: SceneHeading | null;
   width: number;
   height: number;
   fps: number;
@@ -197,6 +218,7 @@ async function renderStill(job: Job, frame: number | string): Promise<RenderResu
     scene: session.meta,
     outputs,
     subtitles: [],
+    captions: [],
     width,
     height,
     fps,
@@ -208,12 +230,14 @@ async function renderStill(job: Job, frame: number | string): Promise<RenderResu
   };
 }
 
-/** The clip (or its range) in every format asked for, drawn once; and the subtitles beside the videos. */
+/** The clip (or its range) in every format asked for, drawn once; and the subtitles (and poster) beside the videos. */
 async function renderVideo(job: Job, formats: FormatName[]): Promise<RenderResult> {
   const { options, session, settings, signal, log, targets } = job;
   const wait = <T>(promise: Promise<T>) => abortable(promise, signal);
   const subtitles = options.subtitles !== false && session.meta.captions ? subtitleTargets(targets) : [];
   for (const target of subtitles) prepareTarget(target, "file");
+  const posterTarget = options.poster ? posterTargetOf(targets) : null;
+  if (posterTarget !== null) prepareTarget(posterTarget, "file", "poster.png");
   const needsFfmpeg = formats.some((f) => f !== "png");
   const found = needsFfmpeg ? findFfmpeg({ signal }) : Promise.resolve(null);
   found.catch(() => {});
@@ -225,36 +249,91 @@ async function renderVideo(job: Job, formats: FormatName[]): Promise<RenderResul
     if (ffmpeg && options.verbose) log(`ffmpeg: ${ffmpeg.path} (from ${ffmpeg.source})`);
     const ffmpegPath = ffmpeg?.path ?? "ffmpeg";
     for (const [format, target] of targets) {
-      // A size or rate asked for is the GIF's too: never shrunk without a word.
+      // A size or rate asked for is the GIF's too: never shrunk without a word (unless smallGif says so).
       const capped = gifGeometry(width, height, fps);
       const gif = {
-        ...(options.width === undefined ? { width: capped.width, height: capped.height } : { width, height }),
-        fps: options.fps === undefined ? capped.fps : fps,
+        ...(options.width === undefined || options.smallGif
+          ? { width: capped.width, height: capped.height }
+          : { width, height }),
+        fps: options.fps === undefined || options.smallGif ? capped.fps : fps,
       };
       const preview = options.preview ?? false;
       sinks.push(openSink({ format, target, width, height, fps, ffmpegPath, preview, gif }));
     }
     checkEncoders(sinks, ffmpeg?.encoders ?? new Set(), ffmpegPath);
-    const { captions } = await prepare(job, {
-      raw: sinks.some((s) => s.needs === "raw"),
-      png: sinks.some((s) => s.needs === "png"),
-    });
+    const prepared = await prepare(
+      job,
+      { raw: sinks.some((s) => s.needs === "raw"), png: sinks.some((s) => s.needs === "png") },
+      {
+        ...(posterTarget !== null ? { snapshots: true } : {}),
+        ...(options.describe ? { timeline: true, heading: true } : {}),
+      },
+    );
     const range = options.range ?? { first: 0, last: frames - 1 };
     const started = performance.now();
     await encode({ session, sinks, frames, range, signal, log, onFrames: options.onFrames });
     signal.throwIfAborted();
-    const vtt = webVtt(captions ?? [], { offset: range.first / fps, length: (range.last - range.first + 1) / fps });
+    const poster = posterTarget === null ? null : await drawPoster(job, prepared, posterTarget);
+    signal.throwIfAborted();
+    const captions = clipCues(prepared.captions ?? [], {
+      offset: range.first / fps,
+      length: (range.last - range.first + 1) / fps,
+    });
+    const vtt = webVtt(captions);
     for (const target of subtitles) writeFileAtomically(target, vtt);
+    if (poster) writeFileAtomically(poster.target, poster.png);
     for (const sink of sinks) sink.commit();
     committed = true;
     const seconds = (performance.now() - started) / 1000;
     const outputs = sinks.map((s) => ({ format: s.format, target: s.target }));
     const sceneProcess = await session.close();
     const rendered = range.last - range.first + 1;
-    return { scene: session.meta, outputs, subtitles, width, height, fps, frames, rendered, seconds, sceneProcess };
+    return {
+      scene: session.meta,
+      outputs,
+      subtitles,
+      captions: subtitles.length > 0 ? captions : [],
+      ...(poster ? { poster: { target: poster.target, index: poster.index, moment: poster.moment } } : {}),
+      ...(options.describe
+        ? { timeline: prepared.timeline ?? { beats: null, epochs: null }, heading: prepared.heading ?? null }
+        : {}),
+      width,
+      height,
+      fps,
+      frames,
+      rendered,
+      seconds,
+      sceneProcess,
+    };
   } finally {
     if (!committed) await Promise.all(sinks.map((s) => s.abort()));
   }
+}
+
+/** The poster frame drawn as a PNG: the scene's last key frame, else the clip's last frame. */
+async function drawPoster(
+  job: Job,
+  prepared: Prepared,
+  target: string,
+): Promise<{ target: string; index: number; moment: string; png: Buffer }> {
+  const { settings } = job;
+  const last = settings.frames - 1;
+  const key = prepared.snapshots?.at(-1) ?? { name: "last", index: last };
+  const index = Math.min(Math.max(0, key.index), last);
+  const frame = await abortable(job.session.draw(index), job.signal);
+  try {
+    const png = pngOfFrame(frame, settings.width, settings.height);
+    return { target, index, moment: key.name, png };
+  } finally {
+    frame.release?.();
+  }
+}
+
+/** Where a poster goes: beside the first video, with its name and .png. */
+function posterTargetOf(targets: Map<FormatName, string>): string | null {
+  const [format, first] = [...targets].find(([f]) => f !== "png") ?? [];
+  if (format === undefined || first === undefined) return null;
+  return `${first.replace(/\.(mp4|webm|gif)$/i, "")}.png`;
 }
 
 /** Where a video's subtitles go: beside it, with the same name and .vtt (players find them there). */

@@ -151,6 +151,7 @@ export class SceneSession {
       ...(options.snapshots ? { snapshots: true } : {}),
       ...(options.moments ? { moments: options.moments } : {}),
       ...(options.timeline ? { timeline: true } : {}),
+      ...(options.heading ? { heading: true } : {}),
       ...(runKey !== undefined ? { runKey } : {}),
     };
     const prepared = await this.abortable(this.drawer.prepare({ ...context, run }, options.encodings, asks));

@@ -161,6 +161,7 @@ async function prepare(request: Extract<Request, { type: "prepare" }>): Promise<
       snapshots: request.snapshots ? renderer.snapshots() : null,
       moments: request.moments ? renderer.moments(request.moments) : null,
       timeline: request.timeline ? renderer.timeline() : null,
+      ...(request.heading ? { heading: renderer.heading() } : {}),
     };
     send({ type: "answer", id: request.id, call: "prepare", value });
   } catch (error) {

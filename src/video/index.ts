@@ -9,6 +9,7 @@ export {
   needsEvenSize,
   videoOptions,
 } from "./formats.ts";
+export { pngOfFrame } from "./png.ts";
 export {
   EncoderError,
   EncoderInterrupted,
@@ -25,4 +26,4 @@ export {
   type SinkOptions,
   writePng,
 } from "./sinks.ts";
-export { type Cue, webVtt } from "./subtitles.ts";
+export { type Cue, clipCues, webVtt } from "./subtitles.ts";

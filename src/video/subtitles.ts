@@ -6,20 +6,28 @@ export interface Cue {
 }
 
 /**
- * WebVTT subtitles for cues, as a part of a clip sees them: times shifted by `offset`
- * seconds (a part from frame A starts at A/fps), cues outside [0, length) left out and
- * clipped at its end. Empty captions are skipped.
+ * The cues as a part of a clip sees them: times shifted by `offset` seconds (a part from frame
+ * A starts at A/fps), cues outside [0, length) left out and clipped at its end, text trimmed,
+ * empty captions skipped.
  */
-export function webVtt(cues: readonly Cue[], options: { offset?: number; length?: number } = {}): string {
+export function clipCues(cues: readonly Cue[], options: { offset?: number; length?: number } = {}): Cue[] {
   const offset = options.offset ?? 0;
   const length = options.length ?? Number.POSITIVE_INFINITY;
-  const lines = ["WEBVTT", ""];
-  let n = 0;
+  const kept: Cue[] = [];
   for (const cue of cues) {
     const from = Math.max(0, cue.from - offset);
     const to = Math.min(length, cue.to - offset);
     const text = cue.text.trim();
-    if (!(to > from) || text === "") continue;
+    if (to > from && text !== "") kept.push({ from, to, text });
+  }
+  return kept;
+}
+
+/** WebVTT subtitles for cues, as a part of a clip sees them (`clipCues`). */
+export function webVtt(cues: readonly Cue[], options: { offset?: number; length?: number } = {}): string {
+  const lines = ["WEBVTT", ""];
+  let n = 0;
+  for (const { from, to, text } of clipCues(cues, options)) {
     n++;
     // A cue's text may not hold a blank line or "-->"; WebVTT escapes & and <.
     const safe = text
