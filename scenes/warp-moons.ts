@@ -11,4 +11,5 @@ export default warpScene({
   range: [-1.5, 2.5],
   classNames: ["upper moon (y = 0)", "lower moon (y = 1)"],
   closing: "...until the two moons, hooked into each other in the plane, come apart...",
+  title: "The input plane, bent: two moons",
 });

@@ -55,12 +55,19 @@ function renderAll(
   return new Promise((resolve) => child.on("exit", (code) => resolve({ code, stdout, stderr })));
 }
 
-/** The committed scenes as render-all finds them: scenes/*.ts with a default export, by name. */
+/**
+ * The committed scenes as render-all finds them: scenes/*.ts with a default export, those that
+ * scenes/order.txt names first in its order, then the rest by name.
+ */
 function committedScenes(): string[] {
-  return readdirSync(path.join(root, "scenes"))
+  const all = readdirSync(path.join(root, "scenes"))
     .filter((f) => f.endsWith(".ts") && /\bexport\s+default\b/.test(readFileSync(path.join(root, "scenes", f), "utf8")))
-    .sort()
-    .map((f) => `scenes/${f}`);
+    .sort();
+  const order = readFileSync(path.join(root, "scenes/order.txt"), "utf8")
+    .split("\n")
+    .map((l) => l.trim())
+    .filter((l) => l !== "" && !l.startsWith("#"));
+  return [...order, ...all.filter((f) => !order.includes(f))].map((f) => `scenes/${f}`);
 }
 
 /** A scene's record as the course folder holds it (<name>.json). */
@@ -139,7 +146,7 @@ describe("render-all over the committed scenes at preview size, the page in Chro
     });
     assert.match(lines.at(-1) as string, /index\.html: (\d+) of \1 scenes, [\d:]+ of video; rendered in [\d.]+ s$/);
     const found = records(dir);
-    assert.deepEqual(found.map((r) => r.scene).sort(), scenes);
+    assert.deepEqual(found.map((r) => r.scene).sort(), [...scenes].sort());
     for (const record of found) {
       const { files } = record;
       assert.deepEqual(probe(path.join(dir, files.mp4)), { width: 640, height: 360, rate: 15, codec: "h264" });
@@ -211,11 +218,12 @@ describe("render-all over the committed scenes at preview size, the page in Chro
           links: Array.from(section.querySelectorAll(".files a")).map((a) => a.getAttribute("href")),
         })),
       );
-      const byTitle = [...expected].sort((a, b) => (a.scene < b.scene ? -1 : 1));
+      const lesson = committedScenes();
+      const byTitle = [...expected].sort((a, b) => lesson.indexOf(a.scene) - lesson.indexOf(b.scene));
       assert.deepEqual(
         sections.map((s) => s.title),
         byTitle.map((r) => r.title),
-        "one section a scene, in the order of their files",
+        "one section a scene, in the lesson order (scenes/order.txt)",
       );
       for (const [i, section] of sections.entries()) {
         const record = byTitle[i] as Written;
