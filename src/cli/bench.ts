@@ -312,11 +312,10 @@ async function benchSignals(): Promise<void> {
     for (const { phase, args, misbehave, when, after } of phases) {
       const stops: number[] = [];
       for (let i = 0; i < 3; i++) {
-        const child = spawn(
-          process.execPath,
-          ["scripts/netreel.js", ...args],
-          { env: { ...process.env, NETREEL_TEST_MISBEHAVE: misbehave }, stdio: ["ignore", "ignore", "pipe"] },
-        );
+        const child = spawn(process.execPath, ["scripts/netreel.js", ...args], {
+          env: { ...process.env, NETREEL_TEST_MISBEHAVE: misbehave },
+          stdio: ["ignore", "ignore", "pipe"],
+        });
         let stderr = "";
         let signalled = 0;
         const exited = once(child, "exit");

@@ -3,7 +3,7 @@ import { fileSystemReason, OutputPathError } from "../files/index.ts";
 import { Interrupted, RenderRequestError, SceneFailure, SceneFileError } from "../render/errors.ts";
 import { SceneError } from "../scene/scene.ts";
 import { ConfigError, DivergenceError, RunFileError } from "../train/index.ts";
-import { EncoderError, FfmpegNotFoundError } from "../video/index.ts";
+import { EncoderError, FfmpegNotFoundError, PartsError } from "../video/index.ts";
 
 /**
  * Exit codes: 0 success, 1 a failure while working, 2 a bad command line, input file or
@@ -42,6 +42,7 @@ export function classify(error: unknown): { code: number; expected: boolean } {
     RenderRequestError,
     OutputPathError,
     RunFileError,
+    PartsError,
   ];
   if (usage.some((kind) => error instanceof kind)) return { code: EXIT.usage, expected: true };
   if (error instanceof UserFacingError) return { code: error.exitCode, expected: true };

@@ -9,6 +9,8 @@ const HELP = `Usage: netreel <command> [options]
 Commands:
   render <scene.ts>     render a scene to MP4, GIF, WebM or PNG frames
   render-all [scenes]   render every scene (MP4, GIF, subtitles, poster) and a page that plays them
+  plan <scene.ts>       print the render commands of a clip cut into parts (--parts N), for many machines
+  join PARTS --out F    join the parts of one render into one video, without re-encoding
   train <config.json>   train a network and write its run as JSON
   test [scenes...]      compare scenes' key frames with their snapshot images (--motion: find jumps)
   sheet <scene.ts>      one PNG of small frames spread over the clip, labelled with time and beat
@@ -55,6 +57,14 @@ export async function main(argv: string[]): Promise<number> {
     case "render": {
       const { renderCommand } = await import("./render.ts");
       return renderCommand(rest);
+    }
+    case "plan": {
+      const { planCommand } = await import("./plan.ts");
+      return planCommand(rest);
+    }
+    case "join": {
+      const { joinCommand } = await import("./join.ts");
+      return joinCommand(rest);
     }
     case "render-all": {
       const { renderAllCommand } = await import("./render-all.ts");

@@ -27,6 +27,8 @@ Options:
                      one of the scene's beats (training:middle, end)
   --frames A-B       render only frames A to B (0-based, both included), e.g. to
                      split a long render across machines and join the parts
+  --part K/N         render only part K of N even ranges of the frames (netreel plan
+                     prints the N commands; netreel join puts the parts together)
   --preview          small and fast: 640x360, 15 fps, quicker encoder settings
   --frame-timeout S  stop the render when the scene takes longer than S seconds
                      to draw one frame (loading and prepare: at least 60); default 60
@@ -65,6 +67,8 @@ export interface RenderArgs {
   frame?: number | string;
   /** Only these frames (both included). */
   range?: { first: number; last: number };
+  /** Only part k of n even ranges of the frames. */
+  part?: { k: number; n: number };
   /** Seconds the scene may take for one frame. */
   frameTimeout: number;
   /** Processes drawing frames at once. */
@@ -107,7 +111,20 @@ function joinNegativeValues(argv: string[]): string[] {
 }
 
 /** The options of `render`, as npm names them in `npm_config_*` when it takes one for itself. */
-const NPM_TAKEN = ["out", "format", "size", "fps", "duration", "seed", "theme", "frame", "frames", "preview", "jobs"];
+const NPM_TAKEN = [
+  "out",
+  "format",
+  "size",
+  "fps",
+  "duration",
+  "seed",
+  "theme",
+  "frame",
+  "frames",
+  "preview",
+  "jobs",
+  "part",
+];
 
 /**
  * `npm run render scenes/x.ts --frame 3` (the `--` forgotten) hands npm the option: npm keeps
@@ -149,6 +166,7 @@ export function parseRenderArgs(argv: string[], env: NodeJS.ProcessEnv = process
       theme: { type: "string", default: "light" },
       frame: { type: "string" },
       frames: { type: "string" },
+      part: { type: "string" },
       "frame-timeout": { type: "string" },
       jobs: { type: "string", short: "j" },
       preview: { type: "boolean", default: false },
@@ -222,7 +240,24 @@ export function parseRenderArgs(argv: string[], env: NodeJS.ProcessEnv = process
     }
     args.range = { first, last };
   }
+  if (values.part !== undefined) {
+    if (values.frame !== undefined || values.frames !== undefined) {
+      throw new UsageError(`--part and --${values.frame !== undefined ? "frame" : "frames"} both given; use one`);
+    }
+    args.part = partOf(values.part);
+  }
   return args;
+}
+
+/** `--part K/N`: part K (1 to N) of N even ranges of the frames. */
+export function partOf(text: string): { k: number; n: number } {
+  const match = /^(\d+)\/(\d+)$/.exec(text.trim());
+  const k = Number(match?.[1]);
+  const n = Number(match?.[2]);
+  if (!match || k < 1 || k > n || n > 1000) {
+    throw new UsageError(`--part must be K/N, part K of N (1 <= K <= N <= 1000), e.g. 2/3; got '${text}'`);
+  }
+  return { k, n };
 }
 
 /**

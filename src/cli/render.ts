@@ -57,6 +57,7 @@ async function render(args: RenderArgs, signal: AbortSignal, claims: OutputClaim
       ...(args.seed !== undefined ? { seed: args.seed } : {}),
       ...(args.frame !== undefined ? { frame: args.frame } : {}),
       ...(args.range !== undefined ? { range: args.range } : {}),
+      ...(args.part !== undefined ? { part: args.part } : {}),
       theme: args.theme,
       preview: args.preview,
       frameTimeoutSeconds: args.frameTimeout,

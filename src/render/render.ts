@@ -1,4 +1,5 @@
-import { readdirSync, statSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { readdirSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
 import { checkTarget, prepareTarget, writeFileAtomically } from "../files/index.ts";
 import type { Seed } from "../random/index.ts";
@@ -15,6 +16,9 @@ import {
   gifGeometry,
   needsEvenSize,
   openSink,
+  type PartRecord,
+  partRange,
+  partTag,
   pngOfFrame,
   type Sink,
   webVtt,
@@ -23,7 +27,7 @@ import {
 import { abortable, interruptedBy, RenderRequestError } from "./errors.ts";
 import type { PrepareAsks, Prepared, ProcessUsage, SceneHeading, SceneMeta, SceneTimeline } from "./protocol.ts";
 import type { RunCache } from "./runs.ts";
-import { SceneSession } from "./session.ts";
+import { SceneSession, seedFor } from "./session.ts";
 
 export { DEFAULT_FRAME_TIMEOUT } from "./session.ts";
 
@@ -49,6 +53,8 @@ export interface RenderOptions {
   frame?: number | string;
   /** Only these frames, both included. */
   range?: { first: number; last: number };
+  /** Only part `k` (1-based) of `n` even ranges of the frames (`partRange`), in place of `range`. */
+  part?: { k: number; n: number };
   /** Seconds the scene's code may take for one frame (or to load or prepare). Default 60. */
   frameTimeoutSeconds?: number;
   /** Processes drawing the frames at once (default 1): the run is trained once and shared; the output is the same bytes. */
@@ -147,7 +153,8 @@ export interface RenderResult {
  * and nothing stopped the render. Whatever happens, the scene's process and every encoder are
  * stopped and every temporary file removed before this returns or throws.
  */
-export async function renderScene(options: RenderOptions): Promise<RenderResult> {
+export async function renderScene(given: RenderOptions): Promise<RenderResult> {
+  let options = given;
   const signal = options.signal ?? new AbortController().signal;
   signal.throwIfAborted();
   const formats = options.frame === undefined ? (options.formats ?? ["mp4"]) : ["png" as const];
@@ -161,6 +168,7 @@ export async function renderScene(options: RenderOptions): Promise<RenderResult>
   try {
     session = await SceneSession.load({ ...options, signal });
     const settings = renderSettings(options, session.meta);
+    if (options.part) options = { ...options, range: partRange(settings.frames, options.part.k, options.part.n) };
     const targets = outputTargets(options, session.meta.name, formats);
     options.claims?.claim(targets.values(), options.scene, session.meta.name);
     for (const [format, target] of targets) prepareTarget(target, kindOf(format));
@@ -260,7 +268,11 @@ async function renderVideo(job: Job, formats: FormatName[]): Promise<RenderResul
         fps: options.fps === undefined || options.smallGif ? capped.fps : fps,
       };
       const preview = options.preview ?? false;
-      sinks.push(openSink({ format, target, width, height, fps, ffmpegPath, preview, gif }));
+      const comment =
+        options.range && (format === "mp4" || format === "webm") ? partTag(partRecord(job, format)) : undefined;
+      sinks.push(
+        openSink({ format, target, width, height, fps, ffmpegPath, preview, gif, ...(comment ? { comment } : {}) }),
+      );
     }
     checkEncoders(sinks, ffmpeg?.encoders ?? new Set(), ffmpegPath);
     const prepared = await prepare(
@@ -370,6 +382,31 @@ async function encode(job: {
     job.onFrames?.(index - first + 1, last - first + 1);
   });
   await wait(Promise.all(sinks.map((sink) => sink.finish())));
+}
+
+/**
+ * What a part of a render (`range`) records of it, so that `netreel join` can check that parts
+ * belong together: the scene and a digest of its file, the settings that change pixels or
+ * encoding, the frame count and the part's frames.
+ */
+function partRecord(job: Job, format: "mp4" | "webm"): PartRecord {
+  const { options, session, settings } = job;
+  const range = options.range as { first: number; last: number };
+  return {
+    v: 1,
+    scene: session.meta.name,
+    source: createHash("sha256").update(readFileSync(options.scene)).digest("hex").slice(0, 16),
+    seed: seedFor(options.seed, session.meta, options.scene),
+    width: settings.width,
+    height: settings.height,
+    fps: settings.fps,
+    frames: settings.frames,
+    first: range.first,
+    last: range.last,
+    format,
+    preview: options.preview ?? false,
+    theme: options.theme ?? "light",
+  };
 }
 
 /** The frame size, rate and count of a render: the options over the scene's defaults. */

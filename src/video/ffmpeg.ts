@@ -20,9 +20,7 @@ export class FfmpegNotFoundError extends Error {
 }
 
 /** How asking one binary for its encoders ended. */
-type Answer =
-  | { ok: true; encoders: Set<string> }
-  | { ok: false; missing: boolean; why: string; error: EncoderError };
+type Answer = { ok: true; encoders: Set<string> } | { ok: false; missing: boolean; why: string; error: EncoderError };
 
 export interface FindOptions {
   env?: NodeJS.ProcessEnv;

@@ -9,6 +9,16 @@ export {
   needsEvenSize,
   videoOptions,
 } from "./formats.ts";
+export {
+  concatParts,
+  joinedCues,
+  orderParts,
+  type PartRecord,
+  PartsError,
+  partRange,
+  partTag,
+  readPart,
+} from "./parts.ts";
 export { pngOfFrame } from "./png.ts";
 export {
   EncoderError,

@@ -52,6 +52,8 @@ export interface SinkOptions {
   preview: boolean;
   /** A GIF's own size and rate; default the GIF cap of the frames' (`gifGeometry`). */
   gif?: { width: number; height: number; fps: number };
+  /** An MP4's or WebM's `comment` tag (a part's record: parts.ts). */
+  comment?: string;
 }
 
 export function openSink(options: SinkOptions): Sink {
@@ -78,9 +80,10 @@ class VideoSink implements Sink {
     this.target = options.target;
     this.output = new AtomicOutput(options.target);
     const { options: outputOptions, muxer } = videoOptions(format, options);
+    const tags = options.comment === undefined ? [] : ["-metadata", `comment=${options.comment}`];
     this.encoder = new FfmpegProcess({
       ...options,
-      outputOptions,
+      outputOptions: [...outputOptions, ...tags],
       format: muxer,
       output: this.output.temporary,
       shownAs: options.target,
