@@ -1,6 +1,6 @@
 import type { Vec3 } from "../draw/geometry.ts";
 import { type Box3d, UNIT_BOX, type View3d } from "../draw/panel3d.ts";
-import type { Run } from "../train/index.ts";
+import type { Run, Snapshot } from "../train/index.ts";
 import { clamp01, lerp, smoothstep } from "./easing.ts";
 import { bracket, type RunState, stateAt } from "./interpolate.ts";
 
@@ -269,28 +269,68 @@ export function stateAround(run: Run, epoch: number, options: { layer?: number; 
   const { layer, window = 1 } = options;
   const samples = windowOf(run, epoch, window);
   if (samples.length === 1) return stateAt(run, epoch, layer);
-  const mean = stateAt(run, epoch, layer);
-  const scaleInto = (target: number[][], source: number[][], weight: number, reset: boolean) => {
-    for (let i = 0; i < target.length; i++) {
-      const row = target[i] as number[];
-      const src = source[i] as number[];
-      for (let j = 0; j < row.length; j++) row[j] = (reset ? 0 : (row[j] as number)) + weight * (src[j] as number);
-    }
+  // Each sample lies on the straight line between two snapshots, so the mean is a weighted sum
+  // of snapshots: add each snapshot in once, with its share of every sample near it.
+  const snaps = run.snapshots;
+  const shares = new Map<number, number>();
+  const add = (i: number, share: number) => {
+    if (share !== 0) shares.set(i, (shares.get(i) ?? 0) + share);
   };
+  for (const { at, weight } of samples) {
+    const [i, j, t] = bracketIndex(snaps, at);
+    add(i, weight * (1 - t));
+    add(j, weight * t);
+  }
+  const mean = stateAt(run, epoch, layer);
   mean.loss = 0;
   mean.accuracy = 0;
   mean.activations.fill(0);
-  samples.forEach(({ at, weight }, k) => {
-    const state = stateAt(run, at, layer);
-    mean.loss += weight * state.loss;
-    mean.accuracy += weight * state.accuracy;
-    for (let i = 0; i < mean.activations.length; i++) {
-      mean.activations[i] = (mean.activations[i] as number) + weight * (state.activations[i] as number);
+  for (const w of mean.weights) for (const row of w) row.fill(0);
+  for (const b of mean.biases) b.fill(0);
+  const units = mean.units;
+  for (const [i, share] of shares) {
+    const snapshot = snaps[i] as Snapshot;
+    mean.loss += share * snapshot.loss;
+    mean.accuracy += share * snapshot.accuracy;
+    if (layer !== undefined) {
+      const acts = snapshot.activations[String(layer)] as number[][];
+      const out = mean.activations;
+      for (let p = 0; p < acts.length; p++) {
+        const row = acts[p] as number[];
+        for (let k = 0; k < units; k++)
+          out[p * units + k] = (out[p * units + k] as number) + share * (row[k] as number);
+      }
     }
-    for (const [l, w] of state.weights.entries()) scaleInto(mean.weights[l] as number[][], w, weight, k === 0);
-    scaleInto(mean.biases, state.biases, weight, k === 0);
-  });
+    snapshot.weights.forEach((w, l) => {
+      const target = mean.weights[l] as number[][];
+      w.forEach((row, r) => {
+        const out = target[r] as number[];
+        for (let c = 0; c < row.length; c++) out[c] = (out[c] as number) + share * (row[c] as number);
+      });
+    });
+    snapshot.biases.forEach((b, l) => {
+      const out = mean.biases[l] as number[];
+      for (let r = 0; r < b.length; r++) out[r] = (out[r] as number) + share * (b[r] as number);
+    });
+  }
   return mean;
+}
+
+/** The indices of the snapshots either side of `epoch` and how far between them it lies (as `bracket`). */
+function bracketIndex(snaps: Snapshot[], epoch: number): [number, number, number] {
+  const last = snaps.length - 1;
+  if (epoch <= (snaps[0] as Snapshot).epoch) return [0, 0, 0];
+  if (epoch >= (snaps[last] as Snapshot).epoch) return [last, last, 0];
+  let lo = 0;
+  let hi = last;
+  while (hi - lo > 1) {
+    const mid = (lo + hi) >> 1;
+    if ((snaps[mid] as Snapshot).epoch <= epoch) lo = mid;
+    else hi = mid;
+  }
+  const a = snaps[lo] as Snapshot;
+  const b = snaps[hi] as Snapshot;
+  return [lo, hi, (epoch - a.epoch) / (b.epoch - a.epoch)];
 }
 
 export interface CloudCameraOptions extends PaceOptions {
