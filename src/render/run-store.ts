@@ -11,8 +11,8 @@
  *   src/train), the versions of seedrandom and zod and of V8, and this file format's version. A
  *   hash of the sources, not a version number someone must remember to bump: any edit there,
  *   even a comment, makes new keys (so a run never outlives the code that trained it), and
- *   reading those 34 files (~230 KB) costs about 2 ms once a process. A scene that draws a saved
- *   run file (`run: "x.json"`) is not cached: it loads already.
+ *   reading and hashing those 34 files (~230 KB) costs 5-15 ms once a process. A scene that
+ *   draws a saved run file (`run: "x.json"`) is not cached: it loads already.
  * - **File**: `<first 32 hex digits of the key>.run` in the format of run-cache-file.ts,
  *   written under a temporary name beside it and renamed over it when complete (two renders
  *   racing each write their own and the last rename wins; both files are whole). Written
@@ -91,15 +91,18 @@ export class RunStore {
       return null;
     }
     let csv: string | null = null;
-    const data = valid.data;
-    if ("dataset" in data && data.dataset === "csv") {
+    let data: unknown = valid.data;
+    if ("dataset" in valid.data && valid.data.dataset === "csv") {
+      // The file's bytes, not its name or time: the same data moved or touched is the same run.
+      const { path: file, ...options } = valid.data as { path: string };
       try {
-        csv = sha256(readFileSync(path.resolve(baseDir, (data as { path: string }).path)));
+        csv = sha256(readFileSync(path.resolve(baseDir, file)));
       } catch {
         return null;
       }
+      data = options;
     }
-    return sha256(canonicalJson({ engine, config: valid, csv }));
+    return sha256(canonicalJson({ engine, config: { ...valid, data }, csv }));
   }
 
   /** Where the run of `key` is kept. */
