@@ -1,3 +1,4 @@
+import { availableParallelism } from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { DEFAULT_FRAME_TIMEOUT } from "../render/session.ts";
@@ -30,6 +31,8 @@ Options:
   --preview          small and fast: 640x360, 15 fps, quicker encoder settings
   --frame-timeout S  stop the render when the scene takes longer than S seconds
                      to draw one frame (loading and prepare: at least 60); default 60
+  --jobs N           draw frames in N processes at once (the run is trained once
+                     and shared); default: the cores but one, at least 1
   --no-subtitles     do not write the scene's captions as WebVTT subtitles
                      (by default output/<scene>.vtt beside an MP4 or WebM)
 ${NO_CACHE_HELP}
@@ -71,6 +74,8 @@ export interface RenderArgs {
   range?: { first: number; last: number };
   /** Seconds the scene may take for one frame. */
   frameTimeout: number;
+  /** Processes drawing frames at once. */
+  jobs: number;
   /** Write the scene's captions as WebVTT beside the video. */
   subtitles: boolean;
   /** Use the run cache (output/.cache/); false with --no-cache. */
@@ -111,7 +116,7 @@ function joinNegativeValues(argv: string[]): string[] {
 }
 
 /** The options of `render`, as npm names them in `npm_config_*` when it takes one for itself. */
-const NPM_TAKEN = ["out", "format", "size", "fps", "duration", "seed", "theme", "frame", "frames", "preview"];
+const NPM_TAKEN = ["out", "format", "size", "fps", "duration", "seed", "theme", "frame", "frames", "preview", "jobs"];
 
 /**
  * `npm run render scenes/x.ts --frame 3` (the `--` forgotten) hands npm the option: npm keeps
@@ -154,6 +159,7 @@ export function parseRenderArgs(argv: string[], env: NodeJS.ProcessEnv = process
       frame: { type: "string" },
       frames: { type: "string" },
       "frame-timeout": { type: "string" },
+      jobs: { type: "string", short: "j" },
       preview: { type: "boolean", default: false },
       "no-subtitles": { type: "boolean", default: false },
       "no-cache": { type: "boolean", default: false },
@@ -174,7 +180,8 @@ export function parseRenderArgs(argv: string[], env: NodeJS.ProcessEnv = process
     values["frame-timeout"] === undefined
       ? DEFAULT_FRAME_TIMEOUT
       : positiveNumber("--frame-timeout", values["frame-timeout"], { min: 0, max: 86_400 });
-  if (values.help) return { ...base, scene: "", scenes: [], formats: ["mp4"], theme: "light", frameTimeout };
+  const jobs = values.jobs === undefined ? defaultJobs() : jobsCount(values.jobs);
+  if (values.help) return { ...base, scene: "", scenes: [], formats: ["mp4"], theme: "light", frameTimeout, jobs };
   if (positionals.length === 0) {
     throw new UsageError("expected a scene file (e.g. scenes/hidden.ts); see --help");
   }
@@ -191,6 +198,7 @@ export function parseRenderArgs(argv: string[], env: NodeJS.ProcessEnv = process
     formats: formatsFor(values.format, values.frame === undefined ? values.out : undefined),
     theme: values.theme,
     frameTimeout,
+    jobs,
   };
   if (values.out !== undefined) args.out = values.out;
   if (values.size !== undefined) Object.assign(args, parseSize(values.size));
@@ -287,4 +295,17 @@ export function positiveNumber(
     );
   }
   return value;
+}
+
+/** Drawing processes by default: one per core but one (left to the encoder and this process), at least one. */
+export function defaultJobs(): number {
+  return Math.max(1, availableParallelism() - 1);
+}
+
+/** `--jobs N`: a whole number of processes from 1 to 64. */
+export function jobsCount(text: string): number {
+  if (!/^\d+$/.test(text.trim()) || Number(text) < 1 || Number(text) > 64) {
+    throw new UsageError(`--jobs must be a whole number of processes from 1 to 64, got '${text}'`);
+  }
+  return Number(text);
 }

@@ -68,6 +68,8 @@ async function render(
       theme: args.theme,
       preview: args.preview,
       frameTimeoutSeconds: args.frameTimeout,
+      // One still needs one process.
+      jobs: args.frame === undefined ? args.jobs : 1,
       subtitles: args.subtitles,
       verbose: args.verbose,
       signal,

@@ -52,6 +52,8 @@ export interface RenderOptions {
   range?: { first: number; last: number };
   /** Seconds the scene's code may take for one frame (or to load or prepare). Default 60. */
   frameTimeoutSeconds?: number;
+  /** Processes drawing the frames at once (default 1): the run is trained once and shared; the output is the same bytes. */
+  jobs?: number;
   /** Write the scene's captions as WebVTT beside each MP4 and WebM (default true). */
   subtitles?: boolean;
   /**

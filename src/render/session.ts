@@ -64,6 +64,12 @@ export interface SessionStart {
   verbose?: boolean;
   /** A process started ahead (the studio's warm one); default a new one. */
   drawer?: SceneDrawer;
+  /**
+   * Processes that draw the frames of `each` (default 1): frame i goes to process i mod jobs.
+   * They all load the scene while the run trains, once, here; each gets the run and prepares
+   * the scene with it. Frames are pure, so every process draws the same pixels.
+   */
+  jobs?: number;
 }
 
 export type SessionOptions = SessionStart & PrepareOptions;
@@ -111,24 +117,33 @@ export class SceneSession {
     readonly drawer: SceneDrawer,
     /** The caller's signal, if it gave one (the studio gives none: nothing to listen to for each frame). */
     private readonly signal: AbortSignal | null,
+    /** The other processes that draw `each`'s frames (`jobs` − 1 of them). */
+    private readonly helpers: SceneDrawer[] = [],
   ) {}
+
+  /** Every process drawing this scene: the first (which also trains and answers single frames), then the helpers. */
+  private get drawers(): SceneDrawer[] {
+    return [this.drawer, ...this.helpers];
+  }
 
   /** Starts (or takes) the scene's process and loads the scene: its `meta` says what it declares. */
   static async load(options: SessionStart): Promise<SceneSession> {
     const signal = options.signal ?? new AbortController().signal;
     signal.throwIfAborted();
-    const drawer =
-      options.drawer ??
+    const start = () =>
       new SceneDrawer({
         file: options.scene,
         timeoutSeconds: options.frameTimeoutSeconds ?? DEFAULT_FRAME_TIMEOUT,
         verbose: options.verbose ?? false,
       });
+    const drawer = options.drawer ?? start();
+    const helpers = Array.from({ length: Math.max(0, Math.floor(options.jobs ?? 1) - 1) }, start);
     try {
-      const meta = await abortable(drawer.load(options.scene), signal);
-      return new SceneSession(options.scene, meta, drawer, options.signal ?? null);
+      // The helpers load the scene beside the first process: their start costs no time of its own.
+      const [meta] = await abortable(Promise.all([drawer, ...helpers].map((d) => d.load(options.scene))), signal);
+      return new SceneSession(options.scene, meta as SceneMeta, drawer, options.signal ?? null, helpers);
     } catch (error) {
-      await drawer.kill();
+      await Promise.all([drawer, ...helpers].map((d) => d.kill()));
       if (signal.aborted) throw interruptedBy(signal);
       throw error;
     }
@@ -175,16 +190,25 @@ export class SceneSession {
       ...(options.heading ? { heading: true } : {}),
       ...(runKey !== undefined ? { runKey } : {}),
     };
-    // A run trained now for the run cache is packed once, here: the same blocks go to the
-    // scene's process and into the cache file, which is written while that process unpacks the
-    // run and prepares (the message is on its way once `prepare` is called).
-    const sent = keep && run !== undefined && !isPackedRun(run) ? packRun(run) : run;
-    const preparing = this.drawer.prepare({ ...context, run: sent }, options.encodings, asks);
+    // A run trained now is packed once, here, when more than one place takes it: the run cache
+    // and every process that draws. The cache file is written while those processes unpack the
+    // run and prepare (each message is on its way once `prepare` is called).
+    const sent = run !== undefined && !isPackedRun(run) && (keep || this.helpers.length > 0) ? packRun(run) : run;
+    // Every process prepares the scene with the same run and context; the first one's answer is the session's.
+    const preparing = Promise.all(
+      this.drawers.map((drawer, k) =>
+        drawer.prepare(
+          { ...context, run: sent },
+          options.encodings,
+          k === 0 ? asks : { ...(runKey !== undefined ? { runKey } : {}) },
+        ),
+      ),
+    );
     if (keep && sent !== undefined && isPackedRun(sent)) keep(sent);
-    const prepared = await this.abortable(preparing);
-    this.current = { context, prepared };
+    const [prepared] = await this.abortable(preparing);
+    this.current = { context, prepared: prepared as Prepared };
     this.runKey = runKey;
-    return prepared;
+    return prepared as Prepared;
   }
 
   /** The context the scene was last prepared with (all but the run). */
@@ -201,9 +225,9 @@ export class SceneSession {
     return this.context.frames;
   }
 
-  /** Whether the scene's process is still running. */
+  /** Whether the scene's processes are still running. */
   get alive(): boolean {
-    return this.drawer.alive;
+    return this.drawers.every((drawer) => drawer.alive);
   }
 
   private prepared$(): NonNullable<SceneSession["current"]> {
@@ -225,13 +249,16 @@ export class SceneSession {
    * Draws frames `first..last` in order, asking for the next ones ahead while one is handled,
    * and hands each to `each`. A frame's bytes are reused once `each` has returned and the next
    * frame has been handed over (an encoder may still be taking the frame in when `each` returns).
+   * With several processes, frame i is drawn by process (i − first) mod jobs, each two frames
+   * ahead at most: frames reach `each` in order, and no more than 2 × jobs are ever held.
    */
   async each(first: number, last: number, each: (frame: Frame, index: number) => void | Promise<void>): Promise<void> {
-    const ahead = 2;
+    const drawers = this.drawers;
+    const ahead = 2 * drawers.length;
     const asked = new Map<number, Promise<Frame>>();
     const ask = (index: number) => {
       if (index > last || asked.has(index)) return;
-      const frame = this.drawer.draw(index);
+      const frame = (drawers[(index - first) % drawers.length] as SceneDrawer).draw(index);
       frame.catch(() => {});
       asked.set(index, frame);
     };
@@ -246,14 +273,25 @@ export class SceneSession {
     }
   }
 
-  /** Stops the scene's process after its last answer; returns what it used. */
-  close(): Promise<ProcessUsage | null> {
-    return this.drawer.close();
+  /**
+   * Stops the scene's processes after their last answers; returns what they used together (CPU
+   * summed; memory summed too, as they ran at once).
+   */
+  async close(): Promise<ProcessUsage | null> {
+    const usages = await Promise.all(this.drawers.map((drawer) => drawer.close()));
+    if (usages.some((usage) => usage === null)) return usages[0] ?? null;
+    return usages.reduce<ProcessUsage>(
+      (sum, usage) => ({
+        maxRssMb: sum.maxRssMb + (usage as ProcessUsage).maxRssMb,
+        cpuSeconds: sum.cpuSeconds + (usage as ProcessUsage).cpuSeconds,
+      }),
+      { maxRssMb: 0, cpuSeconds: 0 },
+    );
   }
 
-  /** Stops the scene's process at once (safe to call after close). */
+  /** Stops the scene's processes at once (safe to call after close). */
   async kill(): Promise<void> {
-    await this.drawer.kill();
+    await Promise.all(this.drawers.map((drawer) => drawer.kill()));
   }
 }
 

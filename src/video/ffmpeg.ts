@@ -26,7 +26,7 @@ type Answer =
 
 export interface FindOptions {
   env?: NodeJS.ProcessEnv;
-  /** Seconds the binary has to answer; default min(NETREEL_FFMPEG_TIMEOUT, 20). */
+  /** Seconds the binary has to answer; default NETREEL_FFMPEG_TIMEOUT within 5 to 20. */
   timeoutSeconds?: number;
   signal?: AbortSignal;
 }
@@ -37,7 +37,10 @@ export interface FindOptions {
  * killed and reported; an abort kills it and throws the abort.
  */
 async function askEncoders(ffmpegPath: string, options: FindOptions): Promise<Answer> {
-  const seconds = options.timeoutSeconds ?? Math.min(ffmpegTimeout(options.env), 20);
+  // Starting a process on a busy machine can take seconds: the question gets at least 5 s
+  // whatever stall limit NETREEL_FFMPEG_TIMEOUT sets for encoding (a 1-s limit failed a render
+  // under load before ffmpeg had said a word).
+  const seconds = options.timeoutSeconds ?? Math.min(Math.max(ffmpegTimeout(options.env), 5), 20);
   const { signal } = options;
   signal?.throwIfAborted();
   const child = spawn(ffmpegPath, ["-hide_banner", "-encoders"], {

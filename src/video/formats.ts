@@ -90,6 +90,10 @@ export function videoOptions(format: "mp4" | "webm", settings: EncodeSettings): 
       "-g",
       gop,
       ...BT709,
+      // Matroska writes a random segment ID (and the muxer's version) unless asked not to: the
+      // same frames then make the same file, as they do in MP4 (--jobs and parts compare bytes).
+      "-fflags",
+      "+bitexact",
     ],
   };
 }

@@ -6,6 +6,8 @@
 //   slow   draw() takes 40 ms a frame (time to signal a phase), blocked but not using the CPU
 //   oom    draw() allocates until the process runs out of memory
 //   train  training that lasts many seconds
+//   throw7 draw() throws on frame 7 only (with --jobs, in one of the processes)
+//   die7   the process drawing frame 7 is killed (SIGKILL) while drawing it
 import { defineScene } from "../../src/index.ts";
 
 const how = process.env.NETREEL_TEST_MISBEHAVE ?? "";
@@ -35,6 +37,8 @@ export default defineScene({
   }),
   draw: (ctx, frame) => {
     if (how === "throw") throw new Error(`boom at frame ${frame.index}`);
+    if (how === "throw7" && frame.index === 7) throw new Error("boom at frame 7");
+    if (how === "die7" && frame.index === 7) process.kill(process.pid, "SIGKILL");
     if (how === "loop" && frame.index >= 2) while (true) {}
     if (how === "slow") sleep(40);
     if (how === "oom") while (true) hog.push(new Array(1e5).fill(frame.index));
