@@ -272,10 +272,11 @@ describe("render with the run cache", () => {
     assert.ok(written > time.getTime());
     assert.deepEqual(runsIn(cache), [path.basename(file)]);
 
-    // The video: frames of the training, drawn from a trained run and from the cached one.
+    // The video: frames of the training, drawn from a trained run and from the cached one
+    // (handed, packed as it was read, to each of two drawing processes).
     const clip = ["render", HIDDEN, "--frames", "150-164", "--size", "320x180"];
-    const trained = netreel([...clip, "--no-cache", "--out", path.join(work, "trained.mp4")], cache);
-    const cached = netreel([...clip, "--verbose", "--out", path.join(work, "cached.mp4")], cache);
+    const trained = netreel([...clip, "--no-cache", "--jobs", "1", "--out", path.join(work, "trained.mp4")], cache);
+    const cached = netreel([...clip, "--verbose", "--jobs", "2", "--out", path.join(work, "cached.mp4")], cache);
     assert.equal(trained.status, 0, trained.stderr);
     assert.equal(cached.status, 0, cached.stderr);
     assert.match(cached.stderr, LOADED);
