@@ -132,7 +132,11 @@ export class RunStore {
     } catch (error) {
       if (!(error instanceof CacheFileDamage)) throw error;
       this.warn(`the cached run ${shown(file)} is damaged (${error.message}); training again`);
-      rmSync(file, { force: true });
+      try {
+        rmSync(file, { force: true });
+      } catch {
+        // A folder that is read-only to us: the run trained now will not be kept either, and says so.
+      }
       return null;
     }
     try {
@@ -175,7 +179,14 @@ export class RunStore {
       return;
     }
     const seconds = (performance.now() - started) / 1000;
-    const kept = this.prune(file);
+    let kept: { files: number; bytes: number };
+    try {
+      kept = this.prune(file);
+    } catch (error) {
+      const reason = fileSystemReason(error) ?? (error as Error).message;
+      this.warn(`cannot prune the run cache ${shown(this.dir)} (${reason}); it may hold more than its bounds`);
+      return;
+    }
     this.note(
       `run cached in ${shown(file)} (${formatBytes(size)} in ${seconds.toFixed(2)} s); the cache holds ${kept.files} run${kept.files === 1 ? "" : "s"}, ${formatBytes(kept.bytes)} (it keeps at most ${this.limits.files} runs and ${formatBytes(this.limits.bytes)})`,
     );

@@ -163,8 +163,9 @@ export class SceneSession {
   }
 
   /**
-   * Gets the scene's run (trains it, loads its run file, or takes it from `runs`), makes the
-   * context and calls the scene's `prepare` in its process; returns what that resolved. A
+   * Gets the scene's run (trains it, loads its run file, or takes it from `runs` or from the run
+   * cache, `store`, which then keeps a run trained now), makes the context and calls the scene's
+   * `prepare` in its process (in every process, with --jobs); returns what that resolved. A
    * session can be prepared again (the studio: another size or theme, the same code).
    */
   async prepare(options: PrepareOptions): Promise<Prepared> {
