@@ -16,8 +16,9 @@
 //   npm test -- tests/render-cli.test.ts ...   those files
 //
 // One file through tsx, without a build, still works: node --import tsx --test tests/x.test.ts
-import { existsSync, readdirSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { readFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
 import path from "node:path";
 import { run } from "node:test";
 import { spec } from "node:test/reporters";
@@ -115,6 +116,11 @@ if (unknown.length > 0) {
 bundle.bundleDir();
 const dir = await buildTests(all);
 const files = ordered(asked.length > 0 ? asked : all).map((name) => path.join(dir, `${name}.test.mjs`));
+// The run cache of every netreel the tests start: a fresh folder, removed at the end, so the suite
+// neither reads runs an earlier render left in output/.cache nor leaves any there.
+const runCache = mkdtempSync(path.join(tmpdir(), "netreel-test-runs-"));
+process.env.NETREEL_CACHE_DIR = runCache;
+process.on("exit", () => rmSync(runCache, { recursive: true, force: true }));
 const stream = run({ files, concurrency: CONCURRENCY });
 stream.on("test:fail", () => {
   process.exitCode = 1;

@@ -3,6 +3,7 @@ import path from "node:path";
 import { createCanvas, ImageData } from "canvas";
 import { makeFolders, writeFileAtomically } from "../files/index.ts";
 import { MotionCheck, type MotionFinding, motionEvents } from "../render/motion.ts";
+import type { RunStore } from "../render/run-store.ts";
 import { SceneSession, SNAPSHOT_SIZE } from "../render/session.ts";
 import type { Frame } from "../video/index.ts";
 import { rgba } from "./sheet.ts";
@@ -21,7 +22,13 @@ export interface MotionEvent {
  */
 export async function checkSceneMotion(
   scene: string,
-  options: { folder: string; signal: AbortSignal; onFrames?: (done: number, total: number) => void },
+  options: {
+    folder: string;
+    signal: AbortSignal;
+    /** The run cache on disk, when the command uses it. */
+    store?: RunStore;
+    onFrames?: (done: number, total: number) => void;
+  },
 ): Promise<{ frames: number; fps: number; events: MotionEvent[] }> {
   const session = await SceneSession.open({
     scene,
@@ -29,6 +36,7 @@ export async function checkSceneMotion(
     encodings: { raw: true, png: false },
     timeline: true,
     signal: options.signal,
+    ...(options.store ? { store: options.store } : {}),
   });
   try {
     const { frames, fps } = session.context;

@@ -11,6 +11,7 @@ import { formatBytes, formatDuration } from "./format.ts";
 import { InterruptWatch } from "./interrupts.ts";
 import { Progress, trainingProgress } from "./progress.ts";
 import { parseSize, positiveNumber, refuseOptionsNpmTook } from "./render-options.ts";
+import { commandRunStore, NO_CACHE_HELP } from "./run-cache.ts";
 import { sceneFiles } from "./scene-files.ts";
 
 export const RENDER_ALL_HELP = `Usage: npm run render:all [-- options] [scenes or folders...]
@@ -39,6 +40,7 @@ Options:
   --theme NAME       light (default) or dark: the frames' theme, and the page's
   --frame-timeout S  stop a scene that takes longer than S seconds to draw one frame
                      (default ${DEFAULT_FRAME_TIMEOUT}); the others still render
+${NO_CACHE_HELP}
   --quiet            print nothing but errors
   --verbose          also each render's own lines, and stack traces with errors
   --help             show this help
@@ -68,6 +70,8 @@ interface RenderAllArgs {
   fps?: number;
   theme: "light" | "dark";
   frameTimeout: number;
+  /** Use the run cache (output/.cache/); false with --no-cache. */
+  cache: boolean;
   quiet: boolean;
   verbose: boolean;
 }
@@ -85,6 +89,7 @@ export async function renderAllCommand(argv: string[]): Promise<number> {
       fps: { type: "string" },
       theme: { type: "string", default: "light" },
       "frame-timeout": { type: "string" },
+      "no-cache": { type: "boolean", default: false },
       quiet: { type: "boolean", short: "q", default: false },
     });
     verbose = values.verbose;
@@ -114,6 +119,7 @@ function checkedArgs(
     fps?: string | undefined;
     theme: string;
     "frame-timeout"?: string | undefined;
+    "no-cache": boolean;
     quiet: boolean;
     verbose: boolean;
   },
@@ -131,6 +137,7 @@ function checkedArgs(
       values["frame-timeout"] === undefined
         ? DEFAULT_FRAME_TIMEOUT
         : positiveNumber("--frame-timeout", values["frame-timeout"], { min: 0, max: 86_400 }),
+    cache: !values["no-cache"],
     quiet: values.quiet,
     verbose: values.verbose,
   };
@@ -174,6 +181,7 @@ async function run(args: RenderAllArgs, signal: AbortSignal): Promise<number> {
       theme: args.theme,
       frameTimeoutSeconds: args.frameTimeout,
       verbose: args.verbose,
+      ...(args.cache ? { store: commandRunStore("render-all", { ...args, indent: "  " }) } : {}),
       signal,
       describeError: errorMessage,
       // A render's own lines (training, the palette pass) only when asked: one line a scene.

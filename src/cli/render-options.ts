@@ -4,6 +4,7 @@ import { parseArgs } from "node:util";
 import { DEFAULT_FRAME_TIMEOUT } from "../render/session.ts";
 import { FORMATS, type FormatName, isFormat } from "../video/index.ts";
 import { UsageError } from "./errors.ts";
+import { NO_CACHE_HELP } from "./run-cache.ts";
 
 export const RENDER_HELP = `Usage: npm run render <scene.ts> [more scenes...] [options]
        npx netreel render <scene.ts> [more scenes...] [options]
@@ -36,8 +37,10 @@ Options:
                      and shared); default: the cores but one, at least 1
   --no-subtitles     do not write the scene's captions as WebVTT subtitles
                      (by default output/<scene>.vtt beside an MP4 or WebM)
+${NO_CACHE_HELP}
   --quiet            print nothing but errors
-  --verbose          print ffmpeg's location, and stack traces with errors
+  --verbose          print ffmpeg's location, what the run cache did, and stack
+                     traces with errors
   --help             show this help
 
 GIFs are at most 640 px wide and 15 fps, so a 12-second clip stays small (about 4 MB);
@@ -45,6 +48,10 @@ a GIF rendered alone is drawn at that size. Output is written to a temporary fil
 renamed over the target only when complete; a failed or interrupted render leaves the
 target as it was. An existing folder is never replaced, except a frames folder
 (--format png) that holds nothing but netreel's frames.
+
+A scene's trained run is kept in output/.cache/ of the current folder, keyed by all
+that decides it (config, seed, data, netreel's training code): rendering the scene
+again with other captions, size or theme draws that run instead of training again.
 
 Exit codes: 0 done, 1 a failure while working, 2 a bad command line, input file or
 output path, 130 interrupted (Ctrl-C), 143 stopped by SIGTERM.
@@ -75,6 +82,8 @@ export interface RenderArgs {
   jobs: number;
   /** Write the scene's captions as WebVTT beside the video. */
   subtitles: boolean;
+  /** Use the run cache (output/.cache/); false with --no-cache. */
+  cache: boolean;
   preview: boolean;
   quiet: boolean;
   verbose: boolean;
@@ -171,6 +180,7 @@ export function parseRenderArgs(argv: string[], env: NodeJS.ProcessEnv = process
       jobs: { type: "string", short: "j" },
       preview: { type: "boolean", default: false },
       "no-subtitles": { type: "boolean", default: false },
+      "no-cache": { type: "boolean", default: false },
       quiet: { type: "boolean", short: "q", default: false },
       verbose: { type: "boolean", short: "v", default: false },
       help: { type: "boolean", short: "h", default: false },
@@ -182,6 +192,7 @@ export function parseRenderArgs(argv: string[], env: NodeJS.ProcessEnv = process
     verbose: values.verbose,
     help: values.help,
     subtitles: !values["no-subtitles"],
+    cache: !values["no-cache"],
   };
   const frameTimeout =
     values["frame-timeout"] === undefined

@@ -1,11 +1,13 @@
 import { existsSync } from "node:fs";
 import { OutputClaims, outputSize, type RenderResult, renderScene } from "../render/render.ts";
+import type { RunStore } from "../render/run-store.ts";
 import { type FormatName, gifGeometry } from "../video/index.ts";
 import { EXIT, parseArgsError, report, UsageError } from "./errors.ts";
 import { count, formatBytes, formatDuration } from "./format.ts";
 import { InterruptWatch } from "./interrupts.ts";
 import { Progress, trainingProgress } from "./progress.ts";
 import { parseRenderArgs, RENDER_HELP, type RenderArgs } from "./render-options.ts";
+import { commandRunStore } from "./run-cache.ts";
 
 /** `netreel render`: returns the process exit code. */
 export async function renderCommand(argv: string[]): Promise<number> {
@@ -22,7 +24,8 @@ export async function renderCommand(argv: string[]): Promise<number> {
     // fail only after the scenes before it had been rendered and written.
     for (const scene of args.scenes) missingScene(scene);
     const claims = new OutputClaims();
-    for (const scene of args.scenes) await render({ ...args, scene }, interrupts.signal, claims);
+    const store = args.cache ? commandRunStore("render", args) : undefined;
+    for (const scene of args.scenes) await render({ ...args, scene }, interrupts.signal, claims, store);
     return EXIT.ok;
   } catch (error) {
     return report("render", parseArgsError(error), verbose);
@@ -40,7 +43,12 @@ function missingScene(scene: string): void {
   throw new UsageError(`scene file ${scene} does not exist${hint}`);
 }
 
-async function render(args: RenderArgs, signal: AbortSignal, claims: OutputClaims): Promise<void> {
+async function render(
+  args: RenderArgs,
+  signal: AbortSignal,
+  claims: OutputClaims,
+  store: RunStore | undefined,
+): Promise<void> {
   const log = (line: string) => {
     if (!args.quiet) process.stderr.write(`${line}\n`);
   };
@@ -67,6 +75,7 @@ async function render(args: RenderArgs, signal: AbortSignal, claims: OutputClaim
       verbose: args.verbose,
       signal,
       claims,
+      ...(store ? { store } : {}),
       log,
       onTraining: training.update,
       onFrames: (done, total) => {

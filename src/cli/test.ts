@@ -6,11 +6,13 @@ import { makeFolders, writeFileAtomically } from "../files/index.ts";
 import { Interrupted } from "../render/errors.ts";
 import { messageOf } from "../render/frames.ts";
 import { MOTION } from "../render/motion.ts";
+import type { RunStore } from "../render/run-store.ts";
 import { renderSnapshots, SNAPSHOT_SIZE, type SnapshotFrame } from "../render/session.ts";
 import { commandArgs } from "./args.ts";
 import { EXIT, parseArgsError, report, UsageError } from "./errors.ts";
 import { InterruptWatch } from "./interrupts.ts";
 import { checkSceneMotion } from "./motion.ts";
+import { commandRunStore } from "./run-cache.ts";
 
 export const TEST_HELP = `Usage: npx netreel test [SCENES...] [--update] [--no-motion]
        npx netreel test --motion [SCENES...]
@@ -34,11 +36,18 @@ moves at once) or a flicker (something changes for a frame and comes back). Each
 names the frames, the place and the size, and writes a strip of the frames around it to
 output/motion/<scene>/motion-<frame>.png. A beat marked { cut: true } is an intended cut.
 
+Each scene is trained once for the snapshots and the motion check together: its run is
+kept in output/.cache/ (NETREEL_CACHE_DIR) as render keeps it, and the next test of the
+same training draws it from there. Not when the CI environment variable is set: CI
+trains every scene, so the snapshots check training itself and depend on no file left
+from an earlier run.
+
 Options:
   --update      rewrite the snapshots of the scenes given (only those), listing each change
   --motion      run only the motion check
   --no-motion   compare the snapshots only
-  --verbose     print stack traces with errors
+  --no-cache    train every scene, and keep no run in output/.cache/
+  --verbose     print what the run cache did, and stack traces with errors
   --help        show this help
 
 Exit codes: 0 all passed, 1 a snapshot or motion check failed or a scene could not be rendered,
@@ -63,6 +72,7 @@ export async function testCommand(argv: string[]): Promise<number> {
       update: { type: "boolean", default: false },
       motion: { type: "boolean", default: false },
       "no-motion": { type: "boolean", default: false },
+      "no-cache": { type: "boolean", default: false },
     });
     verbose = values.verbose;
     if (values.help) {
@@ -73,16 +83,22 @@ export async function testCommand(argv: string[]): Promise<number> {
     if (scenes.length === 0) throw new UsageError("no scenes to test: scenes/ has no .ts files; name scene files");
     if (values.motion && values.update) throw new UsageError("--motion has no snapshots to update; drop --update");
     if (values.motion && values["no-motion"]) throw new UsageError("--motion and --no-motion both given; use one");
-    if (values.motion) return await motionCommand(scenes, interrupts.signal, verbose);
+    const ci = Boolean(process.env.CI);
+    const store = values["no-cache"] || ci ? undefined : commandRunStore("test", { quiet: false, verbose });
+    if (values.motion) return await motionCommand(scenes, { signal: interrupts.signal, verbose, store });
     const failed = await snapshotCommand(scenes, {
       update: values.update,
+      ci,
       signal: interrupts.signal,
       verbose,
       written,
+      store,
     });
     // Key frames cannot show what happens between them: the motion check runs too, by default.
     const motion =
-      values.update || values["no-motion"] ? EXIT.ok : await motionCommand(scenes, interrupts.signal, verbose);
+      values.update || values["no-motion"]
+        ? EXIT.ok
+        : await motionCommand(scenes, { signal: interrupts.signal, verbose, store });
     return failed > 0 ? EXIT.failure : motion;
   } catch (error) {
     if (error instanceof Interrupted && written.length > 0) {
@@ -105,7 +121,14 @@ export async function testCommand(argv: string[]): Promise<number> {
  */
 async function snapshotCommand(
   scenes: string[],
-  options: { update: boolean; signal: AbortSignal; verbose: boolean; written: string[] },
+  options: {
+    update: boolean;
+    ci: boolean;
+    signal: AbortSignal;
+    verbose: boolean;
+    written: string[];
+    store: RunStore | undefined;
+  },
 ): Promise<number> {
   let passed = 0;
   let failed = 0;
@@ -114,8 +137,9 @@ async function snapshotCommand(
     try {
       outcomes = await checkScene(scene, {
         update: options.update,
-        ci: Boolean(process.env.CI),
+        ci: options.ci,
         signal: options.signal,
+        store: options.store,
       });
     } catch (error) {
       if (options.signal.aborted) throw error;
@@ -142,12 +166,16 @@ async function snapshotCommand(
 }
 
 /** `netreel test --motion`: the motion check on each scene; exit 1 when any scene has a finding. */
-async function motionCommand(scenes: string[], signal: AbortSignal, verbose: boolean): Promise<number> {
+async function motionCommand(
+  scenes: string[],
+  options: { signal: AbortSignal; verbose: boolean; store: RunStore | undefined },
+): Promise<number> {
+  const { signal, verbose, store } = options;
   let failed = 0;
   for (const scene of scenes) {
     const folder = path.join("output", "motion", path.basename(scene).replace(/\.ts$/, ""));
     try {
-      const { frames, events } = await checkSceneMotion(scene, { folder, signal });
+      const { frames, events } = await checkSceneMotion(scene, { folder, signal, ...(store ? { store } : {}) });
       for (const event of events) process.stdout.write(`  ${event.line}\n`);
       process.stdout.write(
         `${scene}: ${frames} frames checked for motion, ${events.length === 0 ? "nothing stands out" : `${events.length} finding${events.length === 1 ? "" : "s"}`}\n`,
@@ -179,9 +207,13 @@ export function snapshotFolder(scene: string): string {
 
 async function checkScene(
   scene: string,
-  options: { update: boolean; ci: boolean; signal: AbortSignal },
+  options: { update: boolean; ci: boolean; signal: AbortSignal; store: RunStore | undefined },
 ): Promise<Outcome[]> {
-  const { scene: meta, frames } = await renderSnapshots({ scene, signal: options.signal });
+  const { scene: meta, frames } = await renderSnapshots({
+    scene,
+    signal: options.signal,
+    ...(options.store ? { store: options.store } : {}),
+  });
   const tolerance = { ...DEFAULT_TOLERANCE, ...meta.snapshotTolerance };
   const folder = snapshotFolder(scene);
   makeFolders(folder);

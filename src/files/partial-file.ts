@@ -34,12 +34,16 @@ export class PartialFile {
     }
   }
 
-  /** Flushes the file to disk and renames it over the target. */
-  commit(): void {
+  /**
+   * Flushes the file to disk and renames it over the target. `flush: false` skips the flush, for
+   * a file that is checked whenever it is read (a cache file: one cut short by a power cut is
+   * caught then), so as not to wait for the disk.
+   */
+  commit(options: { flush?: boolean } = {}): void {
     const fd = this.fd as number;
     this.fd = null;
     try {
-      fsyncSync(fd);
+      if (options.flush !== false) fsyncSync(fd);
     } finally {
       closeSync(fd);
     }

@@ -2,6 +2,7 @@ import path from "node:path";
 import { writeFileAtomically } from "../files/index.ts";
 import { Interrupted, interruptedBy } from "../render/errors.ts";
 import { OutputClaims, type RenderResult, renderScene } from "../render/render.ts";
+import type { RunStore } from "../render/run-store.ts";
 import type { TrainProgress } from "../train/index.ts";
 import { claimCourseFolder } from "./folder.ts";
 import { coursePage, type PageScene } from "./page.ts";
@@ -21,6 +22,8 @@ export interface CourseOptions {
   theme: "light" | "dark";
   frameTimeoutSeconds?: number;
   verbose?: boolean;
+  /** The run cache on disk: scenes whose runs it keeps are not trained again. */
+  store?: RunStore;
   /** Stops the scene under way (its files are left as they were) and the rest; the page is not written. */
   signal: AbortSignal;
   /** A failed scene's error in words, for the page (default: its message). */
@@ -84,6 +87,7 @@ export async function renderCourse(options: CourseOptions): Promise<CourseResult
         theme: options.theme,
         ...(options.frameTimeoutSeconds !== undefined ? { frameTimeoutSeconds: options.frameTimeoutSeconds } : {}),
         verbose: options.verbose ?? false,
+        ...(options.store ? { store: options.store } : {}),
         signal,
         claims,
         ...(options.log ? { log: options.log } : {}),

@@ -12,7 +12,9 @@ import {
   type Call,
   type CallType,
   FrameReader,
+  isPackedRun,
   nextId,
+  type PackedRun,
   type PrepareAsks,
   type Prepared,
   type ProcessUsage,
@@ -44,9 +46,14 @@ function tsxLoader(): string {
 
 const BUNDLER = path.join(ROOT, "scripts/bundle.cjs");
 
+/** A scene's context as a session hands it over: its run may come packed already (from the run cache). */
+export type ContextToSend = Omit<SceneContext<Run | undefined>, "run"> & { run: Run | PackedRun | undefined };
+
 /** The context as sent to the process: the run packed, or left out when the process holds it. */
-function sendable(context: SceneContext<Run | undefined>, held: boolean): SentContext {
-  return { ...context, run: held || context.run === undefined ? undefined : packRun(context.run) };
+function sendable(context: ContextToSend, held: boolean): SentContext {
+  const { run } = context;
+  if (held || run === undefined) return { ...context, run: undefined };
+  return { ...context, run: isPackedRun(run) ? run : packRun(run) };
 }
 
 /**
@@ -192,7 +199,7 @@ export class SceneDrawer {
    * it has any, and with `snapshots` its key frames.
    */
   prepare(
-    context: SceneContext<Run | undefined>,
+    context: ContextToSend,
     encodings: { raw: boolean; png: boolean },
     options: PrepareAsks & { runKey?: string } = {},
   ): Promise<Prepared> {

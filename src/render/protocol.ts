@@ -81,6 +81,11 @@ export function packRun(run: Run): PackedRun {
   return { packed: pack(run) };
 }
 
+/** A run already packed (read from the run cache, run-store.ts), not a Run. */
+export function isPackedRun(run: Run | PackedRun): run is PackedRun {
+  return "packed" in run;
+}
+
 export function unpackRun(packed: PackedRun): Run {
   // What packRun packed: the same shape, every block back to its arrays.
   return unpack(packed.packed) as Run;

@@ -26,6 +26,7 @@ import {
 } from "../video/index.ts";
 import { abortable, interruptedBy, RenderRequestError } from "./errors.ts";
 import type { PrepareAsks, Prepared, ProcessUsage, SceneHeading, SceneMeta, SceneTimeline } from "./protocol.ts";
+import type { RunStore } from "./run-store.ts";
 import type { RunCache } from "./runs.ts";
 import { SceneSession, seedFor } from "./session.ts";
 
@@ -83,6 +84,11 @@ export interface RenderOptions {
    * instead of training again, and a run trained now is added (the studio keeps one).
    */
   runs?: RunCache;
+  /**
+   * The run cache on disk (run-store.ts): a run kept there by an earlier render of the same
+   * training is drawn instead of training again, and a run trained now is kept there.
+   */
+  store?: RunStore;
   /** Training's progress, when the scene trains (at most every 100 ms). */
   onTraining?: (progress: TrainProgress) => void;
   /** Frames done so far, of the render's total. */
@@ -201,6 +207,7 @@ function prepare(job: Job, encodings: { raw: boolean; png: boolean }, asks: Prep
     ...(options.seed !== undefined ? { seed: options.seed } : {}),
     ...(options.theme !== undefined ? { theme: options.theme } : {}),
     ...(options.runs ? { runs: options.runs } : {}),
+    ...(options.store ? { store: options.store } : {}),
     ...(options.onTraining ? { onTraining: options.onTraining } : {}),
     log: job.log,
     encodings,

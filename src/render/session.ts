@@ -6,7 +6,17 @@ import { ConfigError, loadRun, placeConfigError, type Run, type TrainProgress, t
 import type { Frame } from "../video/index.ts";
 import { SceneDrawer } from "./drawer.ts";
 import { abortable, Interrupted, interruptedBy, RenderRequestError, SceneFailure } from "./errors.ts";
-import type { PrepareAsks, Prepared, ProcessUsage, SceneMeta } from "./protocol.ts";
+import {
+  isPackedRun,
+  type PackedRun,
+  type PrepareAsks,
+  type Prepared,
+  type ProcessUsage,
+  packRun,
+  type SceneMeta,
+  unpackRun,
+} from "./protocol.ts";
+import type { RunStore } from "./run-store.ts";
 import { RunCache } from "./runs.ts";
 
 /** Seconds the scene's code may take for one frame (loading and preparing: at least 60). */
@@ -31,8 +41,13 @@ export interface SceneSettings {
 export interface PrepareOptions extends SceneSettings, PrepareAsks {
   /** What each drawn frame carries: RGBA-ordered raw bytes (BGRA as node-canvas writes them) and/or a PNG. */
   encodings: { raw: boolean; png: boolean };
-  /** Runs to reuse (and to keep the run trained now): the studio's and `netreel test`'s. */
+  /** Runs to reuse (and to keep the run trained now), in memory: the studio's. */
   runs?: RunCache;
+  /**
+   * The run cache on disk (`render`, `render-all`, `netreel test`): a run found there is not
+   * trained again, and a run trained now is kept there.
+   */
+  store?: RunStore;
   onTraining?: (progress: TrainProgress) => void;
   /** Lines worth showing a person (the training summary). */
   log?: (line: string) => void;
@@ -148,20 +163,27 @@ export class SceneSession {
   }
 
   /**
-   * Gets the scene's run (trains it, loads its run file, or takes it from `runs`), makes the
-   * context and calls the scene's `prepare` in its process; returns what that resolved. A
+   * Gets the scene's run (trains it, loads its run file, or takes it from `runs` or from the run
+   * cache, `store`, which then keeps a run trained now), makes the context and calls the scene's
+   * `prepare` in its process (in every process, with --jobs); returns what that resolved. A
    * session can be prepared again (the studio: another size or theme, the same code).
    */
   async prepare(options: PrepareOptions): Promise<Prepared> {
     const context = sceneContext(this.meta, options, this.file);
-    const run = await sceneRun(
+    const { run, keep } = await sceneRun(
       this.drawer,
-      { scene: this.file, runs: options.runs, onTraining: options.onTraining, log: options.log ?? (() => {}) },
+      {
+        scene: this.file,
+        runs: options.runs,
+        store: options.store,
+        onTraining: options.onTraining,
+        log: options.log ?? (() => {}),
+      },
       this.meta,
       context.seed,
       options.trainingSignal ?? this.signal ?? new AbortController().signal,
     );
-    const runKey = run && options.runs ? options.runs.keyOf(run) : undefined;
+    const runKey = run && options.runs && !isPackedRun(run) ? options.runs.keyOf(run) : undefined;
     const asks: PrepareAsks & { runKey?: string } = {
       ...(options.snapshots ? { snapshots: true } : {}),
       ...(options.moments ? { moments: options.moments } : {}),
@@ -169,18 +191,22 @@ export class SceneSession {
       ...(options.heading ? { heading: true } : {}),
       ...(runKey !== undefined ? { runKey } : {}),
     };
+    // A run trained now is packed once, here, when more than one place takes it: the run cache
+    // and every process that draws. The cache file is written while those processes unpack the
+    // run and prepare (each message is on its way once `prepare` is called).
+    const sent = run !== undefined && !isPackedRun(run) && (keep || this.helpers.length > 0) ? packRun(run) : run;
     // Every process prepares the scene with the same run and context; the first one's answer is the session's.
-    const [prepared] = await this.abortable(
-      Promise.all(
-        this.drawers.map((drawer, k) =>
-          drawer.prepare(
-            { ...context, run },
-            options.encodings,
-            k === 0 ? asks : { ...(runKey !== undefined ? { runKey } : {}) },
-          ),
+    const preparing = Promise.all(
+      this.drawers.map((drawer, k) =>
+        drawer.prepare(
+          { ...context, run: sent },
+          options.encodings,
+          k === 0 ? asks : { ...(runKey !== undefined ? { runKey } : {}) },
         ),
       ),
     );
+    if (keep && sent !== undefined && isPackedRun(sent)) keep(sent);
+    const [prepared] = await this.abortable(preparing);
     this.current = { context, prepared: prepared as Prepared };
     this.runKey = runKey;
     return prepared as Prepared;
@@ -284,39 +310,57 @@ export function seedFor(asked: Seed | undefined, meta: SceneMeta, scene: string)
   return asked;
 }
 
+/** A scene's run as `sceneRun` finds it, and how to keep it in the run cache when it was trained now. */
+interface SceneRun {
+  /** Packed when it comes from the run cache (it goes to the scene's process as it is). */
+  run: Run | PackedRun | undefined;
+  /** Writes the run just trained, packed, into the run cache (unless training was stopped). */
+  keep?: (packed: PackedRun) => void;
+}
+
 /**
  * The run a scene draws from: trained now from its config, or loaded from a saved file; or,
- * with `options.runs`, the same run trained or loaded before.
+ * with `options.runs`, the same run trained or loaded before; or, with `options.store`, the
+ * same run trained by an earlier command (a saved run file is not cached: it loads already).
  */
 async function sceneRun(
   drawer: SceneDrawer,
   options: {
     scene: string;
     runs: RunCache | undefined;
+    store: RunStore | undefined;
     onTraining: PrepareOptions["onTraining"];
     log: (line: string) => void;
   },
   meta: SceneMeta,
   seed: Seed,
   signal: AbortSignal,
-): Promise<Run | undefined> {
+): Promise<SceneRun> {
   const file = options.scene;
-  const runs = options.runs;
-  if (!meta.trains && meta.runFile === undefined) return undefined;
+  const { runs, store } = options;
+  if (!meta.trains && meta.runFile === undefined) return { run: undefined };
   if (meta.runFile !== undefined) {
     const runFile = path.resolve(path.dirname(file), meta.runFile);
     const key = RunCache.loaded(runFile);
     const known = runs?.get(key);
-    if (known) return known;
+    if (known) return { run: known };
     const loaded = namingScene(file, () => loadRun(runFile));
     runs?.set(key, loaded);
-    return loaded;
+    return { run: loaded };
   }
   const config = await abortable(drawer.trainConfig(seed), signal);
   const baseDir = path.dirname(path.resolve(file));
   const key = RunCache.trained(config, baseDir);
   const known = runs?.get(key);
-  if (known) return known;
+  if (known) return { run: known };
+  const storeKey = store?.keyOf(config, baseDir) ?? null;
+  const stored = storeKey === null ? null : (store as RunStore).load(storeKey);
+  if (stored !== null) {
+    if (!runs) return { run: stored };
+    const unpacked = unpackRun(stored);
+    runs.set(key, unpacked);
+    return { run: unpacked };
+  }
   const run = await namingSceneAsync(file, () =>
     trainAsync(config, {
       baseDir,
@@ -329,7 +373,13 @@ async function sceneRun(
   options.log(
     `trained [${run.config.sizes.join(",")}] for ${last?.epoch ?? 0} epochs in ${(run.seconds ?? 0).toFixed(2)} s: quadratic cost ${last?.loss.toFixed(4)} (the cost every snapshot records, whatever loss trains), accuracy ${(100 * (last?.accuracy ?? 0)).toFixed(1)}%`,
   );
-  return run;
+  if (storeKey === null) return { run };
+  return {
+    run,
+    keep: (packed) => {
+      if (!signal.aborted) (store as RunStore).save(storeKey, packed);
+    },
+  };
 }
 
 /** Runs `work`; an error about the scene's config or run file names the scene. */
@@ -381,6 +431,7 @@ export interface SnapshotFrame {
  */
 export async function renderSnapshots(options: {
   scene: string;
+  store?: RunStore;
   signal?: AbortSignal;
   frameTimeoutSeconds?: number;
   log?: (line: string) => void;
