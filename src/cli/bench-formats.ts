@@ -33,7 +33,7 @@ export async function benchFormats(options: { rounds: number }): Promise<void> {
   const meter = new FfmpegMeter(work, ffmpeg.path);
   try {
     console.log(
-      `formats: scenes/hidden.ts, 1280x720, 30 fps, ${FRAMES} frames (GIF: 640x360 at 15 fps, 180 frames), end to end incl. start-up and training, ${options.rounds} rounds in turns${jobs.length === 1 ? "; the render command has no --jobs yet: its default only" : ""}`,
+      `formats: scenes/hidden.ts, 1280x720, 30 fps, ${FRAMES} frames (GIF: 640x360 at 15 fps, 180 frames), end to end incl. start-up and training, ${options.rounds} round${options.rounds === 1 ? "" : "s"} in turns${jobs.length === 1 ? "; the render command has no --jobs yet: its default only" : ""}`,
     );
     const times: Timed[][] = variants.map(() => []);
     for (let round = 0; round < options.rounds; round++) {
