@@ -2,10 +2,22 @@
 # Makes a fresh machine ready for netreel: system libraries node-canvas compiles
 # against, an ffmpeg (and ffprobe), then the locked npm dependencies.
 # Installs only what is missing, so running it twice is safe.
+#
+#   bash scripts/setup.sh           what rendering and the tests need
+#   bash scripts/setup.sh --bench   also Debian's python3-matplotlib, for `npm run bench -- matplotlib`
+#                                   (the notebook's pipeline; the bench skips it, and says so, without)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 say() { printf 'setup: %s\n' "$*"; }
+
+bench=0
+for arg in "$@"; do
+  case "$arg" in
+    --bench) bench=1 ;;
+    *) say "unknown option $arg (the only one is --bench)"; exit 2 ;;
+  esac
+done
 
 # node-canvas has no prebuilt binary reachable here; it builds from source (node-gyp needs
 # python3 and a compiler) against these. librsvg2-dev enables SVG images (equations);
@@ -36,6 +48,7 @@ case "$(uname -s)" in
   Darwin)
     say "macOS: install the libraries and ffmpeg with Homebrew, then run npm ci:"
     echo "  brew install pkg-config cairo pango libpng jpeg giflib librsvg ffmpeg && npm ci"
+    [ "$bench" -eq 0 ] || echo "  for the bench's matplotlib part: python3 -m pip install matplotlib"
     exit 0 ;;
   Linux)
     if ! command -v apt-get >/dev/null; then
@@ -55,6 +68,13 @@ if command -v ffmpeg >/dev/null && command -v ffprobe >/dev/null; then
   say "ffmpeg and ffprobe: found on the PATH ($(command -v ffmpeg))"
 else
   apt_install ffmpeg
+fi
+
+# The bench's comparison with the course notebook's pipeline runs Debian's python3 (apt's
+# packages are not seen by a python3 from pyenv or a venv) with Debian's matplotlib 3.6 and numpy.
+if [ "$bench" -eq 1 ]; then
+  need=$(missing_debs python3-matplotlib)
+  if [ -n "$need" ]; then apt_install $need; else say "python3-matplotlib (for the bench): already installed"; fi
 fi
 
 if [ -d node_modules ] && [ node_modules/.package-lock.json -nt package-lock.json ] && [ -f node_modules/canvas/build/Release/canvas.node ]; then

@@ -9,6 +9,7 @@ import { FrameRenderer, loadScene } from "../render/index.ts";
 import { train } from "../train/index.ts";
 import { encodeDataset } from "../train/targets.ts";
 import { findFfmpeg, videoOptions } from "../video/index.ts";
+import { childrenCpuSeconds } from "./bench-process.ts";
 
 /** Median and best of `repeats` timings of `work`, in seconds. */
 function time(work: () => void, repeats: number): { median: number; best: number } {
@@ -77,20 +78,6 @@ interface ChildRender {
   nodeCpu: number;
   /** CPU seconds of the whole render: netreel and the ffmpeg it ran (Linux only). */
   totalCpu: number | undefined;
-}
-
-/**
- * CPU seconds used by this process's finished children (Linux: /proc/self/stat, in the
- * kernel's 100 Hz user ticks), or undefined where /proc is not there.
- */
-function childrenCpuSeconds(): number | undefined {
-  try {
-    const stat = readFileSync("/proc/self/stat", "utf8");
-    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-    return (Number(fields[13]) + Number(fields[14])) / 100;
-  } catch {
-    return undefined;
-  }
 }
 
 /**
@@ -428,10 +415,28 @@ async function benchSignals(): Promise<void> {
   }
 }
 
+const SECTIONS = ["train", "render", "matplotlib", "formats", "motion", "signals", "studio"];
+
 export async function benchCommand(argv: string[]): Promise<number> {
-  const only = argv[0];
+  const roundsAt = argv.indexOf("--rounds");
+  const rounds = roundsAt >= 0 ? Number(argv[roundsAt + 1]) : 3;
+  const only = roundsAt >= 0 ? argv.filter((_, i) => i !== roundsAt && i !== roundsAt + 1)[0] : argv[0];
+  if ((only !== undefined && !SECTIONS.includes(only)) || !(Number.isInteger(rounds) && rounds >= 1)) {
+    console.error(
+      `usage: npm run bench [-- ${SECTIONS.join("|")}] [--rounds N]   (rounds: matplotlib and formats, default 3)`,
+    );
+    return 2;
+  }
   if (only === undefined || only === "train") benchTraining();
   if (only === undefined || only === "render") await benchRender();
+  if (only === undefined || only === "matplotlib") {
+    const { benchMatplotlib } = await import("./bench-matplotlib.ts");
+    await benchMatplotlib({ rounds });
+  }
+  if (only === undefined || only === "formats") {
+    const { benchFormats } = await import("./bench-formats.ts");
+    await benchFormats({ rounds });
+  }
   if (only === undefined || only === "motion") benchMotion();
   if (only === undefined || only === "cache") benchCache();
   if (only === undefined || only === "signals") await benchSignals();
