@@ -7,8 +7,7 @@
 // The default seed passes 95% accuracy at about epoch 16 and ends at 100%; a snapshot every 5
 // mini-batches. The kit's figure draws header, side column, captions; the scene, the 3-D panel.
 import {
-  bestFitNormal,
-  cloudCamera,
+  acrossPlaneCamera,
   defineScene,
   drawClassMap,
   drawPanel3d,
@@ -21,8 +20,6 @@ import {
   themeNamed,
   titleCardInk,
   trainingFigure,
-  type Vec3,
-  viewAcrossPlane,
 } from "../src/index.ts";
 
 const LAYER = 2;
@@ -85,14 +82,8 @@ export default defineScene({
     const { clock } = figure;
     // The camera starts facing the untrained cloud (a flat patch: the input plane's image) and ends
     // across the final plane; it orbits 60° at the data's pace, closer while the cloud is small.
-    const first = run.snapshots[0]?.activations[String(LAYER)] ?? [];
-    const start = viewAcrossPlane(bestFitNormal(first), { tilt: 70, elevations: [12, 40] });
-    const last = run.snapshots.at(-1);
-    const normal: Vec3 = last ? outputPlane(last).normal : [0, 0, 1];
-    const prefer = { azimuth: start.azimuth + 60, elevation: 20 };
-    const end = viewAcrossPlane(normal, { tilt: 14, elevations: [12, 30], prefer });
     const from = clock.phases.titleEnd;
-    const camera = cloudCamera({ run, clock, layer: LAYER, duration, from, start, end, window: SMOOTHING });
+    const camera = acrossPlaneCamera({ run, clock, layer: LAYER, duration, from, window: SMOOTHING });
     return { figure, camera, captions: figure.captions };
   },
   captions: (prepared) => prepared.captions,

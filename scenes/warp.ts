@@ -9,9 +9,8 @@
 // same 1.5 epochs as the rest of the figure), so a point on a grid line stays on it.
 // `warpScene` makes the same figure for another data set (scenes/warp-moons.ts).
 import {
+  acrossPlaneCamera,
   type BeatCaption,
-  bestFitNormal,
-  cloudCamera,
   defineScene,
   drawPanel3d,
   type FigurePanel,
@@ -28,8 +27,6 @@ import {
   type TrainConfig,
   themeNamed,
   trainingFigure,
-  type Vec3,
-  viewAcrossPlane,
   warpedGrid,
 } from "../src/index.ts";
 
@@ -103,14 +100,9 @@ export function warpScene(options: WarpSceneOptions) {
       });
       const figure = { ...made, boundary: "decision plane (output = ½)", boundaryMarker: "square" as const };
       const { clock } = figure;
-      const first = run.snapshots[0]?.activations[String(LAYER)] ?? [];
-      const start = viewAcrossPlane(bestFitNormal(first), { tilt: 70, elevations: [12, 40] });
-      const last = run.snapshots.at(-1);
-      const normal: Vec3 = last ? outputPlane(last).normal : [0, 0, 1];
-      const prefer = { azimuth: start.azimuth + 60, elevation: 20 };
-      const end = viewAcrossPlane(normal, { tilt: 24, elevations: [12, 30], prefer });
+      // The headline's camera, ending 24° across the plane (not 14°): the bent sheet on it shows.
       const from = clock.phases.titleEnd;
-      const camera = cloudCamera({ run, clock, layer: LAYER, duration, from, start, end, window: SMOOTHING });
+      const camera = acrossPlaneCamera({ run, clock, layer: LAYER, duration, from, window: SMOOTHING, tilt: 24 });
       const grid = inputGrid(range, { lines });
       const inputs = Float64Array.from(run.data.X.flat());
       return { figure, camera, grid, inputs, captions: figure.captions };

@@ -4,7 +4,7 @@ import { SceneSession } from "../render/session.ts";
 import { extensionOf, partRange } from "../video/index.ts";
 import { EXIT, parseArgsError, report, UsageError } from "./errors.ts";
 import { InterruptWatch } from "./interrupts.ts";
-import { parseRenderArgs } from "./render-options.ts";
+import { parseRenderArgs, VALUE_OPTIONS } from "./render-options.ts";
 
 export const PLAN_HELP = `Usage: npx netreel plan <scene.ts> --parts N [render options] [--json]
 
@@ -115,22 +115,6 @@ function planOptions(argv: string[]): { parts: number; json: boolean; rest: stri
   return { parts, json, rest };
 }
 
-/** Render options that take a value (as the next word when not given with =). */
-const VALUED = new Set([
-  "--out",
-  "-o",
-  "--format",
-  "-f",
-  "--size",
-  "--fps",
-  "--duration",
-  "--seed",
-  "--theme",
-  "--frame-timeout",
-  "--jobs",
-  "-j",
-]);
-
 /** The render options to pass to every part: all but the scene and --out (each part has its own). */
 function passThrough(rest: string[], scene: string): string[] {
   const out: string[] = [];
@@ -139,7 +123,7 @@ function passThrough(rest: string[], scene: string): string[] {
     const arg = rest[i] as string;
     if (arg === "--out" || arg === "-o") i++;
     else if (arg.startsWith("--out=")) continue;
-    else if (VALUED.has(arg)) out.push(arg, rest[++i] as string);
+    else if (VALUE_OPTIONS.has(arg)) out.push(arg, rest[++i] as string);
     else if (arg === scene && !sceneSeen) sceneSeen = true;
     else out.push(arg);
   }

@@ -91,7 +91,7 @@ export interface RenderArgs {
 }
 
 /** Options that take a value; "--fps -1" is read as the value -1 (and then rejected as such). */
-const VALUE_OPTIONS = new Set([
+export const VALUE_OPTIONS = new Set([
   "--out",
   "-o",
   "--format",
@@ -102,8 +102,11 @@ const VALUE_OPTIONS = new Set([
   "--seed",
   "--frame",
   "--frames",
+  "--part",
   "--theme",
   "--frame-timeout",
+  "--jobs",
+  "-j",
 ]);
 
 function joinNegativeValues(argv: string[]): string[] {

@@ -1,8 +1,9 @@
 import type { Vec3 } from "../draw/geometry.ts";
 import { type Box3d, UNIT_BOX, type View3d } from "../draw/panel3d.ts";
+import { bestFitNormal, viewAcrossPlane } from "../draw/views.ts";
 import type { Run, Snapshot } from "../train/index.ts";
 import { clamp01, lerp, smoothstep } from "./easing.ts";
-import { bracket, type RunState, stateAt } from "./interpolate.ts";
+import { bracket, bracketIndex, outputPlane, type RunState, stateAt } from "./interpolate.ts";
 
 /**
  * The box a 3-D panel shows a layer in, for the whole run (so it does not breathe): [0, 1]³ for
@@ -316,23 +317,6 @@ export function stateAround(run: Run, epoch: number, options: { layer?: number; 
   return mean;
 }
 
-/** The indices of the snapshots either side of `epoch` and how far between them it lies (as `bracket`). */
-function bracketIndex(snaps: Snapshot[], epoch: number): [number, number, number] {
-  const last = snaps.length - 1;
-  if (epoch <= (snaps[0] as Snapshot).epoch) return [0, 0, 0];
-  if (epoch >= (snaps[last] as Snapshot).epoch) return [last, last, 0];
-  let lo = 0;
-  let hi = last;
-  while (hi - lo > 1) {
-    const mid = (lo + hi) >> 1;
-    if ((snaps[mid] as Snapshot).epoch <= epoch) lo = mid;
-    else hi = mid;
-  }
-  const a = snaps[lo] as Snapshot;
-  const b = snaps[hi] as Snapshot;
-  return [lo, hi, (epoch - a.epoch) / (b.epoch - a.epoch)];
-}
-
 export interface CloudCameraOptions extends PaceOptions {
   /** The views at the start and end of the orbit (degrees); it turns the short way round. */
   start: { azimuth: number; elevation: number };
@@ -370,4 +354,24 @@ export function cloudCamera(options: CloudCameraOptions): (time: number) => View
       distance,
     };
   };
+}
+
+/**
+ * The camera of a clip about a layer of three units and the output unit's plane: it starts
+ * facing the untrained cloud (a flat patch, the input plane's image, seen across its best-fit
+ * plane at 70°), turns about 60° at the data's pace (`cloudCamera`), and ends looking across the
+ * final plane at `tilt` degrees (a grazing 14° shows its two sides most clearly; more shows more
+ * of what lies on it).
+ */
+export function acrossPlaneCamera(
+  options: Omit<CloudCameraOptions, "start" | "end"> & { tilt?: number },
+): (time: number) => View3d {
+  const { run, layer } = options;
+  const first = run.snapshots[0]?.activations[String(layer)] ?? [];
+  const start = viewAcrossPlane(bestFitNormal(first), { tilt: 70, elevations: [12, 40] });
+  const last = run.snapshots.at(-1);
+  const normal: Vec3 = last ? outputPlane(last).normal : [0, 0, 1];
+  const prefer = { azimuth: start.azimuth + 60, elevation: 20 };
+  const end = viewAcrossPlane(normal, { tilt: options.tilt ?? 14, elevations: [12, 30], prefer });
+  return cloudCamera({ ...options, start, end });
 }

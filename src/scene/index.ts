@@ -24,6 +24,7 @@ export {
   trainingFigure,
 } from "./figure.ts";
 export {
+  acrossPlaneCamera,
   type CloudCameraOptions,
   type CloudFraming,
   calmPace,

@@ -81,13 +81,18 @@ export function outputPlane(
 
 /** The snapshots either side of `epoch` and how far between them it lies. */
 export function bracket(snaps: Snapshot[], epoch: number): [Snapshot, Snapshot, number] {
-  const first = snaps[0];
-  const last = snaps.at(-1);
-  if (!first || !last) throw new RangeError("a run needs at least one snapshot");
-  if (epoch <= first.epoch) return [first, first, 0];
-  if (epoch >= last.epoch) return [last, last, 0];
+  const [i, j, t] = bracketIndex(snaps, epoch);
+  return [snaps[i] as Snapshot, snaps[j] as Snapshot, t];
+}
+
+/** `bracket` as the snapshots' indices. */
+export function bracketIndex(snaps: Snapshot[], epoch: number): [number, number, number] {
+  const last = snaps.length - 1;
+  if (last < 0) throw new RangeError("a run needs at least one snapshot");
+  if (epoch <= (snaps[0] as Snapshot).epoch) return [0, 0, 0];
+  if (epoch >= (snaps[last] as Snapshot).epoch) return [last, last, 0];
   let lo = 0;
-  let hi = snaps.length - 1;
+  let hi = last;
   while (hi - lo > 1) {
     const mid = (lo + hi) >> 1;
     if ((snaps[mid] as Snapshot).epoch <= epoch) lo = mid;
@@ -95,7 +100,7 @@ export function bracket(snaps: Snapshot[], epoch: number): [Snapshot, Snapshot, 
   }
   const a = snaps[lo] as Snapshot;
   const b = snaps[hi] as Snapshot;
-  return [a, b, (epoch - a.epoch) / (b.epoch - a.epoch)];
+  return [lo, hi, (epoch - a.epoch) / (b.epoch - a.epoch)];
 }
 
 function activationsOf(snapshot: Snapshot, layer: number): number[][] {

@@ -16,7 +16,7 @@ import { type Regions3d, regionOf } from "../draw/space3d.ts";
 import { alignAxes, principalAxes } from "../nn/projection.ts";
 import type { Run } from "../train/index.ts";
 import { type CloudFraming, framingOf, stateAround } from "./framing.ts";
-import { bracket, type RunState } from "./interpolate.ts";
+import { bracketIndex, type RunState } from "./interpolate.ts";
 
 /** The layer's points in 3-D at one moment, and what the three directions hold. */
 export interface ProjectedState {
@@ -146,9 +146,8 @@ function blend(run: Run, bases: number[][][], epoch: number, width: number): num
   }
   if (weights.size < 2) {
     weights.clear();
-    const [a, b, t] = bracket(run.snapshots, epoch);
-    weights.set(run.snapshots.indexOf(a), 1 - t);
-    const ib = run.snapshots.indexOf(b);
+    const [ia, ib, t] = bracketIndex(run.snapshots, epoch);
+    weights.set(ia, 1 - t);
     weights.set(ib, (weights.get(ib) ?? 0) + t);
   }
   const sum = (bases[0] as number[][]).map((row) => row.map(() => 0));
