@@ -10,7 +10,7 @@ import { classify, EXIT, errorMessage, parseArgsError, report, UsageError } from
 import { formatBytes, formatDuration } from "./format.ts";
 import { InterruptWatch } from "./interrupts.ts";
 import { Progress, trainingProgress } from "./progress.ts";
-import { parseSize, positiveNumber, refuseOptionsNpmTook } from "./render-options.ts";
+import { defaultJobs, parseSize, positiveNumber, refuseOptionsNpmTook } from "./render-options.ts";
 import { commandRunStore, NO_CACHE_HELP } from "./run-cache.ts";
 import { sceneFiles } from "./scene-files.ts";
 
@@ -180,6 +180,8 @@ async function run(args: RenderAllArgs, signal: AbortSignal): Promise<number> {
       ...(args.fps !== undefined ? { fps: args.fps } : {}),
       theme: args.theme,
       frameTimeoutSeconds: args.frameTimeout,
+      // As render: the cores but one draw each scene's frames.
+      jobs: defaultJobs(),
       verbose: args.verbose,
       ...(args.cache ? { store: commandRunStore("render-all", { ...args, indent: "  " }) } : {}),
       signal,

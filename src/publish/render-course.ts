@@ -21,6 +21,8 @@ export interface CourseOptions {
   fps?: number;
   theme: "light" | "dark";
   frameTimeoutSeconds?: number;
+  /** Processes drawing each scene's frames (render's --jobs); default 1. */
+  jobs?: number;
   verbose?: boolean;
   /** The run cache on disk: scenes whose runs it keeps are not trained again. */
   store?: RunStore;
@@ -86,6 +88,7 @@ export async function renderCourse(options: CourseOptions): Promise<CourseResult
         ...(options.fps !== undefined ? { fps: options.fps } : {}),
         theme: options.theme,
         ...(options.frameTimeoutSeconds !== undefined ? { frameTimeoutSeconds: options.frameTimeoutSeconds } : {}),
+        ...(options.jobs !== undefined ? { jobs: options.jobs } : {}),
         verbose: options.verbose ?? false,
         ...(options.store ? { store: options.store } : {}),
         signal,
