@@ -135,7 +135,7 @@ export default defineScene({
         box: projection.box,
         points,
         labels: figure.labels,
-        axisLabels: ["p₁", "p₂", "p₃"],
+        axisLabels: projection.axisLabels,
         ...(regions ? { regions: { ...regions, opacity: 0.7 * smoothstep(WALLS_FROM, WALLS_FULL, agreement) } } : {}),
       });
     });

@@ -48,6 +48,8 @@ export interface ProjectedState {
 export interface LayerProjection {
   /** A cube [−r, r]³ that holds every snapshot's points, with round ends: one scale on all axes. */
   box: Box3d;
+  /** Names for the panel's axes (`drawPanel3d`'s `axisLabels`): p₁, p₂, p₃, directions, not units. */
+  axisLabels: [string, string, string];
   /** The basis at each snapshot, in the run's order. */
   bases: number[][][];
   /** Where the projected cloud sits at each snapshot, for `cloudCamera`'s `framings`: it comes closer while the cloud is small. */
@@ -98,6 +100,7 @@ export function projectLayer(
   const output = layer === run.config.sizes.length - 2;
   return {
     box,
+    axisLabels: ["p₁", "p₂", "p₃"],
     bases,
     framings: projected.map((points) => framingOf(points, box)),
     at(epoch) {
