@@ -86,10 +86,27 @@ async function render(
     });
     bar.progress?.stop();
     if (!args.quiet) for (const line of summaryLines(result, args.frame)) process.stdout.write(`${line}\n`);
+    if (args.verbose) process.stderr.write(`${usageLine(result)}\n`);
   } finally {
     training.stop();
     bar.progress?.stop();
   }
+}
+
+/**
+ * What netreel's own processes used (--verbose): CPU seconds and peak memory of this process
+ * (so far: several scenes add up) and of the scene's processes, ffmpeg not included.
+ */
+function usageLine(result: RenderResult): string {
+  const own = process.resourceUsage();
+  const cpu = (own.userCPUTime + own.systemCPUTime) / 1e6;
+  const rss = own.maxRSS / 1024;
+  const scene = result.sceneProcess;
+  const many = (scene?.processes ?? 1) > 1;
+  const sceneText = scene
+    ? `; the scene's ${many ? `${scene.processes} processes` : "process"} ${scene.cpuSeconds.toFixed(2)} CPU-s, ${scene.maxRssMb.toFixed(0)} MB at peak${many ? " (their peaks added)" : ""}`
+    : "";
+  return `resources: this process ${cpu.toFixed(2)} CPU-s, ${rss.toFixed(0)} MB at peak${sceneText}; ffmpeg not counted`;
 }
 
 function summaryLines(result: RenderResult, frame: number | string | undefined): string[] {

@@ -143,6 +143,8 @@ export interface ProcessUsage {
   maxRssMb: number;
   /** CPU seconds, user and system. */
   cpuSeconds: number;
+  /** How many processes these figures add up (a session's, with --jobs); 1 when absent. */
+  processes?: number;
 }
 
 /** What `prepare` is asked to resolve besides preparing. */

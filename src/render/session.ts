@@ -285,8 +285,9 @@ export class SceneSession {
       (sum, usage) => ({
         maxRssMb: sum.maxRssMb + (usage as ProcessUsage).maxRssMb,
         cpuSeconds: sum.cpuSeconds + (usage as ProcessUsage).cpuSeconds,
+        processes: (sum.processes ?? 0) + 1,
       }),
-      { maxRssMb: 0, cpuSeconds: 0 },
+      { maxRssMb: 0, cpuSeconds: 0, processes: 0 },
     );
   }
 
