@@ -63,6 +63,45 @@ describe("--jobs N", () => {
       assert.ok(one[name]?.equals(three[name] as Buffer), `${name} differs between --jobs 1 and --jobs 3`);
   });
 
+  test("one video format alone is written by the scene's processes straight into ffmpeg: the same bytes as through the supervisor", async () => {
+    // With several formats the frames pass through the supervisor to each encoder; with one
+    // video format the scene's processes hold ffmpeg's stdin and write in turn (SceneSession.feed).
+    const small = ["--size", "320x180", "--fps", "10", "--duration", "2"];
+    const through = path.join(work, "through");
+    const all = await render([
+      "scenes/hidden.ts",
+      ...small,
+      "--format",
+      "mp4,gif",
+      "--out",
+      path.join(through, "clip.mp4"),
+      "--jobs",
+      "1",
+    ]);
+    assert.equal(all.code, 0, all.stderr);
+    // (--jobs 1 writes the same way: every other single-format render in the suite does.)
+    for (const jobs of ["3"]) {
+      for (const format of ["mp4", "gif"]) {
+        const alone = path.join(work, `alone-${jobs}`, `clip.${format}`);
+        const outcome = await render([
+          "scenes/hidden.ts",
+          ...small,
+          "--format",
+          format,
+          "--out",
+          alone,
+          "--jobs",
+          jobs,
+        ]);
+        assert.equal(outcome.code, 0, outcome.stderr);
+        assert.ok(
+          readFileSync(alone).equals(readFileSync(path.join(through, `clip.${format}`))),
+          `${format} with --jobs ${jobs}, written by the scene's processes, differs from the same video fed through the supervisor`,
+        );
+      }
+    }
+  });
+
   for (const [mode, what] of [
     ["throw7", "throws on frame 7"],
     ["die7", "dies while drawing frame 7"],

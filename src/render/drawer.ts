@@ -1,12 +1,13 @@
 import { type ChildProcess, fork } from "node:child_process";
 import { createRequire } from "node:module";
+import type { Socket } from "node:net";
 import path from "node:path";
 import { BUNDLE_DIR, ROOT } from "../paths.ts";
 import type { Seed } from "../random/index.ts";
 import type { SceneContext } from "../scene/index.ts";
 import type { Run } from "../train/index.ts";
 import type { Frame } from "../video/index.ts";
-import { RenderRequestError, SceneFailure, SceneFileError } from "./errors.ts";
+import { EncoderInputClosed, RenderRequestError, SceneFailure, SceneFileError } from "./errors.ts";
 import {
   type Answers,
   type Call,
@@ -100,6 +101,8 @@ export class SceneDrawer {
   private heldRun: string | null = null;
   private usage: ProcessUsage | null = null;
   private exited = false;
+  /** Why the process ended, as found when it did. */
+  private death: SceneFailure | null = null;
   private readonly exit: Promise<void>;
   private lastAnswer = performance.now();
   private readonly watchdog: NodeJS.Timeout;
@@ -129,7 +132,9 @@ export class SceneDrawer {
       this.child.once("exit", (code, signal) => {
         this.exited = true;
         clearInterval(this.watchdog);
-        this.failAll(this.crashed(code, signal));
+        // Later calls get the same reason: the step the process died in, not the call that found it gone.
+        this.death = this.crashed(code, signal);
+        this.failAll(this.death);
         resolve();
       });
       this.child.once("error", (error) => {
@@ -221,6 +226,29 @@ export class SceneDrawer {
   }
 
   /**
+   * Hands the process a copy of the encoder's input (ffmpeg's stdin): from then on `stage` and
+   * `write` send frames to ffmpeg without passing through this process.
+   */
+  takeEncoder(input: Socket): Promise<null> {
+    return this.call({ type: "encoder" }, input);
+  }
+
+  /** Draws frame `index` and keeps it in the process until `write`. */
+  stage(index: number): Promise<null> {
+    return this.call({ type: "stage", index });
+  }
+
+  /** Writes staged frame `index` to the encoder; resolves once ffmpeg has taken it. */
+  write(index: number): Promise<null> {
+    return this.call({ type: "write", index });
+  }
+
+  /** Closes the process's copy of the encoder's input. */
+  dropEncoder(): void {
+    if (!this.exited) this.child.send({ type: "encoder-end" } satisfies Request, () => {});
+  }
+
+  /**
    * Lets the worker exit on its own once the render is done, and returns what it used; a
    * worker that does not go within a second is killed.
    */
@@ -251,23 +279,26 @@ export class SceneDrawer {
   }
 
   /** Sends a call and returns the promise of its answer: one id, one answer. */
-  private call<C extends Call>(call: C): Promise<Answers[C["type"]]> {
-    if (this.exited) return Promise.reject(this.crashed(this.child.exitCode, this.child.signalCode));
+  private call<C extends Call>(call: C, handle?: Socket): Promise<Answers[C["type"]]> {
+    if (this.exited) return Promise.reject(this.death ?? this.crashed(this.child.exitCode, this.child.signalCode));
     this.lastId = nextId(this.lastId);
     const id = this.lastId;
     return new Promise<Answers[C["type"]]>((resolve, reject) => {
       if (this.pending.size === 0) this.lastAnswer = performance.now();
       this.pending.set(id, {
         type: call.type,
-        ...(call.type === "draw" ? { index: call.index } : {}),
+        ...("index" in call ? { index: call.index } : {}),
         resolve,
         reject,
       });
-      this.child.send({ ...call, id } satisfies Request, (error) => {
+      const sent = (error: Error | null) => {
         if (error && !this.exited) {
           this.reject(id, new SceneFailure(`cannot reach the process that draws ${this.file}: ${error.message}`));
         }
-      });
+      };
+      // A handle stays open here too (keepOpen): the caller closes its copy once every process has one.
+      if (handle) this.child.send({ ...call, id } satisfies Request, handle, { keepOpen: true }, sent);
+      else this.child.send({ ...call, id } satisfies Request, sent);
     });
   }
 
@@ -324,6 +355,7 @@ export class SceneDrawer {
     const file = this.file;
     let error: Error;
     if (message.name === "SceneFileError") error = new SceneFileError(message.message);
+    else if (message.name === "EncoderInputClosed") error = new EncoderInputClosed(message.message);
     else if (message.name === "SceneFailure") error = new SceneFailure(message.message);
     else if (message.name === "RenderRequestError") error = new RenderRequestError(message.message);
     else if (during === "train-config") error = new SceneFailure(`scene ${file} threw in train(): ${message.message}`);
@@ -336,12 +368,13 @@ export class SceneDrawer {
   /** The oldest call has had no answer for longer than the limit: the scene is stuck. */
   private checkTime(): void {
     const oldest = this.oldest();
-    if (oldest === undefined) return;
+    // A write waits on ffmpeg, not on the scene: the encoder's own watchdog times it.
+    if (oldest === undefined || oldest.type === "write") return;
     const seconds = (performance.now() - this.lastAnswer) / 1000;
     // A frame gets the frame limit; loading and preparing (tsx compiling the scene, node-canvas
     // starting, a busy machine) get at least a minute.
     // A rehearsal is a prepare and one frame of code that already loaded once: the frame limit.
-    const drawing = oldest.type === "draw" || oldest.type === "rehearse";
+    const drawing = oldest.type === "draw" || oldest.type === "stage" || oldest.type === "rehearse";
     const limit = drawing ? this.options.timeoutSeconds : Math.max(this.options.timeoutSeconds, 60);
     if (seconds <= limit) return;
     this.failAll(
@@ -354,7 +387,10 @@ export class SceneDrawer {
 
   private crashed(code: number | null, signal: NodeJS.Signals | null): SceneFailure {
     const during = this.oldest();
-    const step = during === undefined ? "" : ` ${during.type === "draw" ? "while " : ""}${stepName(during)}`;
+    const step =
+      during === undefined
+        ? ""
+        : ` ${during.type === "draw" || during.type === "stage" || during.type === "write" ? "while " : ""}${stepName(during)}`;
     const file = this.file;
     if (/heap out of memory|Allocation failed/i.test(this.stderrTail)) {
       return new SceneFailure(`scene ${file} ran out of memory${step}`);
@@ -378,7 +414,10 @@ export class SceneDrawer {
 function stepName(call: Pending): string {
   switch (call.type) {
     case "draw":
+    case "stage":
       return `drawing frame ${call.index}`;
+    case "write":
+      return `handing frame ${call.index} to ffmpeg`;
     case "prepare":
       return "in prepare()";
     case "train-config":

@@ -28,6 +28,14 @@ export class SceneFailure extends Error {
   where?: SourcePlace;
 }
 
+/**
+ * A scene's process could not hand a frame to the encoder (ffmpeg's input closed: ffmpeg
+ * failed or was stopped). The render reports ffmpeg's own reason instead, when it has one.
+ */
+export class EncoderInputClosed extends Error {
+  override name = "EncoderInputClosed";
+}
+
 /** The render was stopped by a signal; nothing was written. */
 export class Interrupted extends Error {
   override name = "Interrupted";

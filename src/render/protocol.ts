@@ -175,7 +175,19 @@ export type Call =
       /** The run is the one held under this key (`hold-run`): `context.run` is not sent. */
       heldRun?: string;
     } & PrepareAsks)
-  | { type: "draw"; index: number };
+  | { type: "draw"; index: number }
+  /**
+   * Take the encoder's input (ffmpeg's stdin, sent with this message as a handle): `stage` and
+   * `write` then hand frames to ffmpeg straight from this process, not through the supervisor.
+   */
+  | { type: "encoder" }
+  /** Draw frame `index` and keep its raw pixels for `write`. */
+  | { type: "stage"; index: number }
+  /**
+   * Write staged frame `index` to the encoder; answered once ffmpeg has taken every byte. The
+   * supervisor asks for one frame at a time, in order, of whichever process drew it.
+   */
+  | { type: "write"; index: number };
 
 /** The value each kind of call is answered with. */
 export interface Answers {
@@ -187,12 +199,19 @@ export interface Answers {
   prepare: Prepared;
   /** Sent on the frame pipe, not over IPC. */
   draw: Frame;
+  encoder: null;
+  stage: null;
+  write: null;
 }
 
 export type CallType = Call["type"];
 
 /** The requests that get no answer. */
-export type Note = { type: "hold-run"; key: string; run: PackedRun } | { type: "exit" };
+export type Note =
+  | { type: "hold-run"; key: string; run: PackedRun }
+  /** Close this process's copy of the encoder's input (ffmpeg ends when every copy is closed). */
+  | { type: "encoder-end" }
+  | { type: "exit" };
 
 /** Supervisor to worker. */
 export type Request = (Call & { id: number }) | Note;

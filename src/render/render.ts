@@ -24,7 +24,7 @@ import {
   webVtt,
   writePng,
 } from "../video/index.ts";
-import { abortable, interruptedBy, RenderRequestError } from "./errors.ts";
+import { abortable, EncoderInputClosed, interruptedBy, RenderRequestError } from "./errors.ts";
 import type { PrepareAsks, Prepared, ProcessUsage, SceneHeading, SceneMeta, SceneTimeline } from "./protocol.ts";
 import type { RunStore } from "./run-store.ts";
 import type { RunCache } from "./runs.ts";
@@ -277,8 +277,21 @@ async function renderVideo(job: Job, formats: FormatName[]): Promise<RenderResul
       const preview = options.preview ?? false;
       const comment =
         options.range && (format === "mp4" || format === "webm") ? partTag(partRecord(job, format)) : undefined;
+      // One video output: the scene's processes write its frames into ffmpeg themselves.
+      const handOver = targets.size === 1 && format !== "png";
       sinks.push(
-        openSink({ format, target, width, height, fps, ffmpegPath, preview, gif, ...(comment ? { comment } : {}) }),
+        openSink({
+          format,
+          target,
+          width,
+          height,
+          fps,
+          ffmpegPath,
+          preview,
+          gif,
+          handOver,
+          ...(comment ? { comment } : {}),
+        }),
       );
     }
     checkEncoders(sinks, ffmpeg?.encoders ?? new Set(), ffmpegPath);
@@ -383,6 +396,21 @@ async function encode(job: {
     }
   }
   const { first, last } = job.range;
+  const handOver = sinks.length === 1 ? sinks[0]?.handOver : undefined;
+  if (handOver) {
+    const input = await wait(handOver());
+    try {
+      await session.feed(first, last, input, (index) => job.onFrames?.(index - first + 1, last - first + 1));
+    } catch (error) {
+      // ffmpeg stopped taking frames: its own reason (a full disk, a crash) is the one to report.
+      if (error instanceof EncoderInputClosed) {
+        await wait(Promise.race([input.outcome, new Promise((resolve) => setTimeout(resolve, 5000).unref())]));
+      }
+      throw error;
+    }
+    await wait(Promise.all(sinks.map((sink) => sink.finish())));
+    return;
+  }
   // A sink's write() returns once the frame before has been taken in: that one is then free.
   await session.each(first, last, async (frame, index) => {
     await wait(Promise.all(sinks.map((sink) => sink.write(frame, index))));

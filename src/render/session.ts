@@ -3,7 +3,7 @@ import path from "node:path";
 import type { Seed } from "../random/index.ts";
 import type { SceneContext, ThemeName } from "../scene/index.ts";
 import { ConfigError, loadRun, placeConfigError, type Run, type TrainProgress, trainAsync } from "../train/index.ts";
-import type { Frame } from "../video/index.ts";
+import type { EncoderInput, Frame } from "../video/index.ts";
 import { SceneDrawer } from "./drawer.ts";
 import { abortable, Interrupted, interruptedBy, RenderRequestError, SceneFailure } from "./errors.ts";
 import {
@@ -272,6 +272,41 @@ export class SceneSession {
       held?.release?.();
       held = frame;
     }
+  }
+
+  /**
+   * Draws frames `first..last` and has the scene's processes write them, in order, straight
+   * into the encoder's input (`input`: ffmpeg's stdin), so that the pixels do not pass through
+   * this process; `each` is told of every frame written. Every process gets its own copy of the
+   * input and this one closes its own; ffmpeg sees the end of its input when the processes close
+   * theirs, after the last frame. Frame i is drawn by process (i − first) mod jobs, each two
+   * frames ahead at most, and written when the frame before it has been taken in.
+   */
+  async feed(first: number, last: number, input: EncoderInput, each: (index: number) => void): Promise<void> {
+    const drawers = this.drawers;
+    await this.abortable(Promise.all(drawers.map((drawer) => drawer.takeEncoder(input.socket))));
+    input.socket.destroy();
+    const ahead = 2 * drawers.length;
+    const staged = new Map<number, Promise<null>>();
+    const drawerOf = (index: number) => drawers[(index - first) % drawers.length] as SceneDrawer;
+    const stage = (index: number) => {
+      if (index > last || staged.has(index)) return;
+      const drawn = drawerOf(index).stage(index);
+      drawn.catch(() => {});
+      staged.set(index, drawn);
+    };
+    for (let index = first; index <= last; index++) {
+      for (let k = index; k < index + ahead; k++) stage(k);
+      const written = drawerOf(index).write(index);
+      written.catch(() => {});
+      await this.abortable(staged.get(index) as Promise<null>);
+      staged.delete(index);
+      input.writing(true);
+      await this.abortable(written);
+      input.writing(false);
+      each(index);
+    }
+    for (const drawer of drawers) drawer.dropEncoder();
   }
 
   /**

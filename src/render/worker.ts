@@ -6,7 +6,8 @@
  * ever take this process down.
  *
  * Calls come with an id and are answered with it (protocol.ts); frame bytes go back on fd 4,
- * each after its header (`encodeFrameHeader`).
+ * each after its header (`encodeFrameHeader`), or, once the supervisor has handed over the
+ * encoder's input (`encoder`), straight to ffmpeg (`stage`, then `write`).
  */
 import { realpathSync } from "node:fs";
 import { createRequire } from "node:module";
@@ -37,6 +38,10 @@ let encodings = { raw: true, png: false };
 let rehearsal: Scene | null = null;
 /** A run handed over ahead of `prepare` (the studio's warm process). */
 let held: { key: string; run: Run } | null = null;
+/** ffmpeg's stdin, when the supervisor handed it over (`encoder`). */
+let encoder: net.Socket | null = null;
+/** Frames drawn for the encoder and not yet written, by index (`stage`). */
+const staged = new Map<number, Buffer>();
 
 function send(message: Response): void {
   process.send?.(message);
@@ -59,7 +64,7 @@ function withRun(request: { context: SentContext; heldRun?: string }): SceneCont
   return { ...context, run: context.run === undefined ? undefined : unpackRun(context.run) };
 }
 
-async function handle(request: Request): Promise<void> {
+async function handle(request: Request, handle?: unknown): Promise<void> {
   switch (request.type) {
     case "hold-run":
       held = { key: request.key, run: unpackRun(request.run) };
@@ -76,6 +81,17 @@ async function handle(request: Request): Promise<void> {
       return prepare(request);
     case "draw":
       return draw(request);
+    case "encoder":
+      return takeEncoder(request, handle);
+    case "stage":
+      return stage(request);
+    case "write":
+      return write(request);
+    case "encoder-end":
+      encoder?.destroy();
+      encoder = null;
+      staged.clear();
+      return;
     case "exit":
       return exit();
   }
@@ -202,6 +218,57 @@ function draw(request: Extract<Request, { type: "draw" }>): void {
 }
 
 /**
+ * Keeps ffmpeg's stdin for `write`. Its writes block: a frame is written whole before this
+ * process draws the next, whereas a write left to the event loop would move only a socket
+ * buffer's worth (~200 KB of a 3.7 MB frame) between two frames' drawing, and starve ffmpeg.
+ * (Blocking is a property of the socket, which every process holding it shares: the supervisor
+ * has closed its copy by then, and the other scene processes write the same way.)
+ */
+function takeEncoder(request: Extract<Request, { type: "encoder" }>, handle: unknown): void {
+  if (!(handle instanceof net.Socket)) {
+    fail(request.id, new SceneFailure("netreel bug: the encoder's input did not arrive (please report it)"));
+    return;
+  }
+  encoder?.destroy();
+  encoder = handle;
+  encoder.on("error", () => {});
+  (encoder as unknown as { _handle: { setBlocking(on: boolean): number } })._handle.setBlocking(true);
+  send({ type: "answer", id: request.id, call: "encoder", value: null });
+}
+
+/** Draws a frame and keeps its pixels until the supervisor says it is this frame's turn (`write`). */
+function stage(request: Extract<Request, { type: "stage" }>): void {
+  try {
+    if (!renderer) throw new SceneFailure("netreel bug: draw before prepare (please report it)");
+    staged.set(request.index, renderer.draw(request.index).raw);
+    send({ type: "answer", id: request.id, call: "stage", value: null });
+  } catch (error) {
+    fail(request.id, error);
+  }
+}
+
+/** Writes a staged frame to the encoder; answers once ffmpeg has taken it (or its input closed). */
+function write(request: Extract<Request, { type: "write" }>): void {
+  const raw = staged.get(request.index);
+  staged.delete(request.index);
+  if (!encoder || !raw) {
+    fail(
+      request.id,
+      new SceneFailure(`netreel bug: frame ${request.index} written before it was drawn (please report it)`),
+    );
+    return;
+  }
+  encoder.write(raw, (error) => {
+    if (!error) send({ type: "answer", id: request.id, call: "write", value: null });
+    else
+      fail(
+        request.id,
+        Object.assign(new Error(`ffmpeg's input closed: ${error.message}`), { name: "EncoderInputClosed" }),
+      );
+  });
+}
+
+/**
  * A scene outside a "type": "module" package is compiled as CommonJS, whose cache is keyed by
  * the file alone (not the `?rehearsal` URL): forget the rehearsed copy so that the real
  * import reads the file again.
@@ -242,8 +309,14 @@ function warmCanvas(): void {
 // hearing nothing for 10 s, took the process for stuck.
 let queue = Promise.resolve();
 const turn = () => new Promise<void>((resolve) => setImmediate(resolve));
-process.on("message", (request: Request) => {
-  queue = queue.then(() => handle(request)).then(turn);
+process.on("message", (request: Request, sent?: unknown) => {
+  // A frame's turn to be written comes while later frames are being drawn: it is written as
+  // soon as this process is between two of them, not after them.
+  if (request.type === "write" && staged.has(request.index)) {
+    write(request);
+    return;
+  }
+  queue = queue.then(() => handle(request, sent)).then(turn);
 });
 // The supervisor is gone (it exited or was killed): nothing is waiting for frames.
 process.on("disconnect", () => process.exit(0));

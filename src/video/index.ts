@@ -22,6 +22,7 @@ export {
 export { pngOfFrame } from "./png.ts";
 export {
   EncoderError,
+  type EncoderInput,
   EncoderInterrupted,
   type FfmpegJob,
   FfmpegProcess,

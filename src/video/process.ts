@@ -1,6 +1,7 @@
 import type { ChildProcess } from "node:child_process";
 import { once } from "node:events";
 import { createRequire } from "node:module";
+import type { Socket } from "node:net";
 import { PassThrough } from "node:stream";
 import type ffmpeg from "fluent-ffmpeg";
 
@@ -22,6 +23,24 @@ export interface FfmpegJob {
   shownAs?: string;
   /** Seconds ffmpeg may go without taking a frame or printing progress before it is called stuck. */
   stallSeconds?: number;
+  /**
+   * Frames come from another process (`handOver`): ffmpeg's stdin is given to it rather than
+   * fed by `write`.
+   */
+  handedOver?: boolean;
+}
+
+/**
+ * An encoder's input handed to another process: ffmpeg's stdin, written to by the scene's
+ * processes (SceneSession.feed) so that 3.7 MB a frame does not pass through the supervisor.
+ */
+export interface EncoderInput {
+  /** ffmpeg's stdin; whoever takes it closes this copy once the writers hold theirs. */
+  socket: Socket;
+  /** Another process is writing a frame (true) or ffmpeg has taken it (false): the stall watchdog's clock. */
+  writing(on: boolean): void;
+  /** Settles when ffmpeg exits: resolves when it wrote the file, else rejects with why not. */
+  outcome: Promise<void>;
 }
 
 /** ffmpeg failed, stalled or was stopped; the message says why in one line. */
@@ -79,11 +98,13 @@ export class FfmpegProcess {
   /** True while netreel waits on ffmpeg (a frame not taken in, or the file being finished). */
   private waiting = false;
   private readonly watchdog: NodeJS.Timeout;
+  private readonly started: Promise<void>;
+  private readonly handedOver: boolean;
 
   constructor(job: FfmpegJob) {
     const command = fluentFfmpeg()({ stdoutLines: 40 })
       .setFfmpegPath(job.ffmpegPath)
-      .input(this.input)
+      .input(job.handedOver ? "pipe:0" : this.input)
       .inputFormat("rawvideo")
       .inputOptions(["-pix_fmt", "bgra", "-s", `${job.width}x${job.height}`, "-framerate", String(job.fps)]) as Command;
     for (const extra of job.extraInputs ?? []) command.input(extra);
@@ -92,6 +113,8 @@ export class FfmpegProcess {
     command._checkCapabilities = (callback) => callback();
     command.availableEncoders = (callback) => callback(null, {});
     this.command = command;
+    this.handedOver = job.handedOver ?? false;
+    this.started = new Promise((resolve) => command.once("start", () => resolve()));
     command.on("start", () => {
       // A stop asked for before the process existed: fluent-ffmpeg's kill() would have been lost.
       if (this.stopping) command.ffmpegProc?.kill("SIGKILL");
@@ -153,6 +176,23 @@ export class FfmpegProcess {
     if (this.failure) throw this.failure;
   }
 
+  /** ffmpeg's stdin, for another process to write frames into (a job made `handedOver`). */
+  async handOver(): Promise<EncoderInput> {
+    await Promise.race([this.started, this.done]);
+    if (this.failure) throw this.failure;
+    const socket = this.command.ffmpegProc?.stdin as Socket | null | undefined;
+    if (!socket) throw new EncoderError("netreel bug: ffmpeg started without an input to hand over (please report it)");
+    socket.on("error", () => {});
+    return {
+      socket,
+      writing: (on) => {
+        this.waiting = on;
+        this.touch();
+      },
+      outcome: this.done,
+    };
+  }
+
   /** Bytes written but not yet taken in by ffmpeg: in our stream or in its stdin's buffer. */
   get pending(): number {
     const stdin = this.command.ffmpegProc?.stdin;
@@ -164,6 +204,8 @@ export class FfmpegProcess {
     this.touch();
     this.waiting = true;
     this.input.end();
+    // Handed over: this process's copy of ffmpeg's stdin is closed (if not already); ffmpeg ends when the others are.
+    if (this.handedOver) this.command.ffmpegProc?.stdin?.destroy();
     await this.done;
     if (this.failure) throw this.failure;
   }

@@ -3,7 +3,7 @@ import { writeFile } from "node:fs/promises";
 import path from "node:path";
 import { AtomicOutput, makeFolders, writeFileAtomically } from "../files/index.ts";
 import { type FormatName, gifGeometry, videoOptions } from "./formats.ts";
-import { EncoderError, FfmpegProcess } from "./process.ts";
+import { EncoderError, type EncoderInput, FfmpegProcess } from "./process.ts";
 
 /** One rendered frame: raw BGRA pixels for the encoders, PNG bytes for frame folders. */
 export interface Frame {
@@ -34,6 +34,11 @@ export interface Sink {
   /** Work before the first frame (a GIF's palette pass). */
   prepare?(source: FrameSource): Promise<void>;
   write(frame: Frame, index: number): Promise<void>;
+  /**
+   * A sink opened with `handOver`: its encoder's input, for the scene's processes to write
+   * frames into themselves (instead of `write`).
+   */
+  handOver?(): Promise<EncoderInput>;
   /** Completes the temporary output; throws unless the encoder exited cleanly. */
   finish(): Promise<void>;
   /** Moves the finished output over the target. */
@@ -54,6 +59,11 @@ export interface SinkOptions {
   gif?: { width: number; height: number; fps: number };
   /** An MP4's or WebM's `comment` tag (a part's record: parts.ts). */
   comment?: string;
+  /**
+   * The frames will be written into the encoder by the scene's processes (`Sink.handOver`), not
+   * through `write`: for a render with one video output.
+   */
+  handOver?: boolean;
 }
 
 export function openSink(options: SinkOptions): Sink {
@@ -87,8 +97,12 @@ class VideoSink implements Sink {
       format: muxer,
       output: this.output.temporary,
       shownAs: options.target,
+      handedOver: options.handOver ?? false,
     });
+    if (options.handOver) this.handOver = () => this.encoder.handOver();
   }
+
+  handOver?: () => Promise<EncoderInput>;
 
   write(frame: Frame): Promise<void> {
     return this.encoder.write(rawOf(frame));
@@ -135,6 +149,12 @@ class GifSink implements Sink {
     const gif = options.gif ?? gifGeometry(options.width, options.height, options.fps);
     this.scaleTo = `scale=${gif.width}:${gif.height}:flags=lanczos`;
     this.gifFps = gif.fps;
+    if (options.handOver) {
+      this.handOver = () => {
+        if (!this.encoder) throw new Error("GifSink.prepare must run before handOver");
+        return this.encoder.handOver();
+      };
+    }
   }
 
   async prepare(source: FrameSource): Promise<void> {
@@ -166,8 +186,11 @@ class GifSink implements Sink {
       format: "gif",
       output: this.output.temporary,
       shownAs: this.target,
+      handedOver: this.options.handOver ?? false,
     });
   }
+
+  handOver?: () => Promise<EncoderInput>;
 
   write(frame: Frame): Promise<void> {
     if (!this.encoder) throw new Error("GifSink.prepare must run before the first frame");
