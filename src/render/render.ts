@@ -12,6 +12,7 @@ import {
   EncoderInterrupted,
   extensionOf,
   type FormatName,
+  type FrameSource,
   findFfmpeg,
   gifGeometry,
   needsEvenSize,
@@ -24,7 +25,7 @@ import {
   webVtt,
   writePng,
 } from "../video/index.ts";
-import { abortable, EncoderInputClosed, interruptedBy, RenderRequestError } from "./errors.ts";
+import { abortable, interruptedBy, RenderRequestError } from "./errors.ts";
 import type { PrepareAsks, Prepared, ProcessUsage, SceneHeading, SceneMeta, SceneTimeline } from "./protocol.ts";
 import type { RunStore } from "./run-store.ts";
 import type { RunCache } from "./runs.ts";
@@ -388,7 +389,11 @@ async function encode(job: {
 }): Promise<void> {
   const { session, sinks, signal } = job;
   const wait = <T>(promise: Promise<T>) => abortable(promise, signal);
-  const source = { frames: job.frames, draw: (index: number) => session.draw(index) };
+  const source: FrameSource = {
+    frames: job.frames,
+    draw: (index) => session.draw(index),
+    feed: (indices, input) => session.feed(indices, input),
+  };
   for (const sink of sinks) {
     if (sink.prepare) {
       job.log(`${sink.format}: choosing a palette from a sample of the frames`);
@@ -399,15 +404,8 @@ async function encode(job: {
   const handOver = sinks.length === 1 ? sinks[0]?.handOver : undefined;
   if (handOver) {
     const input = await wait(handOver());
-    try {
-      await session.feed(first, last, input, (index) => job.onFrames?.(index - first + 1, last - first + 1));
-    } catch (error) {
-      // ffmpeg stopped taking frames: its own reason (a full disk, a crash) is the one to report.
-      if (error instanceof EncoderInputClosed) {
-        await wait(Promise.race([input.outcome, new Promise((resolve) => setTimeout(resolve, 5000).unref())]));
-      }
-      throw error;
-    }
+    const frames = Array.from({ length: last - first + 1 }, (_, k) => first + k);
+    await session.feed(frames, input, (index) => job.onFrames?.(index - first + 1, last - first + 1));
     await wait(Promise.all(sinks.map((sink) => sink.finish())));
     return;
   }

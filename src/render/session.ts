@@ -5,7 +5,14 @@ import type { SceneContext, ThemeName } from "../scene/index.ts";
 import { ConfigError, loadRun, placeConfigError, type Run, type TrainProgress, trainAsync } from "../train/index.ts";
 import type { EncoderInput, Frame } from "../video/index.ts";
 import { SceneDrawer } from "./drawer.ts";
-import { abortable, Interrupted, interruptedBy, RenderRequestError, SceneFailure } from "./errors.ts";
+import {
+  abortable,
+  EncoderInputClosed,
+  Interrupted,
+  interruptedBy,
+  RenderRequestError,
+  SceneFailure,
+} from "./errors.ts";
 import {
   isPackedRun,
   type PackedRun,
@@ -275,36 +282,43 @@ export class SceneSession {
   }
 
   /**
-   * Draws frames `first..last` and has the scene's processes write them, in order, straight
+   * Draws the frames `indices` and has the scene's processes write them, in that order, straight
    * into the encoder's input (`input`: ffmpeg's stdin), so that the pixels do not pass through
    * this process; `each` is told of every frame written. Every process gets its own copy of the
    * input and this one closes its own; ffmpeg sees the end of its input when the processes close
-   * theirs, after the last frame. Frame i is drawn by process (i − first) mod jobs, each two
-   * frames ahead at most, and written when the frame before it has been taken in.
+   * theirs, after the last frame. The k-th frame is drawn by process k mod jobs, each two frames
+   * ahead at most, and written once the frame before it has been taken in.
    */
-  async feed(first: number, last: number, input: EncoderInput, each: (index: number) => void): Promise<void> {
+  async feed(indices: readonly number[], input: EncoderInput, each?: (index: number) => void): Promise<void> {
     const drawers = this.drawers;
     await this.abortable(Promise.all(drawers.map((drawer) => drawer.takeEncoder(input.socket))));
     input.socket.destroy();
     const ahead = 2 * drawers.length;
-    const staged = new Map<number, Promise<null>>();
-    const drawerOf = (index: number) => drawers[(index - first) % drawers.length] as SceneDrawer;
-    const stage = (index: number) => {
-      if (index > last || staged.has(index)) return;
-      const drawn = drawerOf(index).stage(index);
-      drawn.catch(() => {});
-      staged.set(index, drawn);
-    };
-    for (let index = first; index <= last; index++) {
-      for (let k = index; k < index + ahead; k++) stage(k);
-      const written = drawerOf(index).write(index);
-      written.catch(() => {});
-      await this.abortable(staged.get(index) as Promise<null>);
-      staged.delete(index);
-      input.writing(true);
-      await this.abortable(written);
-      input.writing(false);
-      each(index);
+    const staged: Promise<null>[] = [];
+    const drawerOf = (k: number) => drawers[k % drawers.length] as SceneDrawer;
+    try {
+      for (let k = 0; k < indices.length; k++) {
+        for (let j = staged.length; j < Math.min(indices.length, k + ahead); j++) {
+          staged[j] = drawerOf(j).stage(indices[j] as number);
+          staged[j]?.catch(() => {});
+        }
+        const index = indices[k] as number;
+        const written = drawerOf(k).write(index);
+        written.catch(() => {});
+        await this.abortable(staged[k] as Promise<null>);
+        input.writing(true);
+        await this.abortable(written);
+        input.writing(false);
+        each?.(index);
+      }
+    } catch (error) {
+      // ffmpeg stopped taking frames: its own reason (a full disk, a crash) is the one to report.
+      if (error instanceof EncoderInputClosed) {
+        await this.abortable(
+          Promise.race([input.outcome, new Promise((resolve) => setTimeout(resolve, 5000).unref())]),
+        );
+      }
+      throw error;
     }
     for (const drawer of drawers) drawer.dropEncoder();
   }

@@ -20,6 +20,8 @@ export type FrameEncoding = "raw" | "png";
 export interface FrameSource {
   frames: number;
   draw: (index: number) => Promise<Frame>;
+  /** Has the scene's processes write these frames, in order, into an encoder's input themselves. */
+  feed?: (indices: readonly number[], input: EncoderInput) => Promise<void>;
 }
 
 /**
@@ -159,6 +161,11 @@ class GifSink implements Sink {
 
   async prepare(source: FrameSource): Promise<void> {
     const samples = Math.min(source.frames, 90);
+    const indices = Array.from({ length: samples }, (_, k) =>
+      samples === 1 ? 0 : Math.round((k * (source.frames - 1)) / (samples - 1)),
+    );
+    // Handed over, the sample is drawn by every scene process and written by them, like the frames.
+    const feed = this.options.handOver ? source.feed : undefined;
     this.paletteRun = new FfmpegProcess({
       ...this.options,
       complexFilter: `[0:v]${this.scaleTo},palettegen=max_colors=256:stats_mode=full[out]`,
@@ -166,15 +173,19 @@ class GifSink implements Sink {
       format: "image2",
       output: this.palette.temporary,
       shownAs: `the palette of ${this.target}`,
+      handedOver: feed !== undefined,
     });
-    // write() returns once the frame before has been taken in: that one can then be released.
-    let held: Frame | null = null;
-    for (let k = 0; k < samples; k++) {
-      const index = samples === 1 ? 0 : Math.round((k * (source.frames - 1)) / (samples - 1));
-      const frame = await source.draw(index);
-      await this.paletteRun.write(rawOf(frame));
-      held?.release?.();
-      held = frame;
+    if (feed) {
+      await feed(indices, await this.paletteRun.handOver());
+    } else {
+      // write() returns once the frame before has been taken in: that one can then be released.
+      let held: Frame | null = null;
+      for (const index of indices) {
+        const frame = await source.draw(index);
+        await this.paletteRun.write(rawOf(frame));
+        held?.release?.();
+        held = frame;
+      }
     }
     await this.paletteRun.finish();
     this.paletteRun = null;
