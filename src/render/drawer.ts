@@ -65,10 +65,11 @@ function sendable(context: ContextToSend, held: boolean): SentContext {
  */
 function workerStart(worker: string | undefined): { module: string; execArgv: string[] } {
   const tsx = ["--import", tsxLoader()];
+  // --expose-gc: the scene's process collects each frame's garbage itself (worker.ts).
   if (worker !== undefined) return { module: worker, execArgv: tsx };
   const dir = BUNDLE_DIR ?? (createRequire(import.meta.url)(BUNDLER) as { bundleDir(): string | null }).bundleDir();
-  if (dir === null) return { module: path.join(ROOT, "src/render/worker.ts"), execArgv: tsx };
-  return { module: path.join(dir, "worker.mjs"), execArgv: ["--enable-source-maps"] };
+  if (dir === null) return { module: path.join(ROOT, "src/render/worker.ts"), execArgv: [...tsx, "--expose-gc"] };
+  return { module: path.join(dir, "worker.mjs"), execArgv: ["--enable-source-maps", "--expose-gc"] };
 }
 
 export interface DrawerOptions {

@@ -18,7 +18,7 @@ import { font, registerFonts } from "../draw/index.ts";
 import type { Scene, SceneContext } from "../scene/index.ts";
 import type { Run } from "../train/index.ts";
 import { SceneFailure } from "./errors.ts";
-import { FrameRenderer, messageOf } from "./frames.ts";
+import { type DrawnFrame, FrameRenderer, messageOf } from "./frames.ts";
 import { placeOf } from "./place.ts";
 import {
   encodeFrameHeader,
@@ -31,6 +31,14 @@ import {
 import { loadScene } from "./scene-file.ts";
 
 const frames = new net.Socket({ fd: 4, readable: false, writable: true });
+/**
+ * V8's collector, taken from the scene's sight (node --expose-gc). A frame leaves megabytes of
+ * buffers outside V8's heap (its 3.7 MB of pixels, the typed arrays the kit draws with), which
+ * V8 frees only when its small heap next fills; collecting the young garbage after each frame
+ * (~1 ms) keeps this process about 20 MB smaller at 720p, at no cost in time measured.
+ */
+const collect = globalThis.gc;
+Reflect.deleteProperty(globalThis, "gc");
 let scene: Scene | null = null;
 let renderer: FrameRenderer | null = null;
 let encodings = { raw: true, png: false };
@@ -195,14 +203,20 @@ function exit(): void {
   frames.end(() => process.send?.(report, () => process.exit(0)));
 }
 
+/** Draws frame `index`, the last frame's garbage collected first. */
+function drawFrame(index: number): DrawnFrame {
+  if (!renderer) throw new SceneFailure("netreel bug: draw before prepare (please report it)");
+  collect?.({ type: "minor" });
+  return renderer.draw(index);
+}
+
 /** Draws a frame and sends it on the frame pipe under the call's id (an error goes over IPC). */
 function draw(request: Extract<Request, { type: "draw" }>): void {
   let header: Buffer;
   let raw: Buffer | null = null;
   let png: Buffer | null = null;
   try {
-    if (!renderer) throw new SceneFailure("netreel bug: draw before prepare (please report it)");
-    const frame = renderer.draw(request.index);
+    const frame = drawFrame(request.index);
     if (encodings.raw) raw = frame.raw;
     if (encodings.png) png = frame.png();
     header = encodeFrameHeader({ id: request.id, rawLength: raw?.length ?? 0, pngLength: png?.length ?? 0 });
@@ -239,8 +253,7 @@ function takeEncoder(request: Extract<Request, { type: "encoder" }>, handle: unk
 /** Draws a frame and keeps its pixels until the supervisor says it is this frame's turn (`write`). */
 function stage(request: Extract<Request, { type: "stage" }>): void {
   try {
-    if (!renderer) throw new SceneFailure("netreel bug: draw before prepare (please report it)");
-    staged.set(request.index, renderer.draw(request.index).raw);
+    staged.set(request.index, drawFrame(request.index).raw);
     send({ type: "answer", id: request.id, call: "stage", value: null });
   } catch (error) {
     fail(request.id, error);
