@@ -415,7 +415,7 @@ async function benchSignals(): Promise<void> {
   }
 }
 
-const SECTIONS = ["train", "render", "matplotlib", "formats", "motion", "signals", "studio"];
+const SECTIONS = ["train", "render", "matplotlib", "formats", "motion", "cache", "signals", "studio"];
 
 export async function benchCommand(argv: string[]): Promise<number> {
   const roundsAt = argv.indexOf("--rounds");
