@@ -84,7 +84,7 @@ function shownPath(command: string): string {
 const env = (meter: FfmpegMeter) => ({ ...process.env, FFMPEG_PATH: meter.path });
 
 /** netreel's render of the scene, as `npm run render` runs it (without npm's own start). */
-export function renderNetreel(meter: FfmpegMeter, args: string[]): Timed {
+export function renderNetreel(meter: FfmpegMeter, args: string[]): Promise<Timed> {
   return timeCommand(process.execPath, [NETREEL, "render", SCENE, "--quiet", ...args], {
     meter,
     env: env(meter),
@@ -92,9 +92,14 @@ export function renderNetreel(meter: FfmpegMeter, args: string[]): Timed {
   });
 }
 
-function runPipeline(context: Context, size: string, out: string, frames = FRAMES): Timed & { report: PipelineReport } {
+async function runPipeline(
+  context: Context,
+  size: string,
+  out: string,
+  frames = FRAMES,
+): Promise<Timed & { report: PipelineReport }> {
   const { options } = videoOptions("mp4", { fps: FPS, preview: false });
-  const timed = timeCommand(
+  const timed = await timeCommand(
     context.python,
     [
       ...[PIPELINE_SCRIPT, "--out", out, "--frames", String(frames), "--size", size, "--fps", String(FPS)],
@@ -153,16 +158,16 @@ async function compareAt(context: Context, width: number, height: number): Promi
   const still: Timed[] = [];
   for (let round = 1; round <= context.rounds; round++) {
     const steps = [
-      () => mpl.push(runPipeline(context, size, mplOut)),
-      ...variants.map((variant, i) => () => {
-        netreel[i]?.push(renderNetreel(meter, ["--size", size, "--out", netreelOut(i), ...variant.args]));
+      async () => mpl.push(await runPipeline(context, size, mplOut)),
+      ...variants.map((variant, i) => async () => {
+        netreel[i]?.push(await renderNetreel(meter, ["--size", size, "--out", netreelOut(i), ...variant.args]));
       }),
-      () => {
+      async () => {
         const out = path.join(work, `still-${size}.png`);
-        still.push(renderNetreel(meter, ["--size", size, "--frame", String(STILL_FRAME), "--out", out]));
+        still.push(await renderNetreel(meter, ["--size", size, "--frame", String(STILL_FRAME), "--out", out]));
       },
     ];
-    for (const step of round % 2 === 1 ? steps : steps.reverse()) step();
+    for (const step of round % 2 === 1 ? steps : steps.reverse()) await step();
     const m = mpl.at(-1) as Timed;
     const parts = variants.map((variant, i) => {
       const n = netreel[i]?.at(-1) as Timed;
@@ -265,8 +270,9 @@ export async function benchMatplotlib(options: { rounds: number }): Promise<void
       `matplotlib: the course notebook's pipeline (${path.relative(ROOT, PIPELINE_SCRIPT)}; ${found.python}, matplotlib ${found.matplotlib}) against netreel's render of ${SCENE}, in turns; training included on both sides; both through ${shownPath(ffmpeg.path)} (${ffmpeg.source}); CPU time of every process each side ran${jobs ? "" : "; netreel's render has no --jobs yet, so only its default is measured"}`,
     );
     // Untimed warm-ups: netreel's bundle, matplotlib's font cache.
-    renderNetreel(meter, ["--frame", String(STILL_FRAME), "--size", "320x180", "--out", path.join(work, "warm.png")]);
-    runPipeline(context, "320x180", path.join(work, "warm.mp4"), 3);
+    const warm = path.join(work, "warm.png");
+    await renderNetreel(meter, ["--frame", String(STILL_FRAME), "--size", "320x180", "--out", warm]);
+    await runPipeline(context, "320x180", path.join(work, "warm.mp4"), 3);
     await compareAt(context, 1280, 720);
     await compareAt(context, 1920, 1080);
   } finally {
