@@ -83,9 +83,12 @@ function shownPath(command: string): string {
 
 const env = (meter: FfmpegMeter) => ({ ...process.env, FFMPEG_PATH: meter.path });
 
-/** netreel's render of the scene, as `npm run render` runs it (without npm's own start). */
+/**
+ * netreel's render of the scene, as `npm run render` runs it (without npm's own start), training
+ * included: with --no-cache, since a run from the run cache (output/.cache/) skips the training.
+ */
 export function renderNetreel(meter: FfmpegMeter, args: string[]): Promise<Timed> {
-  return timeCommand(process.execPath, [NETREEL, "render", SCENE, "--quiet", ...args], {
+  return timeCommand(process.execPath, [NETREEL, "render", SCENE, "--quiet", "--no-cache", ...args], {
     meter,
     env: env(meter),
     cwd: ROOT,
