@@ -39,3 +39,19 @@ test("timeCommand's peak adds up the memory of the command's processes at one mo
   );
   assert.ok(timed.peakMb < 200 + 3 * 80, `peak ${timed.peakMb.toFixed(0)} MB: the "ffmpeg" child's 200 MB left out`);
 });
+
+test("a command's own peak memory (ru_maxrss) is its own, not that of the bench that started it", {
+  skip: existsSync("/proc/self/stat") ? false : "no /proc here",
+  timeout: 60_000,
+}, async () => {
+  const held = Buffer.alloc(400 << 20, 1);
+  const meter = new FfmpegMeter(work, "ffmpeg");
+  const timed = await timeCommand(process.execPath, ["-e", "console.log(process.resourceUsage().maxRSS >> 10)"], {
+    meter,
+  });
+  assert.ok(held.length > 0);
+  assert.ok(
+    Number(timed.stdout) < 200,
+    `the command says it peaked at ${timed.stdout.trim()} MB; this process holds 400`,
+  );
+});

@@ -112,8 +112,8 @@ function statusOf(pid: number): { name: string; mb: number } | undefined {
  * kernel option not every kernel has) and adds up their VmRSS, leaving out the processes whose
  * name `skip` accepts and all they started; it keeps the largest sum. Pages two processes share
  * (Node's own code, say) count in each, as in each one's VmRSS. Each process's parent is read
- * once (about 5 ms to read them all here), its name and memory at every sample (a child is
- * named after its parent until it runs its own program). Linux only: 0 elsewhere.
+ * once (about 5 ms to read them all here), the tree's names and memory at every sample (~0.4 ms).
+ * Linux only: 0 elsewhere.
  */
 export class TreeMemory {
   peakMb = 0;
@@ -130,7 +130,11 @@ export class TreeMemory {
     this.timer = setInterval(() => this.sample(), everyMs);
   }
 
-  /** The tree's processes now and their memory, the skipped ones and their descendants left out. */
+  /**
+   * The tree's processes now and their memory, the skipped ones and their descendants left out,
+   * and those not seen in the sample before: a process just forked is a copy of its parent, with
+   * its parent's name and memory, until it runs its own program (within a millisecond or so).
+   */
   members(): { pid: number; mb: number }[] {
     let running: number[];
     try {
@@ -140,7 +144,8 @@ export class TreeMemory {
     } catch {
       return [];
     }
-    this.parents = new Map(running.map((pid) => [pid, this.parents.has(pid) ? this.parents.get(pid) : parentOf(pid)]));
+    const seen = this.parents;
+    this.parents = new Map(running.map((pid) => [pid, seen.has(pid) ? seen.get(pid) : parentOf(pid)]));
     const children = new Map<number, number[]>();
     for (const [pid, ppid] of this.parents) {
       if (ppid !== undefined) children.set(ppid, [...(children.get(ppid) ?? []), pid]);
@@ -150,7 +155,7 @@ export class TreeMemory {
     for (let pid = queue.pop(); pid !== undefined; pid = queue.pop()) {
       const status = statusOf(pid);
       if (status === undefined || (pid !== this.root && this.skip(status.name))) continue;
-      found.push({ pid, mb: status.mb });
+      if (seen.has(pid)) found.push({ pid, mb: status.mb });
       queue.push(...(children.get(pid) ?? []));
     }
     return found;
@@ -191,7 +196,11 @@ export interface Timed {
 
 /**
  * Runs a command to its end with the meter reset, and measures it. A command that fails is an
- * error naming it, with the end of what it printed.
+ * error naming it, with the end of what it printed. The command is started by a shell, as from
+ * a terminal: Linux carries a process's peak memory over fork and exec, so a command started
+ * from this process (~250 MB once it has drawn frames) would report this process's memory as
+ * its own peak (ru_maxrss: render --verbose's "MB at peak"). The shell waits for the command (it
+ * does not exec it) and adds ~2 MB to the sampled memory.
  */
 export async function timeCommand(
   command: string,
@@ -201,7 +210,7 @@ export async function timeCommand(
   options.meter.reset();
   const cpuBefore = childrenCpuSeconds();
   const started = performance.now();
-  const child = spawn(command, args, {
+  const child = spawn("/bin/sh", ["-c", '"$@"; exit $?', "sh", command, ...args], {
     stdio: ["ignore", "pipe", "pipe"],
     ...(options.env ? { env: options.env } : {}),
     ...(options.cwd ? { cwd: options.cwd } : {}),
