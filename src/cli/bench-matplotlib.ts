@@ -23,9 +23,9 @@ import {
 
 export const PIPELINE_SCRIPT = path.join(ROOT, "scripts/notebook-pipeline.py");
 const NETREEL = path.join(ROOT, "scripts/netreel.js");
-const SCENE = "scenes/hidden.ts";
-const FRAMES = 360;
-const FPS = 30;
+export const SCENE = "scenes/hidden.ts";
+export const FRAMES = 360;
+export const FPS = 30;
 /** The frame whose still render stands for netreel's fixed costs (start-up, training, prepare). */
 const STILL_FRAME = 180;
 
@@ -119,22 +119,33 @@ const ms = (seconds: number) => `${(seconds * 1000).toFixed(1)} ms`;
 const cpuOf = (timed: Timed) => (timed.cpu === undefined ? "?" : s(timed.cpu));
 
 /**
- * CPU seconds per frame of drawing alone: the scene's frames drawn in this process and their
- * pixels read back, as the scene's process does in a render, but handed to no one.
+ * CPU seconds per frame of drawing alone, best of `passes` passes: the scene's frames drawn in
+ * this process and their pixels read back, as the scene's process does in a render, but handed to
+ * no one (`keep`, if given, is handed the first pass's frames, outside the time measured). Also
+ * each pass's figure: their spread is the machine's noise.
  */
-async function drawingAlone(width: number, height: number): Promise<number> {
+export async function drawingAlone(
+  width: number,
+  height: number,
+  options: { passes?: number; keep?: (raw: Buffer) => void } = {},
+): Promise<{ best: number; passes: number[] }> {
   const scene = await loadScene(path.join(ROOT, SCENE));
   const run = train(scene.train?.(scene.seed));
   const context = { run, seed: scene.seed, width, height, fps: FPS, frames: FRAMES, duration: FRAMES / FPS };
   const renderer = new FrameRenderer(scene, { ...context, theme: "light" }, SCENE);
   const passes: number[] = [];
-  for (let pass = 0; pass < 2; pass++) {
-    const before = process.cpuUsage();
-    for (let i = 0; i < FRAMES; i++) renderer.draw(i);
-    const used = process.cpuUsage(before);
-    passes.push((used.user + used.system) / 1e6 / FRAMES);
+  for (let pass = 0; pass < (options.passes ?? 2); pass++) {
+    let cpu = 0;
+    for (let i = 0; i < FRAMES; i++) {
+      const before = process.cpuUsage();
+      const frame = renderer.draw(i);
+      const used = process.cpuUsage(before);
+      cpu += (used.user + used.system) / 1e6;
+      if (pass === 0) options.keep?.(frame.raw);
+    }
+    passes.push(cpu / FRAMES);
   }
-  return Math.min(...passes);
+  return { best: Math.min(...passes), passes };
 }
 
 /** Checks a rendered clip with ffprobe; returns a problem, or null when it is what was asked for. */
@@ -204,7 +215,7 @@ async function compareAt(context: Context, width: number, height: number): Promi
   const mplX264 = median(mpl.map((t) => t.encodeCpu / FRAMES));
   const mplFixed = median(mpl.map((t) => t.report.startup_cpu + t.report.train_cpu));
   const mplTrain = median(mpl.map((t) => t.report.train_cpu));
-  const drawing = await drawingAlone(width, height);
+  const drawing = (await drawingAlone(width, height)).best;
   console.log(
     `    CPU per frame, medians: netreel draws and hands over a frame in ${ms(netreelDraw)} (drawing it and reading back its pixels, in one process, best of 2 passes: ${ms(drawing)}; the rest is passing its pixels from the scene's process through the supervisor to ffmpeg), its x264 takes ${ms(netreelX264)}; matplotlib draws one in ${ms(mplDraw)} (update, draw, savefig to RGBA, pipe), its x264 ${ms(mplX264)}`,
   );
