@@ -39,7 +39,7 @@ export async function benchFormats(options: { rounds: number }): Promise<void> {
     for (let round = 0; round < options.rounds; round++) {
       for (const [i, { format, args }] of variants.entries()) {
         const out = path.join(work, `clip-${i}${format === "png" ? "" : `.${format}`}`);
-        times[i]?.push(renderNetreel(meter, ["--format", format, "--out", out, ...args]));
+        times[i]?.push(await renderNetreel(meter, ["--format", format, "--out", out, ...args]));
       }
     }
     for (const [i, { label, format }] of variants.entries()) {

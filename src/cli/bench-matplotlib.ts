@@ -23,9 +23,9 @@ import {
 
 export const PIPELINE_SCRIPT = path.join(ROOT, "scripts/notebook-pipeline.py");
 const NETREEL = path.join(ROOT, "scripts/netreel.js");
-const SCENE = "scenes/hidden.ts";
-const FRAMES = 360;
-const FPS = 30;
+export const SCENE = "scenes/hidden.ts";
+export const FRAMES = 360;
+export const FPS = 30;
 /** The frame whose still render stands for netreel's fixed costs (start-up, training, prepare). */
 const STILL_FRAME = 180;
 
@@ -83,18 +83,26 @@ function shownPath(command: string): string {
 
 const env = (meter: FfmpegMeter) => ({ ...process.env, FFMPEG_PATH: meter.path });
 
-/** netreel's render of the scene, as `npm run render` runs it (without npm's own start). */
-export function renderNetreel(meter: FfmpegMeter, args: string[]): Timed {
-  return timeCommand(process.execPath, [NETREEL, "render", SCENE, "--quiet", ...args], {
+/**
+ * netreel's render of the scene, as `npm run render` runs it (without npm's own start), training
+ * included: with --no-cache, since a run from the run cache (output/.cache/) skips the training.
+ */
+export function renderNetreel(meter: FfmpegMeter, args: string[]): Promise<Timed> {
+  return timeCommand(process.execPath, [NETREEL, "render", SCENE, "--quiet", "--no-cache", ...args], {
     meter,
     env: env(meter),
     cwd: ROOT,
   });
 }
 
-function runPipeline(context: Context, size: string, out: string, frames = FRAMES): Timed & { report: PipelineReport } {
+async function runPipeline(
+  context: Context,
+  size: string,
+  out: string,
+  frames = FRAMES,
+): Promise<Timed & { report: PipelineReport }> {
   const { options } = videoOptions("mp4", { fps: FPS, preview: false });
-  const timed = timeCommand(
+  const timed = await timeCommand(
     context.python,
     [
       ...[PIPELINE_SCRIPT, "--out", out, "--frames", String(frames), "--size", size, "--fps", String(FPS)],
@@ -111,22 +119,33 @@ const ms = (seconds: number) => `${(seconds * 1000).toFixed(1)} ms`;
 const cpuOf = (timed: Timed) => (timed.cpu === undefined ? "?" : s(timed.cpu));
 
 /**
- * CPU seconds per frame of drawing alone: the scene's frames drawn in this process and their
- * pixels read back, as the scene's process does in a render, but handed to no one.
+ * CPU seconds per frame of drawing alone, best of `passes` passes: the scene's frames drawn in
+ * this process and their pixels read back, as the scene's process does in a render, but handed to
+ * no one (`keep`, if given, is handed the first pass's frames, outside the time measured). Also
+ * each pass's figure: their spread is the machine's noise.
  */
-async function drawingAlone(width: number, height: number): Promise<number> {
+export async function drawingAlone(
+  width: number,
+  height: number,
+  options: { passes?: number; keep?: (raw: Buffer) => void } = {},
+): Promise<{ best: number; passes: number[] }> {
   const scene = await loadScene(path.join(ROOT, SCENE));
   const run = train(scene.train?.(scene.seed));
   const context = { run, seed: scene.seed, width, height, fps: FPS, frames: FRAMES, duration: FRAMES / FPS };
   const renderer = new FrameRenderer(scene, { ...context, theme: "light" }, SCENE);
   const passes: number[] = [];
-  for (let pass = 0; pass < 2; pass++) {
-    const before = process.cpuUsage();
-    for (let i = 0; i < FRAMES; i++) renderer.draw(i);
-    const used = process.cpuUsage(before);
-    passes.push((used.user + used.system) / 1e6 / FRAMES);
+  for (let pass = 0; pass < (options.passes ?? 2); pass++) {
+    let cpu = 0;
+    for (let i = 0; i < FRAMES; i++) {
+      const before = process.cpuUsage();
+      const frame = renderer.draw(i);
+      const used = process.cpuUsage(before);
+      cpu += (used.user + used.system) / 1e6;
+      if (pass === 0) options.keep?.(frame.raw);
+    }
+    passes.push(cpu / FRAMES);
   }
-  return Math.min(...passes);
+  return { best: Math.min(...passes), passes };
 }
 
 /** Checks a rendered clip with ffprobe; returns a problem, or null when it is what was asked for. */
@@ -153,16 +172,16 @@ async function compareAt(context: Context, width: number, height: number): Promi
   const still: Timed[] = [];
   for (let round = 1; round <= context.rounds; round++) {
     const steps = [
-      () => mpl.push(runPipeline(context, size, mplOut)),
-      ...variants.map((variant, i) => () => {
-        netreel[i]?.push(renderNetreel(meter, ["--size", size, "--out", netreelOut(i), ...variant.args]));
+      async () => mpl.push(await runPipeline(context, size, mplOut)),
+      ...variants.map((variant, i) => async () => {
+        netreel[i]?.push(await renderNetreel(meter, ["--size", size, "--out", netreelOut(i), ...variant.args]));
       }),
-      () => {
+      async () => {
         const out = path.join(work, `still-${size}.png`);
-        still.push(renderNetreel(meter, ["--size", size, "--frame", String(STILL_FRAME), "--out", out]));
+        still.push(await renderNetreel(meter, ["--size", size, "--frame", String(STILL_FRAME), "--out", out]));
       },
     ];
-    for (const step of round % 2 === 1 ? steps : steps.reverse()) step();
+    for (const step of round % 2 === 1 ? steps : steps.reverse()) await step();
     const m = mpl.at(-1) as Timed;
     const parts = variants.map((variant, i) => {
       const n = netreel[i]?.at(-1) as Timed;
@@ -196,7 +215,7 @@ async function compareAt(context: Context, width: number, height: number): Promi
   const mplX264 = median(mpl.map((t) => t.encodeCpu / FRAMES));
   const mplFixed = median(mpl.map((t) => t.report.startup_cpu + t.report.train_cpu));
   const mplTrain = median(mpl.map((t) => t.report.train_cpu));
-  const drawing = await drawingAlone(width, height);
+  const drawing = (await drawingAlone(width, height)).best;
   console.log(
     `    CPU per frame, medians: netreel draws and hands over a frame in ${ms(netreelDraw)} (drawing it and reading back its pixels, in one process, best of 2 passes: ${ms(drawing)}; the rest is passing its pixels from the scene's process through the supervisor to ffmpeg), its x264 takes ${ms(netreelX264)}; matplotlib draws one in ${ms(mplDraw)} (update, draw, savefig to RGBA, pipe), its x264 ${ms(mplX264)}`,
   );
@@ -265,8 +284,9 @@ export async function benchMatplotlib(options: { rounds: number }): Promise<void
       `matplotlib: the course notebook's pipeline (${path.relative(ROOT, PIPELINE_SCRIPT)}; ${found.python}, matplotlib ${found.matplotlib}) against netreel's render of ${SCENE}, in turns; training included on both sides; both through ${shownPath(ffmpeg.path)} (${ffmpeg.source}); CPU time of every process each side ran${jobs ? "" : "; netreel's render has no --jobs yet, so only its default is measured"}`,
     );
     // Untimed warm-ups: netreel's bundle, matplotlib's font cache.
-    renderNetreel(meter, ["--frame", String(STILL_FRAME), "--size", "320x180", "--out", path.join(work, "warm.png")]);
-    runPipeline(context, "320x180", path.join(work, "warm.mp4"), 3);
+    const warm = path.join(work, "warm.png");
+    await renderNetreel(meter, ["--frame", String(STILL_FRAME), "--size", "320x180", "--out", warm]);
+    await runPipeline(context, "320x180", path.join(work, "warm.mp4"), 3);
     await compareAt(context, 1280, 720);
     await compareAt(context, 1920, 1080);
   } finally {

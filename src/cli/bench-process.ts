@@ -1,7 +1,9 @@
 // Measuring whole commands for `npm run bench`: wall time, the CPU time of every process a
-// command ran (netreel's two, ffmpeg, python), and ffmpeg's own share of it.
-import { execFileSync, spawnSync } from "node:child_process";
-import { chmodSync, existsSync, readFileSync, writeFileSync } from "node:fs";
+// command ran (netreel's, ffmpeg, python), ffmpeg's own share of it, and the memory the command's
+// processes other than ffmpeg hold at the same moment.
+import { execFileSync, spawn } from "node:child_process";
+import { once } from "node:events";
+import { chmodSync, existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 
 /**
@@ -83,6 +85,100 @@ export class FfmpegMeter {
   }
 }
 
+/** A process's parent, read from /proc/<pid>/stat ("pid (name) state ppid ...", the name may hold spaces and brackets). */
+function parentOf(pid: number): number | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    return Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
+  } catch {
+    return undefined; // It has ended.
+  }
+}
+
+/** A process's name and resident memory now (VmRSS, MB), from /proc/<pid>/status; undefined once it has ended. */
+function statusOf(pid: number): { name: string; mb: number } | undefined {
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, "utf8");
+    const name = /^Name:\t(.*)$/m.exec(status)?.[1] ?? "";
+    return { name, mb: Number(/^VmRSS:\s+(\d+) kB/m.exec(status)?.[1] ?? 0) / 1024 };
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The memory a process and its descendants hold at the same moment: every `everyMs` it finds
+ * the tree (by each process's parent in /proc/<pid>/stat: /proc/<pid>/task/<tid>/children needs a
+ * kernel option not every kernel has) and adds up their VmRSS, leaving out the processes whose
+ * name `skip` accepts and all they started; it keeps the largest sum. Pages two processes share
+ * (Node's own code, say) count in each, as in each one's VmRSS. Each process's parent is read
+ * once (about 5 ms to read them all here), the tree's names and memory at every sample (~0.4 ms).
+ * Linux only: 0 elsewhere.
+ */
+export class TreeMemory {
+  peakMb = 0;
+  private readonly root: number;
+  private readonly skip: (name: string) => boolean;
+  private readonly timer: NodeJS.Timeout;
+  /** The parent of every process seen still running. */
+  private parents = new Map<number, number | undefined>();
+
+  constructor(root: number, skip: (name: string) => boolean, everyMs = 25) {
+    this.root = root;
+    this.skip = skip;
+    this.sample();
+    this.timer = setInterval(() => this.sample(), everyMs);
+  }
+
+  /**
+   * The tree's processes now and their memory, the skipped ones and their descendants left out,
+   * and those not seen in the sample before: a process just forked is a copy of its parent, with
+   * its parent's name and memory, until it runs its own program (within a millisecond or so).
+   */
+  members(): { pid: number; mb: number }[] {
+    let running: number[];
+    try {
+      running = readdirSync("/proc")
+        .filter((entry) => /^\d+$/.test(entry))
+        .map(Number);
+    } catch {
+      return [];
+    }
+    const seen = this.parents;
+    this.parents = new Map(running.map((pid) => [pid, seen.has(pid) ? seen.get(pid) : parentOf(pid)]));
+    const children = new Map<number, number[]>();
+    for (const [pid, ppid] of this.parents) {
+      if (ppid !== undefined) children.set(ppid, [...(children.get(ppid) ?? []), pid]);
+    }
+    const found: { pid: number; mb: number }[] = [];
+    const queue = [this.root];
+    for (let pid = queue.pop(); pid !== undefined; pid = queue.pop()) {
+      const status = statusOf(pid);
+      if (status === undefined || (pid !== this.root && this.skip(status.name))) continue;
+      if (seen.has(pid)) found.push({ pid, mb: status.mb });
+      queue.push(...(children.get(pid) ?? []));
+    }
+    return found;
+  }
+
+  /** Adds up the tree's memory now, and keeps it if it is the most so far. */
+  sample(): void {
+    this.peakMb = Math.max(
+      this.peakMb,
+      this.members().reduce((sum, { mb }) => sum + mb, 0),
+    );
+  }
+
+  /** Stops sampling; returns the peak. */
+  stop(): number {
+    clearInterval(this.timer);
+    return this.peakMb;
+  }
+}
+
+/** ffmpeg, and the meter's shell in front of it (ffmpeg-meter.sh): not netreel's memory. */
+export const isFfmpeg = (name: string) => name.startsWith("ffmpeg");
+
 /** What one command took. */
 export interface Timed {
   seconds: number;
@@ -92,32 +188,48 @@ export interface Timed {
   encodes: FfmpegRun[];
   /** CPU seconds of those encoding runs. */
   encodeCpu: number;
+  /** The most memory its processes other than ffmpeg held at one moment (TreeMemory), in MB. */
+  peakMb: number;
   stdout: string;
+  stderr: string;
 }
 
 /**
  * Runs a command to its end with the meter reset, and measures it. A command that fails is an
- * error naming it, with the end of what it printed.
+ * error naming it, with the end of what it printed. The command is started by a shell, as from
+ * a terminal: Linux carries a process's peak memory over fork and exec, so a command started
+ * from this process (~250 MB once it has drawn frames) would report this process's memory as
+ * its own peak (ru_maxrss: render --verbose's "MB at peak"). The shell waits for the command (it
+ * does not exec it) and adds ~2 MB to the sampled memory.
  */
-export function timeCommand(
+export async function timeCommand(
   command: string,
   args: string[],
   options: { meter: FfmpegMeter; env?: NodeJS.ProcessEnv; cwd?: string },
-): Timed {
+): Promise<Timed> {
   options.meter.reset();
   const cpuBefore = childrenCpuSeconds();
   const started = performance.now();
-  const result = spawnSync(command, args, {
-    encoding: "utf8",
-    maxBuffer: 1 << 24,
+  const child = spawn("/bin/sh", ["-c", '"$@"; exit $?', "sh", command, ...args], {
+    stdio: ["ignore", "pipe", "pipe"],
     ...(options.env ? { env: options.env } : {}),
     ...(options.cwd ? { cwd: options.cwd } : {}),
   });
+  const memory = new TreeMemory(child.pid ?? -1, isFfmpeg);
+  const output = { stdout: "", stderr: "" };
+  child.stdout.setEncoding("utf8").on("data", (text: string) => (output.stdout += text));
+  child.stderr.setEncoding("utf8").on("data", (text: string) => (output.stderr += text));
+  let status: number | null;
+  try {
+    [status] = (await once(child, "close")) as [number | null];
+  } finally {
+    memory.stop();
+  }
   const seconds = (performance.now() - started) / 1000;
   const cpuAfter = childrenCpuSeconds();
-  if (result.status !== 0) {
-    const said = `${result.stderr ?? ""}${result.error?.message ?? ""}`.trim().split("\n").slice(-8).join("\n");
-    throw new Error(`bench: ${path.basename(command)} ${args.join(" ")} failed (exit ${result.status}):\n${said}`);
+  if (status !== 0) {
+    const said = output.stderr.trim().split("\n").slice(-8).join("\n");
+    throw new Error(`bench: ${path.basename(command)} ${args.join(" ")} failed (exit ${status}):\n${said}`);
   }
   const encodes = options.meter.runs().filter((run) => !run.args.includes("-encoders"));
   return {
@@ -125,7 +237,8 @@ export function timeCommand(
     cpu: cpuBefore === undefined || cpuAfter === undefined ? undefined : cpuAfter - cpuBefore,
     encodes,
     encodeCpu: encodes.reduce((sum, run) => sum + run.cpu, 0),
-    stdout: result.stdout,
+    peakMb: memory.peakMb,
+    ...output,
   };
 }
 

@@ -1,15 +1,12 @@
 import { spawn, spawnSync } from "node:child_process";
 import { once } from "node:events";
-import { createReadStream, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
-import { availableParallelism, tmpdir } from "node:os";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import path from "node:path";
 import { makeCircles } from "../data/index.ts";
 import { BatchWorkspace, initNetwork, Sgd } from "../nn/index.ts";
-import { FrameRenderer, loadScene } from "../render/index.ts";
 import { train } from "../train/index.ts";
 import { encodeDataset } from "../train/targets.ts";
-import { findFfmpeg, videoOptions } from "../video/index.ts";
-import { childrenCpuSeconds } from "./bench-process.ts";
 
 /** Median and best of `repeats` timings of `work`, in seconds. */
 function time(work: () => void, repeats: number): { median: number; best: number } {
@@ -66,167 +63,6 @@ function benchTraining(): void {
   console.log(`  the same loop in numpy, vectorised          ${numpyLine}`);
   console.log(`  train(), loss and accuracy every epoch      ${seconds(withLoss)}`);
   console.log(`  train(), plus layer-2 activations per epoch ${seconds(withActivations)}`);
-}
-
-interface ChildRender {
-  seconds: number;
-  maxRssMb: number;
-  /** The two processes' own peaks: the supervisor (this render's main process) and the scene's process. */
-  supervisorMb: number;
-  sceneMb: number;
-  /** CPU seconds of netreel's own process. */
-  nodeCpu: number;
-  /** CPU seconds of the whole render: netreel and the ffmpeg it ran (Linux only). */
-  totalCpu: number | undefined;
-}
-
-/**
- * Renders in a child process (scripts/bench-render-child.ts) and reads its peak memory and
- * CPU time; the CPU time of the child and everything it waited for (ffmpeg) comes from this
- * process's own account of its finished children.
- */
-function renderInChild(args: string[]): ChildRender {
-  const started = performance.now();
-  const cpuBefore = childrenCpuSeconds();
-  const result = spawnSync(
-    process.execPath,
-    ["--import", "tsx/esm", "scripts/bench-render-child.ts", ...args, "--quiet"],
-    {
-      encoding: "utf8",
-      maxBuffer: 1 << 20,
-    },
-  );
-  const seconds = (performance.now() - started) / 1000;
-  const cpuAfter = childrenCpuSeconds();
-  const report = /maxrss_kb=(\d+) cpu_us=(\d+) supervisor_rss_kb=(\d+) scene_rss_kb=(\d+)/.exec(result.stdout);
-  if (result.status !== 0 || !report) throw new Error(`bench render failed: ${result.stderr}`);
-  return {
-    seconds,
-    maxRssMb: Number(report[1]) / 1024,
-    supervisorMb: Number(report[3]) / 1024,
-    sceneMb: Number(report[4]) / 1024,
-    nodeCpu: Number(report[2]) / 1e6,
-    totalCpu: cpuBefore === undefined || cpuAfter === undefined ? undefined : cpuAfter - cpuBefore,
-  };
-}
-
-/**
- * Rendering speed of scenes/hidden.ts at 1280x720, 30 fps, 360 frames to MP4 with the default
- * settings: end to end, drawing alone, ffmpeg alone from a raw file (the floor), and the peak
- * memory of netreel's own process at 360 and 3600 frames for MP4 and GIF. Long on purpose: a
- * script of measurements, each printed as soon as it is made.
- */
-async function benchRender(): Promise<void> {
-  const work = mkdtempSync(path.join(tmpdir(), "netreel-bench-"));
-  const scene = await loadScene("scenes/hidden.ts");
-  const frames = 360;
-  try {
-    const run = train(scene.train?.(scene.seed));
-    const renderer = new FrameRenderer(
-      scene,
-      { run, seed: scene.seed, width: 1280, height: 720, fps: 30, frames, duration: 12, theme: "light" },
-      "scenes/hidden.ts",
-    );
-    // Drawing alone: three passes over the frames (the first also writes them to a raw file
-    // for the floor); the best pass is the code's speed, the spread is the machine's noise.
-    const raw = path.join(work, "frames.raw");
-    writeFileSync(raw, "");
-    const passes: number[] = [];
-    for (let pass = 0; pass < 3; pass++) {
-      let drawing = 0;
-      for (let i = 0; i < frames; i++) {
-        const t = performance.now();
-        const frame = renderer.draw(i);
-        drawing += performance.now() - t;
-        if (pass === 0) writeFileSync(raw, frame.raw, { flag: "a" });
-      }
-      passes.push(drawing / 1000);
-    }
-    const drawing = Math.min(...passes);
-    const fps = (seconds: number) => `${(frames / seconds).toFixed(1)} fps`;
-    console.log(`rendering: scenes/hidden.ts, 1280x720, 30 fps, ${frames} frames, MP4 (x264 veryfast, crf 18)`);
-    console.log(
-      `  drawing alone (draw + read back pixels), best of 3 passes ${drawing.toFixed(2)} s  ${fps(drawing)}   (target >= 100 fps; passes ${passes.map((p) => fps(p)).join(", ")})`,
-    );
-
-    // End to end against the floor, in rounds run back to back so that each ratio compares
-    // runs made under the same load: this machine's speed drifts by tens of percent.
-    const { options, muxer } = videoOptions("mp4", { fps: 30, preview: false });
-    const ffmpeg = (await findFfmpeg()).path;
-    const encodeArgs = (input: string, output: string) => [
-      ...["-v", "error", "-y", "-f", "rawvideo", "-pix_fmt", "bgra", "-s", "1280x720", "-framerate", "30"],
-      ...["-i", input, ...options, "-f", muxer, path.join(work, output)],
-    ];
-    const cores = availableParallelism();
-    console.log(
-      `  3 rounds of: end to end (the render command as npm run render runs it, incl. start-up and training; npm's own ~0.3 s start not counted); ffmpeg alone from the raw frames, same settings (the floor); ffmpeg fed them through its stdin by a producer doing nothing else; CPU time, and the least time ${cores} cores need for it`,
-    );
-    const ratios: number[] = [];
-    for (let round = 1; round <= 3; round++) {
-      const e2e = renderInChild(["scenes/hidden.ts", "--out", path.join(work, "e2e.mp4")]);
-      const t = performance.now();
-      const floorCpuBefore = childrenCpuSeconds();
-      const floorRun = spawnSync(ffmpeg, encodeArgs(raw, "floor.mp4"));
-      const floor = (performance.now() - t) / 1000;
-      const floorCpuAfter = childrenCpuSeconds();
-      if (floorRun.status !== 0) throw new Error(`ffmpeg floor run failed: ${floorRun.stderr}`);
-      const piped = await timeEncodeFromPipe(ffmpeg, encodeArgs("pipe:0", "piped.mp4"), raw);
-      ratios.push(e2e.seconds / floor);
-      let cpu = "";
-      if (e2e.totalCpu !== undefined && floorCpuBefore !== undefined && floorCpuAfter !== undefined) {
-        // No schedule finishes before the cores have done both netreel's and ffmpeg's work.
-        const bound = Math.max(floor, e2e.totalCpu / cores);
-        cpu = `; CPU end to end ${e2e.totalCpu.toFixed(1)} s (netreel ${e2e.nodeCpu.toFixed(1)}, ffmpeg ${(e2e.totalCpu - e2e.nodeCpu).toFixed(1)}), floor ${(floorCpuAfter - floorCpuBefore).toFixed(1)} s: at best ${(bound / floor).toFixed(2)}x`;
-      }
-      console.log(
-        `  round ${round}: end to end ${e2e.seconds.toFixed(2)} s (${fps(e2e.seconds)}), floor ${floor.toFixed(2)} s (${fps(floor)}), through stdin ${piped.toFixed(2)} s (${(piped / floor).toFixed(2)}x); end to end / floor ${(e2e.seconds / floor).toFixed(2)}x${cpu}`,
-      );
-    }
-    rmSync(raw);
-    const sorted = [...ratios].sort((x, y) => x - y);
-    console.log(
-      `  end to end / floor, median of 3 rounds                    ${(sorted[1] as number).toFixed(2)}x        (target <= 1.2x)`,
-    );
-    console.log(`  output ${(statSync(path.join(work, "e2e.mp4")).size / 1e6).toFixed(2)} MB`);
-
-    console.log(
-      "peak memory of netreel's two processes, added (the supervisor + the scene's process; ffmpeg not included):",
-    );
-    for (const format of ["mp4", "gif"]) {
-      const short = renderInChild([
-        "scenes/hidden.ts",
-        "--format",
-        format,
-        "--out",
-        path.join(work, `short.${format}`),
-      ]);
-      const long = renderInChild([
-        "scenes/hidden.ts",
-        "--format",
-        format,
-        "--duration",
-        "120",
-        "--out",
-        path.join(work, `long.${format}`),
-      ]);
-      const growth = (100 * (long.maxRssMb - short.maxRssMb)) / short.maxRssMb;
-      console.log(
-        `  ${format.padEnd(4)} 360 frames ${short.maxRssMb.toFixed(0).padStart(4)} MB, 3600 frames ${long.maxRssMb.toFixed(0).padStart(4)} MB (${growth >= 0 ? "+" : ""}${growth.toFixed(1)}%; target <= +10%; each process < 250 MB: ${long.supervisorMb.toFixed(0)} + ${long.sceneMb.toFixed(0)}); ${(3600 / long.seconds).toFixed(1)} fps, ${(statSync(path.join(work, `short.${format}`)).size / 1e6).toFixed(2)} MB at 12 s`,
-      );
-    }
-  } finally {
-    rmSync(work, { recursive: true, force: true });
-  }
-}
-
-/** Seconds for ffmpeg to encode `raw`, streamed into its stdin. */
-async function timeEncodeFromPipe(ffmpeg: string, args: string[], raw: string): Promise<number> {
-  const started = performance.now();
-  const child = spawn(ffmpeg, args, { stdio: ["pipe", "ignore", "inherit"] });
-  createReadStream(raw, { highWaterMark: 1 << 20 }).pipe(child.stdin);
-  const [code] = (await once(child, "exit")) as [number | null];
-  if (code !== 0) throw new Error(`ffmpeg piped run failed with exit code ${code}`);
-  return (performance.now() - started) / 1000;
 }
 
 /**
@@ -415,7 +251,7 @@ async function benchSignals(): Promise<void> {
   }
 }
 
-const SECTIONS = ["train", "render", "matplotlib", "formats", "motion", "signals", "studio"];
+const SECTIONS = ["train", "render", "matplotlib", "formats", "motion", "cache", "signals", "studio"];
 
 export async function benchCommand(argv: string[]): Promise<number> {
   const roundsAt = argv.indexOf("--rounds");
@@ -423,12 +259,15 @@ export async function benchCommand(argv: string[]): Promise<number> {
   const only = roundsAt >= 0 ? argv.filter((_, i) => i !== roundsAt && i !== roundsAt + 1)[0] : argv[0];
   if ((only !== undefined && !SECTIONS.includes(only)) || !(Number.isInteger(rounds) && rounds >= 1)) {
     console.error(
-      `usage: npm run bench [-- ${SECTIONS.join("|")}] [--rounds N]   (rounds: matplotlib and formats, default 3)`,
+      `usage: npm run bench [-- ${SECTIONS.join("|")}] [--rounds N]   (rounds: render, matplotlib and formats, default 3)`,
     );
     return 2;
   }
   if (only === undefined || only === "train") benchTraining();
-  if (only === undefined || only === "render") await benchRender();
+  if (only === undefined || only === "render") {
+    const { benchRender } = await import("./bench-render.ts");
+    await benchRender({ rounds });
+  }
   if (only === undefined || only === "matplotlib") {
     const { benchMatplotlib } = await import("./bench-matplotlib.ts");
     await benchMatplotlib({ rounds });

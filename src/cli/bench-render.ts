@@ -1,0 +1,143 @@
+// `npm run bench -- render`: the render command an instructor runs, `node scripts/netreel.js render
+// scenes/hidden.ts --no-cache --verbose`, against issue 18's targets: its time against the least
+// time the cores need for netreel's and ffmpeg's CPU time, netreel's CPU time per 360 frames, and
+// the memory of netreel's processes together at 360 and 3600 frames. Beside them, drawing alone in
+// this process and ffmpeg alone encoding the same frames from a raw file.
+import { closeSync, mkdtempSync, openSync, rmSync, writeSync } from "node:fs";
+import { availableParallelism, tmpdir } from "node:os";
+import path from "node:path";
+import { findFfmpeg, videoOptions } from "../video/index.ts";
+import { drawingAlone, FPS, FRAMES, renderNetreel, SCENE } from "./bench-matplotlib.ts";
+import { FfmpegMeter, median, type Timed, timeCommand } from "./bench-process.ts";
+import { defaultJobs } from "./render-options.ts";
+
+const CORES = availableParallelism();
+/** Issue 18: netreel's CPU time down by a third from 7.7-8.0 CPU-s per 360 frames. */
+const CPU_TARGET = 5.2;
+
+const met = (ok: boolean) => (ok ? "met" : "NOT met");
+const cpuS = (seconds: number) => `${seconds.toFixed(2)} CPU-s`;
+
+/** netreel's own processes, as the last line `render --verbose` writes on stderr tells them. */
+interface Own {
+  supervisorCpu: number;
+  supervisorMb: number;
+  sceneProcesses: number;
+  sceneCpu: number;
+  /** The scene's processes' peaks, added (each its own peak, not at one moment). */
+  sceneMb: number;
+}
+
+function ownResources(stderr: string): Own {
+  const line =
+    /^resources: this process ([\d.]+) CPU-s, (\d+) MB at peak; the scene's (?:(\d+) processes|process) ([\d.]+) CPU-s, (\d+) MB at peak/m.exec(
+      stderr,
+    );
+  if (!line) throw new Error(`bench render: no resources line from render --verbose:\n${stderr.slice(-600)}`);
+  const [, supervisorCpu, supervisorMb, processes, sceneCpu, sceneMb] = line;
+  return {
+    supervisorCpu: Number(supervisorCpu),
+    supervisorMb: Number(supervisorMb),
+    sceneProcesses: Number(processes ?? 1),
+    sceneCpu: Number(sceneCpu),
+    sceneMb: Number(sceneMb),
+  };
+}
+
+/** A render command measured: time and CPU of every process, ffmpeg's share, memory, and netreel's own account. */
+interface Render extends Timed {
+  own: Own;
+  /** CPU seconds of netreel's processes: the supervisor and the scene's. */
+  netreelCpu: number;
+  /** The least time the cores need for netreel's and ffmpeg's CPU time. */
+  floor: number;
+}
+
+async function renderCommand(meter: FfmpegMeter, out: string, args: string[]): Promise<Render> {
+  const timed = await renderNetreel(meter, ["--verbose", "--out", out, ...args]);
+  const own = ownResources(timed.stderr);
+  const netreelCpu = own.supervisorCpu + own.sceneCpu;
+  return { ...timed, own, netreelCpu, floor: (netreelCpu + timed.encodeCpu) / CORES };
+}
+
+const scenes = (own: Own) => (own.sceneProcesses === 1 ? "scene's process" : `${own.sceneProcesses} scene processes`);
+
+/**
+ * Drawing alone; then `rounds` rounds of the command with each --jobs and of ffmpeg alone, each
+ * line printed as it is measured, and the medians against the targets; then memory at 12 s and at
+ * 120 s, MP4 and GIF, one and two jobs. Long on purpose: a script of measurements.
+ */
+export async function benchRender(options: { rounds: number }): Promise<void> {
+  const ffmpeg = await findFfmpeg();
+  const work = mkdtempSync(path.join(tmpdir(), "netreel-bench-render-"));
+  const meter = new FfmpegMeter(work, ffmpeg.path);
+  const jobs = [...new Set([1, defaultJobs(), 2])];
+  const jobsLabel = (n: number) => `--jobs ${n}${n === defaultJobs() ? " (default)" : ""}`;
+  try {
+    console.log(
+      `rendering: ${SCENE}, 1280x720, ${FPS} fps, ${FRAMES} frames, MP4 (x264 veryfast, crf 18); ${CORES} cores, default --jobs ${defaultJobs()} (the cores but one)`,
+    );
+    // Drawing alone, the first pass's frames kept in a raw file for ffmpeg alone.
+    const raw = path.join(work, "frames.raw");
+    const rawFile = openSync(raw, "w");
+    const drawing = await drawingAlone(1280, 720, { passes: 3, keep: (frame) => writeSync(rawFile, frame) });
+    closeSync(rawFile);
+    const perSecond = (cpu: number) => `${(1 / cpu).toFixed(0)} frames/CPU-s`;
+    console.log(
+      `  drawing alone (draw + read back the pixels, in this process), best of 3 passes: ${(1000 * drawing.best).toFixed(1)} ms CPU a frame, ${perSecond(drawing.best)} (target >= 100: ${met(1 / drawing.best >= 100)}; passes ${drawing.passes.map(perSecond).join(", ")})`,
+    );
+
+    const { options: encoder, muxer } = videoOptions("mp4", { fps: FPS, preview: false });
+    const encodeAlone = [
+      ...["-v", "error", "-y", "-f", "rawvideo", "-pix_fmt", "bgra", "-s", "1280x720", "-framerate", String(FPS)],
+      ...["-i", raw, ...encoder, "-f", muxer, path.join(work, "alone.mp4")],
+    ];
+    console.log(
+      `  ${options.rounds} round${options.rounds === 1 ? "" : "s"} of: node scripts/netreel.js render ${SCENE} --quiet --no-cache --verbose --out X --jobs N (end to end: start-up, training, drawing, encoding); netreel's CPU from its --verbose line, ffmpeg's through a meter; floor = (netreel's CPU + ffmpeg's) / ${CORES} cores; then ffmpeg alone encoding the same frames from a raw file`,
+    );
+    const runs: Render[][] = jobs.map(() => []);
+    for (let round = 1; round <= options.rounds; round++) {
+      for (const [i, n] of jobs.entries()) {
+        const r = await renderCommand(meter, path.join(work, `clip-${n}.mp4`), ["--jobs", String(n)]);
+        runs[i]?.push(r);
+        console.log(
+          `  round ${round}, ${jobsLabel(n).padEnd(18)} ${r.seconds.toFixed(2)} s end to end; netreel ${cpuS(r.netreelCpu)} (supervisor ${r.own.supervisorCpu.toFixed(2)}, ${scenes(r.own)} ${r.own.sceneCpu.toFixed(2)}), ffmpeg ${cpuS(r.encodeCpu)} (every process ${cpuS(r.cpu ?? Number.NaN)}); floor ${r.floor.toFixed(2)} s: ${(r.seconds / r.floor).toFixed(2)}x; netreel's processes together ${r.peakMb.toFixed(0)} MB at peak`,
+        );
+      }
+      const alone = await timeCommand(ffmpeg.path, encodeAlone, { meter });
+      console.log(
+        `  round ${round}, ffmpeg alone       ${alone.seconds.toFixed(2)} s, ${cpuS(alone.cpu ?? Number.NaN)} (${(FRAMES / alone.seconds).toFixed(0)} frames/s)`,
+      );
+    }
+    rmSync(raw);
+    for (const [i, n] of jobs.entries()) {
+      const rs = runs[i] as Render[];
+      const ratio = median(rs.map((r) => r.seconds / r.floor));
+      const cpu = median(rs.map((r) => r.netreelCpu));
+      console.log(
+        `  ${jobsLabel(n)}, medians of ${rs.length}: end to end ${median(rs.map((r) => r.seconds)).toFixed(2)} s, floor ${median(rs.map((r) => r.floor)).toFixed(2)} s, end to end / floor ${ratio.toFixed(2)}x (target <= 1.15x: ${met(ratio <= 1.15)}); netreel ${cpuS(cpu)} per ${FRAMES} frames, ${((1000 * cpu) / FRAMES).toFixed(1)} ms a frame (target <= ${CPU_TARGET} CPU-s, a third below 7.7-8.0: ${met(cpu <= CPU_TARGET)}); ffmpeg ${cpuS(median(rs.map((r) => r.encodeCpu)))}`,
+      );
+    }
+
+    console.log(
+      "memory of netreel's processes together (the command's process tree but ffmpeg and the meter's shell: VmRSS added every 25 ms, the peak); in brackets each process's own peak from --verbose (the supervisor + the scene's processes' peaks added, not at one moment). 12 s and 120 s of video (GIF: 640x360 at 15 fps)",
+    );
+    for (const format of ["mp4", "gif"]) {
+      for (const n of [1, 2]) {
+        const fps = format === "gif" ? FPS / 2 : FPS;
+        const args = ["--format", format, "--jobs", String(n)];
+        const short = await renderCommand(meter, path.join(work, `short.${format}`), args);
+        const long = await renderCommand(meter, path.join(work, `long.${format}`), [...args, "--duration", "120"]);
+        const growth = (100 * (long.peakMb - short.peakMb)) / short.peakMb;
+        const peak = Math.max(short.peakMb, long.peakMb);
+        const mb = (r: Render) =>
+          `${r.peakMb.toFixed(0)} MB (${r.own.supervisorMb} + ${r.own.sceneMb}), ${r.seconds.toFixed(1)} s`;
+        console.log(
+          `  ${format.toUpperCase()} --jobs ${n}: ${12 * fps} frames ${mb(short)}; ${120 * fps} frames ${mb(long)}: ${growth >= 0 ? "+" : ""}${growth.toFixed(1)}% (target <= +10%: ${met(growth <= 10)})${n === 2 ? `; at most ${peak.toFixed(0)} MB (target < 400 MB with 2 jobs: ${met(peak < 400)})` : ""}`,
+        );
+      }
+    }
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+}
