@@ -68,9 +68,14 @@ function unpack(value: unknown): unknown {
     if ("netreelBlock" in value && (value as Block).values instanceof Float64Array) {
       const { netreelBlock: columns, values } = value as Block;
       if (columns === 0) return Array.from(values);
-      return Array.from({ length: values.length / columns }, (_, row) =>
-        Array.from(values.subarray(row * columns, (row + 1) * columns)),
-      );
+      // Plain loops: Array.from over a subarray per row took ~0.1 s for hidden.ts's run, in every scene process.
+      const rows: number[][] = new Array(values.length / columns);
+      for (let r = 0, at = 0; r < rows.length; r++) {
+        const row: number[] = new Array(columns);
+        for (let c = 0; c < columns; c++) row[c] = values[at++] as number;
+        rows[r] = row;
+      }
+      return rows;
     }
     return Object.fromEntries(Object.entries(value).map(([key, v]) => [key, unpack(v)]));
   }
