@@ -239,8 +239,15 @@ function tintAlpha(certainty: number): number {
   return 0.08 * smoothstep(0, 0.2, certainty) + 0.2 * certainty;
 }
 
-/** Reusable small canvases for the field image, one per grid size. */
-const tintCanvases = new Map<number, Canvas>();
+/**
+ * Reusable small canvases for the field image, one per grid size, each with a copy of the
+ * classes, certainty and colours it was last filled from: the same regions again (through a
+ * hold, weights do not change) need not be filled again.
+ */
+const tintCanvases = new Map<
+  number,
+  { image: Canvas; filled?: { classes: Uint8Array; certainty: Float64Array; colours: string } }
+>();
 
 /**
  * Each grid point in its class's colour with alpha rising with certainty, stretched smoothly
@@ -250,13 +257,44 @@ const tintCanvases = new Map<number, Canvas>();
  * colour, as drawImage's would.
  */
 function drawTint(ctx: CanvasRenderingContext2D, regions: ClassRegions, theme: Theme, box: Rect): void {
+  const { size } = regions;
+  const side = size + 2;
+  let tint = tintCanvases.get(size);
+  if (!tint) {
+    tint = { image: createCanvas(side, side) };
+    tintCanvases.set(size, tint);
+  }
+  const { image, filled } = tint;
+  const colours = theme.classes.join();
+  const same =
+    filled !== undefined &&
+    filled.colours === colours &&
+    sameValues(filled.classes, regions.classes) &&
+    sameValues(filled.certainty, regions.certainty);
+  if (!same) {
+    fillTint(image, regions, theme);
+    tint.filled = { classes: regions.classes.slice(), certainty: regions.certainty.slice(), colours };
+  }
+  const pattern = ctx.createPattern(image, "no-repeat");
+  ctx.save();
+  ctx.translate(box.x, box.y);
+  ctx.scale(box.width / size, box.height / size);
+  ctx.translate(-1, -1);
+  ctx.fillStyle = pattern;
+  ctx.fillRect(1, 1, size, size);
+  ctx.restore();
+}
+
+function sameValues(a: ArrayLike<number>, b: ArrayLike<number>): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/** The tint's image: each grid point's class colour at its certainty's alpha, edges repeated. */
+function fillTint(image: Canvas, regions: ClassRegions, theme: Theme): void {
   const { classes, certainty, size } = regions;
   const side = size + 2;
-  let image = tintCanvases.get(size);
-  if (!image) {
-    image = createCanvas(side, side);
-    tintCanvases.set(size, image);
-  }
   const tctx = image.getContext("2d");
   const pixels = tctx.createImageData(side, side);
   const rgb = theme.classes.map(rgbOf);
@@ -274,14 +312,6 @@ function drawTint(ctx: CanvasRenderingContext2D, regions: ClassRegions, theme: T
     }
   }
   tctx.putImageData(pixels, 0, 0);
-  const pattern = ctx.createPattern(image, "no-repeat");
-  ctx.save();
-  ctx.translate(box.x, box.y);
-  ctx.scale(box.width / size, box.height / size);
-  ctx.translate(-1, -1);
-  ctx.fillStyle = pattern;
-  ctx.fillRect(1, 1, size, size);
-  ctx.restore();
 }
 
 /**
