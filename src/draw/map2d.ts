@@ -156,7 +156,7 @@ function drawMap(ctx: CanvasRenderingContext2D, rect: Rect, options: ClassMapOpt
  * do in input space): the layer depends only on the points, the box and the style, so the
  * cache is memoisation and frames stay pure.
  */
-const dotLayers = new WeakMap<ArrayLike<number>, { key: string; image: Canvas; x: number; y: number }>();
+const dotLayers = new WeakMap<ArrayLike<number>, Map<string, { image: Canvas; x: number; y: number }>>();
 
 function dotLayer(
   points: ArrayLike<number>,
@@ -178,8 +178,15 @@ function dotLayer(
     theme.classes.join(),
     labels.length,
   ].join("|");
-  const cached = dotLayers.get(points);
-  if (cached?.key === key) return cached;
+  // Several layers per set of points: a frame may show the same data twice (a title card's
+  // map over the figure's side map), and one slot would redraw both every frame.
+  let layers = dotLayers.get(points);
+  if (!layers) {
+    layers = new Map();
+    dotLayers.set(points, layers);
+  }
+  const cached = layers.get(key);
+  if (cached) return cached;
   const margin = Math.ceil(radius + lineWidth) + 2;
   const x = Math.floor(box.x) - margin;
   const y = Math.floor(box.y) - margin;
@@ -193,8 +200,9 @@ function dotLayer(
     const py = box.y - y + box.height - (((points[2 * i + 1] as number) - range[0]) / span) * box.height;
     stamps[colours.index(labels[i] as number)]?.stamp(ctx, radius, px, py);
   }
-  const layer = { key, image, x, y };
-  dotLayers.set(points, layer);
+  const layer = { image, x, y };
+  if (layers.size >= 4) layers.delete(layers.keys().next().value as string);
+  layers.set(key, layer);
   return layer;
 }
 
