@@ -233,7 +233,11 @@ export function axisLabels(
 
 const labelsOf = new WeakMap<OrbitCamera, { key: string; labels: readonly AxisLabel[] }>();
 
-/** `axisLabels`, with `shown` worked out or (for a fit, which needs only places) left false. */
+/**
+ * `axisLabels`, with `shown` worked out; or, for a fit (`choose` false), which needs only the
+ * places of the labels an axis can show from this camera, without the alternatives and with
+ * `shown` left false.
+ */
 export function placeAxisLabels(
   camera: OrbitCamera,
   options: Pick<AxesBoxOptions, "unit" | "ranges" | "ticks" | "axisLabels">,
@@ -251,6 +255,7 @@ export function placeAxisLabels(
   for (const a of [0, 1, 2] as const) {
     const room = a === 2 ? 1 : smoothstep(0.03, 0.12, crossing(camera, a === 0 ? 1 : 0));
     for (const candidate of candidates[a] ?? []) {
+      if (!choose && !candidate.chosen) continue;
       const edge = { axis: a, ...candidate, range: ranges[a] as [number, number], name: names[a] as string, room };
       labels.push(...edgeLabels(camera, edge, options.ticks ?? DEFAULT_TICKS, unit));
     }
