@@ -219,11 +219,25 @@ const meet = (a: Box, b: Box): boolean => a.x0 < b.x1 && b.x0 < a.x1 && a.y0 < b
 export function axisLabels(
   camera: OrbitCamera,
   options: Pick<AxesBoxOptions, "unit" | "ranges" | "ticks" | "axisLabels">,
-): AxisLabel[] {
-  return placeAxisLabels(camera, options, true);
+): readonly AxisLabel[] {
+  // Memoised by camera (cameras never change): a 3-D panel asks for the same camera's labels
+  // to fade them and again to draw them. The labels depend on the camera and the key alone.
+  const { unit, ranges, ticks, axisLabels: names } = options;
+  const key = JSON.stringify([unit, ranges, ticks, names]);
+  const known = labelsOf.get(camera);
+  if (known?.key === key) return known.labels;
+  const labels = placeAxisLabels(camera, options, true);
+  labelsOf.set(camera, { key, labels });
+  return labels;
 }
 
-/** `axisLabels`, with `shown` worked out or (for a fit, which needs only places) left false. */
+const labelsOf = new WeakMap<OrbitCamera, { key: string; labels: readonly AxisLabel[] }>();
+
+/**
+ * `axisLabels`, with `shown` worked out; or, for a fit (`choose` false), which needs only the
+ * places of the labels an axis can show from this camera, without the alternatives and with
+ * `shown` left false.
+ */
 export function placeAxisLabels(
   camera: OrbitCamera,
   options: Pick<AxesBoxOptions, "unit" | "ranges" | "ticks" | "axisLabels">,
@@ -241,6 +255,7 @@ export function placeAxisLabels(
   for (const a of [0, 1, 2] as const) {
     const room = a === 2 ? 1 : smoothstep(0.03, 0.12, crossing(camera, a === 0 ? 1 : 0));
     for (const candidate of candidates[a] ?? []) {
+      if (!choose && !candidate.chosen) continue;
       const edge = { axis: a, ...candidate, range: ranges[a] as [number, number], name: names[a] as string, room };
       labels.push(...edgeLabels(camera, edge, options.ticks ?? DEFAULT_TICKS, unit));
     }
@@ -325,13 +340,13 @@ function edgeLabels(
     const { kind, text, x, y, from, width, height, room } = label;
     labels.push({ kind, text, x, y, from, width, height, room, axis: a, shown: false, alternative: !edge.chosen });
   };
+  const numbers = tickNumbers(lo, hi, ticks, tickFont);
   let widest = 0;
-  for (const t of ticks) {
+  ticks.forEach((t, k) => {
     const p = camera.project(at(t));
     const from = { x: p.x, y: p.y };
     add({ kind: "mark", text: "", x: p.x + dx * 6 * unit, y: p.y + dy * 6 * unit, from, width: 0, height: 0, room });
-    const text = formatNumber(lo + t * (hi - lo), 1);
-    const w = measureTextCached(text, tickFont);
+    const { text, width: w } = numbers[k] as { text: string; width: number };
     widest = Math.max(widest, w);
     const away = 12 * unit + Math.abs(dx) * (w / 2) + Math.abs(dy) * 8 * unit;
     add({
@@ -344,7 +359,7 @@ function edgeLabels(
       height: 17 * unit,
       room,
     });
-  }
+  });
   const away = 20 * unit + Math.abs(dx) * (widest + 16 * unit) + Math.abs(dy) * 30 * unit;
   add({
     kind: "name",
@@ -360,6 +375,31 @@ function edgeLabels(
   });
   return labels;
 }
+
+/**
+ * An axis's tick numbers as text, with their widths in `font`: the same for every edge and
+ * every frame, so worked out once for each range, ticks and font.
+ */
+function tickNumbers(
+  lo: number,
+  hi: number,
+  ticks: readonly number[],
+  font: string,
+): { text: string; width: number }[] {
+  const key = `${lo}|${hi}|${ticks.join()}|${font}`;
+  let numbers = tickTexts.get(key);
+  if (!numbers) {
+    numbers = ticks.map((t) => {
+      const text = formatNumber(lo + t * (hi - lo), 1);
+      return { text, width: measureTextCached(text, font) };
+    });
+    if (tickTexts.size >= 100) tickTexts.clear();
+    tickTexts.set(key, numbers);
+  }
+  return numbers;
+}
+
+const tickTexts = new Map<string, { text: string; width: number }[]>();
 
 /** Sets `shown` on the labels, by the rules `axisLabels` gives. */
 function chooseShown(

@@ -156,7 +156,7 @@ function drawMap(ctx: CanvasRenderingContext2D, rect: Rect, options: ClassMapOpt
  * do in input space): the layer depends only on the points, the box and the style, so the
  * cache is memoisation and frames stay pure.
  */
-const dotLayers = new WeakMap<ArrayLike<number>, { key: string; image: Canvas; x: number; y: number }>();
+const dotLayers = new WeakMap<ArrayLike<number>, Map<string, { image: Canvas; x: number; y: number }>>();
 
 function dotLayer(
   points: ArrayLike<number>,
@@ -178,8 +178,15 @@ function dotLayer(
     theme.classes.join(),
     labels.length,
   ].join("|");
-  const cached = dotLayers.get(points);
-  if (cached?.key === key) return cached;
+  // Several layers per set of points: a frame may show the same data twice (a title card's
+  // map over the figure's side map), and one slot would redraw both every frame.
+  let layers = dotLayers.get(points);
+  if (!layers) {
+    layers = new Map();
+    dotLayers.set(points, layers);
+  }
+  const cached = layers.get(key);
+  if (cached) return cached;
   const margin = Math.ceil(radius + lineWidth) + 2;
   const x = Math.floor(box.x) - margin;
   const y = Math.floor(box.y) - margin;
@@ -193,8 +200,9 @@ function dotLayer(
     const py = box.y - y + box.height - (((points[2 * i + 1] as number) - range[0]) / span) * box.height;
     stamps[colours.index(labels[i] as number)]?.stamp(ctx, radius, px, py);
   }
-  const layer = { key, image, x, y };
-  dotLayers.set(points, layer);
+  const layer = { image, x, y };
+  if (layers.size >= 4) layers.delete(layers.keys().next().value as string);
+  layers.set(key, layer);
   return layer;
 }
 
@@ -239,8 +247,15 @@ function tintAlpha(certainty: number): number {
   return 0.08 * smoothstep(0, 0.2, certainty) + 0.2 * certainty;
 }
 
-/** Reusable small canvases for the field image, one per grid size. */
-const tintCanvases = new Map<number, Canvas>();
+/**
+ * Reusable small canvases for the field image, one per grid size, each with a copy of the
+ * classes, certainty and colours it was last filled from: the same regions again (through a
+ * hold, weights do not change) need not be filled again.
+ */
+const tintCanvases = new Map<
+  number,
+  { image: Canvas; filled?: { classes: Uint8Array; certainty: Float64Array; colours: string } }
+>();
 
 /**
  * Each grid point in its class's colour with alpha rising with certainty, stretched smoothly
@@ -250,13 +265,44 @@ const tintCanvases = new Map<number, Canvas>();
  * colour, as drawImage's would.
  */
 function drawTint(ctx: CanvasRenderingContext2D, regions: ClassRegions, theme: Theme, box: Rect): void {
+  const { size } = regions;
+  const side = size + 2;
+  let tint = tintCanvases.get(size);
+  if (!tint) {
+    tint = { image: createCanvas(side, side) };
+    tintCanvases.set(size, tint);
+  }
+  const { image, filled } = tint;
+  const colours = theme.classes.join();
+  const same =
+    filled !== undefined &&
+    filled.colours === colours &&
+    sameValues(filled.classes, regions.classes) &&
+    sameValues(filled.certainty, regions.certainty);
+  if (!same) {
+    fillTint(image, regions, theme);
+    tint.filled = { classes: regions.classes.slice(), certainty: regions.certainty.slice(), colours };
+  }
+  const pattern = ctx.createPattern(image, "no-repeat");
+  ctx.save();
+  ctx.translate(box.x, box.y);
+  ctx.scale(box.width / size, box.height / size);
+  ctx.translate(-1, -1);
+  ctx.fillStyle = pattern;
+  ctx.fillRect(1, 1, size, size);
+  ctx.restore();
+}
+
+function sameValues(a: ArrayLike<number>, b: ArrayLike<number>): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/** The tint's image: each grid point's class colour at its certainty's alpha, edges repeated. */
+function fillTint(image: Canvas, regions: ClassRegions, theme: Theme): void {
   const { classes, certainty, size } = regions;
   const side = size + 2;
-  let image = tintCanvases.get(size);
-  if (!image) {
-    image = createCanvas(side, side);
-    tintCanvases.set(size, image);
-  }
   const tctx = image.getContext("2d");
   const pixels = tctx.createImageData(side, side);
   const rgb = theme.classes.map(rgbOf);
@@ -274,14 +320,6 @@ function drawTint(ctx: CanvasRenderingContext2D, regions: ClassRegions, theme: T
     }
   }
   tctx.putImageData(pixels, 0, 0);
-  const pattern = ctx.createPattern(image, "no-repeat");
-  ctx.save();
-  ctx.translate(box.x, box.y);
-  ctx.scale(box.width / size, box.height / size);
-  ctx.translate(-1, -1);
-  ctx.fillStyle = pattern;
-  ctx.fillRect(1, 1, size, size);
-  ctx.restore();
 }
 
 /**

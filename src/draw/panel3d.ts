@@ -86,8 +86,9 @@ export function drawPanel3d(paint: Paint, rect: Rect, options: Panel3dOptions): 
     throw new TypeError("drawPanel3d: a camera path as `view` needs the frame's `time`");
   const inUnitBox = inBox(options);
   const at = (t: number): View3d => (typeof view === "function" ? view(t) : view);
-  const camera = panelCamera(paint, rect, { ...inUnitBox, view: at(time ?? 0) });
-  const labelOpacity = typeof view === "function" ? fadedLabels(paint, rect, inUnitBox, at, time ?? 0) : undefined;
+  const fit = fitKey(paint, rect, inUnitBox);
+  const camera = panelView(paint, rect, inUnitBox, at(time ?? 0), fit);
+  const labelOpacity = typeof view === "function" ? fadedLabels(paint, rect, inUnitBox, at, time ?? 0, fit) : undefined;
   const { ctx } = paint;
   ctx.save();
   // Nothing is drawn outside the panel, whatever the camera.
@@ -218,14 +219,15 @@ function fadedLabels(
   options: Omit<FitOptions, "view">,
   at: (time: number) => View3d,
   time: number,
+  fit: string,
 ): number[] {
   const steps = 8;
   const shown: number[] = [];
   let total = 0;
-  let now: AxisLabel[] = [];
+  let now: readonly AxisLabel[] = [];
   for (let k = -steps; k <= steps; k++) {
     const weight = steps + 1 - Math.abs(k);
-    const camera = panelCamera(paint, rect, { ...options, view: at(time + (k / steps) * (LABEL_FADE / 2)) });
+    const camera = panelView(paint, rect, options, at(time + (k / steps) * (LABEL_FADE / 2)), fit);
     const labels = axisLabels(camera, { ...options, unit: paint.unit });
     if (k === 0) now = labels;
     labels.forEach((label, i) => {
@@ -243,6 +245,48 @@ function fadedLabels(
     return smoothstep(0.75, 1, share) * label.room;
   });
 }
+
+/** What a panel's fit depends on besides the view, as a key for `panelView`'s memo. */
+function fitKey(paint: Pick<Paint, "unit">, rect: Rect, options: Omit<FitOptions, "view">): string {
+  const { ranges, ticks, axisLabels, radius } = options;
+  return JSON.stringify([paint.unit, rect, ranges, ticks, axisLabels, radius]);
+}
+
+/**
+ * `panelCamera`, memoised: a frame asks for the camera at 17 moments around its time to fade
+ * the labels (`fadedLabels`, whose `axisLabels` are memoised by camera), and frames 0.3 s
+ * apart, or during a hold, ask for many of the same views. Each camera depends on its key
+ * alone (the view, exactly, and `fit`: what else the fit depends on), so frames stay pure;
+ * the oldest entries go first, past a few hundred.
+ */
+function panelView(
+  paint: Pick<Paint, "unit">,
+  rect: Rect,
+  options: Omit<FitOptions, "view">,
+  view: View3d,
+  fit: string,
+): OrbitCamera {
+  const key = `${fit}|${viewKey(view)}`;
+  let camera = panelViews.get(key);
+  if (!camera) {
+    camera = panelCamera(paint, rect, { ...options, view });
+    if (panelViews.size >= MAX_PANEL_VIEWS) panelViews.delete(panelViews.keys().next().value as string);
+    panelViews.set(key, camera);
+  }
+  return camera;
+}
+
+/** Every field of a view the camera depends on, exactly (numbers print as themselves; -0 kept apart). */
+function viewKey(view: View3d): string {
+  const n = (x: number | undefined) => (Object.is(x, -0) ? "-0" : String(x));
+  const { azimuth, elevation, target, zoom, distance, projection } = view;
+  const at = target ? `${n(target[0])},${n(target[1])},${n(target[2])}` : "";
+  return `${n(azimuth)}|${n(elevation)}|${at}|${n(zoom)}|${n(distance)}|${projection}`;
+}
+
+/** Enough views for the 17 samples of the last 20 frames or so. */
+const MAX_PANEL_VIEWS = 400;
+const panelViews = new Map<string, OrbitCamera>();
 
 /**
  * The camera `drawPanel3d` draws with. Its scale is the fit at zoom 1 (the largest at which

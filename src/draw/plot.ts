@@ -176,7 +176,7 @@ export function drawPlot(paint: Paint, rect: Rect, options: PlotOptions): PlotFr
   checkOptions(options, series);
   const x = withRange(options.x, "x", series, options, undefined);
   const y = withRange(options.y, "y", series, options, x);
-  const layout = layoutPlot(paint, rect, options, x, y);
+  const layout = plotLayout(paint, rect, options, x, y);
   const { plot } = layout;
   const xScale = scaleOf(x);
   const yScale = scaleOf(y);
@@ -220,7 +220,9 @@ export function drawPlot(paint: Paint, rect: Rect, options: PlotOptions): PlotFr
         ? drawLegendRow(paint, entries, rect, layout.yTitleY)
         : drawPlotLegend(paint, entries, plot, rect, options.legend ?? "auto", occupied, boxes);
   ctx.restore();
-  return legendRect ? { plotRect: plot, toPixel, legendRect } : { plotRect: plot, toPixel };
+  // A copy: the layout is memoised, and a caller may change the rectangle it is given.
+  const plotRect = { ...plot };
+  return legendRect ? { plotRect, toPixel, legendRect } : { plotRect, toPixel };
 }
 
 function fail(message: string): never {
@@ -308,6 +310,25 @@ interface Layout {
 }
 
 /** Places the title, axis titles, tick labels and the data area, all inside `rect`. */
+/**
+ * `layoutPlot`, memoised by all it reads: a figure's plots keep their rectangle, titles and
+ * axes from frame to frame while their series grow, and fitting the ticks measures text. An
+ * entry depends on its key alone, so frames stay pure.
+ */
+function plotLayout(paint: Paint, rect: Rect, options: PlotOptions, x: Axis, y: Axis): Layout {
+  const { title, legend } = options;
+  const key = JSON.stringify([paint.unit, rect, title, legend, options.x.label, options.y.label, x, y]);
+  let layout = layouts.get(key);
+  if (!layout) {
+    layout = layoutPlot(paint, rect, options, x, y);
+    if (layouts.size >= 64) layouts.delete(layouts.keys().next().value as string);
+    layouts.set(key, layout);
+  }
+  return layout;
+}
+
+const layouts = new Map<string, Layout>();
+
 function layoutPlot(paint: Paint, rect: Rect, options: PlotOptions, x: Axis, y: Axis): Layout {
   const { unit } = paint;
   const tickFont = font(sizes.tick * unit);

@@ -22,7 +22,7 @@ export interface OutputsField {
 export function outputsField(net: Network, options: { range: [number, number]; size: number }): OutputsField {
   const { size, range } = options;
   if (net.sizes[0] !== 2) throw new RangeError(`outputField needs a network with 2 inputs, not ${net.sizes[0]}`);
-  const ws = new BatchWorkspace(net.sizes, size * size);
+  const ws = workspaceFor(net.sizes, size * size);
   const input = (ws.as[0] as Matrix).data;
   const step = (range[1] - range[0]) / size;
   for (let i = 0; i < size; i++) {
@@ -35,6 +35,21 @@ export function outputsField(net: Network, options: { range: [number, number]; s
   // forwardBatch's output is K x (size * size), one row per unit: already the planes' layout.
   const out = forwardBatch(net, ws);
   return { size, range: [range[0], range[1]], units: out.rows, values: out.data.slice() };
+}
+
+/**
+ * The workspace of the last grid evaluated, reused while the network's sizes and the grid's
+ * stay the same: a figure evaluates its regions every frame, and a new workspace each time
+ * (a few MB of matrices) was most of what a frame allocated. Every value a pass reads, it
+ * writes first (the inputs here, each layer's Z and A in forwardBatch), so reuse changes no
+ * output.
+ */
+let lastWorkspace: { key: string; ws: BatchWorkspace } | null = null;
+
+function workspaceFor(sizes: readonly number[], m: number): BatchWorkspace {
+  const key = `${sizes.join()}|${m}`;
+  if (lastWorkspace?.key !== key) lastWorkspace = { key, ws: new BatchWorkspace(sizes, m) };
+  return lastWorkspace.ws;
 }
 
 /**

@@ -1,6 +1,6 @@
 import { drawNetworkDiagram } from "../draw/diagram.ts";
 import type { Rect } from "../draw/geometry.ts";
-import { drawClassMap } from "../draw/map2d.ts";
+import { type ClassRegions, drawClassMap } from "../draw/map2d.ts";
 import { formatNumber } from "../draw/numbers.ts";
 import type { Paint } from "../draw/paint.ts";
 import type { Panels } from "../draw/panels.ts";
@@ -232,7 +232,7 @@ function drawTrainingPanels(
   const { ctx, theme, unit } = paint;
   const regions = () => {
     const size = Math.max(48, Math.round(128 * unit));
-    return classRegions(frame.run, state, { range: figure.range, size });
+    return regionsOf(frame.run, state, { range: figure.range, size });
   };
   // In the side column the regions are a small second view: titled, with smaller dots.
   const map = (rect: Rect, side = false) =>
@@ -266,6 +266,24 @@ function drawTrainingPanels(
     else drawCurve(paint, rect, figure, panel, state, i === figure.side.length - 1);
   });
 }
+
+/**
+ * `classRegions`, memoised by everything it depends on: the run, the weights and biases (their
+ * exact values), the range and the grid. The network is evaluated on the whole grid, and holds
+ * (the title card, the pauses before and after training) show the same weights for seconds;
+ * a figure showing the regions twice (main panel and side column) computes them once. Frames
+ * stay pure: an entry depends on its key alone.
+ */
+function regionsOf(run: Run, state: RunState, options: { range: [number, number]; size: number }): ClassRegions {
+  const key = `${options.range}|${options.size}|${state.weights}|${state.biases}`;
+  const known = regionsMemo.get(run);
+  if (known?.key === key) return known.regions;
+  const regions = classRegions(run, state, options);
+  regionsMemo.set(run, { key, regions });
+  return regions;
+}
+
+const regionsMemo = new WeakMap<Run, { key: string; regions: ClassRegions }>();
 
 /** The network's diagram with the run's weights at this moment: edges coloured by sign, widths by |w|. */
 function drawNetworkPanel(paint: Paint, rect: Rect, run: Run, state: RunState, weightScale: number): void {
