@@ -217,7 +217,7 @@ async function compareAt(context: Context, width: number, height: number): Promi
   const mplTrain = median(mpl.map((t) => t.report.train_cpu));
   const drawing = (await drawingAlone(width, height)).best;
   console.log(
-    `    CPU per frame, medians: netreel draws and hands over a frame in ${ms(netreelDraw)} (drawing it and reading back its pixels, in one process, best of 2 passes: ${ms(drawing)}; the rest is passing its pixels from the scene's process through the supervisor to ffmpeg), its x264 takes ${ms(netreelX264)}; matplotlib draws one in ${ms(mplDraw)} (update, draw, savefig to RGBA, pipe), its x264 ${ms(mplX264)}`,
+    `    CPU per frame, medians: netreel draws and hands over a frame in ${ms(netreelDraw)} (drawing it and reading back its pixels, in one process, best of 2 passes: ${ms(drawing)}; the rest: a render draws each frame once, the first ones before V8 has optimised the kit, writes the pixels into ffmpeg, and the supervisor's share), its x264 takes ${ms(netreelX264)}; matplotlib draws one in ${ms(mplDraw)} (update, draw, savefig to RGBA, pipe), its x264 ${ms(mplX264)}`,
   );
   console.log(
     `    CPU paid once: netreel ${s(stillCpu)} (start-up, training, prepare, one frame: a --frame ${STILL_FRAME} still), matplotlib ${s(mplFixed)} (python and its imports ${s(mplFixed - mplTrain)}, numpy training ${ms(mplTrain)})`,
