@@ -24,7 +24,7 @@ const parent = (fakeFfmpeg: string) => `
   );
 `;
 
-test("timeCommand's peak adds up the memory of the command's processes at one moment, ffmpeg left out", {
+test("timeCommand's peak adds up the memory of the command's processes at one moment, ffmpeg left out, shared pages once", {
   skip: existsSync("/proc/self/stat") ? false : "no /proc here",
   timeout: 60_000,
 }, async () => {
@@ -38,6 +38,13 @@ test("timeCommand's peak adds up the memory of the command's processes at one mo
     `peak ${timed.peakMb.toFixed(0)} MB: the two children's 200 MB and three Nodes`,
   );
   assert.ok(timed.peakMb < 200 + 3 * 80, `peak ${timed.peakMb.toFixed(0)} MB: the "ffmpeg" child's 200 MB left out`);
+  // Counted once, the pages the three Nodes share (Node's own code, ~40 MB mapped by each) are
+  // not counted three times; the 200 MB each child filled is its own and still counts.
+  assert.ok(timed.peakOnceMb > 200, `pages counted once: ${timed.peakOnceMb.toFixed(0)} MB`);
+  assert.ok(
+    timed.peakMb - timed.peakOnceMb > 20,
+    `pages counted once ${timed.peakOnceMb.toFixed(0)} MB, VmRSS added ${timed.peakMb.toFixed(0)} MB`,
+  );
 });
 
 test("a command's own peak memory (ru_maxrss) is its own, not that of the bench that started it", {
