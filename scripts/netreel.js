@@ -22,4 +22,8 @@ for (const signal of early) process.emit(signal, signal);
 const { exitQuietlyWhenOutputCloses } = await entry("cli-errors");
 exitQuietlyWhenOutputCloses();
 const { main } = await entry("main");
-process.exitCode = exitCodeOfHeld(await main(process.argv.slice(2)));
+// process.exit, not process.exitCode: ending by an empty event loop, Node closes its signal
+// handles first and so restores the signals' default action, and a Ctrl-C landing in that
+// moment would end the process "killed by SIGINT" with no exit code, after everything was
+// done (seen in CI). process.exit ends it at once, with the command's own code.
+process.exit(exitCodeOfHeld(await main(process.argv.slice(2))));

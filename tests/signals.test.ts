@@ -143,4 +143,37 @@ describe("a signal at any moment of a render stops it cleanly", { concurrency: 2
       if (format === "gif") assert.ok(phases.includes("palette"), phases.join(", "));
     });
   }
+
+  // Signals sent every millisecond from a moment until the process exits: the one that stops
+  // the render, then more through its clean-up and through Node's own exit. Each run must end
+  // as a single signal would. Before, a signal in the moment Node was ending on its own (its
+  // signal handles closed, the default action back) ended it "killed by SIGINT" with no exit
+  // code, after the render had finished (CI, png, at the final flush): 12 runs of 12 so here.
+  for (const format of ["png", "mp4"] as const) {
+    test(`${format}: a storm of signals from any moment ends the render as one signal does`, {
+      timeout: 120_000,
+    }, async () => {
+      for (const [k, when] of [/trained /, /frames \(50%\)/, /frames \(100%\)/].entries()) {
+        const signal = k % 2 === 0 ? "SIGINT" : "SIGTERM";
+        const { dir, target } = folderWithOld(format);
+        const outcome = await render([SCENE, "--format", format, "--out", target, "--no-cache"], {
+          env: ENV,
+          when,
+          act: (child) => {
+            const storm = setInterval(() => child.kill(signal), 1);
+            child.on("exit", () => clearInterval(storm));
+          },
+        });
+        const where = `${format}, a storm of ${signal} from ${when}`;
+        assert.notEqual(outcome.code, null, `${where}: killed by ${outcome.signal}, no exit code`);
+        if (outcome.code === 0) {
+          assert.ok(isNew(format, target), `${where}: exit 0 but the old output is still there`);
+          assert.deepEqual(readdirSync(dir), [path.basename(target)], `${where}: something left beside the new output`);
+        } else {
+          assertInterrupted(outcome, signal, format, dir, target);
+        }
+        await noneRunning(outcome.children);
+      }
+    });
+  }
 });

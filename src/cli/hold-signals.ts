@@ -6,14 +6,20 @@
  * later moment (one line, exit 130 or 143). A command that ends without an `InterruptWatch`
  * (help, a bad option) exits with the held signal's code.
  *
+ * Once a command's `InterruptWatch` has closed (`absorbSignals`), the command is over and the
+ * process exits at once with the command's own code (scripts/netreel.js): a signal from then on
+ * is absorbed, neither held nor left to its default action, which would end the process
+ * "killed by SIGINT" with no exit code after all of its work was done.
+ *
  * No imports: this module must load in a moment, before anything else.
  */
 let held: NodeJS.Signals | null = null;
 let holding = false;
+let absorbing = false;
 
 const hold = (signal: NodeJS.Signals) => {
   // Held only while no one else listens: once an InterruptWatch does, the signal is its.
-  if (process.listenerCount(signal) === 1) held ??= signal;
+  if (!absorbing && process.listenerCount(signal) === 1) held ??= signal;
 };
 
 export function holdSignals(): void {
@@ -21,6 +27,15 @@ export function holdSignals(): void {
   holding = true;
   process.on("SIGINT", hold);
   process.on("SIGTERM", hold);
+}
+
+/**
+ * The command's `InterruptWatch` has closed: its work and clean-up are done, and its exit code
+ * is decided. Signals from now on are absorbed.
+ */
+export function absorbSignals(): void {
+  absorbing = true;
+  holdSignals(); // a listener must stay, or the signal's default action would be back
 }
 
 /** The signal received since `holdSignals` that no one has taken yet, if any; it is taken. */

@@ -1,11 +1,11 @@
 import { Interrupted } from "../render/errors.ts";
-import { takeHeldSignal } from "./hold-signals.ts";
+import { absorbSignals, takeHeldSignal } from "./hold-signals.ts";
 
 /**
  * Ctrl-C (SIGINT) and SIGTERM abort `signal` instead of killing the process, so the command
  * can stop its work, remove its temporary files and exit 130 or 143. After an interrupt the
- * handlers stay installed until the process exits: a second Ctrl-C during the clean-up cannot
- * cut it short.
+ * handlers stay installed until the command is done: a second Ctrl-C during the clean-up cannot
+ * cut it short. After `close`, signals are absorbed until the process exits.
  */
 export class InterruptWatch {
   private readonly controller = new AbortController();
@@ -26,21 +26,15 @@ export class InterruptWatch {
   }
 
   /**
-   * The command is done, its clean-up too. A signal from now on ends the process at once with
-   * 130 or 143: the signal's own default would end it "killed by SIGINT", with no exit code,
-   * when a second Ctrl-C lands in the moment between the clean-up and the exit (seen in CI
-   * under load, when an encoder had reported the interruption before the first signal's
-   * handler ran).
+   * The command is done, its clean-up too, and its exit code decided: netreel's bin exits with
+   * it at once (scripts/netreel.js). A signal from now on is absorbed (hold-signals.ts keeps
+   * listening): an interrupted command still exits 130 or 143, a finished one 0 with its file
+   * written, and neither dies "killed by SIGINT" with no exit code. (A handler that exited 130
+   * here made a render that had written its file say it was interrupted.)
    */
   close(): void {
-    if (this.controller.signal.aborted) return;
     process.removeListener("SIGINT", this.handler);
     process.removeListener("SIGTERM", this.handler);
-    process.on("SIGINT", exitInterrupted);
-    process.on("SIGTERM", exitInterrupted);
+    absorbSignals();
   }
-}
-
-function exitInterrupted(signal: NodeJS.Signals): void {
-  process.exit(signal === "SIGTERM" ? 143 : 130);
 }
