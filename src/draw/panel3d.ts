@@ -1,4 +1,4 @@
-import { type AxesBoxOptions, type AxisLabel, axisLabels, placeAxisLabels } from "./axes3d.ts";
+import { type AxesBoxOptions, axisLabels, placeAxisLabels } from "./axes3d.ts";
 import { OrbitCamera } from "./camera.ts";
 import type { Rect, Vec3 } from "./geometry.ts";
 import { BOX_CORNERS } from "./geometry.ts";
@@ -64,6 +64,10 @@ export interface Panel3dOptions extends Omit<Space3dOptions, "theme" | "unit" | 
  * this, as a moving camera shows or hides it.
  */
 export const LABEL_FADE = 0.6;
+/** The spacing of the moments `fadedLabels` samples the camera at (8 to each half of the fade). */
+const FADE_STEP = LABEL_FADE / 16;
+/** How far from a frame's time a sample still counts (its weight falls to 0 there). */
+const FADE_REACH = LABEL_FADE / 2 + FADE_STEP;
 
 /** A 3-D panel too small to hold its own tick numbers and axis names. */
 export class PanelSizeError extends Error {
@@ -221,20 +225,25 @@ function fadedLabels(
   time: number,
   fit: string,
 ): number[] {
-  const steps = 8;
   const shown: number[] = [];
   let total = 0;
-  let now: readonly AxisLabel[] = [];
-  for (let k = -steps; k <= steps; k++) {
-    const weight = steps + 1 - Math.abs(k);
-    const camera = panelView(paint, rect, options, at(time + (k / steps) * (LABEL_FADE / 2)), fit);
-    const labels = axisLabels(camera, { ...options, unit: paint.unit });
-    if (k === 0) now = labels;
-    labels.forEach((label, i) => {
+  const labelsAt = (t: number) =>
+    axisLabels(panelView(paint, rect, options, at(t), fit), { ...options, unit: paint.unit });
+  // The camera is sampled at fixed moments, multiples of FADE_STEP, not at steps counted from
+  // this frame's time: consecutive frames then share all but one or two of their ~17 samples,
+  // and panelView's memo has those cameras and their labels (sampled from each frame's own
+  // time, every frame fitted 17 new cameras, a third of a hidden.ts frame's garbage). Each
+  // sample weighs what is left of FADE_REACH at its distance from `time`, so a sample enters
+  // and leaves the window at weight 0 and the opacities change continuously.
+  for (let k = Math.ceil((time - FADE_REACH) / FADE_STEP); k * FADE_STEP < time + FADE_REACH; k++) {
+    const weight = FADE_REACH - Math.abs(k * FADE_STEP - time);
+    if (!(weight > 0)) continue;
+    labelsAt(k * FADE_STEP).forEach((label, i) => {
       shown[i] = (shown[i] ?? 0) + (label.shown ? weight : 0);
     });
     total += weight;
   }
+  const now = labelsAt(time);
   return now.map((label, i) => {
     const share = (shown[i] ?? 0) / total;
     // A name cross-fades over the middle of its share: its old and new places share the
@@ -253,9 +262,9 @@ function fitKey(paint: Pick<Paint, "unit">, rect: Rect, options: Omit<FitOptions
 }
 
 /**
- * `panelCamera`, memoised: a frame asks for the camera at 17 moments around its time to fade
- * the labels (`fadedLabels`, whose `axisLabels` are memoised by camera), and frames 0.3 s
- * apart, or during a hold, ask for many of the same views. Each camera depends on its key
+ * `panelCamera`, memoised: a frame asks for the camera at the ~17 moments of a fixed grid
+ * around its time to fade the labels (`fadedLabels`, whose `axisLabels` are memoised by
+ * camera), and the frames after it ask for all but one or two of the same views. Each camera depends on its key
  * alone (the view, exactly, and `fit`: what else the fit depends on), so frames stay pure;
  * the oldest entries go first, past a few hundred.
  */
@@ -284,8 +293,11 @@ function viewKey(view: View3d): string {
   return `${n(azimuth)}|${n(elevation)}|${at}|${n(zoom)}|${n(distance)}|${projection}`;
 }
 
-/** Enough views for the 17 samples of the last 20 frames or so. */
-const MAX_PANEL_VIEWS = 400;
+/**
+ * Enough views for the samples of the last few seconds of frames: `fadedLabels` samples on a
+ * fixed grid of moments, so a frame drawn after the one before it needs one or two new views.
+ */
+const MAX_PANEL_VIEWS = 200;
 const panelViews = new Map<string, OrbitCamera>();
 
 /**
