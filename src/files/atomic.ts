@@ -97,11 +97,26 @@ export function checkTarget(target: string, kind: OutputKind, example = "video.m
     );
   }
   if (!stat.isDirectory()) throw new OutputPathError(`${target} is a file; PNG frames go to a folder, give a new name`);
-  const foreign = readdirSync(target).filter((name) => !FRAME_FILE.test(name));
+  const foreign = namesIn(target).filter((name) => !FRAME_FILE.test(name));
   if (foreign.length > 0) {
     throw new OutputPathError(
       `${target} holds files netreel did not write (${foreign.slice(0, 3).join(", ")}${foreign.length > 3 ? ", ..." : ""}); it replaces a frames folder only when it holds nothing but frame-NNNNN.png files; choose another --out`,
     );
+  }
+}
+
+/**
+ * The names in folder `dir`; none when it is gone. Renders writing frames into the same folder
+ * at once swap it (`swapFolder`): another one may move it aside between our stat and our read,
+ * and that is a folder no longer there, not an error (one of six such renders failed so,
+ * "cannot write …/frames: no such file or folder").
+ */
+function namesIn(dir: string): string[] {
+  try {
+    return readdirSync(dir);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") return [];
+    throw error;
   }
 }
 
