@@ -264,9 +264,9 @@ function fitKey(paint: Pick<Paint, "unit">, rect: Rect, options: Omit<FitOptions
 /**
  * `panelCamera`, memoised: a frame asks for the camera at the ~17 moments of a fixed grid
  * around its time to fade the labels (`fadedLabels`, whose `axisLabels` are memoised by
- * camera), and the frames after it ask for all but one or two of the same views. Each camera depends on its key
- * alone (the view, exactly, and `fit`: what else the fit depends on), so frames stay pure;
- * the oldest entries go first, past a few hundred.
+ * camera), and the frames after it ask for all but one or two of the same views. Each camera
+ * depends on its key alone (the view, exactly, and `fit`: what else the fit depends on), so
+ * frames stay pure; the oldest entries go first, past a couple of hundred.
  */
 function panelView(
   paint: Pick<Paint, "unit">,
