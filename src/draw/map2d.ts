@@ -1,4 +1,4 @@
-import { type Canvas, type CanvasRenderingContext2D, createCanvas } from "canvas";
+import { type Canvas, type CanvasPattern, type CanvasRenderingContext2D, createCanvas } from "canvas";
 import { classColours } from "./classes.ts";
 import { rgbOf, withAlpha } from "./colour.ts";
 import { stampsFor } from "./dots.ts";
@@ -250,11 +250,13 @@ function tintAlpha(certainty: number): number {
 /**
  * Reusable small canvases for the field image, one per grid size, each with a copy of the
  * classes, certainty and colours it was last filled from: the same regions again (through a
- * hold, weights do not change) need not be filled again.
+ * hold, weights do not change) need not be filled again. Each keeps the one pattern that
+ * paints it: node-canvas 3.2 never frees a pattern (each `createPattern` kept ~370 bytes, a
+ * frame's worth of them through a long video), and a pattern shows its canvas as it is now.
  */
 const tintCanvases = new Map<
   number,
-  { image: Canvas; filled?: { classes: Uint8Array; certainty: Float64Array; colours: string } }
+  { image: Canvas; pattern: CanvasPattern; filled?: { classes: Uint8Array; certainty: Float64Array; colours: string } }
 >();
 
 /**
@@ -269,10 +271,12 @@ function drawTint(ctx: CanvasRenderingContext2D, regions: ClassRegions, theme: T
   const side = size + 2;
   let tint = tintCanvases.get(size);
   if (!tint) {
-    tint = { image: createCanvas(side, side) };
+    const image = createCanvas(side, side);
+    const pattern = image.getContext("2d").createPattern(image, "no-repeat");
+    tint = { image, pattern };
     tintCanvases.set(size, tint);
   }
-  const { image, filled } = tint;
+  const { image, pattern, filled } = tint;
   const colours = theme.classes.join();
   const same =
     filled !== undefined &&
@@ -283,7 +287,6 @@ function drawTint(ctx: CanvasRenderingContext2D, regions: ClassRegions, theme: T
     fillTint(image, regions, theme);
     tint.filled = { classes: regions.classes.slice(), certainty: regions.certainty.slice(), colours };
   }
-  const pattern = ctx.createPattern(image, "no-repeat");
   ctx.save();
   ctx.translate(box.x, box.y);
   ctx.scale(box.width / size, box.height / size);
