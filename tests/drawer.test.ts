@@ -175,3 +175,51 @@ test("a run crosses to the scene's process with every matrix as one Float64Array
   assert.ok(Number.isNaN(oddBack.extra[0]?.[1]));
   assert.deepEqual(oddBack.ragged, [[1], [2, 3]]);
 });
+
+test("in the scene's process a run's big matrices stay flat until something asks for their rows, and read the same", async () => {
+  // hidden.ts's run is 121 snapshots of 1000 rows: as arrays, 121,000 of them to copy while they
+  // are made and to mark at every full collection of the whole render.
+  const { packRun, unpackRun } = await import("../src/render/protocol.ts");
+  const { train } = await import("../src/train/index.ts");
+  const { cloudFramings, panelBox, stateAround, stateAt } = await import("../src/scene/index.ts");
+  const run = train({
+    sizes: [2, 3, 3, 1],
+    activation: "relu",
+    outputActivation: "sigmoid",
+    data: { dataset: "circles", n: 200, seed: 1 },
+    init: { scheme: "normal", seed: 1 },
+    epochs: 2,
+    batchSize: 20,
+    learningRate: 0.5,
+    seed: 1,
+    snapshot: { layers: [2], everyBatches: 5 },
+  });
+  const { serialize, deserialize } = await import("node:v8");
+  const back = unpackRun(deserialize(serialize(packRun(run))));
+  const made = () =>
+    back.snapshots.filter((s) => Object.getOwnPropertyDescriptor(s.activations, "2")?.get === undefined).length;
+  // What the kit reads every frame, from the flat matrices: the same numbers as from the rows.
+  for (const epoch of [0, 0.3, 1, 1.55, 2]) {
+    assert.deepEqual(stateAt(back, epoch, 2), stateAt(run, epoch, 2));
+    assert.deepEqual(
+      stateAround(back, epoch, { layer: 2, window: 0.5 }),
+      stateAround(run, epoch, { layer: 2, window: 0.5 }),
+    );
+  }
+  assert.deepEqual(cloudFramings(back, 2), cloudFramings(run, 2));
+  assert.deepEqual(panelBox(back, 2), panelBox(run, 2), "a ReLU layer's box, from every snapshot's range");
+  assert.equal(made(), 0, "no snapshot's rows were made");
+  // Asked for by name, a snapshot's rows are there, and stay (a second read is the same array).
+  const rows = back.snapshots[3]?.activations["2"];
+  assert.deepEqual(rows, run.snapshots[3]?.activations["2"]);
+  assert.equal(back.snapshots[3]?.activations["2"], rows);
+  assert.equal(made(), 1);
+  // Written over, a matrix is what was written.
+  const other = back.snapshots[4]?.activations as Record<string, number[][]>;
+  other["2"] = [[1, 2, 3]];
+  assert.deepEqual(other["2"], [[1, 2, 3]]);
+  // JSON and structuredClone see ordinary matrices.
+  const fresh = unpackRun(deserialize(serialize(packRun(run))));
+  assert.equal(JSON.stringify(fresh), JSON.stringify(run));
+  assert.deepEqual(structuredClone(fresh), run);
+});

@@ -15,6 +15,7 @@
 import type { Seed } from "../random/index.ts";
 import type { Caption, SceneContext, SnapshotRef } from "../scene/index.ts";
 import type { Run } from "../train/index.ts";
+import { defineRows } from "../train/rows.ts";
 import type { Frame } from "../video/index.ts";
 import type { SourcePlace } from "./errors.ts";
 
@@ -62,22 +63,43 @@ function pack(value: unknown): unknown {
   return value;
 }
 
+/**
+ * Matrices of at least this many rows stay flat until their rows are asked for (rows.ts): a
+ * snapshot's activations, the data; a layer's weights are made at once.
+ */
+const LAZY_ROWS = 64;
+
+function isBlock(value: unknown): value is Block {
+  return (
+    value !== null &&
+    typeof value === "object" &&
+    "netreelBlock" in value &&
+    (value as Block).values instanceof Float64Array
+  );
+}
+
 function unpack(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(unpack);
-  if (value !== null && typeof value === "object") {
-    if ("netreelBlock" in value && (value as Block).values instanceof Float64Array) {
-      const { netreelBlock: columns, values } = value as Block;
-      if (columns === 0) return Array.from(values);
-      // Plain loops: Array.from over a subarray per row took ~0.1 s for hidden.ts's run, in every scene process.
-      const rows: number[][] = new Array(values.length / columns);
-      for (let r = 0, at = 0; r < rows.length; r++) {
-        const row: number[] = new Array(columns);
-        for (let c = 0; c < columns; c++) row[c] = values[at++] as number;
-        rows[r] = row;
-      }
-      return rows;
+  if (isBlock(value)) {
+    const { netreelBlock: columns, values } = value;
+    if (columns === 0) return Array.from(values);
+    // Plain loops: Array.from over a subarray per row took ~0.1 s for hidden.ts's run, in every scene process.
+    const rows: number[][] = new Array(values.length / columns);
+    for (let r = 0, at = 0; r < rows.length; r++) {
+      const row: number[] = new Array(columns);
+      for (let c = 0; c < columns; c++) row[c] = values[at++] as number;
+      rows[r] = row;
     }
-    return Object.fromEntries(Object.entries(value).map(([key, v]) => [key, unpack(v)]));
+    return rows;
+  }
+  if (value !== null && typeof value === "object") {
+    const out: Record<string, unknown> = {};
+    for (const [key, v] of Object.entries(value)) {
+      if (isBlock(v) && v.netreelBlock > 0 && v.values.length / v.netreelBlock >= LAZY_ROWS) {
+        defineRows(out, key, { values: v.values, rows: v.values.length / v.netreelBlock, columns: v.netreelBlock });
+      } else out[key] = unpack(v);
+    }
+    return out;
   }
   return value;
 }

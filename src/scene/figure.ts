@@ -9,6 +9,7 @@ import { classLegend, drawLegend, trainingStatus } from "../draw/text.ts";
 import { feedforward } from "../nn/example.ts";
 import { loss as lossNamed } from "../nn/loss.ts";
 import { type Run, thresholdRule } from "../train/index.ts";
+import { hasRows } from "../train/rows.ts";
 import { encodeDataset } from "../train/targets.ts";
 import type { BeatCaption } from "./captions.ts";
 import { type CourseFigure, courseFigure, prepareCourseFigure } from "./course.ts";
@@ -401,7 +402,8 @@ function checkedLayer(run: Run, layer: number): number {
       `trainingFigure: layer ${layer} is no hidden layer of ${networkLabel(run.config)}; use 1 to ${last - 1}`,
     );
   }
-  if (!run.snapshots[0]?.activations[String(layer)]) {
+  const first = run.snapshots[0];
+  if (!first || !hasRows(first.activations, String(layer))) {
     throw new FigureError(
       `trainingFigure: the run's snapshots have no activations of layer ${layer}; add snapshot: { layers: [${layer}] } to its training config`,
     );

@@ -2,8 +2,9 @@ import type { Vec3 } from "../draw/geometry.ts";
 import { type Box3d, UNIT_BOX, type View3d } from "../draw/panel3d.ts";
 import { bestFitNormal, viewAcrossPlane } from "../draw/views.ts";
 import type { Run, Snapshot } from "../train/index.ts";
+import { type FlatRows, rowsOf } from "../train/rows.ts";
 import { clamp01, lerp, smoothstep } from "./easing.ts";
-import { bracket, bracketIndex, outputPlane, type RunState, stateAt } from "./interpolate.ts";
+import { activationsOf, bracket, bracketIndex, outputPlane, type RunState, stateAt } from "./interpolate.ts";
 
 /**
  * The box a 3-D panel shows a layer in, for the whole run (so it does not breathe): [0, 1]³ for
@@ -26,16 +27,17 @@ export function panelBox(run: Run, layer: number): Box3d {
   const low = [Number.POSITIVE_INFINITY, Number.POSITIVE_INFINITY, Number.POSITIVE_INFINITY];
   const high = [Number.NEGATIVE_INFINITY, Number.NEGATIVE_INFINITY, Number.NEGATIVE_INFINITY];
   for (const snapshot of run.snapshots) {
-    const points = snapshot.activations[String(layer)];
+    const points = rowsOf(snapshot.activations, String(layer));
     if (!points) {
       throw new RangeError(
         `panelBox: the run has no activations of layer ${layer}; snapshot it (snapshot: { layers: [${layer}] })`,
       );
     }
-    for (const p of points) {
+    const { values, columns } = points;
+    for (let at = 0; at < values.length; at += columns) {
       for (let a = 0; a < 3; a++) {
-        low[a] = Math.min(low[a] as number, p[a] as number);
-        high[a] = Math.max(high[a] as number, p[a] as number);
+        low[a] = Math.min(low[a] as number, values[at + a] as number);
+        high[a] = Math.max(high[a] as number, values[at + a] as number);
       }
     }
   }
@@ -64,19 +66,25 @@ export interface CloudFraming {
 }
 
 export function cloudFramings(run: Run, layer: number, box: Box3d = UNIT_BOX): CloudFraming[] {
-  return run.snapshots.map((snapshot) => framingOf(snapshot.activations[String(layer)] ?? [], box));
+  const none: FlatRows = { values: new Float64Array(0), rows: 0, columns: 3 };
+  return run.snapshots.map((snapshot) => framingOfRows(rowsOf(snapshot.activations, String(layer)) ?? none, box));
 }
 
 /** Where points (rows of three coordinates in `box`'s units) sit in the unit box the panel draws in, and how big they are. */
 export function framingOf(points: readonly (readonly number[])[], box: Box3d = UNIT_BOX): CloudFraming {
-  const n = points.length;
+  return framingOfRows(rowsOf({ points }, "points") as FlatRows, box);
+}
+
+/** `framingOf` for points kept flat. */
+function framingOfRows(points: FlatRows, box: Box3d): CloudFraming {
+  const { rows: n, columns } = points;
   const values = new Float64Array(n);
   const centre: [number, number, number] = [0, 0, 0];
   let extent = 0;
   for (let k = 0; k < 3; k++) {
     // In the unit box the panel draws in: the camera frames the panel's box.
     const [low, high] = box[k] as [number, number];
-    for (let j = 0; j < n; j++) values[j] = (((points[j] as number[])[k] as number) - low) / (high - low);
+    for (let j = 0; j < n; j++) values[j] = ((points.values[j * columns + k] as number) - low) / (high - low);
     values.sort();
     const lo = values[Math.floor(0.02 * (n - 1))] ?? 0;
     const hi = values[Math.ceil(0.98 * (n - 1))] ?? 0;
@@ -228,16 +236,13 @@ function intervalSpeeds(run: Run, layer: number): Float64Array {
   const snaps = run.snapshots;
   const speeds = new Float64Array(Math.max(0, snaps.length - 1));
   for (let k = 0; k + 1 < snaps.length; k++) {
-    const a = (snaps[k] as Run["snapshots"][number]).activations[String(layer)] ?? [];
-    const b = (snaps[k + 1] as Run["snapshots"][number]).activations[String(layer)] ?? [];
+    const a = rowsOf((snaps[k] as Snapshot).activations, String(layer));
+    const b = rowsOf((snaps[k + 1] as Snapshot).activations, String(layer));
     let sum = 0;
-    for (let i = 0; i < a.length; i++) {
-      const p = a[i] as number[];
-      const q = b[i] as number[];
-      for (let u = 0; u < p.length; u++) sum += ((q[u] as number) - (p[u] as number)) ** 2;
-    }
+    if (a && b)
+      for (let i = 0; i < a.values.length; i++) sum += ((b.values[i] as number) - (a.values[i] as number)) ** 2;
     const span = (snaps[k + 1]?.epoch ?? 0) - (snaps[k]?.epoch ?? 0);
-    speeds[k] = span > 0 ? Math.sqrt(sum / Math.max(1, a.length)) / span : 0;
+    speeds[k] = span > 0 ? Math.sqrt(sum / Math.max(1, a?.rows ?? 0)) / span : 0;
   }
   return speeds;
 }
@@ -288,19 +293,14 @@ export function stateAround(run: Run, epoch: number, options: { layer?: number; 
   mean.activations.fill(0);
   for (const w of mean.weights) for (const row of w) row.fill(0);
   for (const b of mean.biases) b.fill(0);
-  const units = mean.units;
   for (const [i, share] of shares) {
     const snapshot = snaps[i] as Snapshot;
     mean.loss += share * snapshot.loss;
     mean.accuracy += share * snapshot.accuracy;
     if (layer !== undefined) {
-      const acts = snapshot.activations[String(layer)] as number[][];
+      const acts = activationsOf(snapshot, layer).values;
       const out = mean.activations;
-      for (let p = 0; p < acts.length; p++) {
-        const row = acts[p] as number[];
-        for (let k = 0; k < units; k++)
-          out[p * units + k] = (out[p * units + k] as number) + share * (row[k] as number);
-      }
+      for (let i = 0; i < acts.length; i++) out[i] = (out[i] as number) + share * (acts[i] as number);
     }
     snapshot.weights.forEach((w, l) => {
       const target = mean.weights[l] as number[][];

@@ -1,5 +1,6 @@
 import type { Vec3 } from "../draw/geometry.ts";
 import type { Run, Snapshot } from "../train/index.ts";
+import { type FlatRows, rowsOf } from "../train/rows.ts";
 
 /** The state of a run at a fractional epoch, interpolated between the two nearest snapshots. */
 export interface RunState {
@@ -21,16 +22,13 @@ export interface RunState {
 export function stateAt(run: Run, epoch: number, layer?: number): RunState {
   const snaps = run.snapshots;
   const [a, b, t] = bracket(snaps, epoch);
-  const actsA = layer === undefined ? [] : activationsOf(a, layer);
-  const actsB = layer === undefined ? [] : activationsOf(b, layer);
-  const n = actsA.length;
-  const units = actsA[0]?.length ?? 0;
-  const activations = new Float64Array(n * units);
-  for (let i = 0; i < n; i++) {
-    const pa = actsA[i] as number[];
-    const pb = actsB[i] as number[];
-    for (let k = 0; k < units; k++)
-      activations[i * units + k] = (pa[k] as number) + t * ((pb[k] as number) - (pa[k] as number));
+  const from = layer === undefined ? undefined : activationsOf(a, layer).values;
+  const to = layer === undefined ? undefined : activationsOf(b, layer).values;
+  const units = layer === undefined ? 0 : activationsOf(a, layer).columns;
+  const activations = new Float64Array(from?.length ?? 0);
+  if (from && to) {
+    for (let i = 0; i < from.length; i++)
+      activations[i] = (from[i] as number) + t * ((to[i] as number) - (from[i] as number));
   }
   const mix = (x: number, y: number) => x + t * (y - x);
   return {
@@ -103,8 +101,9 @@ export function bracketIndex(snaps: Snapshot[], epoch: number): [number, number,
   return [lo, hi, (epoch - a.epoch) / (b.epoch - a.epoch)];
 }
 
-function activationsOf(snapshot: Snapshot, layer: number): number[][] {
-  const acts = snapshot.activations[String(layer)];
+/** A snapshot's activations of `layer`, flat (rows.ts). */
+export function activationsOf(snapshot: Snapshot, layer: number): FlatRows {
+  const acts = rowsOf(snapshot.activations, String(layer));
   if (!acts) {
     throw new RangeError(
       `the run has no activations of layer ${layer}; add it to the training config's snapshot.layers`,
