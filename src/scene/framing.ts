@@ -2,7 +2,7 @@ import type { Vec3 } from "../draw/geometry.ts";
 import { type Box3d, UNIT_BOX, type View3d } from "../draw/panel3d.ts";
 import { bestFitNormal, viewAcrossPlane } from "../draw/views.ts";
 import type { Run, Snapshot } from "../train/index.ts";
-import { type FlatRows, rowsOf } from "../train/rows.ts";
+import { type FlatRows, flattenRows, rowsOf } from "../train/rows.ts";
 import { clamp01, lerp, smoothstep } from "./easing.ts";
 import { activationsOf, bracket, bracketIndex, outputPlane, type RunState, stateAt } from "./interpolate.ts";
 
@@ -72,7 +72,7 @@ export function cloudFramings(run: Run, layer: number, box: Box3d = UNIT_BOX): C
 
 /** Where points (rows of three coordinates in `box`'s units) sit in the unit box the panel draws in, and how big they are. */
 export function framingOf(points: readonly (readonly number[])[], box: Box3d = UNIT_BOX): CloudFraming {
-  return framingOfRows(rowsOf({ points }, "points") as FlatRows, box);
+  return framingOfRows(flattenRows(points), box);
 }
 
 /** `framingOf` for points kept flat. */

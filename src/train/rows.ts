@@ -59,7 +59,7 @@ export function rowsOf(owner: Readonly<Record<string, readonly (readonly number[
   if (rows === undefined) return undefined;
   let flat = flattened.get(rows);
   if (!flat) {
-    flat = flatten(rows);
+    flat = flattenRows(rows);
     flattened.set(rows, flat);
   }
   return flat;
@@ -70,7 +70,8 @@ export function hasRows(owner: object, key: string): boolean {
   return lazy.get(owner)?.has(key) === true || (owner as Record<string, unknown>)[key] !== undefined;
 }
 
-function flatten(rows: readonly (readonly number[])[]): FlatRows {
+/** Rows as one flat matrix (a copy, remembered nowhere: for rows that are not a run's). */
+export function flattenRows(rows: readonly (readonly number[])[]): FlatRows {
   const columns = rows[0]?.length ?? 0;
   const values = new Float64Array(rows.length * columns);
   for (let r = 0, at = 0; r < rows.length; r++) {
