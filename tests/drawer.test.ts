@@ -218,7 +218,20 @@ test("in the scene's process a run's big matrices stay flat until something asks
   const other = back.snapshots[4]?.activations as Record<string, number[][]>;
   other["2"] = [[1, 2, 3]];
   assert.deepEqual(other["2"], [[1, 2, 3]]);
-  // JSON and structuredClone see ordinary matrices.
+  // Once rows exist, the kit reads them as they are now: changed in place, written over, deleted;
+  // in an unpacked run and in a run made in this process alike.
+  const epoch = back.snapshots[3]?.epoch as number;
+  (rows as number[][])[0]![0] = 42;
+  assert.equal(stateAt(back, epoch, 2).activations[0], 42);
+  (back.snapshots[3]?.activations as Record<string, number[][]>)["2"] = (rows as number[][]).map((r) => r.map(() => 7));
+  assert.equal(stateAt(back, epoch, 2).activations[0], 7);
+  delete (back.snapshots[3]?.activations as Record<string, number[][]>)["2"];
+  assert.throws(() => stateAt(back, epoch, 2), /no activations of layer 2/);
+  const own = run.snapshots[3]?.activations["2"] as number[][];
+  const before = stateAt(run, epoch, 2).activations[0];
+  own[0]![0] = (before as number) + 1;
+  assert.equal(stateAt(run, epoch, 2).activations[0], (before as number) + 1);
+  // JSON and structuredClone see ordinary matrices (the run as it now is, edits and all).
   const fresh = unpackRun(deserialize(serialize(packRun(run))));
   assert.equal(JSON.stringify(fresh), JSON.stringify(run));
   assert.deepEqual(structuredClone(fresh), run);

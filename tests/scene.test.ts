@@ -1,6 +1,8 @@
 import assert from "node:assert/strict";
 import path from "node:path";
 import { describe, test } from "node:test";
+import hidden from "../scenes/hidden.ts";
+import { DARK } from "../src/draw/index.ts";
 import { FrameRenderer } from "../src/render/index.ts";
 import {
   calmPace,
@@ -13,9 +15,7 @@ import {
   stateAt,
   timeline,
 } from "../src/scene/index.ts";
-import { DARK } from "../src/draw/index.ts";
 import { type Snapshot, train } from "../src/train/index.ts";
-import hidden from "../scenes/hidden.ts";
 
 describe("timeline", () => {
   const clock = timeline({ duration: 12, epochs: 30, titleCard: 2, holdStart: 1.5, holdEnd: 2 });
@@ -310,4 +310,25 @@ test("default output names: by the scene's name; a dark render gets -dark so it 
     "/tmp/o/lecture-dark.mp4",
     "/tmp/o/lecture-dark.gif",
   ]);
+});
+
+test("panelBox of a ReLU layer of two units says so in one line (its range has no third axis: it looped forever)", async () => {
+  const { panelBox } = await import("../src/scene/index.ts");
+  const { train } = await import("../src/train/index.ts");
+  const run = train({
+    sizes: [2, 2, 1],
+    activation: "relu",
+    outputActivation: "sigmoid",
+    data: { dataset: "circles", n: 100, seed: 1 },
+    init: { scheme: "normal", seed: 1 },
+    epochs: 1,
+    batchSize: 20,
+    learningRate: 0.5,
+    seed: 1,
+    snapshot: { layers: [1] },
+  });
+  assert.throws(
+    () => panelBox(run, 1),
+    /^RangeError: panelBox: layer 1 has 2 units; a 3-D panel shows a layer of three$/,
+  );
 });

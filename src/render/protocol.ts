@@ -97,7 +97,8 @@ function unpack(value: unknown): unknown {
     for (const [key, v] of Object.entries(value)) {
       if (isBlock(v) && v.netreelBlock > 0 && v.values.length / v.netreelBlock >= LAZY_ROWS) {
         defineRows(out, key, { values: v.values, rows: v.values.length / v.netreelBlock, columns: v.netreelBlock });
-      } else out[key] = unpack(v);
+      } else
+        Object.defineProperty(out, key, { value: unpack(v), enumerable: true, configurable: true, writable: true });
     }
     return out;
   }

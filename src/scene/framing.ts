@@ -24,6 +24,12 @@ export function panelBox(run: Run, layer: number): Box3d {
       [-1, 1],
     ];
   }
+  // A box from the layer's range needs three coordinates (with fewer, the range is NaN and no
+  // round step covers it).
+  const units = sizes[layer];
+  if (units === undefined || units < 3) {
+    throw new RangeError(`panelBox: layer ${layer} has ${units ?? "no"} units; a 3-D panel shows a layer of three`);
+  }
   const low = [Number.POSITIVE_INFINITY, Number.POSITIVE_INFINITY, Number.POSITIVE_INFINITY];
   const high = [Number.NEGATIVE_INFINITY, Number.NEGATIVE_INFINITY, Number.NEGATIVE_INFINITY];
   for (const snapshot of run.snapshots) {
@@ -36,8 +42,10 @@ export function panelBox(run: Run, layer: number): Box3d {
     const { values, columns } = points;
     for (let at = 0; at < values.length; at += columns) {
       for (let a = 0; a < 3; a++) {
-        low[a] = Math.min(low[a] as number, values[at + a] as number);
-        high[a] = Math.max(high[a] as number, values[at + a] as number);
+        // A layer of fewer than three units has no such coordinate (NaN, as from its rows).
+        const v = a < columns ? (values[at + a] as number) : Number.NaN;
+        low[a] = Math.min(low[a] as number, v);
+        high[a] = Math.max(high[a] as number, v);
       }
     }
   }
@@ -84,7 +92,11 @@ function framingOfRows(points: FlatRows, box: Box3d): CloudFraming {
   for (let k = 0; k < 3; k++) {
     // In the unit box the panel draws in: the camera frames the panel's box.
     const [low, high] = box[k] as [number, number];
-    for (let j = 0; j < n; j++) values[j] = ((points.values[j * columns + k] as number) - low) / (high - low);
+    for (let j = 0; j < n; j++) {
+      // A layer of fewer than three units has no such coordinate (NaN, as from its rows).
+      const v = k < columns ? (points.values[j * columns + k] as number) : Number.NaN;
+      values[j] = (v - low) / (high - low);
+    }
     values.sort();
     const lo = values[Math.floor(0.02 * (n - 1))] ?? 0;
     const hi = values[Math.ceil(0.98 * (n - 1))] ?? 0;

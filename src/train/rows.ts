@@ -8,8 +8,9 @@
  * marked by every full one (~40 ms each) for the whole render, while the code that draws only
  * ever reads them row after row. So a run that arrives packed (protocol.ts `unpackRun`) keeps
  * such a matrix flat, and makes its rows only when something asks for them by name
- * (`defineRows`); the kit reads it flat through `rowsOf`, which flattens (once) the rows of a
- * run made in this process.
+ * (`defineRows`); the kit reads it flat through `rowsOf`, which copies the rows of a run made
+ * in this process (or of a lazy matrix whose rows were made) as they are at that moment, so a
+ * scene that changes a run's matrices is never shown old numbers.
  */
 
 /** A matrix, row after row: `rows` rows of `columns` numbers. */
@@ -19,14 +20,14 @@ export interface FlatRows {
   columns: number;
 }
 
-/** The flat form of each lazy matrix, by its owner and key. */
-const lazy = new WeakMap<object, Map<string, FlatRows>>();
-/** The flat form of matrices made as rows, by their array: runs are never changed once made. */
-const flattened = new WeakMap<readonly (readonly number[])[], FlatRows>();
+/** Each lazy matrix's flat form and the accessor that holds it, by its owner and key. */
+const lazy = new WeakMap<object, Map<string, { flat: FlatRows; get: () => unknown }>>();
 
 /**
  * Gives `owner` a property `key` that holds `flat` as rows (`number[][]`), made the first time
  * it is read: enumerable, so JSON, structuredClone and a deep comparison see an ordinary matrix.
+ * Once made (or written over, or deleted), the property is an ordinary one and the flat form is
+ * let go: `rowsOf` then reads the rows as they are.
  */
 export function defineRows(owner: object, key: string, flat: FlatRows): void {
   let byKey = lazy.get(owner);
@@ -34,40 +35,43 @@ export function defineRows(owner: object, key: string, flat: FlatRows): void {
     byKey = new Map();
     lazy.set(owner, byKey);
   }
-  byKey.set(key, flat);
-  Object.defineProperty(owner, key, {
-    enumerable: true,
-    configurable: true,
-    get() {
-      const rows = rowsFrom(flat);
-      flattened.set(rows, flat);
-      Object.defineProperty(owner, key, { value: rows, enumerable: true, configurable: true, writable: true });
-      return rows;
-    },
-    set(value: unknown) {
-      byKey.delete(key);
-      Object.defineProperty(owner, key, { value, enumerable: true, configurable: true, writable: true });
-    },
-  });
+  const settle = (value: unknown) => {
+    byKey.delete(key);
+    Object.defineProperty(owner, key, { value, enumerable: true, configurable: true, writable: true });
+  };
+  const get = () => {
+    const rows = rowsFrom(flat);
+    settle(rows);
+    return rows;
+  };
+  byKey.set(key, { flat, get });
+  Object.defineProperty(owner, key, { enumerable: true, configurable: true, get, set: settle });
 }
 
-/** `owner[key]` as a flat matrix, without making its rows; undefined when there is no such matrix. */
-export function rowsOf(owner: Readonly<Record<string, readonly (readonly number[])[] | undefined>>, key: string) {
-  const known = lazy.get(owner)?.get(key);
-  if (known) return known;
+/** The flat form of `owner[key]` while it is still the lazy property `defineRows` made. */
+function lazyRows(owner: object, key: string): FlatRows | undefined {
+  const entry = lazy.get(owner)?.get(key);
+  if (!entry) return undefined;
+  return Object.getOwnPropertyDescriptor(owner, key)?.get === entry.get ? entry.flat : undefined;
+}
+
+/**
+ * `owner[key]` as a flat matrix, undefined when there is none: a lazy matrix's own flat form
+ * (its rows are not made), or else a flat copy of its rows as they are now.
+ */
+export function rowsOf(
+  owner: Readonly<Record<string, readonly (readonly number[])[] | undefined>>,
+  key: string,
+): FlatRows | undefined {
+  const flat = lazyRows(owner, key);
+  if (flat) return flat;
   const rows = owner[key];
-  if (rows === undefined) return undefined;
-  let flat = flattened.get(rows);
-  if (!flat) {
-    flat = flattenRows(rows);
-    flattened.set(rows, flat);
-  }
-  return flat;
+  return rows ? flattenRows(rows) : undefined;
 }
 
 /** Whether `owner` has a matrix `key` (without making its rows). */
 export function hasRows(owner: object, key: string): boolean {
-  return lazy.get(owner)?.has(key) === true || (owner as Record<string, unknown>)[key] !== undefined;
+  return lazyRows(owner, key) !== undefined || Boolean((owner as Record<string, unknown>)[key]);
 }
 
 /** Rows as one flat matrix (a copy, remembered nowhere: for rows that are not a run's). */
