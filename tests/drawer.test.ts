@@ -223,9 +223,10 @@ test("in the scene's process a run's big matrices stay flat until something asks
   const epoch = back.snapshots[3]?.epoch as number;
   (rows as number[][])[0]![0] = 42;
   assert.equal(stateAt(back, epoch, 2).activations[0], 42);
-  (back.snapshots[3]?.activations as Record<string, number[][]>)["2"] = (rows as number[][]).map((r) => r.map(() => 7));
+  const third = back.snapshots[3]?.activations as Record<string, number[][]>;
+  third["2"] = (rows as number[][]).map((r) => r.map(() => 7));
   assert.equal(stateAt(back, epoch, 2).activations[0], 7);
-  delete (back.snapshots[3]?.activations as Record<string, number[][]>)["2"];
+  delete third["2"];
   assert.throws(() => stateAt(back, epoch, 2), /no activations of layer 2/);
   const own = run.snapshots[3]?.activations["2"] as number[][];
   const before = stateAt(run, epoch, 2).activations[0];
