@@ -85,7 +85,8 @@ export function flattenRows(rows: readonly (readonly number[])[]): FlatRows {
   return { values, rows: rows.length, columns };
 }
 
-function rowsFrom({ values, rows, columns }: FlatRows): number[][] {
+/** A flat matrix as rows. Plain loops: Array.from over a subarray per row took ~0.1 s for hidden.ts's run. */
+export function rowsFrom({ values, rows, columns }: FlatRows): number[][] {
   const out: number[][] = new Array(rows);
   for (let r = 0, at = 0; r < rows; r++) {
     const row: number[] = new Array(columns);
