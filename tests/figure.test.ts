@@ -2,6 +2,8 @@
 // the safe area without overlap at any frame size; the header's text is the run's own numbers
 // and config; boundary.ts's captions stay with its beats when --duration changes.
 import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import path from "node:path";
 import { describe, test } from "node:test";
 import { createCanvas } from "canvas";
 import boundary from "../scenes/boundary.ts";
@@ -18,9 +20,9 @@ import {
   panels,
   prepareTrainingFigure,
   type Rect,
+  type Run,
   registerFonts,
   runNetwork,
-  type Run,
   stateAround,
   stateAt,
   train,
@@ -188,6 +190,69 @@ describe("the training figure's text comes from the run", () => {
       const frame = trainingFigure(paint, { time, run: untrained }, figure);
       assert.equal(frame.state.epoch, 0);
     }
+  });
+
+  test("a figure drawing its class map for state after state allocates no grid-sized arrays: each state's regions are written over the last's", () => {
+    // The regions a figure keeps from one frame to the next survived the scene's process's
+    // collection before the next frame, and V8 came to move such arrays to its old generation,
+    // freed only by a full collection every 90 frames. A new state's regions were ~0.5 MB of
+    // new arrays at 720p (field values, certainty, the tint's copies and image): in a long
+    // video ~15 MB of them were dead at once, and malloc's heap kept what they had taken.
+    // Measured in a process of its own whose young generation is big enough that nothing is
+    // collected while it draws: its array-buffer bytes then count every array allocated.
+    const script = `
+      import { createCanvas } from "canvas";
+      import boundary from "./scenes/boundary.ts";
+      import { LIGHT, paintFor, prepareTrainingFigure, registerFonts, train, trainingFigure } from "./src/index.ts";
+      registerFonts();
+      const run = train(boundary.train(boundary.seed));
+      const figure = prepareTrainingFigure({ run, duration: 30 }, { title: "t", range: [-1.6, 2.6], side: ["regions", "loss"] });
+      const canvas = createCanvas(1280, 720);
+      const paint = paintFor(canvas.getContext("2d"), canvas, LIGHT);
+      trainingFigure(paint, { time: 4, run }, figure);
+      let collections = 0;
+      new PerformanceObserver((list) => { collections += list.getEntries().length; }).observe({ entryTypes: ["gc"] });
+      const settle = () => new Promise((resolve) => setTimeout(resolve, 50));
+      // A collection of V8's own choosing (rare) spoils an attempt: the next one draws new states.
+      for (let attempt = 0; attempt < 3; attempt++) {
+        const frames = 40;
+        const states = new Set();
+        await settle();
+        collections = 0;
+        const before = process.memoryUsage().arrayBuffers;
+        for (let frame = 1; frame <= frames; frame++) {
+          const time = 4 + 6 * (attempt + frame / frames);
+          states.add(String(trainingFigure(paint, { time, run }, figure).state.weights));
+        }
+        const allocated = process.memoryUsage().arrayBuffers - before;
+        await settle();
+        if (collections === 0 || attempt === 2) {
+          console.log(JSON.stringify({ allocated, states: states.size, collections }));
+          break;
+        }
+      }
+    `;
+    const child = spawnSync(
+      process.execPath,
+      [
+        "--min-semi-space-size=128",
+        "--max-semi-space-size=128",
+        "--import",
+        "tsx",
+        "--input-type=module",
+        "-e",
+        script,
+      ],
+      { encoding: "utf8", cwd: path.resolve(import.meta.dirname, "..") },
+    );
+    assert.equal(child.status, 0, child.stderr);
+    const { allocated, states, collections } = JSON.parse(child.stdout) as Record<string, number>;
+    assert.equal(collections, 0, "a collection while drawing, three times: the count would miss what it freed");
+    assert.ok((states as number) >= 30, `only ${states} states drawn`);
+    assert.ok(
+      (allocated as number) < 50e3 * (states as number),
+      `${((allocated as number) / 1e6).toFixed(1)} MB of arrays allocated for ${states} states`,
+    );
   });
 
   test("draws at 320x180 and 1920x1080; an unknown side panel is a one-line error", () => {

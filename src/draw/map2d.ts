@@ -1,4 +1,4 @@
-import { type Canvas, type CanvasPattern, type CanvasRenderingContext2D, createCanvas } from "canvas";
+import { type Canvas, type CanvasPattern, type CanvasRenderingContext2D, createCanvas, type ImageData } from "canvas";
 import { classColours } from "./classes.ts";
 import { rgbOf, withAlpha } from "./colour.ts";
 import { stampsFor } from "./dots.ts";
@@ -254,10 +254,15 @@ function tintAlpha(certainty: number): number {
  * paints it: node-canvas 3.2 never frees a pattern (each `createPattern` kept ~370 bytes, a
  * frame's worth of them through a long video), and a pattern shows its canvas as it is now.
  */
-const tintCanvases = new Map<
-  number,
-  { image: Canvas; pattern: CanvasPattern; filled?: { classes: Uint8Array; certainty: Float64Array; colours: string } }
->();
+const tintCanvases = new Map<number, Tint>();
+
+interface Tint {
+  image: Canvas;
+  pattern: CanvasPattern;
+  /** The image's pixels, written whole by each fill. */
+  pixels: ImageData;
+  filled?: { classes: Uint8Array; certainty: Float64Array; colours: string };
+}
 
 /**
  * Each grid point in its class's colour with alpha rising with certainty, stretched smoothly
@@ -272,11 +277,11 @@ function drawTint(ctx: CanvasRenderingContext2D, regions: ClassRegions, theme: T
   let tint = tintCanvases.get(size);
   if (!tint) {
     const image = createCanvas(side, side);
-    const pattern = image.getContext("2d").createPattern(image, "no-repeat");
-    tint = { image, pattern };
+    const context = image.getContext("2d");
+    tint = { image, pattern: context.createPattern(image, "no-repeat"), pixels: context.createImageData(side, side) };
     tintCanvases.set(size, tint);
   }
-  const { image, pattern, filled } = tint;
+  const { pattern, filled } = tint;
   const colours = theme.classes.join();
   const same =
     filled !== undefined &&
@@ -284,8 +289,13 @@ function drawTint(ctx: CanvasRenderingContext2D, regions: ClassRegions, theme: T
     sameValues(filled.classes, regions.classes) &&
     sameValues(filled.certainty, regions.certainty);
   if (!same) {
-    fillTint(image, regions, theme);
-    tint.filled = { classes: regions.classes.slice(), certainty: regions.certainty.slice(), colours };
+    fillTint(tint, regions, theme);
+    // Copied into the arrays of the last fill, not new ones: kept from frame to frame, new
+    // ones outlived the scene's process's young collections (see figure.ts's regionsOf).
+    const kept = tint.filled ?? { classes: new Uint8Array(size * size), certainty: new Float64Array(size * size) };
+    kept.classes.set(regions.classes);
+    kept.certainty.set(regions.certainty);
+    tint.filled = { ...kept, colours };
   }
   ctx.save();
   ctx.translate(box.x, box.y);
@@ -303,11 +313,9 @@ function sameValues(a: ArrayLike<number>, b: ArrayLike<number>): boolean {
 }
 
 /** The tint's image: each grid point's class colour at its certainty's alpha, edges repeated. */
-function fillTint(image: Canvas, regions: ClassRegions, theme: Theme): void {
+function fillTint({ image, pixels }: Tint, regions: ClassRegions, theme: Theme): void {
   const { classes, certainty, size } = regions;
   const side = size + 2;
-  const tctx = image.getContext("2d");
-  const pixels = tctx.createImageData(side, side);
   const rgb = theme.classes.map(rgbOf);
   for (let row = 0; row < side; row++) {
     const i = Math.min(size - 1, Math.max(0, row - 1));
@@ -322,7 +330,7 @@ function fillTint(image: Canvas, regions: ClassRegions, theme: Theme): void {
       pixels.data[o + 3] = Math.round(255 * tintAlpha(certainty[k] as number));
     }
   }
-  tctx.putImageData(pixels, 0, 0);
+  image.getContext("2d").putImageData(pixels, 0, 0);
 }
 
 /**

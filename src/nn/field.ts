@@ -18,8 +18,15 @@ export interface OutputsField {
   values: Float64Array;
 }
 
-/** All K outputs over a size x size grid of the input plane, for decision regions (argmax). */
-export function outputsField(net: Network, options: { range: [number, number]; size: number }): OutputsField {
+/**
+ * All K outputs over a size x size grid of the input plane, for decision regions (argmax).
+ * `into`, when it holds exactly K planes, is written over and returned as `values` instead of a
+ * new array (a caller that keeps one field at a time: a figure's class map, every frame).
+ */
+export function outputsField(
+  net: Network,
+  options: { range: [number, number]; size: number; into?: Float64Array },
+): OutputsField {
   const { size, range } = options;
   if (net.sizes[0] !== 2) throw new RangeError(`outputField needs a network with 2 inputs, not ${net.sizes[0]}`);
   const ws = workspaceFor(net.sizes, size * size);
@@ -34,7 +41,9 @@ export function outputsField(net: Network, options: { range: [number, number]; s
   }
   // forwardBatch's output is K x (size * size), one row per unit: already the planes' layout.
   const out = forwardBatch(net, ws);
-  return { size, range: [range[0], range[1]], units: out.rows, values: out.data.slice() };
+  const values = options.into?.length === out.data.length ? options.into : new Float64Array(out.data.length);
+  values.set(out.data);
+  return { size, range: [range[0], range[1]], units: out.rows, values };
 }
 
 /**

@@ -14,15 +14,19 @@ import { classifier, type Run, thresholdRule } from "../train/index.ts";
  * as a fraction of the gap between the targets (1 for one-hot targets), up to 1. One output
  * is the same idea seen as two: its distance from the threshold as a fraction of half the
  * gap between the two labels (|a − ½| / ½ for labels 0 and 1).
+ *
+ * `reuse`: earlier regions whose arrays are written over and returned, where their sizes fit,
+ * instead of new ones (for a caller that keeps one set at a time, like a figure's memo).
  */
 export function classRegions(
   run: Run,
   state: PlainParams,
   options: { range: [number, number]; size: number },
+  reuse?: ClassRegions,
 ): ClassRegions {
   const network = Network.fromPlain(networkSpec(run), state);
   const { size, range } = options;
-  const { units, values } = outputsField(network, { range, size });
+  const { units, values } = outputsField(network, { range, size, ...(reuse ? { into: reuse.values } : {}) });
   if (units > MAX_CLASSES) throw new ClassCountError("classRegions: the output layer", units);
   const labels = run.data.y;
   const classify = classifier(labels, units);
@@ -30,8 +34,8 @@ export function classRegions(
   const { threshold, low, high } = thresholdRule(labels);
   const halfGap = (high - low) / 2;
   const points = size * size;
-  const classes = new Uint8Array(points);
-  const certainty = new Float64Array(points);
+  const classes = reuse?.classes.length === points ? reuse.classes : new Uint8Array(points);
+  const certainty = reuse?.certainty.length === points ? reuse.certainty : new Float64Array(points);
   const out = new Float64Array(units);
   for (let p = 0; p < points; p++) {
     for (let k = 0; k < units; k++) out[k] = values[k * points + p] as number;
