@@ -220,18 +220,46 @@ export function axisLabels(
   camera: OrbitCamera,
   options: Pick<AxesBoxOptions, "unit" | "ranges" | "ticks" | "axisLabels">,
 ): readonly AxisLabel[] {
-  // Memoised by camera (cameras never change): a 3-D panel asks for the same camera's labels
-  // to fade them and again to draw them. The labels depend on the camera and the key alone.
-  const { unit, ranges, ticks, axisLabels: names } = options;
-  const key = JSON.stringify([unit, ranges, ticks, names]);
-  const known = labelsOf.get(camera);
-  if (known?.key === key) return known.labels;
+  // Memoised for the last camera asked about (cameras never change): a 3-D panel asks for its
+  // camera's labels to fade them and then to draw them. The labels depend on the camera and the
+  // key alone. Kept for every camera of the last few seconds, a frame's ~80 label objects
+  // outlived the scene process's young collections, to wait for a full one.
+  const key = labelsKey(options);
+  if (lastLabels?.camera === camera && lastLabels.key === key) return lastLabels.labels;
   const labels = placeAxisLabels(camera, options, true);
-  labelsOf.set(camera, { key, labels });
+  lastLabels = { camera, key, labels };
   return labels;
 }
 
-const labelsOf = new WeakMap<OrbitCamera, { key: string; labels: readonly AxisLabel[] }>();
+let lastLabels: { camera: OrbitCamera; key: string; labels: readonly AxisLabel[] } | null = null;
+
+/**
+ * Which of `axisLabels` show from this camera (1) or not (0), in its order: all that a 3-D
+ * panel's fade needs of the cameras it samples around a frame's time. Memoised by camera as
+ * flags alone, not labels: a sampled camera stays in the fade's window for a few seconds of
+ * frames, and its ~80 label objects, kept that long, outlived the scene process's young
+ * collections and were its largest share of old garbage (~6 of 17 MB over 180 hidden.ts
+ * frames); flags are one small array a camera.
+ */
+export function shownAxisLabels(
+  camera: OrbitCamera,
+  options: Pick<AxesBoxOptions, "unit" | "ranges" | "ticks" | "axisLabels">,
+  key: string = labelsKey(options),
+): Uint8Array {
+  const known = shownOf.get(camera);
+  if (known?.key === key) return known.shown;
+  const shown = Uint8Array.from(placeAxisLabels(camera, options, true), (label) => (label.shown ? 1 : 0));
+  shownOf.set(camera, { key, shown });
+  return shown;
+}
+
+const shownOf = new WeakMap<OrbitCamera, { key: string; shown: Uint8Array }>();
+
+/** What a camera's labels depend on besides the camera, as a memo key. */
+export function labelsKey(options: Pick<AxesBoxOptions, "unit" | "ranges" | "ticks" | "axisLabels">): string {
+  const { unit, ranges, ticks, axisLabels: names } = options;
+  return JSON.stringify([unit, ranges, ticks, names]);
+}
 
 /**
  * `axisLabels`, with `shown` worked out; or, for a fit (`choose` false), which needs only the

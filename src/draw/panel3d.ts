@@ -1,4 +1,4 @@
-import { type AxesBoxOptions, axisLabels, placeAxisLabels } from "./axes3d.ts";
+import { type AxesBoxOptions, axisLabels, labelsKey, placeAxisLabels, shownAxisLabels } from "./axes3d.ts";
 import { OrbitCamera } from "./camera.ts";
 import type { Rect, Vec3 } from "./geometry.ts";
 import { BOX_CORNERS } from "./geometry.ts";
@@ -227,23 +227,24 @@ function fadedLabels(
 ): number[] {
   const shown: number[] = [];
   let total = 0;
-  const labelsAt = (t: number) =>
-    axisLabels(panelView(paint, rect, options, at(t), fit), { ...options, unit: paint.unit });
+  const labelOptions = { ...options, unit: paint.unit };
+  const key = labelsKey(labelOptions);
   // The camera is sampled at fixed moments, multiples of FADE_STEP, not at steps counted from
   // this frame's time: consecutive frames then share all but one or two of their ~17 samples,
-  // and panelView's memo has those cameras and their labels (sampled from each frame's own
+  // and panelView's memo has those cameras (and shownAxisLabels which of their labels show)
+  // (sampled from each frame's own
   // time, every frame fitted 17 new cameras, a third of a hidden.ts frame's garbage). Each
   // sample weighs what is left of FADE_REACH at its distance from `time`, so a sample enters
   // and leaves the window at weight 0 and the opacities change continuously.
   for (let k = Math.ceil((time - FADE_REACH) / FADE_STEP); k * FADE_STEP < time + FADE_REACH; k++) {
     const weight = FADE_REACH - Math.abs(k * FADE_STEP - time);
     if (!(weight > 0)) continue;
-    labelsAt(k * FADE_STEP).forEach((label, i) => {
-      shown[i] = (shown[i] ?? 0) + (label.shown ? weight : 0);
+    shownAxisLabels(panelView(paint, rect, options, at(k * FADE_STEP), fit), labelOptions, key).forEach((flag, i) => {
+      shown[i] = (shown[i] ?? 0) + flag * weight;
     });
     total += weight;
   }
-  const now = labelsAt(time);
+  const now = axisLabels(panelView(paint, rect, options, at(time), fit), labelOptions);
   return now.map((label, i) => {
     const share = (shown[i] ?? 0) / total;
     // A name cross-fades over the middle of its share: its old and new places share the
