@@ -120,7 +120,7 @@ export async function benchRender(options: { rounds: number }): Promise<void> {
     }
 
     console.log(
-      "memory of netreel's processes together (the command's process tree but ffmpeg and the meter's shell), the peak: their pages counted once (private pages added, plus the shared pages of the process sharing most: Node's code and the libraries are mapped by every process, and VmRSS counts them in each), sampled every 100 ms; then their VmRSS added every 25 ms; in brackets each process's own peak from --verbose (the supervisor + the scene's processes' peaks added, not at one moment). 360 and 3600 frames, as the target says: MP4 12 s and 120 s; GIF (640x360 at 15 fps) 24 s and 240 s. (With 12 s of GIF, 180 frames, two scene processes drew ~135 frames each, before their caches and heaps had grown to what they keep: their peaks added, 232 MB at 12 s, 242 at 24 s, 259 at 48 s, 260 at 120 s)",
+      "memory of netreel's processes together (the command's process tree but ffmpeg and the meter's shell), the peak: their pages counted once (private pages added, plus the shared pages of the process sharing most: Node's code and the libraries are mapped by every process, and VmRSS counts them in each), sampled every 100 ms; then their VmRSS added every 25 ms; in brackets each process's own peak from --verbose (the supervisor + the scene's processes' peaks added, not at one moment). 360 and 3600 frames, as the target says: MP4 12 s and 120 s; GIF (640x360 at 15 fps) 24 s and 240 s. (12 s of GIF is 180 frames: with 2 jobs each scene process drew ~135 of them, before its caches had filled)",
     );
     for (const format of ["mp4", "gif"]) {
       for (const n of [1, 2]) {
