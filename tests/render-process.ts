@@ -36,6 +36,11 @@ export function render(
     /** Act once stderr matches this, or `after` seconds from the start. */
     when?: RegExp;
     after?: number;
+    /**
+     * With `after`: act only once the render also has this many child processes (polled every
+     * 50 ms), so that a busy machine's slow start does not act before the processes are up.
+     */
+    children?: number;
     act?: (child: ChildProcess) => void;
     cwd?: string;
   } = {},
@@ -59,7 +64,11 @@ export function render(
     actedAt = performance.now();
     options.act(child);
   };
-  const timer = options.after === undefined ? null : setTimeout(act, options.after * 1000);
+  const ready = () => {
+    if (options.children === undefined || childrenOf(child.pid as number).length >= options.children) act();
+    else timer = setTimeout(ready, 50);
+  };
+  let timer = options.after === undefined ? null : setTimeout(ready, options.after * 1000);
   child.stdout.on("data", (chunk: Buffer) => {
     stdout += chunk;
   });
