@@ -532,3 +532,55 @@ test("misuse refused before any work: a forgotten -- under npm, a stray word amo
   assert.equal(readFileSync(video, "utf8"), "the lecture");
   assert.deepEqual(readdirSync(dir), ["lecture.mp4"]);
 });
+
+describe("ffmpeg is found while the scene's process loads the scene", () => {
+  const dir = mkdtempSync(path.join(work, "find-"));
+  const fake = path.join(dir, "ffmpeg");
+  // Asked for its encoders, it writes its process id to the marker (and with
+  // NETREEL_TEST_SLOW_FFMPEG becomes a 30-s sleep of that id); otherwise it is the real ffmpeg.
+  const real = execFileSync("sh", ["-c", "command -v ffmpeg || true"], { encoding: "utf8" }).trim();
+  writeFileSync(
+    fake,
+    [
+      "#!/bin/sh",
+      'case " $* " in *" -encoders "*)',
+      '  echo $$ > "$NETREEL_TEST_MARKER"',
+      '  [ -n "$NETREEL_TEST_SLOW_FFMPEG" ] && exec sleep 30 ;;',
+      "esac",
+      `exec "\${NETREEL_TEST_REAL_FFMPEG}" "$@"`,
+      "",
+    ].join("\n"),
+    { mode: 0o755 },
+  );
+  const env = (marker: string, more: NodeJS.ProcessEnv = {}) => ({
+    ...process.env,
+    FFMPEG_PATH: fake,
+    NETREEL_TEST_MARKER: marker,
+    NETREEL_TEST_REAL_FFMPEG: real || "ffmpeg",
+    ...more,
+  });
+
+  test("the scene's module waits, as it loads, for ffmpeg to be asked: the render still succeeds", () => {
+    const marker = path.join(dir, "asked-1");
+    const out = path.join(dir, "clip.mp4");
+    const result = render(["tests/scenes/waits-for-ffmpeg.ts", "--out", out, "--quiet"], env(marker));
+    assert.equal(result.status, 0, result.stderr);
+    assert.equal(probe(out).nb_read_frames, "5");
+  });
+
+  test("a scene that fails to load stops the ffmpeg asked meanwhile: its error, and no process left", () => {
+    const marker = path.join(dir, "asked-2");
+    const out = path.join(dir, "never.mp4");
+    const result = render(
+      ["tests/scenes/waits-for-ffmpeg.ts", "--out", out, "--quiet"],
+      env(marker, { NETREEL_TEST_MISBEHAVE: "load", NETREEL_TEST_SLOW_FFMPEG: "1" }),
+    );
+    assert.equal(result.status, 1, result.stderr);
+    assert.match(result.stderr, /boom while loading/);
+    assert.equal(result.stderr.trim().split("\n").length, 1, result.stderr);
+    assert.ok(!existsSync(out));
+    const pid = Number(readFileSync(marker, "utf8"));
+    assert.ok(pid > 0, `the fake ffmpeg's id: ${pid}`);
+    assert.throws(() => process.kill(pid, 0), /ESRCH/, `ffmpeg ${pid} still runs`);
+  });
+});
