@@ -176,6 +176,49 @@ test("a run crosses to the scene's process with every matrix as one Float64Array
   assert.deepEqual(oddBack.ragged, [[1], [2, 3]]);
 });
 
+test("training keeps its snapshots' activations flat and packs them as they are, without making their rows", async () => {
+  // hidden.ts's 121 snapshots of 1000 rows were 121,000 small arrays, made while training (and
+  // copied by its young collections), then flattened again to be sent: ~0.1 CPU-s each.
+  const { packRun, unpackRun } = await import("../src/render/protocol.ts");
+  const { train } = await import("../src/train/index.ts");
+  const run = train({
+    sizes: [2, 3, 3, 1],
+    data: { dataset: "circles", n: 200, seed: 1 },
+    init: { scheme: "normal", seed: 1 },
+    epochs: 2,
+    batchSize: 20,
+    learningRate: 3,
+    seed: 1,
+    snapshot: { layers: [1, 2], preActivations: true, everyBatches: 5 },
+  });
+  const lazy = (owner: object | undefined, key: string) =>
+    Object.getOwnPropertyDescriptor(owner, key)?.get !== undefined;
+  const flat = () =>
+    run.snapshots.every((s) => ["1", "2"].every((k) => lazy(s.activations, k) && lazy(s.preActivations, k)));
+  assert.ok(flat(), "every kept layer is flat after training");
+  const packed = packRun(run);
+  assert.ok(flat(), "and still flat after packing");
+  const { serialize, deserialize } = await import("node:v8");
+  const back = unpackRun(deserialize(serialize(packed)));
+  // The rows, once asked for, are the network's activations: one row per example, a unit a column.
+  const s = run.snapshots[3] as (typeof run.snapshots)[number];
+  const rows = s.activations["2"] as number[][];
+  assert.equal(rows.length, 200);
+  assert.equal(rows[0]?.length, 3);
+  const { Network, traceExample } = await import("../src/nn/index.ts");
+  const trace = traceExample(Network.fromPlain(run.config, s), run.data.X[17] as number[], run.data.y[17] as number);
+  const close = (got: number[] | undefined, want: ArrayLike<number> | undefined) =>
+    assert.ok(
+      got !== undefined &&
+        got.length === want?.length &&
+        got.every((v, i) => Math.abs(v - (want?.[i] as number)) < 1e-12),
+      `${got} against ${Array.from(want ?? [])}`,
+    );
+  close(rows[17], trace.activations[2]);
+  close(s.preActivations?.["2"]?.[17], trace.zs[2]);
+  assert.deepEqual(back, run, "and the run comes back exactly");
+});
+
 test("in the scene's process a run's big matrices stay flat until something asks for their rows, and read the same", async () => {
   // hidden.ts's run is 121 snapshots of 1000 rows: as arrays, 121,000 of them to copy while they
   // are made and to mark at every full collection of the whole render.

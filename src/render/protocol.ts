@@ -15,7 +15,7 @@
 import type { Seed } from "../random/index.ts";
 import type { Caption, SceneContext, SnapshotRef } from "../scene/index.ts";
 import type { Run } from "../train/index.ts";
-import { defineRows, rowsFrom } from "../train/rows.ts";
+import { defineRows, lazyRows, rowsFrom } from "../train/rows.ts";
 import type { Frame } from "../video/index.ts";
 import type { SourcePlace } from "./errors.ts";
 
@@ -58,7 +58,15 @@ function pack(value: unknown): unknown {
     return { netreelBlock: columns, values } satisfies Block;
   }
   if (value !== null && typeof value === "object") {
-    return Object.fromEntries(Object.entries(value).map(([key, v]) => [key, pack(v)]));
+    const out: Record<string, unknown> = {};
+    for (const key of Object.keys(value)) {
+      // A matrix still flat (a snapshot's activations, rows.ts) goes as it is, its rows never made.
+      const flat = lazyRows(value, key);
+      out[key] = flat
+        ? ({ netreelBlock: flat.columns, values: flat.values } satisfies Block)
+        : pack((value as Record<string, unknown>)[key]);
+    }
+    return out;
   }
   return value;
 }

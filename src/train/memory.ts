@@ -1,29 +1,32 @@
 import { getHeapStatistics } from "node:v8";
 
 /*
- * What a run holds on V8's heap, as plain JSON-style arrays: every row (a data example, a
- * row of weights, one example's activations) is its own array of doubles.
+ * What a run holds in memory. Its data and its weights are plain JSON-style arrays: every row (a
+ * data example, a row of weights) is its own array of doubles. The activations its snapshots
+ * keep are flat (train.ts, rows.ts): one Float64Array a layer, its rows made only when read.
  *
- * Calibrated with process.memoryUsage().heapUsed around train() (node --expose-gc, gc()
- * twice before each reading; Node 20.20, 64-bit; [2,3,3,1] sigmoid, 1000 circles points
- * unless said), measured -> estimated with the constants below:
- *   snapshot.layers [2], 200 epochs (201 snapshots of 1000 rows of 3)   16.82 -> 16.44 MB
- *   snapshot.layers [1,2,3], 200 epochs                                  45.47 -> 45.41 MB
- *   snapshot.layers [2] with preActivations, 200 epochs                  32.61 -> 32.53 MB
- *   snapshot.layers [], 20000 epochs (weights and biases only)           27.14 -> 27.36 MB
- *   snapshot.layers [0], 200 epochs                                      14.91 -> 14.84 MB
- *   the data alone, 1e6 circles points (80 bytes an example)             79.93 -> 80.00 MB
- *   [2,50,50,1], snapshot.layers [2], 20 epochs                          10.37 -> 10.25 MB
- *   snapshot.everyBatches 5, snapshot.layers [2], 20 epochs               6.66 ->  6.67 MB
- *   [2,8,3] on 3000 spiral points, snapshot.layers [1,2], 50 epochs      31.05 -> 30.93 MB
- * So a row of w numbers costs 48 + 8w bytes (a 32-byte array object and a 16-byte header on
- * its doubles), a list of r rows 48 + 8r (its pointers), and a snapshot's own object, its
- * scalars and its slot in the run's list about 340 bytes. tests/memory.test.ts checks a run
- * against the heap it really takes.
+ * Calibrated with process.memoryUsage() heapUsed + arrayBuffers around train() (node
+ * --expose-gc, gc() twice before each reading; Node 20.20, 64-bit; [2,3,3,1] sigmoid, 1000
+ * circles points unless said), measured -> estimated with the constants below:
+ *   snapshot.layers [2], 200 epochs (201 snapshots of 1000 rows of 3)    5.49 ->  5.49 MB
+ *   snapshot.layers [1,2,3], 200 epochs                                  12.34 -> 12.33 MB
+ *   snapshot.layers [2] with preActivations, 200 epochs                  10.56 -> 10.63 MB
+ *   snapshot.layers [0,1,2,3] with preActivations, 40 epochs              6.41 ->  6.43 MB
+ *   snapshot.layers [], 1500 epochs (weights and biases only)             2.12 ->  2.13 MB
+ *   [2,40,2], snapshot.everyBatches 4, 3 epochs                           5.28 ->  5.30 MB
+ *   snapshot.layers [2], 100 points, 400 epochs                           2.14 ->  2.14 MB
+ * (before the activations were flat: 16.82, 45.47 and 32.61 MB for the first three.) So a row of
+ * w numbers costs 48 + 8w bytes (a 32-byte array object and a 16-byte header on its doubles), a
+ * list of r rows 48 + 8r (its pointers), a snapshot's own object, its scalars and its slot in the
+ * run's list about 340 bytes; a kept layer 8 bytes a number and about 1040 besides (its typed
+ * array and the property that makes its rows), and each snapshot's object of layers about 520.
+ * tests/memory.test.ts checks a run against the memory it really takes.
  */
 const NUMBER_BYTES = 8;
 const ROW_BYTES = 48;
 const SNAPSHOT_BYTES = 340;
+const FLAT_LAYER_BYTES = 1040;
+const LAYERS_BYTES = 520;
 
 /** An array of `width` numbers (or of `width` pointers to rows). */
 const rowBytes = (width: number) => ROW_BYTES + NUMBER_BYTES * width;
@@ -51,8 +54,8 @@ export function estimateRunBytes(shape: RunShape): { data: number; snapshots: nu
     const units = sizes[k + 1] as number;
     parameters += rowBytes(units) + units * rowBytes(sizes[k] as number) + rowBytes(units);
   }
-  let kept = 0;
-  for (const layer of shape.layers) kept += n * rowBytes(sizes[layer] as number) + rowBytes(n);
+  let kept = shape.layers.length > 0 ? LAYERS_BYTES : 0;
+  for (const layer of shape.layers) kept += n * NUMBER_BYTES * (sizes[layer] as number) + FLAT_LAYER_BYTES;
   if (shape.preActivations) kept *= 2;
   const snapshots = shape.snapshots * (SNAPSHOT_BYTES + parameters + kept);
   return { data, snapshots, total: data + snapshots };

@@ -6,8 +6,9 @@
  * scene's process that form costs more than it gives: hidden.ts's run is 121 snapshots of 1000
  * rows, and 121,000 small arrays are copied by every young collection while they are made and
  * marked by every full one (~40 ms each) for the whole render, while the code that draws only
- * ever reads them row after row. So a run that arrives packed (protocol.ts `unpackRun`) keeps
- * such a matrix flat, and makes its rows only when something asks for them by name
+ * ever reads them row after row. So training keeps each snapshot's activations flat (train.ts),
+ * packing sends them as they are (protocol.ts `packRun`), and a run that arrives packed
+ * (`unpackRun`) keeps such a matrix flat: each makes its rows only when something asks for them by name
  * (`defineRows`); the kit reads it flat through `rowsOf`, which copies the rows of a run made
  * in this process (or of a lazy matrix whose rows were made) as they are at that moment, so a
  * scene that changes a run's matrices is never shown old numbers.
@@ -49,7 +50,7 @@ export function defineRows(owner: object, key: string, flat: FlatRows): void {
 }
 
 /** The flat form of `owner[key]` while it is still the lazy property `defineRows` made. */
-function lazyRows(owner: object, key: string): FlatRows | undefined {
+export function lazyRows(owner: object, key: string): FlatRows | undefined {
   const entry = lazy.get(owner)?.get(key);
   if (!entry) return undefined;
   return Object.getOwnPropertyDescriptor(owner, key)?.get === entry.get ? entry.flat : undefined;

@@ -1,6 +1,7 @@
 import { BatchWorkspace, forwardBatch, type Matrix, type Network, quadratic, Sgd } from "../nn/index.ts";
 import { stream } from "../random/index.ts";
 import { planTraining, type TrainConfig, type TrainPlan } from "./config.ts";
+import { defineRows, type FlatRows } from "./rows.ts";
 import { RUN_VERSION, type Run, type Snapshot } from "./run.ts";
 import { runAll, runInSlices } from "./slices.ts";
 import { classifier, encodeDataset } from "./targets.ts";
@@ -163,15 +164,25 @@ function* trainingSteps(
   }
 }
 
-/** The columns of a matrix as plain rows: one row per example. */
-function columns(m: Matrix): number[][] {
-  const rows: number[][] = new Array(m.cols);
-  for (let j = 0; j < m.cols; j++) {
-    const row = new Array<number>(m.rows);
-    for (let i = 0; i < m.rows; i++) row[i] = m.data[i * m.cols + j] as number;
-    rows[j] = row;
+/** The columns of a matrix, flat, one after another: one row per example. */
+function columns(m: Matrix): FlatRows {
+  const values = new Float64Array(m.rows * m.cols);
+  for (let j = 0, at = 0; j < m.cols; j++) {
+    for (let i = 0; i < m.rows; i++) values[at++] = m.data[i * m.cols + j] as number;
   }
-  return rows;
+  return { values, rows: m.cols, columns: m.rows };
+}
+
+/**
+ * Each of `layers` of `matrices` as one row per example, kept flat (rows.ts): made into rows
+ * only if something reads them by name. The run goes to the scene's processes and the run cache
+ * packed, straight from these arrays: hidden.ts's 121 snapshots of 1000 rows were 121,000 small
+ * arrays, made, copied by the young collections while training and flattened again to be sent.
+ */
+function perExample(matrices: readonly Matrix[], layers: readonly number[]): Record<string, number[][]> {
+  const kept: Record<string, number[][]> = {};
+  for (const layer of layers) defineRows(kept, String(layer), columns(matrices[layer] as Matrix));
+  return kept;
 }
 
 function formatEpoch(epoch: number): string {
@@ -214,18 +225,19 @@ class Evaluator {
       cost += quadratic.cost(example, target);
       if (this.classify(example) === labels[j]) correct++;
     }
-    const perExample = (matrices: Matrix[]) =>
-      Object.fromEntries(layers.map((l) => [String(l), columns(matrices[l] as Matrix)]));
     const snapshot: Snapshot = {
       epoch,
       batch,
       ...net.toPlain(),
       loss: cost / n,
       accuracy: correct / n,
-      activations: perExample(this.ws.as),
+      activations: perExample(this.ws.as, layers),
     };
     if (preActivations)
-      snapshot.preActivations = perExample(this.ws.zs.map((z, l) => (l === 0 ? (this.ws.as[0] as Matrix) : z)));
+      snapshot.preActivations = perExample(
+        this.ws.zs.map((z, l) => (l === 0 ? (this.ws.as[0] as Matrix) : z)),
+        layers,
+      );
     return snapshot;
   }
 }
