@@ -127,11 +127,14 @@ describe("--jobs N", () => {
   test("Ctrl-C stops every drawing process and ffmpeg: exit 130, one line, the old file kept", async () => {
     const { dir, target } = folderWith(work, "clip.mp4");
     // 600 frames of 40 ms in 3 processes: 8 s of drawing, under way at 3 s. The signal waits for
-    // the three drawing processes and ffmpeg, should a busy machine start them later.
+    // the three drawing processes and the ffmpeg that encodes (not the one asked for its
+    // encoders while the scene loads), should a busy machine start them later.
     const outcome = await render([MISBEHAVES, "--out", target, "--jobs", "3", "--quiet", "--duration", "60"], {
       env: { NETREEL_TEST_MISBEHAVE: "slow" },
       after: 3,
-      children: 4,
+      until: (children) =>
+        children.filter((c) => /worker\.(mjs|ts)/.test(c.command)).length === 3 &&
+        children.some((c) => c.command.includes("rawvideo")),
       act: (child) => child.kill("SIGINT"),
     });
     assert.equal(outcome.code, 130, outcome.stderr);

@@ -544,7 +544,8 @@ describe("ffmpeg is found while the scene's process loads the scene", () => {
     [
       "#!/bin/sh",
       'case " $* " in *" -encoders "*)',
-      '  echo $$ > "$NETREEL_TEST_MARKER"',
+      // Written whole, then named: the scene and the test never see it empty.
+      '  echo $$ > "$NETREEL_TEST_MARKER.partial" && mv "$NETREEL_TEST_MARKER.partial" "$NETREEL_TEST_MARKER"',
       '  [ -n "$NETREEL_TEST_SLOW_FFMPEG" ] && exec sleep 30 ;;',
       "esac",
       `exec "\${NETREEL_TEST_REAL_FFMPEG}" "$@"`,

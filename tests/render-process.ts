@@ -37,10 +37,10 @@ export function render(
     when?: RegExp;
     after?: number;
     /**
-     * With `after`: act only once the render also has this many child processes (polled every
-     * 50 ms), so that a busy machine's slow start does not act before the processes are up.
+     * With `after`: act only once this holds of the render's child processes (polled every 50
+     * ms), so that a busy machine's slow start does not act before the processes are up.
      */
-    children?: number;
+    until?: (children: { pid: number; command: string }[]) => boolean;
     act?: (child: ChildProcess) => void;
     cwd?: string;
   } = {},
@@ -65,7 +65,7 @@ export function render(
     options.act(child);
   };
   const ready = () => {
-    if (options.children === undefined || childrenOf(child.pid as number).length >= options.children) act();
+    if (options.until === undefined || options.until(childProcesses(child.pid as number))) act();
     else timer = setTimeout(ready, 50);
   };
   let timer = options.after === undefined ? null : setTimeout(ready, options.after * 1000);

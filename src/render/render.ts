@@ -176,8 +176,10 @@ export async function renderScene(given: RenderOptions): Promise<RenderResult> {
   // loads the scene, on the other core: ~0.15 s off the wait for the first frame. A render that
   // stops before it needs ffmpeg stops that run too.
   const finding = new AbortController();
+  const stopFinding = () => finding.abort(signal.reason);
+  signal.addEventListener("abort", stopFinding, { once: true });
   const needsFfmpeg = options.frame === undefined && formats.some((f) => f !== "png");
-  const found = needsFfmpeg ? findFfmpeg({ signal: AbortSignal.any([signal, finding.signal]) }) : Promise.resolve(null);
+  const found = needsFfmpeg ? findFfmpeg({ signal: finding.signal }) : Promise.resolve(null);
   found.catch(() => {});
   let session: SceneSession | null = null;
   try {
@@ -194,9 +196,9 @@ export async function renderScene(given: RenderOptions): Promise<RenderResult> {
     if (signal.aborted || error instanceof EncoderInterrupted) throw interruptedBy(signal);
     throw error;
   } finally {
+    signal.removeEventListener("abort", stopFinding);
     finding.abort();
-    await found.catch(() => {});
-    await session?.kill();
+    await Promise.all([found.catch(() => {}), session?.kill()]);
   }
 }
 
