@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { createCanvas } from "canvas";
+import { makeBlobs } from "../src/data/index.ts";
 import {
   ClassCountError,
   classColours,
@@ -13,9 +14,8 @@ import {
   registerFonts,
   type Theme,
 } from "../src/draw/index.ts";
-import { makeBlobs } from "../src/data/index.ts";
-import { FrameRenderer } from "../src/render/index.ts";
 import { feedforward, Network, outputField, outputsField } from "../src/nn/index.ts";
+import { FrameRenderer } from "../src/render/index.ts";
 import { classRegions } from "../src/scene/index.ts";
 import { classifier, type Run, train } from "../src/train/index.ts";
 import { expectMatchesGolden } from "./golden.ts";
@@ -140,6 +140,40 @@ describe("K-class decision regions", () => {
       }
     }
     assert.deepEqual([...seen].sort(), [0, 1, 2], "all three classes have a region");
+  });
+
+  test("regions written over earlier ones (reuse) are the regions made new, in the earlier arrays when their sizes fit", () => {
+    const early = spiral.snapshots[3] as Run["snapshots"][number];
+    const fresh = (size: number) => classRegions(spiral, spiralFinal, { range: SPIRAL_RANGE, size });
+    const older = classRegions(spiral, early, { range: SPIRAL_RANGE, size: 40 });
+    const { values, classes, certainty } = older;
+    const reused = classRegions(spiral, spiralFinal, { range: SPIRAL_RANGE, size: 40 }, older);
+    assert.deepEqual(reused, fresh(40));
+    assert.ok(reused.values === values && reused.classes === classes && reused.certainty === certainty);
+    // Another size: new arrays, the earlier ones left as they were.
+    const before = classRegions(spiral, early, { range: SPIRAL_RANGE, size: 40 });
+    const other = classRegions(spiral, spiralFinal, { range: SPIRAL_RANGE, size: 24 }, before);
+    assert.deepEqual(other, fresh(24));
+    assert.ok(other.values !== before.values && other.classes !== before.classes);
+    assert.deepEqual(before, classRegions(spiral, early, { range: SPIRAL_RANGE, size: 40 }));
+    // A run the regions refuse (its one output's labels are three values) leaves them untouched.
+    const binary = train({
+      sizes: [2, 3, 1],
+      data: { dataset: "circles", n: 40, seed: 1 },
+      epochs: 1,
+      batchSize: 10,
+      learningRate: 1,
+      seed: 1,
+    });
+    const state = binary.snapshots.at(-1) as Run["snapshots"][number];
+    const kept = classRegions(binary, state, { range: SPIRAL_RANGE, size: 16 });
+    const copy = structuredClone(kept);
+    const refused = { ...binary, data: { ...binary.data, y: binary.data.y.map((_, i) => 0.5 + (i % 3)) } };
+    assert.throws(
+      () => classRegions(refused, binary.snapshots[0] as typeof state, { range: SPIRAL_RANGE, size: 16 }, kept),
+      /3 different values/,
+    );
+    assert.deepEqual(kept, copy);
   });
 
   test("the drawn tint at grid points away from the boundary has the colour of that point's argmax class", () => {

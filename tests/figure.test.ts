@@ -250,7 +250,7 @@ describe("the training figure's text comes from the run", () => {
     assert.equal(collections, 0, "a collection while drawing, three times: the count would miss what it freed");
     assert.ok((states as number) >= 30, `only ${states} states drawn`);
     assert.ok(
-      (allocated as number) < 50e3 * (states as number),
+      (allocated as number) < 8e3 * (states as number),
       `${((allocated as number) / 1e6).toFixed(1)} MB of arrays allocated for ${states} states`,
     );
   });

@@ -26,11 +26,13 @@ export function classRegions(
 ): ClassRegions {
   const network = Network.fromPlain(networkSpec(run), state);
   const { size, range } = options;
-  const { units, values } = outputsField(network, { range, size, ...(reuse ? { into: reuse.values } : {}) });
+  // Everything that can refuse the run does so before `reuse` is written over.
+  const units = network.sizes[network.sizes.length - 1] as number;
   if (units > MAX_CLASSES) throw new ClassCountError("classRegions: the output layer", units);
   const labels = run.data.y;
   const classify = classifier(labels, units);
   const colourOf = units === 1 ? classColours(labels, "classRegions: the run's labels").index : (k: number) => k;
+  const { values } = outputsField(network, { range, size, ...(reuse ? { into: reuse.values } : {}) });
   const { threshold, low, high } = thresholdRule(labels);
   const halfGap = (high - low) / 2;
   const points = size * size;
