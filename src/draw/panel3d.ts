@@ -231,11 +231,11 @@ function fadedLabels(
   const key = labelsKey(labelOptions);
   // The camera is sampled at fixed moments, multiples of FADE_STEP, not at steps counted from
   // this frame's time: consecutive frames then share all but one or two of their ~17 samples,
-  // and panelView's memo has those cameras (and shownAxisLabels which of their labels show)
-  // (sampled from each frame's own
-  // time, every frame fitted 17 new cameras, a third of a hidden.ts frame's garbage). Each
-  // sample weighs what is left of FADE_REACH at its distance from `time`, so a sample enters
-  // and leaves the window at weight 0 and the opacities change continuously.
+  // panelView's memo has those cameras, and shownAxisLabels which of their labels show.
+  // (Sampled from each frame's own time, every frame fitted 17 new cameras: a third of a
+  // hidden.ts frame's garbage.) Each sample weighs what is left of FADE_REACH at its distance
+  // from `time`, so a sample enters and leaves the window at weight 0 and the opacities change
+  // continuously.
   for (let k = Math.ceil((time - FADE_REACH) / FADE_STEP); k * FADE_STEP < time + FADE_REACH; k++) {
     const weight = FADE_REACH - Math.abs(k * FADE_STEP - time);
     if (!(weight > 0)) continue;
@@ -264,8 +264,8 @@ function fitKey(paint: Pick<Paint, "unit">, rect: Rect, options: Omit<FitOptions
 
 /**
  * `panelCamera`, memoised: a frame asks for the camera at the ~17 moments of a fixed grid
- * around its time to fade the labels (`fadedLabels`, whose `axisLabels` are memoised by
- * camera), and the frames after it ask for all but one or two of the same views. Each camera
+ * around its time to fade the labels (`fadedLabels`: `shownAxisLabels` keeps, by camera,
+ * which labels show; `axisLabels` keeps the last camera's labels only), and the frames after it ask for all but one or two of the same views. Each camera
  * depends on its key alone (the view, exactly, and `fit`: what else the fit depends on), so
  * frames stay pure; the oldest entries go first, past a couple of hundred.
  */

@@ -78,7 +78,8 @@ function workerStart(worker: string | undefined): { module: string; execArgv: st
  * inlines callees up to half the usual size. A scene runs the same drawing code for hundreds of
  * frames: what is hot then is optimised all the same, and what is only warm (a frame's set-up,
  * its labels' layout) is no longer compiled, thrown away and compiled again on the compiler's
- * threads. Measured with `render --verbose --no-cache`, alternating with the defaults, medians:
+ * threads. Measured on Node 20 (V8 11.3; a later V8 tiers up otherwise: measure again there)
+ * with `render --verbose --no-cache`, alternating with the defaults, medians:
  * hidden.ts's process 5.1-5.2 CPU-s → 4.6 (4 runs, twice); as a GIF 3.6 → 2.7; backprop.ts 3.6 →
  * 3.4; boundary.ts 3.5 → 3.4; hidden.ts at 1920x1080 7.9 → 7.8. Frames are byte for byte the same.
  */
