@@ -24,14 +24,16 @@ const parent = (fakeFfmpeg: string) => `
   );
 `;
 
-test("timeCommand's peak adds up the memory of the command's processes at one moment, ffmpeg left out, shared pages once", {
+test("timeCommand's peak (sampleMemory) adds up the memory of the command's processes at one moment, ffmpeg left out, shared pages once", {
   skip: existsSync("/proc/self/stat") ? false : "no /proc here",
   timeout: 60_000,
 }, async () => {
   const fakeFfmpeg = path.join(work, "ffmpeg");
   symlinkSync(process.execPath, fakeFfmpeg);
   const meter = new FfmpegMeter(work, fakeFfmpeg);
-  const timed = await timeCommand(process.execPath, ["-e", parent(fakeFfmpeg)], { meter });
+  const sampled = await timeCommand(process.execPath, ["-e", parent(fakeFfmpeg)], { meter, sampleMemory: true });
+  assert.ok(sampled.memory, "memory sampled when asked for");
+  const timed = sampled.memory;
   // Three Node processes take 30-60 MB each beside what they allocate; with "ffmpeg" counted it would be 200 MB more.
   assert.ok(
     timed.peakMb > 200 + 3 * 25,
@@ -57,6 +59,8 @@ test("a command's own peak memory (ru_maxrss) is its own, not that of the bench 
     meter,
   });
   assert.ok(held.length > 0);
+  // Not asked to sample memory, it leaves /proc alone: a sampler beside a timed render slowed it.
+  assert.equal(timed.memory, null);
   assert.ok(
     Number(timed.stdout) < 200,
     `the command says it peaked at ${timed.stdout.trim()} MB; this process holds 400`,

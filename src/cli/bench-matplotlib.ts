@@ -87,11 +87,16 @@ const env = (meter: FfmpegMeter) => ({ ...process.env, FFMPEG_PATH: meter.path }
  * netreel's render of the scene, as `npm run render` runs it (without npm's own start), training
  * included: with --no-cache, since a run from the run cache (output/.cache/) skips the training.
  */
-export function renderNetreel(meter: FfmpegMeter, args: string[]): Promise<Timed> {
+export function renderNetreel(
+  meter: FfmpegMeter,
+  args: string[],
+  options: { sampleMemory?: boolean } = {},
+): Promise<Timed> {
   return timeCommand(process.execPath, [NETREEL, "render", SCENE, "--quiet", "--no-cache", ...args], {
     meter,
     env: env(meter),
     cwd: ROOT,
+    ...options,
   });
 }
 

@@ -218,10 +218,11 @@ export interface Timed {
   encodes: FfmpegRun[];
   /** CPU seconds of those encoding runs. */
   encodeCpu: number;
-  /** The most memory its processes other than ffmpeg held at one moment (TreeMemory), in MB. */
-  peakMb: number;
-  /** The same with the pages they share counted once (TreeMemory.peakOnceMb). */
-  peakOnceMb: number;
+  /**
+   * With `sampleMemory`: the most memory its processes other than ffmpeg held at one moment
+   * (TreeMemory), in MB, and the same with the pages they share counted once (peakOnceMb).
+   */
+  memory: { peakMb: number; peakOnceMb: number } | null;
   stdout: string;
   stderr: string;
 }
@@ -237,7 +238,7 @@ export interface Timed {
 export async function timeCommand(
   command: string,
   args: string[],
-  options: { meter: FfmpegMeter; env?: NodeJS.ProcessEnv; cwd?: string },
+  options: { meter: FfmpegMeter; env?: NodeJS.ProcessEnv; cwd?: string; sampleMemory?: boolean },
 ): Promise<Timed> {
   options.meter.reset();
   const cpuBefore = childrenCpuSeconds();
@@ -247,7 +248,11 @@ export async function timeCommand(
     ...(options.env ? { env: options.env } : {}),
     ...(options.cwd ? { cwd: options.cwd } : {}),
   });
-  const memory = new TreeMemory(child.pid ?? -1, isFfmpeg);
+  // Memory is sampled only when asked for, in runs of its own: reading /proc every 25 ms (and
+  // smaps_rollup every 100) beside a render cost it ~0.5 s end to end and its scene's process
+  // ~0.3 CPU-s (hidden.ts, 4 runs each way, alternating: 6.55 s and 5.05 CPU-s against 6.07
+  // and 4.75), and would count against the times measured.
+  const memory = options.sampleMemory ? new TreeMemory(child.pid ?? -1, isFfmpeg) : null;
   const output = { stdout: "", stderr: "" };
   child.stdout.setEncoding("utf8").on("data", (text: string) => (output.stdout += text));
   child.stderr.setEncoding("utf8").on("data", (text: string) => (output.stderr += text));
@@ -255,7 +260,7 @@ export async function timeCommand(
   try {
     [status] = (await once(child, "close")) as [number | null];
   } finally {
-    memory.stop();
+    memory?.stop();
   }
   const seconds = (performance.now() - started) / 1000;
   const cpuAfter = childrenCpuSeconds();
@@ -269,8 +274,7 @@ export async function timeCommand(
     cpu: cpuBefore === undefined || cpuAfter === undefined ? undefined : cpuAfter - cpuBefore,
     encodes,
     encodeCpu: encodes.reduce((sum, run) => sum + run.cpu, 0),
-    peakMb: memory.peakMb,
-    peakOnceMb: memory.peakOnceMb,
+    memory: memory ? { peakMb: memory.peakMb, peakOnceMb: memory.peakOnceMb } : null,
     ...output,
   };
 }

@@ -53,8 +53,13 @@ interface Render extends Timed {
   floor: number;
 }
 
-async function renderCommand(meter: FfmpegMeter, out: string, args: string[]): Promise<Render> {
-  const timed = await renderNetreel(meter, ["--verbose", "--out", out, ...args]);
+async function renderCommand(
+  meter: FfmpegMeter,
+  out: string,
+  args: string[],
+  options: { sampleMemory?: boolean } = {},
+): Promise<Render> {
+  const timed = await renderNetreel(meter, ["--verbose", "--out", out, ...args], options);
   const own = ownResources(timed.stderr);
   const netreelCpu = own.supervisorCpu + own.sceneCpu;
   return { ...timed, own, netreelCpu, floor: (netreelCpu + timed.encodeCpu) / CORES };
@@ -101,7 +106,7 @@ export async function benchRender(options: { rounds: number }): Promise<void> {
         const r = await renderCommand(meter, path.join(work, `clip-${n}.mp4`), ["--jobs", String(n)]);
         runs[i]?.push(r);
         console.log(
-          `  round ${round}, ${jobsLabel(n).padEnd(18)} ${r.seconds.toFixed(2)} s end to end; netreel ${cpuS(r.netreelCpu)} (supervisor ${r.own.supervisorCpu.toFixed(2)}, ${scenes(r.own)} ${r.own.sceneCpu.toFixed(2)}), ffmpeg ${cpuS(r.encodeCpu)} (every process ${cpuS(r.cpu ?? Number.NaN)}); floor ${r.floor.toFixed(2)} s: ${(r.seconds / r.floor).toFixed(2)}x; netreel's processes together ${r.peakMb.toFixed(0)} MB at peak`,
+          `  round ${round}, ${jobsLabel(n).padEnd(18)} ${r.seconds.toFixed(2)} s end to end; netreel ${cpuS(r.netreelCpu)} (supervisor ${r.own.supervisorCpu.toFixed(2)}, ${scenes(r.own)} ${r.own.sceneCpu.toFixed(2)}), ffmpeg ${cpuS(r.encodeCpu)} (every process ${cpuS(r.cpu ?? Number.NaN)}); floor ${r.floor.toFixed(2)} s: ${(r.seconds / r.floor).toFixed(2)}x; netreel's processes' own peaks ${r.own.supervisorMb} + ${r.own.sceneMb} MB`,
         );
       }
       const alone = await timeCommand(ffmpeg.path, encodeAlone, { meter });
@@ -126,19 +131,20 @@ export async function benchRender(options: { rounds: number }): Promise<void> {
       for (const n of [1, 2]) {
         const fps = format === "gif" ? FPS / 2 : FPS;
         const args = ["--format", format, "--jobs", String(n)];
-        const short = await renderCommand(meter, path.join(work, `short.${format}`), [
-          ...args,
-          "--duration",
-          String(FRAMES / fps),
-        ]);
-        const long = await renderCommand(meter, path.join(work, `long.${format}`), [
-          ...args,
-          "--duration",
-          String((10 * FRAMES) / fps),
-        ]);
+        const sampled = async (name: string, frames: number) => {
+          const r = await renderCommand(
+            meter,
+            path.join(work, `${name}.${format}`),
+            [...args, "--duration", String(frames / fps)],
+            { sampleMemory: true },
+          );
+          return { ...r, ...(r.memory as NonNullable<Render["memory"]>) };
+        };
+        const short = await sampled("short", FRAMES);
+        const long = await sampled("long", 10 * FRAMES);
         const growth = (100 * (long.peakOnceMb - short.peakOnceMb)) / short.peakOnceMb;
         const peak = Math.max(short.peakOnceMb, long.peakOnceMb);
-        const mb = (r: Render) =>
+        const mb = (r: typeof short) =>
           `${r.peakOnceMb.toFixed(0)} MB (VmRSS added ${r.peakMb.toFixed(0)} MB: ${r.own.supervisorMb} + ${r.own.sceneMb}), ${r.seconds.toFixed(1)} s`;
         console.log(
           `  ${format.toUpperCase()} --jobs ${n}: ${FRAMES} frames ${mb(short)}; ${10 * FRAMES} frames ${mb(long)}: ${growth >= 0 ? "+" : ""}${growth.toFixed(1)}% (target <= +10%: ${met(growth <= 10)})${n === 2 ? `; at most ${peak.toFixed(0)} MB (target < 400 MB with 2 jobs: ${met(peak < 400)})` : ""}`,
