@@ -265,9 +265,10 @@ function fitKey(paint: Pick<Paint, "unit">, rect: Rect, options: Omit<FitOptions
 /**
  * `panelCamera`, memoised: a frame asks for the camera at the ~17 moments of a fixed grid
  * around its time to fade the labels (`fadedLabels`: `shownAxisLabels` keeps, by camera,
- * which labels show; `axisLabels` keeps the last camera's labels only), and the frames after it ask for all but one or two of the same views. Each camera
- * depends on its key alone (the view, exactly, and `fit`: what else the fit depends on), so
- * frames stay pure; the oldest entries go first, past a couple of hundred.
+ * which labels show; `axisLabels` keeps the last camera's labels only), and the frames after
+ * it ask for all but one or two of the same views. Each camera depends on its key alone (the
+ * view, exactly, and `fit`: what else the fit depends on), so frames stay pure; the oldest
+ * entries go first, past a couple of hundred.
  */
 function panelView(
   paint: Pick<Paint, "unit">,
