@@ -5,8 +5,9 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, test } from "node:test";
 import { classify, EXIT } from "../src/cli/errors.ts";
-import { checkRun, loadRun, type Run, RunFileError, saveRun, saveRunAsync, train } from "../src/train/index.ts";
 import { PartialFile } from "../src/files/index.ts";
+import { checkRun, loadRun, type Run, RunFileError, saveRun, saveRunAsync, train } from "../src/train/index.ts";
+import { lazyRows } from "../src/train/rows.ts";
 import { CHUNK_CHARS, jsonChunks } from "../src/train/run.ts";
 
 const work = mkdtempSync(path.join(tmpdir(), "netreel-runfile-"));
@@ -325,6 +326,31 @@ describe("saveRun writes streaming and atomically", () => {
     };
     assert.equal([...jsonChunks(odd)].join(""), JSON.stringify(odd));
     for (const v of [1, "s", null, [], {}, [[[]]]]) assert.equal([...jsonChunks(v)].join(""), JSON.stringify(v));
+  });
+
+  test("a trained run is written from its flat activations: its rows are not made, and the file is JSON.stringify's", async () => {
+    const fresh = train(config);
+    const flat = () =>
+      fresh.snapshots.every((s) =>
+        ["1", "2"].every(
+          (k) => lazyRows(s.activations, k) !== undefined && lazyRows(s.preActivations ?? {}, k) !== undefined,
+        ),
+      );
+    assert.ok(flat(), "training keeps every kept layer flat");
+    // Odd numbers are written as JSON.stringify writes them: -0 as 0, NaN and infinities as null.
+    const odd = fresh.snapshots[0] as (typeof fresh.snapshots)[number];
+    const values = lazyRows(odd.activations, "2")?.values as Float64Array;
+    values.set([-0, Number.NaN, Number.POSITIVE_INFINITY, 1e-310, 1 / 3], 0);
+    const file = path.join(work, "flat.json");
+    const fileAsync = path.join(work, "flat-async.json");
+    saveRun(fresh, file);
+    await saveRunAsync(fresh, fileAsync);
+    // Writing read no row: a run held flat in memory stays flat (the memory guard counts on it).
+    assert.ok(flat(), "saving made the rows of a flat matrix");
+    // JSON.stringify reads every getter (making the rows), so it comes last.
+    const want = JSON.stringify(fresh);
+    assert.equal(readFileSync(file, "utf8"), want);
+    assert.equal(readFileSync(fileAsync, "utf8"), want);
   });
 
   test("no single piece holds the whole run: about a megabyte at most", () => {

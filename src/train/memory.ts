@@ -43,7 +43,7 @@ export interface RunShape {
   preActivations: boolean;
 }
 
-/** Bytes of heap a run of this shape holds: its data set and its snapshots. */
+/** Bytes a run of this shape holds, on V8's heap and in array buffers: its data set and its snapshots. */
 export function estimateRunBytes(shape: RunShape): { data: number; snapshots: number; total: number } {
   const { sizes, examples: n } = shape;
   const features = sizes[0] as number;
@@ -70,7 +70,12 @@ export function snapshotCount(options: { epochs: number; batchesPerEpoch: number
   return 1 + Math.floor(batches / everyBatches) + (batches % everyBatches === 0 ? 0 : 1);
 }
 
-/** The most a run may hold: half of V8's heap limit, leaving the rest for training and writing it. */
+/**
+ * The most a run may hold: half of V8's heap limit, leaving the rest for training and writing it.
+ * (A trained run's activations are array buffers, outside that heap, so training alone could
+ * hold more; the limit stays what it was when they were rows on the heap. Writing the run keeps
+ * them flat: run.ts `jsonChunks`.)
+ */
 export function runMemoryLimit(): number {
   return getHeapStatistics().heap_size_limit / 2;
 }

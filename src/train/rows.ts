@@ -2,8 +2,8 @@
  * A run's big matrices (each snapshot's activations: one row per example) as flat Float64Arrays,
  * for the code that reads them every frame.
  *
- * A run keeps them as arrays of rows (`number[][]`), as its file and its type say. In the
- * scene's process that form costs more than it gives: hidden.ts's run is 121 snapshots of 1000
+ * A run's type and its file say arrays of rows (`number[][]`). Held that way, they cost more
+ * than they give: hidden.ts's run is 121 snapshots of 1000
  * rows, and 121,000 small arrays are copied by every young collection while they are made and
  * marked by every full one (~40 ms each) for the whole render, while the code that draws only
  * ever reads them row after row. So training keeps each snapshot's activations flat (train.ts),
@@ -11,7 +11,8 @@
  * (`unpackRun`) keeps such a matrix flat: each makes its rows only when something asks for them by name
  * (`defineRows`); the kit reads it flat through `rowsOf`, which copies the rows of a run made
  * in this process (or of a lazy matrix whose rows were made) as they are at that moment, so a
- * scene that changes a run's matrices is never shown old numbers.
+ * scene that changes a run's matrices is never shown old numbers. Writing a run (run.ts
+ * `jsonChunks`) reads the flat form too, so saving a run does not make its rows.
  */
 
 /** A matrix, row after row: `rows` rows of `columns` numbers. */
@@ -27,8 +28,9 @@ const lazy = new WeakMap<object, Map<string, { flat: FlatRows; get: () => unknow
 /**
  * Gives `owner` a property `key` that holds `flat` as rows (`number[][]`), made the first time
  * it is read: enumerable, so JSON, structuredClone and a deep comparison see an ordinary matrix.
- * Once made (or written over, or deleted), the property is an ordinary one and the flat form is
- * let go: `rowsOf` then reads the rows as they are.
+ * Once made (or written over), the property is an ordinary one, the flat form is let go, and
+ * `rowsOf` reads the rows as they are. (A property deleted keeps its flat form until its owner
+ * goes.)
  */
 export function defineRows(owner: object, key: string, flat: FlatRows): void {
   let byKey = lazy.get(owner);
@@ -58,7 +60,8 @@ export function lazyRows(owner: object, key: string): FlatRows | undefined {
 
 /**
  * `owner[key]` as a flat matrix, undefined when there is none: a lazy matrix's own flat form
- * (its rows are not made), or else a flat copy of its rows as they are now.
+ * (its rows are not made), or else a flat copy of its rows as they are now. Read it only: a lazy
+ * matrix's values are the run's own, also what packing sends and the run cache writes.
  */
 export function rowsOf(
   owner: Readonly<Record<string, readonly (readonly number[])[] | undefined>>,

@@ -1,10 +1,11 @@
 import { constants } from "node:buffer";
 import { readFileSync, statSync } from "node:fs";
-import { showValue } from "../data/dataset.ts";
-import { ACTIVATION_NAMES, isActivationName } from "../nn/activation.ts";
 import type { z } from "zod";
-import { formatBytes } from "./memory.ts";
+import { showValue } from "../data/dataset.ts";
 import { PartialFile } from "../files/index.ts";
+import { ACTIVATION_NAMES, isActivationName } from "../nn/activation.ts";
+import { formatBytes } from "./memory.ts";
+import { type FlatRows, lazyRows } from "./rows.ts";
 import type { RunSchema } from "./schema.ts";
 import { runInSlices } from "./slices.ts";
 
@@ -103,6 +104,15 @@ export function* jsonChunks(value: unknown): Generator<string, void, void> {
       text += "{";
       let first = true;
       for (const key of Object.keys(item)) {
+        const flat = lazyRows(item, key);
+        if (flat) {
+          // A trained run's activations, flat: written row by row from the flat values, so that
+          // saving a run does not make (and keep) its rows, which memory.ts does not count.
+          text += `${first ? "" : ","}${JSON.stringify(key)}:`;
+          first = false;
+          yield* flatRowsJson(flat);
+          continue;
+        }
         const element = (item as Record<string, unknown>)[key];
         if (element === undefined || typeof element === "function" || typeof element === "symbol") continue;
         text += `${first ? "" : ","}${JSON.stringify(key)}:`;
@@ -118,6 +128,20 @@ export function* jsonChunks(value: unknown): Generator<string, void, void> {
     } else {
       text += JSON.stringify(item);
     }
+  }
+  /** A flat matrix as JSON.stringify writes its rows, each row through one reused list. */
+  function* flatRowsJson({ values, rows, columns }: FlatRows): Generator<string, void, void> {
+    const row: number[] = new Array(columns);
+    text += "[";
+    for (let r = 0, at = 0; r < rows; r++) {
+      for (let c = 0; c < columns; c++) row[c] = values[at++] as number;
+      text += r > 0 ? `,${JSON.stringify(row)}` : JSON.stringify(row);
+      if (text.length >= CHUNK_CHARS) {
+        yield text;
+        text = "";
+      }
+    }
+    text += "]";
   }
   yield* walk(value);
   if (text !== "") yield text;
