@@ -59,7 +59,7 @@ test("a command's own peak memory (ru_maxrss) is its own, not that of the bench 
     meter,
   });
   assert.ok(held.length > 0);
-  // Not asked to sample memory, it leaves /proc alone: a sampler beside a timed render slowed it.
+  // Not asked to sample memory, it reports none (no sampler ran: a sampler beside a timed render slowed it).
   assert.equal(timed.memory, null);
   assert.ok(
     Number(timed.stdout) < 200,

@@ -55,7 +55,7 @@ describe("the memory a run holds", () => {
       "every layer and the pre-activations",
       { ...base, epochs: 120, snapshot: { layers: [0, 1, 2, 3], preActivations: true } },
     ],
-    ["weights and biases only, many snapshots", { ...base, epochs: 1500, batchSize: 1000, snapshot: { layers: [] } }],
+    ["weights and biases only, many snapshots", { ...base, epochs: 7000, batchSize: 1000, snapshot: { layers: [] } }],
     [
       "a wide layer, snapshots every 4 batches",
       { ...base, sizes: [2, 40, 2], epochs: 9, snapshot: { everyBatches: 4 } },

@@ -269,7 +269,7 @@ describe("npm run train", () => {
       return;
     }
     const config = path.join(work, "tty.json");
-    writeFileSync(config, JSON.stringify({ ...long, epochs: 25_000 }));
+    writeFileSync(config, JSON.stringify({ ...long, epochs: 40_000 }));
     const out = path.join(work, "tty.run.json");
     const command = [process.execPath, NETREEL, "train", config, "--out", out].map((a) => `'${a}'`).join(" ");
     const result = spawnSync("script", ["-qec", command, "/dev/null"], {
@@ -280,16 +280,16 @@ describe("npm run train", () => {
     assert.equal(result.status, 0, result.stdout);
     // biome-ignore lint/suspicious/noControlCharactersInRegex: removing the terminal escapes of the bar
     const screen = result.stdout.replace(/\x1b\[[0-9;?]*[A-Za-z]|\x1b[78]/g, "");
-    assert.match(screen, /train [█░]+ epoch \d+\/25000 \| loss [\d.e-]+ \| ETA \d+:\d\d/);
-    assert.match(screen, /trained \[2,3,3,1\] for 25000 epochs/);
+    assert.match(screen, /train [█░]+ epoch \d+\/40000 \| loss [\d.e-]+ \| ETA \d+:\d\d/);
+    assert.match(screen, /trained \[2,3,3,1\] for 40000 epochs/);
     assert.ok(existsSync(out));
   });
 
   test("when stderr is not a terminal, a long training prints only its summary", () => {
-    const { status, stdout, stderr } = runTrain({ ...long, epochs: 15_000 }, "piped");
+    const { status, stdout, stderr } = runTrain({ ...long, epochs: 40_000 }, "piped");
     assert.equal(status, 0, stderr);
     assert.equal(stderr, "");
-    assert.match(stdout, /^trained \[2,3,3,1\] for 15000 epochs in ([\d.]+) s\n/);
+    assert.match(stdout, /^trained \[2,3,3,1\] for 40000 epochs in ([\d.]+) s\n/);
     assert.ok(Number(/in ([\d.]+) s/.exec(stdout)?.[1]) > 1, "the training lasted more than a second");
   });
 

@@ -194,7 +194,7 @@ export async function benchRender(options: { rounds: number }): Promise<void> {
         const growth = (100 * (long.peakOnceMb - short.peakOnceMb)) / short.peakOnceMb;
         const peak = Math.max(short.peakOnceMb, long.peakOnceMb);
         const mb = (r: typeof short) =>
-          `${r.peakOnceMb.toFixed(0)} MB (VmRSS added ${r.peakMb.toFixed(0)} MB: ${r.own.supervisorMb} + ${r.own.sceneMb}), ${r.seconds.toFixed(1)} s`;
+          `${r.peakOnceMb.toFixed(0)} MB (VmRSS added ${r.peakMb.toFixed(0)} MB: ${r.own.supervisorMb} + ${r.own.sceneMb}), ${r.seconds.toFixed(1)} s with the sampler beside it`;
         console.log(
           `  ${format.toUpperCase()} --jobs ${n}: ${FRAMES} frames ${mb(short)}; ${10 * FRAMES} frames ${mb(long)}: ${growth >= 0 ? "+" : ""}${growth.toFixed(1)}% (target <= +10%: ${met(growth <= 10)})${n === 2 ? `; at most ${peak.toFixed(0)} MB (target < 400 MB with 2 jobs: ${met(peak < 400)})` : ""}`,
         );
