@@ -3,7 +3,7 @@
 // them without re-encoding. The joined video matches a single render frame for frame.
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { after, describe, test } from "node:test";
@@ -158,6 +158,48 @@ describe("netreel plan, GNU parallel and netreel join", {
       /^netreel join: \S+single\.mp4 is not a part of a netreel render \(no part record in its metadata\)/,
     );
     assert.equal(spawnSync("ls", [path.join(work, "never.mp4")]).status !== 0, true, "nothing written");
+    // A part cut short (a copy stopped midway): its record, at the front, reads; its frames do not.
+    const cut = path.join(work, "cut.part2of3.mp4");
+    const bytes = readFileSync(part(2));
+    writeFileSync(cut, bytes.subarray(0, Math.floor(bytes.length * 0.6)));
+    const kept = path.join(work, "kept.mp4");
+    writeFileSync(kept, "the joined video of an earlier day");
+    const short = netreel(["join", part(1), cut, part(3), "--out", kept]);
+    assert.equal(short.status, 2, short.stdout);
+    assert.match(
+      short.stderr.trim(),
+      /^netreel join: \S+cut\.part2of3\.mp4 holds \d of the 10 frames its record names \(10-19\): it is cut short or damaged; render that part again$/,
+    );
+    assert.equal(readFileSync(kept, "utf8"), "the joined video of an earlier day", "the old file is kept");
+  });
+
+  test("WebM parts join too (Matroska keeps the record as COMMENT): as many frames as one render", () => {
+    const parts = [1, 2].map((k) => path.join(work, `clip.part${k}of2.webm`));
+    for (const [k, part] of parts.entries()) {
+      const made = netreel([
+        "render",
+        "scenes/hidden.ts",
+        ...SMALL,
+        "--format",
+        "webm",
+        "--part",
+        `${k + 1}/2`,
+        "--out",
+        part,
+        "--quiet",
+      ]);
+      assert.equal(made.status, 0, made.stderr);
+    }
+    const joined = path.join(work, "clip.webm");
+    const join = netreel(["join", ...parts, "--out", joined]);
+    assert.equal(join.status, 0, join.stderr);
+    assert.match(join.stdout, /clip\.webm: 0:03 \(3\.0 s\), 30 frames, 320x180 at 10 fps, .*; joined from 2 parts/);
+    const frames = spawnSync(
+      "ffprobe",
+      ["-v", "error", "-count_frames", "-show_entries", "stream=nb_read_frames", "-of", "csv=p=0", joined],
+      { encoding: "utf8" },
+    );
+    assert.equal(frames.stdout.trim(), "30");
   });
 
   test("plan --json: each job's index, frames, output and command, and the join", () => {

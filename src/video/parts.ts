@@ -66,16 +66,40 @@ export async function readPart(ffmpeg: string, file: string, signal?: AbortSigna
       `${file} is not a part of a netreel render (no part record in its metadata): render parts with --part K/N or --frames A-B`,
     );
   }
+  let record: PartRecord;
   try {
-    const record = JSON.parse(comment.slice(TAG.length)) as PartRecord;
+    record = JSON.parse(comment.slice(TAG.length)) as PartRecord;
     if (record.v !== 1) throw new Error(`record version ${String(record.v)}`);
-    return record;
   } catch (error) {
     throw new PartsError(`${file}: its part record cannot be read (${(error as Error).message})`);
   }
+  // The record sits at the front of the file: a part cut short (a copy stopped midway, a full
+  // disk) still has it. So its frames are counted too: every packet read, none decoded.
+  const want = record.last - record.first + 1;
+  const held = await framesIn(ffmpeg, file, signal);
+  if (held !== want) {
+    throw new PartsError(
+      `${file} holds ${held} of the ${want} frames its record names (${record.first}-${record.last}): it is cut short or damaged; render that part again`,
+    );
+  }
+  return record;
 }
 
-/** The value of `key` in ffmetadata text, unescaped (= ; # \ and newlines are escaped with a backslash). */
+/** How many video frames a file holds that ffmpeg can read: its packets, copied to nowhere. */
+async function framesIn(ffmpeg: string, file: string, signal?: AbortSignal): Promise<number> {
+  const { stdout } = await run(
+    ffmpeg,
+    ["-v", "error", "-nostats", "-i", file, "-map", "0:v:0", "-c", "copy", "-f", "null", "-", "-progress", "pipe:1"],
+    signal,
+  );
+  const counts = [...stdout.matchAll(/^frame=(\d+)$/gm)];
+  return Number(counts.at(-1)?.[1] ?? 0);
+}
+
+/**
+ * The value of `key` in ffmetadata text, unescaped (= ; # \ and newlines are escaped with a
+ * backslash). Keys in any case: MP4 gives `comment`, Matroska (WebM) `COMMENT`.
+ */
 function ffmetadataValue(text: string, key: string): string | undefined {
   const lines = text.split("\n");
   for (let i = 0; i < lines.length; i++) {
@@ -83,7 +107,8 @@ function ffmetadataValue(text: string, key: string): string | undefined {
     // A value's escaped newline continues it on the next line.
     while (line.endsWith("\\") && !line.endsWith("\\\\") && i + 1 < lines.length)
       line = `${line.slice(0, -1)}\n${lines[++i]}`;
-    if (line.startsWith(`${key}=`)) return line.slice(key.length + 1).replace(/\\(.)/g, "$1");
+    if (line.slice(0, key.length + 1).toLowerCase() === `${key.toLowerCase()}=`)
+      return line.slice(key.length + 1).replace(/\\(.)/g, "$1");
   }
   return undefined;
 }
